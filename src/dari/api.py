@@ -1,0 +1,26 @@
+"""The Dari API, ``/api/v1/``. Each app contributes routers; lists are ``{"items": [...], "count": N}``."""
+
+from ninja import NinjaAPI
+
+from dari import __version__
+from dari.agreements.api import router as agreements_router
+from dari.outcomes.api import router as outcomes_router
+from dari.programs.api import router as programs_router
+from dari.registry.api import clusters_router, organizations_router, people_router
+
+api = NinjaAPI(
+    title="Dari API",
+    version=__version__,
+    description=(
+        "Read the registry, agreements, programs and outcomes of a cross-border bio-industry partnership. "
+        "Bilingual fields come as *_ko/*_en; datetimes are ISO 8601 in the event's own zone, with the IANA "
+        "zone in a sibling field. Anonymous callers see public records only."
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("/clusters", clusters_router)
+api.add_router("/organizations", organizations_router)
+api.add_router("/people", people_router)
+api.add_router("/agreements", agreements_router)
+api.add_router("/programs", programs_router)
+api.add_router("/outcomes", outcomes_router)

@@ -1,0 +1,22 @@
+"""The ``dari`` console script: ``dari demo`` and every Django management command.
+
+``dari demo`` sets up and serves the demo; ``dari demo --no-serve`` only sets it up. Any other
+``dari <command>`` runs the Django management command of that name (``dari migrate``,
+``dari shell -c ...``, ``dari load_scenario``).
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dari.settings")
+    from django.core.management import execute_from_command_line
+
+    arguments = list(sys.argv if argv is None else argv)
+    arguments[0] = "dari"
+    execute_from_command_line(arguments)
+
+
+if __name__ == "__main__":
+    main()

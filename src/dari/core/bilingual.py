@@ -1,0 +1,76 @@
+"""User content in Korean and English: pick the viewer's language, fall back visibly."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = ("ko", "en")
+
+
+class NameOrigin(models.TextChoices):
+    ORIGINAL = "original", _("original")
+    TRANSLATION = "translation", _("translation")
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """A text in the language it is shown in; ``language`` differs from the requested one on fallback."""
+
+    text: str
+    language: str
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self.text) and self.language != self.requested
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def current_language() -> str:
+    language = (get_language() or "ko")[:2]
+    return language if language in LANGUAGES else "ko"
+
+
+def localized(obj, field: str, language: str | None = None) -> LocalizedText:
+    """The ``field_ko``/``field_en`` value of ``obj`` in ``language``, or the other one."""
+    requested = language or current_language()
+    other = "en" if requested == "ko" else "ko"
+    for candidate in (requested, other):
+        value = getattr(obj, f"{field}_{candidate}", "") or ""
+        if value:
+            return LocalizedText(value, candidate, requested)
+    return LocalizedText("", requested, requested)
+
+
+class BilingualNamed(models.Model):
+    """A name in Korean and English, each marked as the original or a translation."""
+
+    name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    name_ko_origin = models.CharField(
+        _("Korean name is"), max_length=12, choices=NameOrigin.choices, default=NameOrigin.ORIGINAL
+    )
+    name_en_origin = models.CharField(
+        _("English name is"), max_length=12, choices=NameOrigin.choices, default=NameOrigin.ORIGINAL
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> LocalizedText:
+        return localized(self, "name")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if not (self.name_ko.strip() or self.name_en.strip()):
+            raise ValidationError(_("Give a name in Korean or in English."))
+
+    def __str__(self) -> str:
+        return str(self.name) or f"#{self.pk}"

@@ -1,0 +1,92 @@
+"""Template helpers for bilingual text, times in several zones and money."""
+
+from datetime import date, datetime
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from dari.core.bilingual import localized
+from dari.core.money import format_money, format_quantity
+from dari.core.timezones import format_moment
+
+register = template.Library()
+
+
+@register.simple_tag
+def loc(obj, field: str):
+    """The viewer's language of ``obj.<field>_ko/_en``, marked visibly when it falls back."""
+    if obj is None:
+        return ""
+    value = localized(obj, field)
+    if value.is_fallback:
+        return format_html(
+            '<span lang="{}" class="lang-fallback" title="{}">{}</span>',
+            value.language,
+            _("Not available in this language; shown in the other one."),
+            value.text,
+        )
+    return value.text
+
+
+@register.simple_tag
+def loc_text(obj, field: str) -> str:
+    """Plain text variant of ``loc`` (for attributes and titles)."""
+    return "" if obj is None else localized(obj, field).text
+
+
+def viewer_zone(context) -> str | None:
+    user = context.get("user")
+    return getattr(user, "time_zone", None) if user is not None and user.is_authenticated else None
+
+
+@register.simple_tag(takes_context=True)
+def moment(context, value: datetime | None, zone: str):
+    """``2024-01-17 10:30 PST (2024-01-18 03:30 KST)`` in a <time> element."""
+    if value is None:
+        return ""
+    primary, others = format_moment(value, zone, settings.PARTNERSHIP_TIME_ZONES, viewer_zone(context))
+    html = format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), zone, primary)
+    if others:
+        html += format_html(
+            ' <span class="other-zones">({})</span>',
+            format_html_join(", ", '<span class="zone-time">{}</span>', ((text,) for text in others)),
+        )
+    return html
+
+
+@register.filter
+def iso_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@register.simple_tag
+def money(amount, currency: str) -> str:
+    return format_money(amount, currency)
+
+
+@register.filter
+def quantity(value) -> str:
+    return format_quantity(value)
+
+
+@register.simple_tag
+def figure(fact) -> str:
+    """A statistic or fact (``value``, ``unit``, ``is_approximate``) in words."""
+    from dari.core.figures import format_figure
+
+    return format_figure(fact.value, fact.unit, fact.is_approximate)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

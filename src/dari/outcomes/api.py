@@ -1,0 +1,84 @@
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from dari.core.api import Ref, absolute_url
+from dari.registry.api import SourceOut
+
+from .models import Outcome
+
+router = Router(tags=["outcomes"])
+
+
+class ProgramRef(Schema):
+    id: int
+    key: str
+    name_ko: str
+    name_en: str
+
+
+class OutcomeOut(Schema):
+    id: int
+    key: str
+    kind: str
+    stage: str
+    startup: Ref
+    counterparty: Ref | None
+    counterparty_description_ko: str
+    counterparty_description_en: str
+    counterparty_kind: str
+    counterparty_country: str
+    program: ProgramRef | None
+    title_ko: str
+    title_en: str
+    summary_ko: str
+    summary_en: str
+    market_country: str
+    amount: Decimal | None
+    currency: str
+    quantity: Decimal | None
+    quantity_unit_ko: str
+    quantity_unit_en: str
+    quantity_period: str
+    reported_on: str
+    occurred_on: str | None
+    source: SourceOut | None
+    web_url: str
+
+    @staticmethod
+    def resolve_reported_on(obj: Outcome) -> str:
+        return obj.reported_on.isoformat()
+
+    @staticmethod
+    def resolve_occurred_on(obj: Outcome) -> str | None:
+        return obj.occurred_on.isoformat() if obj.occurred_on else None
+
+    @staticmethod
+    def resolve_web_url(obj: Outcome, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
+@router.get("", response=list[OutcomeOut], summary="List outcomes")
+@paginate(LimitOffsetPagination)
+def list_outcomes(
+    request,
+    kind: str | None = None,
+    stage: str | None = None,
+    startup: int | None = None,
+    program: str | None = None,
+    cluster: str | None = None,
+    sector: str | None = None,
+    q: str | None = None,
+):
+    """Filter by ``kind``, ``stage``, ``startup`` (id), ``program`` (key), the startup's ``cluster`` and
+    ``sector`` (keys), and ``q`` (text)."""
+    return Outcome.objects.visible_to(request.user).for_listing().filtered(
+        kind=kind, stage=stage, startup=startup, program=program, cluster=cluster, sector=sector, text=q
+    )
+
+
+@router.get("/{outcome_id}", response=OutcomeOut, summary="One outcome")
+def get_outcome(request, outcome_id: int):
+    return get_object_or_404(Outcome.objects.visible_to(request.user).for_listing(), pk=outcome_id)

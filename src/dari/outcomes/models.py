@@ -1,0 +1,121 @@
+"""Outcomes of the partnership (investments, contracts, partnerships, ...) and their stage history."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dari.core.bilingual import localized
+from dari.core.money import CURRENCY_CHOICES
+from dari.programs.models import Program
+from dari.registry.models import KEY_HELP, Organization, Source
+
+from .queries import OutcomeQuerySet
+from .vocabulary import STAGES_BY_KIND, Kind, Period, Stage, is_valid_stage
+
+
+class Outcome(models.Model):
+    key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    startup = models.ForeignKey(
+        Organization, verbose_name=_("startup"), related_name="outcomes", on_delete=models.PROTECT
+    )
+    counterparty = models.ForeignKey(
+        Organization, verbose_name=_("counterparty"), null=True, blank=True,
+        related_name="counterparty_outcomes", on_delete=models.PROTECT,
+    )
+    counterparty_description_ko = models.CharField(
+        _("counterparty description (Korean)"), max_length=300, blank=True,
+        help_text=_("For a counterparty the source does not name."),
+    )
+    counterparty_description_en = models.CharField(_("counterparty description (English)"), max_length=300, blank=True)
+    counterparty_kind = models.CharField(
+        _("kind of counterparty"), max_length=24, choices=Organization.Kind.choices, blank=True
+    )
+    counterparty_country = models.CharField(_("country of counterparty (ISO 3166)"), max_length=2, blank=True)
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), null=True, blank=True, related_name="outcomes", on_delete=models.SET_NULL
+    )
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    market_country = models.CharField(_("market (ISO 3166)"), max_length=2, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=2, null=True, blank=True)
+    quantity_unit_ko = models.CharField(_("unit (Korean)"), max_length=40, blank=True)
+    quantity_unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
+    quantity_period = models.CharField(_("period"), max_length=8, choices=Period.choices, blank=True)
+    reported_on = models.DateField(_("reported on"))
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-reported_on", "key"]
+        indexes = [models.Index(fields=["kind", "stage"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | ~models.Q(currency=""), name="outcome_amount_has_currency"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0), name="outcome_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
+                name="outcome_quantity_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(localized(self, "title")) or self.key
+
+    def get_absolute_url(self) -> str:
+        return reverse("outcomes:outcome-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind and self.stage and not is_valid_stage(self.kind, self.stage):
+            allowed = ", ".join(STAGES_BY_KIND.get(self.kind, ()))
+            errors["stage"] = _("Stage %(stage)s does not apply to %(kind)s; use one of: %(allowed)s.") % {
+                "stage": self.stage, "kind": self.kind, "allowed": allowed,
+            }
+        if self.amount is not None and not self.currency:
+            errors["currency"] = _("An amount needs its currency.")
+        if self.counterparty_id is None and not (self.counterparty_description_ko or self.counterparty_description_en):
+            if self.kind in {Kind.INVESTMENT, Kind.CONTRACT, Kind.PARTNERSHIP}:
+                errors["counterparty"] = _("Name the counterparty or describe it.")
+        if self.occurred_on and self.reported_on and self.occurred_on > self.reported_on:
+            errors["occurred_on"] = _("An outcome cannot occur after it was reported.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class StageChange(models.Model):
+    """One entry of an outcome's stage history."""
+
+    outcome = models.ForeignKey(Outcome, related_name="stage_history", on_delete=models.CASCADE)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    recorded_on = models.DateField(_("recorded on"))
+    note_ko = models.TextField(_("note (Korean)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["outcome", "recorded_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "stage", "recorded_on"], name="unique_stage_change")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.stage} ({self.recorded_on})"

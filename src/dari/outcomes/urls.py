@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outcomes"
+urlpatterns = [
+    path("", views.outcome_list, name="outcome-list"),
+    path("<int:pk>/", views.outcome_detail, name="outcome-detail"),
+]

@@ -1,0 +1,16 @@
+from django.db import models
+
+from dari.registry.queries import sees_everything
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if sees_everything(user) else self.filter(is_public=True)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name_ko__icontains=text) | models.Q(name_en__icontains=text) | models.Q(key__icontains=text)
+        )

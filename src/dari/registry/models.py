@@ -1,0 +1,271 @@
+"""The registry: clusters, organizations, people, their ties, the sector taxonomy and sources."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dari.core.bilingual import BilingualNamed, localized
+from dari.core.timezones import validate_zone
+
+from .queries import OrganizationQuerySet, PersonQuerySet, SectorQuerySet
+
+KEY_HELP = _("A stable natural key (letters, digits, hyphens) used by imports and the scenario.")
+
+
+class Source(models.Model):
+    """Where a fact comes from: a report, a filing, a web page; cited by every sourced fact."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
+    title_ko = models.CharField(_("title (Korean)"), max_length=500, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("address"), blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at (time, if known)"), null=True, blank=True)
+    published_time_zone = models.CharField(
+        _("time zone of publication"), max_length=64, blank=True, validators=[validate_zone]
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    note_ko = models.TextField(_("note (Korean)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return str(localized(self, "title")) or self.key
+
+
+class Cluster(BilingualNamed):
+    """A regional industry cluster, e.g. Ulsan or San Diego."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
+    country = models.CharField(_("country (ISO 3166)"), max_length=2)
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_zone])
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["key"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:cluster-detail", args=[self.pk])
+
+
+class ClusterStatistic(models.Model):
+    """A dated, sourced figure about a cluster, kept exactly as reported."""
+
+    cluster = models.ForeignKey(Cluster, related_name="statistics", on_delete=models.CASCADE)
+    key = models.SlugField(_("key"), max_length=100, help_text=KEY_HELP)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40, help_text=_("e.g. companies, people, USD"))
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    is_approximate = models.BooleanField(
+        _("approximate, as reported"),
+        default=False,
+        help_text=_("The source gives the figure as 'about' or 'some'."),
+    )
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("cluster statistic")
+        verbose_name_plural = _("cluster statistics")
+        ordering = ["cluster", "key"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "key"], name="unique_statistic_per_cluster")]
+
+    def __str__(self) -> str:
+        return f"{localized(self, 'label')}: {self.value} {self.unit}"
+
+
+class Sector(models.Model):
+    """A node of the bilingual sector/technology taxonomy, with synonyms in both languages."""
+
+    class Kind(models.TextChoices):
+        SECTOR = "sector", _("sector")
+        TECHNOLOGY = "technology", _("technology")
+
+    key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SECTOR)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    synonyms_ko = models.JSONField(_("synonyms (Korean)"), default=list, blank=True)
+    synonyms_en = models.JSONField(_("synonyms (English)"), default=list, blank=True)
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sector or technology")
+        verbose_name_plural = _("sectors and technologies")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return str(localized(self, "name"))
+
+    def all_terms(self) -> list[str]:
+        return [self.name_ko, self.name_en, *self.synonyms_ko, *self.synonyms_en]
+
+
+class Organization(BilingualNamed):
+    """Any organization in either cluster: a city, a university, a startup, an investor, ..."""
+
+    class Kind(models.TextChoices):
+        CITY_GOVERNMENT = "city_government", _("city government")
+        UNIVERSITY = "university", _("university")
+        RESEARCH_INSTITUTE = "research_institute", _("research institute")
+        STARTUP = "startup", _("startup")
+        INVESTOR = "investor", _("investor")
+        CORPORATE = "corporate", _("corporate")
+        HOSPITAL = "hospital", _("hospital")
+        INCUBATOR = "incubator", _("incubator or association")
+        DISTRIBUTOR = "distributor", _("distributor")
+
+    key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    short_name_ko = models.CharField(_("short name (Korean)"), max_length=100, blank=True)
+    short_name_en = models.CharField(_("short name (English)"), max_length=100, blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_is_illustrative = models.BooleanField(
+        _("description is illustrative"),
+        default=False,
+        help_text=_("The description was written for the demo and is not a sourced fact."),
+    )
+    description_source = models.ForeignKey(
+        Source, verbose_name=_("source of the description"), null=True, blank=True, related_name="+",
+        on_delete=models.PROTECT,
+    )
+    website = models.URLField(_("website"), blank=True)
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), null=True, blank=True, related_name="organizations",
+        on_delete=models.SET_NULL,
+    )
+    country = models.CharField(_("country (ISO 3166)"), max_length=2, blank=True)
+    city_ko = models.CharField(_("city (Korean)"), max_length=100, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organizations")
+    is_public = models.BooleanField(
+        _("public profile"), default=True, help_text=_("Visible to visitors who are not signed in.")
+    )
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name_en", "name_ko"]
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["name_ko"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organization-detail", args=[self.pk])
+
+
+class OrganizationFact(models.Model):
+    """A sourced figure about an organization (e.g. UC San Diego's 27 Nobel laureates)."""
+
+    organization = models.ForeignKey(Organization, related_name="facts", on_delete=models.CASCADE)
+    key = models.SlugField(_("key"), max_length=100, help_text=KEY_HELP)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    is_approximate = models.BooleanField(_("approximate, as reported"), default=False)
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("organization fact")
+        verbose_name_plural = _("organization facts")
+        ordering = ["organization", "key"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_fact_per_organization")]
+
+    def __str__(self) -> str:
+        return f"{localized(self, 'label')}: {self.value} {self.unit}"
+
+
+class Person(BilingualNamed):
+    key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_public = models.BooleanField(_("public profile"), default=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_en", "name_ko"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.pk])
+
+
+class Affiliation(models.Model):
+    """A person's position at an organization, with dates when known."""
+
+    person = models.ForeignKey(Person, related_name="affiliations", on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, related_name="affiliations", on_delete=models.CASCADE)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["organization", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organization", "title_en"], name="unique_affiliation"),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="affiliation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {localized(self, 'title')} @ {self.organization}"
+
+
+class Relationship(models.Model):
+    """A directed tie between two organizations: ``subject`` invests in / partners with ... ``object``."""
+
+    class Kind(models.TextChoices):
+        INVESTS_IN = "invests_in", _("invests in")
+        PARTNERS_WITH = "partners_with", _("partners with")
+        PART_OF = "part_of", _("is part of")
+        SUPPLIES = "supplies", _("supplies")
+
+    subject = models.ForeignKey(Organization, related_name="relationships_out", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object = models.ForeignKey(Organization, related_name="relationships_in", on_delete=models.CASCADE)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note_ko = models.TextField(_("note (Korean)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "kind", "object"], name="unique_relationship"),
+            models.CheckConstraint(condition=~models.Q(subject=models.F("object")), name="relationship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.get_kind_display()} {self.object}"

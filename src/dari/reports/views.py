@@ -1,0 +1,38 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+
+from dari.agreements.models import Agreement
+from dari.outcomes.models import Outcome
+from dari.programs.models import Program
+from dari.registry.models import Cluster, ClusterStatistic, Organization
+
+
+def home(request):
+    """The dashboard: what the partnership holds and its latest outcomes, as far as the viewer may see."""
+    user = request.user
+    organizations = Organization.objects.visible_to(user)
+    kind_counts = {row["kind"]: row["total"] for row in organizations.values("kind").annotate(total=Count("pk"))}
+    outcomes = Outcome.objects.visible_to(user)
+    outcome_kind_counts = {row["kind"]: row["total"] for row in outcomes.values("kind").annotate(total=Count("pk"))}
+    context = {
+        "organization_count": sum(kind_counts.values()),
+        "kind_counts": [
+            (label, kind_counts.get(value, 0), value)
+            for value, label in Organization.Kind.choices
+            if kind_counts.get(value)
+        ],
+        "agreement_count": Agreement.objects.visible_to(user).count(),
+        "program_count": Program.objects.visible_to(user).count(),
+        "outcome_count": sum(outcome_kind_counts.values()),
+        "outcome_kind_counts": [
+            (label, outcome_kind_counts.get(value, 0))
+            for value, label in Outcome._meta.get_field("kind").choices
+            if outcome_kind_counts.get(value)
+        ],
+        "latest_outcomes": outcomes.for_listing().order_by("-reported_on", "-pk")[:8],
+        "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
+        "clusters": Cluster.objects.prefetch_related(
+            Prefetch("statistics", queryset=ClusterStatistic.objects.select_related("source"))
+        ),
+    }
+    return render(request, "reports/home.html", context)

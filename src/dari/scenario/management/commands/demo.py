@@ -1,0 +1,44 @@
+"""``dari demo``: migrate, load the Ulsan–San Diego scenario, create the demo login, serve."""
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dari.accounts.services import ensure_demo_superuser
+from dari.scenario.loader import load_scenario
+
+DEMO_USERNAME = "demo"
+DEFAULT_DEMO_PASSWORD = "dari-demo-2024"
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the demo (migrations, the Ulsan–San Diego scenario, the demo superuser) and serve it "
+        "at 127.0.0.1:8000. Idempotent: running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Set up only, then exit.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Address to serve on (default %(default)s).")
+
+    def handle(self, *args, no_serve: bool, addrport: str, **options):
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        summary = load_scenario()
+        self.stdout.write(self.style.SUCCESS(f"Scenario loaded: {summary}"))
+        password = os.environ.get("DARI_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        ensure_demo_superuser(DEMO_USERNAME, password)
+        url = f"http://{addrport}/"
+        self.stdout.write(
+            "\n"
+            f"  Dari demo     {url}\n"
+            f"  Login         {url}accounts/login/\n"
+            f"  Username      {DEMO_USERNAME}\n"
+            f"  Password      {password}\n"
+            f"  API           {url}api/v1/  (OpenAPI: {url}api/v1/openapi.json)\n"
+        )
+        if no_serve:
+            return
+        call_command("runserver", addrport, use_reloader=False, use_threading=True)

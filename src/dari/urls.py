@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dari.api import api
+
+urlpatterns = [
+    path("", include("dari.reports.urls")),
+    path("organizations/", include("dari.registry.urls")),
+    path("agreements/", include("dari.agreements.urls")),
+    path("programs/", include("dari.programs.urls")),
+    path("outcomes/", include("dari.outcomes.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

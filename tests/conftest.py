@@ -1,0 +1,76 @@
+"""Fixtures shared by every test: the scenario, the personas, and clients acting as them.
+
+Personas (the permission rules are written against them):
+- ``anonymous``: not signed in;
+- ``member``: ``member_user``, an active account with no staff rights;
+- ``staff``: ``staff_user``, ``is_staff``;
+- ``superuser``: the demo superuser (``demo`` / the demo password), as ``dari demo`` creates it.
+"""
+
+import pytest
+from django.test import Client
+
+from dari.accounts.services import ensure_demo_superuser
+from dari.scenario.loader import load_scenario
+
+from .factories import UserFactory
+
+# The demo login that ``dari demo`` creates and prints; scripts and the README rely on it.
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "dari-demo-2024"
+
+PERSONAS = ("anonymous", "member", "staff", "superuser")
+PERSONA_FIXTURES = {"member": "member_user", "staff": "staff_user", "superuser": "superuser"}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The default hasher costs ~0.1 s per check, and every Basic-auth request checks a password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def scenario(db):
+    """The Ulsan–San Diego scenario, loaded into the test database; returns the loader's counts."""
+    return load_scenario()
+
+
+@pytest.fixture
+def member_user(db):
+    return UserFactory(username="member")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    """The demo superuser; its credentials are ``DEMO_USERNAME`` / ``DEMO_PASSWORD``."""
+    return ensure_demo_superuser(DEMO_USERNAME, DEMO_PASSWORD)
+
+
+@pytest.fixture
+def api_client(db):
+    """``api_client(user=None)``: a test client signed in as ``user`` (by session), or anonymous."""
+
+    def make(user=None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_as(request, api_client):
+    """``client_as("member")``: a client acting as one of ``PERSONAS``."""
+
+    def make(persona: str) -> Client:
+        if persona == "anonymous":
+            return api_client()
+        return api_client(request.getfixturevalue(PERSONA_FIXTURES[persona]))
+
+    return make

@@ -1,0 +1,32 @@
+"""Small helpers for API tests."""
+
+import base64
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+def basic_auth(username: str, password: str) -> dict[str, str]:
+    """Keyword arguments for ``client.get`` that send HTTP Basic credentials."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+def get_json(client: Client, url: str, status: int = 200, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == status, response.content
+    return response.json()
+
+
+def listed_keys(client: Client, url: str, **extra) -> list[str]:
+    """The ``key`` of every item of a list endpoint's page, in the order the API gives them."""
+    return [item["key"] for item in get_json(client, url, **extra)["items"]]
+
+
+def count_queries(client: Client, url: str) -> int:
+    """How many database queries one successful GET of ``url`` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)

@@ -1,0 +1,245 @@
+"""The outcomes API: /api/v1/outcomes, its filters and who sees which outcome."""
+
+import pytest
+
+from dari.outcomes.models import Outcome
+from dari.registry.models import Organization
+from tests.factories import (
+    OrganizationFactory,
+    OutcomeFactory,
+    ProgramFactory,
+    SectorFactory,
+    SourceFactory,
+)
+from tests.helpers import count_queries, get_json, listed_keys
+
+REPORT = "report-2024-01-18-ulsan-san-diego-bio-mou"
+ALL_OUTCOMES = [
+    "dna-corporation-medical-device-partnerships",
+    "dna-corporation-us-market-entry",
+    "sb-solution-hangzhou-provisional-contract",
+    "sb-solution-us-market-entry",
+    "thyroscope-us-market-entry",
+    "thyroscope-us-vc-investment",
+]
+
+
+def outcome_by_key(client, key: str) -> dict:
+    return next(item for item in get_json(client, "/api/v1/outcomes")["items"] if item["key"] == key)
+
+
+@pytest.mark.django_db
+def test_outcome_list_holds_the_six_reported_outcomes(scenario, client):
+    page = get_json(client, "/api/v1/outcomes")
+
+    assert page["count"] == 6
+    assert sorted((item["key"], item["kind"], item["stage"]) for item in page["items"]) == [
+        ("dna-corporation-medical-device-partnerships", "partnership", "active"),
+        ("dna-corporation-us-market-entry", "market_entry", "entered"),
+        ("sb-solution-hangzhou-provisional-contract", "contract", "provisional"),
+        ("sb-solution-us-market-entry", "market_entry", "entered"),
+        ("thyroscope-us-market-entry", "market_entry", "entered"),
+        ("thyroscope-us-vc-investment", "investment", "in_review"),
+    ]
+    assert {(item["reported_on"], item["occurred_on"], item["source"]["key"]) for item in page["items"]} == {
+        ("2024-01-18", None, REPORT)
+    }
+
+
+@pytest.mark.django_db
+def test_investment_amount_is_a_decimal_string_with_its_currency(scenario, client):
+    investment = outcome_by_key(client, "thyroscope-us-vc-investment")
+
+    assert (investment["amount"], investment["currency"]) == ("10000000.00", "USD")
+    assert investment["counterparty"] is None
+    assert investment["counterparty_description_en"] == "A US venture-capital firm (not named)"
+    assert (investment["counterparty_kind"], investment["counterparty_country"]) == ("investor", "US")
+    assert investment["startup"]["key"] == "thyroscope"
+    assert investment["program"]["key"] == "digital-healthcare-global-support"
+
+
+@pytest.mark.django_db
+def test_contract_quantity_is_200000_units_a_year_with_the_hangzhou_company(scenario, client):
+    contract = outcome_by_key(client, "sb-solution-hangzhou-provisional-contract")
+    hangzhou = Organization.objects.get(key="hangzhou-health-online-it")
+
+    assert (contract["quantity"], contract["quantity_unit_en"], contract["quantity_period"]) == (
+        "200000.00", "units", "year",
+    )
+    assert (contract["amount"], contract["currency"]) == (None, "")
+    assert contract["counterparty"] == {
+        "id": hangzhou.pk,
+        "key": "hangzhou-health-online-it",
+        "name_ko": "건강온라인정보기술유한공사",
+        "name_en": "Health Online Information Technology Co., Ltd.",
+    }
+
+
+@pytest.mark.django_db
+def test_outcome_detail_has_id_and_web_url(scenario, client):
+    outcome = Outcome.objects.get(key="thyroscope-us-vc-investment")
+
+    body = get_json(client, f"/api/v1/outcomes/{outcome.pk}")
+
+    assert (body["id"], body["key"]) == (outcome.pk, "thyroscope-us-vc-investment")
+    assert body["web_url"] == f"http://testserver/outcomes/{outcome.pk}/"
+    assert body["amount"] == "10000000.00"
+
+
+@pytest.mark.django_db
+def test_outcome_list_pages_with_limit_and_offset(scenario, client):
+    all_keys = listed_keys(client, "/api/v1/outcomes")
+
+    page = get_json(client, "/api/v1/outcomes?limit=2&offset=3")
+
+    assert page["count"] == 6
+    assert [item["key"] for item in page["items"]] == all_keys[3:5]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=market_entry", ["dna-corporation-us-market-entry", "sb-solution-us-market-entry", "thyroscope-us-market-entry"]),
+        ("kind=investment", ["thyroscope-us-vc-investment"]),
+        ("kind=regulatory", []),
+        ("stage=provisional", ["sb-solution-hangzhou-provisional-contract"]),
+        ("kind=market_entry&stage=entered", ["dna-corporation-us-market-entry", "sb-solution-us-market-entry", "thyroscope-us-market-entry"]),
+        ("program=digital-healthcare-global-support", ALL_OUTCOMES),
+        ("program=no-such-program", []),
+        ("cluster=ulsan", ALL_OUTCOMES),
+        ("cluster=san-diego", []),
+        ("sector=digital-health", ["thyroscope-us-market-entry", "thyroscope-us-vc-investment"]),
+        ("sector=bio", ["thyroscope-us-market-entry", "thyroscope-us-vc-investment"]),
+        ("sector=semiconductors", []),
+        ("q=타이로", ["thyroscope-us-market-entry", "thyroscope-us-vc-investment"]),
+        ("q=Thyroscope", ["thyroscope-us-market-entry", "thyroscope-us-vc-investment"]),
+        ("q=venture-capital", ["thyroscope-us-vc-investment"]),
+        ("q=벤처캐피탈", ["thyroscope-us-vc-investment"]),
+        ("q=Hangzhou", ["sb-solution-hangzhou-provisional-contract"]),
+        ("q=의료장비", ["dna-corporation-medical-device-partnerships"]),
+        ("q=Boston", []),
+    ],
+)
+def test_outcome_filters(scenario, client, query, expected):
+    assert sorted(listed_keys(client, f"/api/v1/outcomes?{query}")) == expected
+
+
+@pytest.mark.django_db
+def test_outcome_filter_by_startup_id(scenario, client):
+    sb_solution = Organization.objects.get(key="sb-solution")
+
+    assert sorted(listed_keys(client, f"/api/v1/outcomes?startup={sb_solution.pk}")) == [
+        "sb-solution-hangzhou-provisional-contract", "sb-solution-us-market-entry",
+    ]
+
+
+@pytest.mark.django_db
+def test_sector_filter_includes_startups_tagged_only_with_a_sub_sector(client):
+    digital_health = SectorFactory(key="digital-health")
+    thyroid = SectorFactory(key="thyroid", parent=digital_health)
+    OutcomeFactory(key="thyroid-entry", startup=OrganizationFactory(sectors=[thyroid]))
+    OutcomeFactory(key="untagged-entry")
+
+    assert listed_keys(client, "/api/v1/outcomes?sector=digital-health") == ["thyroid-entry"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["startup=abc", "startup=1.5", "limit=abc", "limit=0", "offset=-1"])
+def test_bad_filter_type_is_422_not_500(client, query):
+    response = client.get(f"/api/v1/outcomes?{query}")
+
+    assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_bad_filter_type_names_the_parameter(client):
+    body = get_json(client, "/api/v1/outcomes?startup=abc", status=422)
+
+    assert [error["loc"] for error in body["detail"]] == [["query", "startup"]]
+
+
+@pytest.mark.django_db
+def test_unknown_outcome_is_404(client):
+    assert client.get("/api/v1/outcomes/999999").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/outcomes", "/api/v1/outcomes?sector=digital-health&q=Entry"])
+def test_outcome_list_runs_the_same_queries_for_3_or_30_outcomes(client, url):
+    digital_health = SectorFactory(key="digital-health")
+
+    def outcome_with_everything():
+        OutcomeFactory(
+            startup=OrganizationFactory(sectors=[digital_health]),
+            counterparty=OrganizationFactory(kind=Organization.Kind.INVESTOR),
+            program=ProgramFactory(),
+            source=SourceFactory(),
+        )
+
+    for _ in range(3):
+        outcome_with_everything()
+    queries_for_3 = count_queries(client, url)
+    for _ in range(27):
+        outcome_with_everything()
+
+    assert count_queries(client, url) == queries_for_3
+
+
+@pytest.mark.django_db
+def test_outcome_list_runs_two_queries(client):
+    OutcomeFactory.create_batch(3)
+
+    assert count_queries(client, "/api/v1/outcomes") == 2
+
+
+# --- visibility --------------------------------------------------------------------------------------
+
+VISIBILITY = [("anonymous", False), ("member", False), ("staff", True), ("superuser", True)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "sees_private"), VISIBILITY)
+def test_private_outcome_is_listed_and_shown_to_staff_only(client_as, persona, sees_private):
+    OutcomeFactory(key="public-outcome")
+    private = OutcomeFactory(key="private-outcome", is_public=False)
+    client = client_as(persona)
+
+    listed = sorted(listed_keys(client, "/api/v1/outcomes"))
+    detail = client.get(f"/api/v1/outcomes/{private.pk}")
+
+    if sees_private:
+        assert listed == ["private-outcome", "public-outcome"]
+        assert detail.status_code == 200
+    else:
+        assert listed == ["public-outcome"]
+        assert detail.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "sees_private"), VISIBILITY)
+def test_public_outcome_of_a_private_startup_is_shown_to_staff_only(client_as, persona, sees_private):
+    OutcomeFactory(key="public-outcome")
+    hidden = OutcomeFactory(key="outcome-of-private-startup", startup=OrganizationFactory(is_public=False))
+    client = client_as(persona)
+
+    listed = sorted(listed_keys(client, "/api/v1/outcomes"))
+    detail = client.get(f"/api/v1/outcomes/{hidden.pk}")
+
+    if sees_private:
+        assert listed == ["outcome-of-private-startup", "public-outcome"]
+        assert detail.status_code == 200
+    else:
+        assert listed == ["public-outcome"]
+        assert detail.status_code == 404
+
+
+@pytest.mark.django_db
+def test_scenario_outcome_made_private_disappears_for_anonymous_and_members(scenario, client_as):
+    Outcome.objects.filter(key="thyroscope-us-vc-investment").update(is_public=False)
+    Organization.objects.filter(key="dna-corporation").update(is_public=False)
+
+    visible_to_public = [key for key in ALL_OUTCOMES if not key.startswith("dna-") and key != "thyroscope-us-vc-investment"]
+    for persona in ("anonymous", "member"):
+        assert sorted(listed_keys(client_as(persona), "/api/v1/outcomes")) == visible_to_public
+    assert sorted(listed_keys(client_as("staff"), "/api/v1/outcomes")) == ALL_OUTCOMES
