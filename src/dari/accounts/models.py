@@ -10,7 +10,9 @@ class User(AbstractUser):
     """A person who signs in. Language and time zone decide how pages and e-mails read."""
 
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="ko")
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_zone]
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -30,13 +30,19 @@ class Agreement(models.Model):
     place_ko = models.CharField(_("place (Korean)"), max_length=300, blank=True)
     place_en = models.CharField(_("place (English)"), max_length=300, blank=True)
     place_organization = models.ForeignKey(
-        Organization, verbose_name=_("place (organization)"), null=True, blank=True,
-        related_name="hosted_agreements", on_delete=models.SET_NULL,
+        Organization,
+        verbose_name=_("place (organization)"),
+        null=True,
+        blank=True,
+        related_name="hosted_agreements",
+        on_delete=models.SET_NULL,
     )
     context_ko = models.TextField(_("context (Korean)"), blank=True)
     context_en = models.TextField(_("context (English)"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -117,22 +123,39 @@ class ActionItem(models.Model):
     agreement = models.ForeignKey(Agreement, related_name="action_items", on_delete=models.CASCADE)
     key = models.SlugField(_("key"), max_length=100, help_text=KEY_HELP)
     area = models.ForeignKey(
-        CooperationArea, verbose_name=_("cooperation area"), null=True, blank=True,
-        related_name="action_items", on_delete=models.SET_NULL,
+        CooperationArea,
+        verbose_name=_("cooperation area"),
+        null=True,
+        blank=True,
+        related_name="action_items",
+        on_delete=models.SET_NULL,
     )
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     owner_party = models.ForeignKey(
-        AgreementParty, verbose_name=_("owner"), null=True, blank=True, related_name="action_items",
+        AgreementParty,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        related_name="action_items",
         on_delete=models.SET_NULL,
     )
     stated_by = models.ForeignKey(
-        Person, verbose_name=_("stated by"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+        Person,
+        verbose_name=_("stated by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
     )
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    due_time_zone = models.CharField(_("time zone of due date"), max_length=64, blank=True, validators=[validate_zone])
+    due_time_zone = models.CharField(
+        _("time zone of due date"), max_length=64, blank=True, validators=[validate_zone]
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("action item")

@@ -28,5 +28,7 @@ class AgreementQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            models.Q(title_ko__icontains=text) | models.Q(title_en__icontains=text) | models.Q(key__icontains=text)
+            models.Q(title_ko__icontains=text)
+            | models.Q(title_en__icontains=text)
+            | models.Q(key__icontains=text)
         )

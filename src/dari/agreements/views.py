@@ -7,12 +7,16 @@ from .models import Agreement
 
 def agreement_list(request):
     query = request.GET.get("q", "")[:200]
-    agreements = Agreement.objects.visible_to(request.user).select_related("place_organization").prefetch_related(
-        "parties__organization"
+    agreements = (
+        Agreement.objects.visible_to(request.user)
+        .select_related("place_organization")
+        .prefetch_related("parties__organization")
     )
     if query:
         agreements = agreements.search(query)
-    return render(request, "agreements/agreement_list.html", {"page": paginate(request, agreements), "q": query})
+    return render(
+        request, "agreements/agreement_list.html", {"page": paginate(request, agreements), "q": query}
+    )
 
 
 def agreement_detail(request, pk: int):

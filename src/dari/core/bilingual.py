@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -61,16 +62,14 @@ class BilingualNamed(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return str(self.name) or f"#{self.pk}"
+
     @property
     def name(self) -> LocalizedText:
         return localized(self, "name")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if not (self.name_ko.strip() or self.name_en.strip()):
             raise ValidationError(_("Give a name in Korean or in English."))
-
-    def __str__(self) -> str:
-        return str(self.name) or f"#{self.pk}"

@@ -14,7 +14,9 @@ def format_figure(value: Decimal, unit: str, is_approximate: bool = False) -> st
         return _("about %(value)s") % {"value": text} if is_approximate else text
     number = format_quantity(value)
     if unit == "companies":
-        return (_("about %(value)s companies") if is_approximate else _("%(value)s companies")) % {"value": number}
+        return (_("about %(value)s companies") if is_approximate else _("%(value)s companies")) % {
+            "value": number
+        }
     if unit == "people":
         return (_("about %(value)s people") if is_approximate else _("%(value)s people")) % {"value": number}
     text = f"{number} {unit}".strip()

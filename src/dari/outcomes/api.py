@@ -74,8 +74,12 @@ def list_outcomes(
 ):
     """Filter by ``kind``, ``stage``, ``startup`` (id), ``program`` (key), the startup's ``cluster`` and
     ``sector`` (keys), and ``q`` (text)."""
-    return Outcome.objects.visible_to(request.user).for_listing().filtered(
-        kind=kind, stage=stage, startup=startup, program=program, cluster=cluster, sector=sector, text=q
+    return (
+        Outcome.objects.visible_to(request.user)
+        .for_listing()
+        .filtered(
+            kind=kind, stage=stage, startup=startup, program=program, cluster=cluster, sector=sector, text=q
+        )
     )
 
 

@@ -22,20 +22,33 @@ class Outcome(models.Model):
         Organization, verbose_name=_("startup"), related_name="outcomes", on_delete=models.PROTECT
     )
     counterparty = models.ForeignKey(
-        Organization, verbose_name=_("counterparty"), null=True, blank=True,
-        related_name="counterparty_outcomes", on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("counterparty"),
+        null=True,
+        blank=True,
+        related_name="counterparty_outcomes",
+        on_delete=models.PROTECT,
     )
     counterparty_description_ko = models.CharField(
-        _("counterparty description (Korean)"), max_length=300, blank=True,
+        _("counterparty description (Korean)"),
+        max_length=300,
+        blank=True,
         help_text=_("For a counterparty the source does not name."),
     )
-    counterparty_description_en = models.CharField(_("counterparty description (English)"), max_length=300, blank=True)
+    counterparty_description_en = models.CharField(
+        _("counterparty description (English)"), max_length=300, blank=True
+    )
     counterparty_kind = models.CharField(
         _("kind of counterparty"), max_length=24, choices=Organization.Kind.choices, blank=True
     )
     counterparty_country = models.CharField(_("country of counterparty (ISO 3166)"), max_length=2, blank=True)
     program = models.ForeignKey(
-        Program, verbose_name=_("program"), null=True, blank=True, related_name="outcomes", on_delete=models.SET_NULL
+        Program,
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        on_delete=models.SET_NULL,
     )
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -51,7 +64,9 @@ class Outcome(models.Model):
     reported_on = models.DateField(_("reported on"))
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = OutcomeQuerySet.as_manager()
@@ -63,10 +78,12 @@ class Outcome(models.Model):
         indexes = [models.Index(fields=["kind", "stage"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__isnull=True) | ~models.Q(currency=""), name="outcome_amount_has_currency"
+                condition=models.Q(amount__isnull=True) | ~models.Q(currency=""),
+                name="outcome_amount_has_currency",
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0), name="outcome_amount_not_negative"
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="outcome_amount_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
@@ -86,11 +103,15 @@ class Outcome(models.Model):
         if self.kind and self.stage and not is_valid_stage(self.kind, self.stage):
             allowed = ", ".join(STAGES_BY_KIND.get(self.kind, ()))
             errors["stage"] = _("Stage %(stage)s does not apply to %(kind)s; use one of: %(allowed)s.") % {
-                "stage": self.stage, "kind": self.kind, "allowed": allowed,
+                "stage": self.stage,
+                "kind": self.kind,
+                "allowed": allowed,
             }
         if self.amount is not None and not self.currency:
             errors["currency"] = _("An amount needs its currency.")
-        if self.counterparty_id is None and not (self.counterparty_description_ko or self.counterparty_description_en):
+        if self.counterparty_id is None and not (
+            self.counterparty_description_ko or self.counterparty_description_en
+        ):
             if self.kind in {Kind.INVESTMENT, Kind.CONTRACT, Kind.PARTNERSHIP}:
                 errors["counterparty"] = _("Name the counterparty or describe it.")
         if self.occurred_on and self.reported_on and self.occurred_on > self.reported_on:
@@ -107,7 +128,9 @@ class StageChange(models.Model):
     recorded_on = models.DateField(_("recorded on"))
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("stage change")

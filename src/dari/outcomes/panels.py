@@ -11,13 +11,17 @@ def outcome_timeline(request, organization):
     visible = Outcome.objects.visible_to(request.user).for_listing()
     outcomes = (
         visible.filter(startup=organization)
-        .prefetch_related(Prefetch("stage_history", queryset=StageChange.objects.order_by("recorded_on", "pk")))
+        .prefetch_related(
+            Prefetch("stage_history", queryset=StageChange.objects.order_by("recorded_on", "pk"))
+        )
         .order_by("-reported_on", "-pk")
     )
     as_counterparty = visible.filter(counterparty=organization)
     if not outcomes and not as_counterparty:
         return None
-    return Panel("outcomes/_organization_panel.html", {"outcomes": outcomes, "as_counterparty": as_counterparty})
+    return Panel(
+        "outcomes/_organization_panel.html", {"outcomes": outcomes, "as_counterparty": as_counterparty}
+    )
 
 
 @program_panels.register(order=10)

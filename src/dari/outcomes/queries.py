@@ -12,7 +12,9 @@ class OutcomeQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("startup", "counterparty", "program", "source")
 
-    def filtered(self, *, kind=None, stage=None, startup=None, program=None, cluster=None, sector=None, text=None):
+    def filtered(
+        self, *, kind=None, stage=None, startup=None, program=None, cluster=None, sector=None, text=None
+    ):
         from dari.registry.models import Sector
 
         outcomes = self
@@ -27,7 +29,9 @@ class OutcomeQuerySet(models.QuerySet):
         if cluster:
             outcomes = outcomes.filter(startup__cluster__key=cluster)
         if sector:
-            outcomes = outcomes.filter(startup__sectors__in=Sector.objects.with_descendants(sector)).distinct()
+            outcomes = outcomes.filter(
+                startup__sectors__in=Sector.objects.with_descendants(sector)
+            ).distinct()
         if text and text.strip():
             text = text.strip()
             outcomes = outcomes.filter(

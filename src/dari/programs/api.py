@@ -64,7 +64,9 @@ def programs_for(request):
     )
 
 
-@router.get("", response=list[ProgramOut], summary="List programs with operators, supporters and participants")
+@router.get(
+    "", response=list[ProgramOut], summary="List programs with operators, supporters and participants"
+)
 @paginate(LimitOffsetPagination)
 def list_programs(request, q: str | None = None):
     programs = programs_for(request)

@@ -18,7 +18,9 @@ class Program(BilingualNamed):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     objects = ProgramQuerySet.as_manager()
 
@@ -42,7 +44,9 @@ class ProgramRole(models.Model):
     program = models.ForeignKey(Program, related_name="roles", on_delete=models.CASCADE)
     organization = models.ForeignKey(Organization, related_name="program_roles", on_delete=models.PROTECT)
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("program role")
@@ -68,15 +72,15 @@ class Participant(models.Model):
     organization = models.ForeignKey(Organization, related_name="participations", on_delete=models.PROTECT)
     since = models.DateField(_("since"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["program", "organization"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "organization"], name="unique_participant")
-        ]
+        constraints = [models.UniqueConstraint(fields=["program", "organization"], name="unique_participant")]
 
     def __str__(self) -> str:
         return str(self.organization)

@@ -12,5 +12,7 @@ class ProgramQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            models.Q(name_ko__icontains=text) | models.Q(name_en__icontains=text) | models.Q(key__icontains=text)
+            models.Q(name_ko__icontains=text)
+            | models.Q(name_en__icontains=text)
+            | models.Q(key__icontains=text)
         )

@@ -152,7 +152,11 @@ def get_cluster(request, cluster_id: int):
 @organizations_router.get("", response=list[OrganizationOut], summary="List organizations")
 @paginate(LimitOffsetPagination)
 def list_organizations(
-    request, kind: str | None = None, cluster: str | None = None, sector: str | None = None, q: str | None = None
+    request,
+    kind: str | None = None,
+    cluster: str | None = None,
+    sector: str | None = None,
+    q: str | None = None,
 ):
     """Filter by ``kind``, ``cluster`` (key), ``sector`` (key, including its sub-sectors) and ``q`` (text)."""
     organizations = Organization.objects.visible_to(request.user).for_listing()
@@ -176,7 +180,9 @@ def people_for(request):
     affiliations = Affiliation.objects.filter(
         organization__in=Organization.objects.visible_to(request.user)
     ).select_related("organization")
-    return Person.objects.visible_to(request.user).prefetch_related(Prefetch("affiliations", queryset=affiliations))
+    return Person.objects.visible_to(request.user).prefetch_related(
+        Prefetch("affiliations", queryset=affiliations)
+    )
 
 
 @people_router.get("", response=list[PersonOut], summary="List people")

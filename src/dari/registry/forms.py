@@ -8,10 +8,18 @@ class OrganizationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     cluster = forms.ModelChoiceField(
-        label=_("Cluster"), required=False, queryset=Cluster.objects.all(), to_field_name="key", empty_label=_("all")
+        label=_("Cluster"),
+        required=False,
+        queryset=Cluster.objects.all(),
+        to_field_name="key",
+        empty_label=_("all"),
     )
     sector = forms.ModelChoiceField(
-        label=_("Sector"), required=False, queryset=Sector.objects.all(), to_field_name="key", empty_label=_("all")
+        label=_("Sector"),
+        required=False,
+        queryset=Sector.objects.all(),
+        to_field_name="key",
+        empty_label=_("all"),
     )
 
     def __init__(self, *args, **kwargs):

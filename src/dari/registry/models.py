@@ -46,7 +46,9 @@ class Cluster(BilingualNamed):
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_zone])
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("cluster")
@@ -78,7 +80,9 @@ class ClusterStatistic(models.Model):
         verbose_name = _("cluster statistic")
         verbose_name_plural = _("cluster statistics")
         ordering = ["cluster", "key"]
-        constraints = [models.UniqueConstraint(fields=["cluster", "key"], name="unique_statistic_per_cluster")]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "key"], name="unique_statistic_per_cluster")
+        ]
 
     def __str__(self) -> str:
         return f"{localized(self, 'label')}: {self.value} {self.unit}"
@@ -94,7 +98,12 @@ class Sector(models.Model):
     key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SECTOR)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, related_name="children", on_delete=models.PROTECT
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
     )
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -141,22 +150,34 @@ class Organization(BilingualNamed):
         help_text=_("The description was written for the demo and is not a sourced fact."),
     )
     description_source = models.ForeignKey(
-        Source, verbose_name=_("source of the description"), null=True, blank=True, related_name="+",
+        Source,
+        verbose_name=_("source of the description"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.PROTECT,
     )
     website = models.URLField(_("website"), blank=True)
     cluster = models.ForeignKey(
-        Cluster, verbose_name=_("cluster"), null=True, blank=True, related_name="organizations",
+        Cluster,
+        verbose_name=_("cluster"),
+        null=True,
+        blank=True,
+        related_name="organizations",
         on_delete=models.SET_NULL,
     )
     country = models.CharField(_("country (ISO 3166)"), max_length=2, blank=True)
     city_ko = models.CharField(_("city (Korean)"), max_length=100, blank=True)
     city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
-    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="organizations")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="organizations"
+    )
     is_public = models.BooleanField(
         _("public profile"), default=True, help_text=_("Visible to visitors who are not signed in.")
     )
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -189,7 +210,9 @@ class OrganizationFact(models.Model):
         verbose_name = _("organization fact")
         verbose_name_plural = _("organization facts")
         ordering = ["organization", "key"]
-        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_fact_per_organization")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="unique_fact_per_organization")
+        ]
 
     def __str__(self) -> str:
         return f"{localized(self, 'label')}: {self.value} {self.unit}"
@@ -199,7 +222,9 @@ class Person(BilingualNamed):
     key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
     email = models.EmailField(_("e-mail"), blank=True)
     is_public = models.BooleanField(_("public profile"), default=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -221,7 +246,9 @@ class Affiliation(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("affiliation")
@@ -257,14 +284,18 @@ class Relationship(models.Model):
     ended_on = models.DateField(_("until"), null=True, blank=True)
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
-    source = models.ForeignKey(Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         verbose_name = _("relationship")
         verbose_name_plural = _("relationships")
         constraints = [
             models.UniqueConstraint(fields=["subject", "kind", "object"], name="unique_relationship"),
-            models.CheckConstraint(condition=~models.Q(subject=models.F("object")), name="relationship_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(subject=models.F("object")), name="relationship_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

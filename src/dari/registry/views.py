@@ -58,5 +58,7 @@ def cluster_detail(request, pk: int):
     )
     organizations = Organization.objects.visible_to(request.user).for_listing().filter(cluster=cluster)
     return render(
-        request, "registry/cluster_detail.html", {"cluster": cluster, "page": paginate(request, organizations)}
+        request,
+        "registry/cluster_detail.html",
+        {"cluster": cluster, "page": paginate(request, organizations)},
     )

@@ -11,9 +11,13 @@ def home(request):
     """The dashboard: what the partnership holds and its latest outcomes, as far as the viewer may see."""
     user = request.user
     organizations = Organization.objects.visible_to(user)
-    kind_counts = {row["kind"]: row["total"] for row in organizations.values("kind").annotate(total=Count("pk"))}
+    kind_counts = {
+        row["kind"]: row["total"] for row in organizations.values("kind").annotate(total=Count("pk"))
+    }
     outcomes = Outcome.objects.visible_to(user)
-    outcome_kind_counts = {row["kind"]: row["total"] for row in outcomes.values("kind").annotate(total=Count("pk"))}
+    outcome_kind_counts = {
+        row["kind"]: row["total"] for row in outcomes.values("kind").annotate(total=Count("pk"))
+    }
     context = {
         "organization_count": sum(kind_counts.values()),
         "kind_counts": [

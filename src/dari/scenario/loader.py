@@ -95,7 +95,9 @@ class Loader:
     def load(self, data: dict) -> None:
         for record in data.get("sources", []):
             published_at, zone = parse_moment(record.get("published_at"))
-            values = self.pick(record, "title_ko", "title_en", "publisher", "url", "language", "note_ko", "note_en")
+            values = self.pick(
+                record, "title_ko", "title_en", "publisher", "url", "language", "note_ko", "note_en"
+            )
             values.update(
                 published_on=parse_date(record.get("published_on")),
                 published_at=published_at,
@@ -110,8 +112,15 @@ class Loader:
 
         for record in data.get("clusters", []):
             values = self.pick(
-                record, "name_ko", "name_en", "name_ko_origin", "name_en_origin", "country", "time_zone",
-                "description_ko", "description_en",
+                record,
+                "name_ko",
+                "name_en",
+                "name_ko_origin",
+                "name_en_origin",
+                "country",
+                "time_zone",
+                "description_ko",
+                "description_en",
             )
             values["source"] = self.lookup(Source, record.get("source"))
             cluster = self.upsert(Cluster, {"key": record["key"]}, values)
@@ -128,9 +137,22 @@ class Loader:
 
         for record in data.get("organizations", []):
             values = self.pick(
-                record, "kind", "name_ko", "name_en", "name_ko_origin", "name_en_origin", "short_name_ko",
-                "short_name_en", "description_ko", "description_en", "description_is_illustrative", "website",
-                "country", "city_ko", "city_en", "is_public",
+                record,
+                "kind",
+                "name_ko",
+                "name_en",
+                "name_ko_origin",
+                "name_en_origin",
+                "short_name_ko",
+                "short_name_en",
+                "description_ko",
+                "description_en",
+                "description_is_illustrative",
+                "website",
+                "country",
+                "city_ko",
+                "city_en",
+                "is_public",
             )
             values["cluster"] = self.lookup(Cluster, record.get("cluster"))
             values["source"] = self.lookup(Source, record.get("source"))
@@ -152,7 +174,9 @@ class Loader:
                 )
 
         for record in data.get("people", []):
-            values = self.pick(record, "name_ko", "name_en", "name_ko_origin", "name_en_origin", "email", "is_public")
+            values = self.pick(
+                record, "name_ko", "name_en", "name_ko_origin", "name_en_origin", "email", "is_public"
+            )
             values["source"] = self.lookup(Source, record.get("source"))
             person = self.upsert(Person, {"key": record["key"]}, values)
             for affiliation in record.get("affiliations", []):
@@ -181,8 +205,17 @@ class Loader:
     def load_agreement(self, record: dict) -> None:
         signed_at, zone = parse_moment(record.get("signed_at"))
         values = self.pick(
-            record, "kind", "title_ko", "title_en", "summary_ko", "summary_en", "place_ko", "place_en",
-            "context_ko", "context_en", "is_public",
+            record,
+            "kind",
+            "title_ko",
+            "title_en",
+            "summary_ko",
+            "summary_en",
+            "place_ko",
+            "place_en",
+            "context_ko",
+            "context_en",
+            "is_public",
         )
         values.update(
             signed_at=signed_at,
@@ -198,7 +231,9 @@ class Loader:
                 AgreementParty,
                 {"agreement": agreement, "organization": organization},
                 {
-                    **self.pick(party, "head_title_ko", "head_title_en", "signatory_title_ko", "signatory_title_en"),
+                    **self.pick(
+                        party, "head_title_ko", "head_title_en", "signatory_title_ko", "signatory_title_en"
+                    ),
                     "position": position,
                     "head": self.lookup(Person, party.get("head")),
                     "signatory": self.lookup(Person, party.get("signatory")),
@@ -232,8 +267,15 @@ class Loader:
 
     def load_program(self, record: dict) -> None:
         values = self.pick(
-            record, "name_ko", "name_en", "name_ko_origin", "name_en_origin", "description_ko", "description_en",
-            "start_year", "is_public",
+            record,
+            "name_ko",
+            "name_en",
+            "name_ko_origin",
+            "name_en_origin",
+            "description_ko",
+            "description_en",
+            "start_year",
+            "is_public",
         )
         values.update(
             started_on=parse_date(record.get("started_on")),
@@ -244,7 +286,11 @@ class Loader:
         for role in record.get("roles", []):
             self.upsert(
                 ProgramRole,
-                {"program": program, "organization": self.lookup(Organization, role["organization"]), "role": role["role"]},
+                {
+                    "program": program,
+                    "organization": self.lookup(Organization, role["organization"]),
+                    "role": role["role"],
+                },
                 {"source": program.source},
             )
         for participant in record.get("participants", []):
@@ -260,9 +306,23 @@ class Loader:
 
     def load_outcome(self, record: dict) -> None:
         values = self.pick(
-            record, "kind", "stage", "counterparty_description_ko", "counterparty_description_en", "counterparty_kind",
-            "counterparty_country", "title_ko", "title_en", "summary_ko", "summary_en", "market_country", "currency",
-            "quantity_unit_ko", "quantity_unit_en", "quantity_period", "is_public",
+            record,
+            "kind",
+            "stage",
+            "counterparty_description_ko",
+            "counterparty_description_en",
+            "counterparty_kind",
+            "counterparty_country",
+            "title_ko",
+            "title_en",
+            "summary_ko",
+            "summary_en",
+            "market_country",
+            "currency",
+            "quantity_unit_ko",
+            "quantity_unit_en",
+            "quantity_period",
+            "is_public",
         )
         values.update(
             startup=self.lookup(Organization, record["startup"]),

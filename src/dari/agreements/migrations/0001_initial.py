@@ -6,133 +6,352 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('kind', models.CharField(choices=[('mou', 'memorandum of understanding'), ('agreement', 'agreement'), ('loi', 'letter of intent')], default='mou', max_length=12, verbose_name='kind')),
-                ('title_ko', models.CharField(blank=True, max_length=300, verbose_name='title (Korean)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('summary_ko', models.TextField(blank=True, verbose_name='summary (Korean)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed at')),
-                ('signed_time_zone', models.CharField(blank=True, max_length=64, validators=[dari.core.timezones.validate_zone], verbose_name='time zone of signing')),
-                ('place_ko', models.CharField(blank=True, max_length=300, verbose_name='place (Korean)')),
-                ('place_en', models.CharField(blank=True, max_length=300, verbose_name='place (English)')),
-                ('context_ko', models.TextField(blank=True, verbose_name='context (Korean)')),
-                ('context_en', models.TextField(blank=True, verbose_name='context (English)')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public')),
-                ('place_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hosted_agreements', to='registry.organization', verbose_name='place (organization)')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mou", "memorandum of understanding"),
+                            ("agreement", "agreement"),
+                            ("loi", "letter of intent"),
+                        ],
+                        default="mou",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title_ko", models.CharField(blank=True, max_length=300, verbose_name="title (Korean)")),
+                ("title_en", models.CharField(blank=True, max_length=300, verbose_name="title (English)")),
+                ("summary_ko", models.TextField(blank=True, verbose_name="summary (Korean)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signed at")),
+                (
+                    "signed_time_zone",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[dari.core.timezones.validate_zone],
+                        verbose_name="time zone of signing",
+                    ),
+                ),
+                ("place_ko", models.CharField(blank=True, max_length=300, verbose_name="place (Korean)")),
+                ("place_en", models.CharField(blank=True, max_length=300, verbose_name="place (English)")),
+                ("context_ko", models.TextField(blank=True, verbose_name="context (Korean)")),
+                ("context_en", models.TextField(blank=True, verbose_name="context (English)")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public")),
+                (
+                    "place_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="hosted_agreements",
+                        to="registry.organization",
+                        verbose_name="place (organization)",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['-signed_at', 'key'],
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["-signed_at", "key"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementParty',
+            name="AgreementParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('head_title_ko', models.CharField(blank=True, max_length=200, verbose_name="head's title (Korean)")),
-                ('head_title_en', models.CharField(blank=True, max_length=200, verbose_name="head's title (English)")),
-                ('signatory_title_ko', models.CharField(blank=True, max_length=200, verbose_name="signatory's title (Korean)")),
-                ('signatory_title_en', models.CharField(blank=True, max_length=200, verbose_name="signatory's title (English)")),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='agreements.agreement')),
-                ('head', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person', verbose_name='head')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='registry.organization')),
-                ('signatory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person', verbose_name='signatory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "head_title_ko",
+                    models.CharField(blank=True, max_length=200, verbose_name="head's title (Korean)"),
+                ),
+                (
+                    "head_title_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="head's title (English)"),
+                ),
+                (
+                    "signatory_title_ko",
+                    models.CharField(blank=True, max_length=200, verbose_name="signatory's title (Korean)"),
+                ),
+                (
+                    "signatory_title_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="signatory's title (English)"),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="head",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreement_parties",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "signatory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="signatory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party',
-                'verbose_name_plural': 'parties',
-                'ordering': ['agreement', 'position'],
+                "verbose_name": "party",
+                "verbose_name_plural": "parties",
+                "ordering": ["agreement", "position"],
             },
         ),
         migrations.CreateModel(
-            name='CooperationArea',
+            name="CooperationArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title_ko', models.CharField(blank=True, max_length=300, verbose_name='title (Korean)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('description_ko', models.TextField(blank=True, verbose_name='description (Korean)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='agreements.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title_ko", models.CharField(blank=True, max_length=300, verbose_name="title (Korean)")),
+                ("title_en", models.CharField(blank=True, max_length=300, verbose_name="title (English)")),
+                ("description_ko", models.TextField(blank=True, verbose_name="description (Korean)")),
+                ("description_en", models.TextField(blank=True, verbose_name="description (English)")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="agreements.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cooperation area',
-                'verbose_name_plural': 'cooperation areas',
-                'ordering': ['agreement', 'number'],
+                "verbose_name": "cooperation area",
+                "verbose_name_plural": "cooperation areas",
+                "ordering": ["agreement", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ActionItem',
+            name="ActionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, verbose_name='key')),
-                ('title_ko', models.CharField(blank=True, max_length=300, verbose_name='title (Korean)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due')),
-                ('due_time_zone', models.CharField(blank=True, max_length=64, validators=[dari.core.timezones.validate_zone], verbose_name='time zone of due date')),
-                ('status', models.CharField(choices=[('open', 'open'), ('in_progress', 'in progress'), ('done', 'done'), ('dropped', 'dropped')], default='open', max_length=12, verbose_name='status')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
-                ('stated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.person', verbose_name='stated by')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='action_items', to='agreements.agreement')),
-                ('owner_party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_items', to='agreements.agreementparty', verbose_name='owner')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='action_items', to='agreements.cooperationarea', verbose_name='cooperation area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        verbose_name="key",
+                    ),
+                ),
+                ("title_ko", models.CharField(blank=True, max_length=300, verbose_name="title (Korean)")),
+                ("title_en", models.CharField(blank=True, max_length=300, verbose_name="title (English)")),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="due")),
+                (
+                    "due_time_zone",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[dari.core.timezones.validate_zone],
+                        verbose_name="time zone of due date",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("in_progress", "in progress"),
+                            ("done", "done"),
+                            ("dropped", "dropped"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "stated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.person",
+                        verbose_name="stated by",
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="action_items",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "owner_party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="action_items",
+                        to="agreements.agreementparty",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="action_items",
+                        to="agreements.cooperationarea",
+                        verbose_name="cooperation area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action item',
-                'verbose_name_plural': 'action items',
-                'ordering': ['agreement', 'key'],
+                "verbose_name": "action item",
+                "verbose_name_plural": "action items",
+                "ordering": ["agreement", "key"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressNote',
+            name="ProgressNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_at', models.DateTimeField(verbose_name='written at')),
-                ('text_ko', models.TextField(blank=True, verbose_name='text (Korean)')),
-                ('text_en', models.TextField(blank=True, verbose_name='text (English)')),
-                ('author_name', models.CharField(blank=True, max_length=200, verbose_name='author')),
-                ('action_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_notes', to='agreements.actionitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("written_at", models.DateTimeField(verbose_name="written at")),
+                ("text_ko", models.TextField(blank=True, verbose_name="text (Korean)")),
+                ("text_en", models.TextField(blank=True, verbose_name="text (English)")),
+                ("author_name", models.CharField(blank=True, max_length=200, verbose_name="author")),
+                (
+                    "action_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_notes",
+                        to="agreements.actionitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress note',
-                'verbose_name_plural': 'progress notes',
-                'ordering': ['action_item', 'written_at'],
+                "verbose_name": "progress note",
+                "verbose_name_plural": "progress notes",
+                "ordering": ["action_item", "written_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_at__isnull', True), models.Q(('signed_time_zone', ''), _negated=True), _connector='OR'), name='agreement_signing_has_zone'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("signed_at__isnull", True),
+                    models.Q(("signed_time_zone", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="agreement_signing_has_zone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementparty',
-            constraint=models.UniqueConstraint(fields=('agreement', 'organization'), name='unique_party_per_agreement'),
+            model_name="agreementparty",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "organization"), name="unique_party_per_agreement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cooperationarea',
-            constraint=models.UniqueConstraint(fields=('agreement', 'number'), name='unique_area_number'),
+            model_name="cooperationarea",
+            constraint=models.UniqueConstraint(fields=("agreement", "number"), name="unique_area_number"),
         ),
         migrations.AddConstraint(
-            model_name='actionitem',
-            constraint=models.UniqueConstraint(fields=('agreement', 'key'), name='unique_action_item_key'),
+            model_name="actionitem",
+            constraint=models.UniqueConstraint(fields=("agreement", "key"), name="unique_action_item_key"),
         ),
         migrations.AddConstraint(
-            model_name='actionitem',
-            constraint=models.CheckConstraint(condition=models.Q(('due_at__isnull', True), models.Q(('due_time_zone', ''), _negated=True), _connector='OR'), name='action_item_due_has_zone'),
+            model_name="actionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("due_at__isnull", True), models.Q(("due_time_zone", ""), _negated=True), _connector="OR"
+                ),
+                name="action_item_due_has_zone",
+            ),
         ),
     ]

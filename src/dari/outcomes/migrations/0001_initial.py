@@ -5,87 +5,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("programs", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('kind', models.CharField(choices=[('investment', 'investment'), ('contract', 'contract'), ('partnership', 'partnership'), ('market_entry', 'market entry'), ('regulatory', 'regulatory'), ('clinical_pilot', 'clinical pilot')], max_length=16, verbose_name='kind')),
-                ('stage', models.CharField(choices=[('sourced', 'sourced'), ('in_review', 'in review'), ('term_sheet', 'term sheet'), ('closed', 'closed'), ('declined', 'declined'), ('withdrawn', 'withdrawn'), ('negotiating', 'negotiating'), ('provisional', 'provisional'), ('signed', 'signed'), ('delivering', 'delivering'), ('ended', 'ended'), ('discussing', 'discussing'), ('loi', 'letter of intent'), ('active', 'active'), ('preparing', 'preparing'), ('entered', 'entered'), ('submitted', 'submitted'), ('approved', 'approved'), ('rejected', 'rejected'), ('planned', 'planned'), ('running', 'running'), ('completed', 'completed')], max_length=16, verbose_name='stage')),
-                ('counterparty_description_ko', models.CharField(blank=True, help_text='For a counterparty the source does not name.', max_length=300, verbose_name='counterparty description (Korean)')),
-                ('counterparty_description_en', models.CharField(blank=True, max_length=300, verbose_name='counterparty description (English)')),
-                ('counterparty_kind', models.CharField(blank=True, choices=[('city_government', 'city government'), ('university', 'university'), ('research_institute', 'research institute'), ('startup', 'startup'), ('investor', 'investor'), ('corporate', 'corporate'), ('hospital', 'hospital'), ('incubator', 'incubator or association'), ('distributor', 'distributor')], max_length=24, verbose_name='kind of counterparty')),
-                ('counterparty_country', models.CharField(blank=True, max_length=2, verbose_name='country of counterparty (ISO 3166)')),
-                ('title_ko', models.CharField(blank=True, max_length=300, verbose_name='title (Korean)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='title (English)')),
-                ('summary_ko', models.TextField(blank=True, verbose_name='summary (Korean)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
-                ('market_country', models.CharField(blank=True, max_length=2, verbose_name='market (ISO 3166)')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name='amount')),
-                ('currency', models.CharField(blank=True, choices=[('KRW', 'KRW'), ('USD', 'USD'), ('CNY', 'CNY'), ('EUR', 'EUR'), ('JPY', 'JPY')], max_length=3, verbose_name='currency')),
-                ('quantity', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name='quantity')),
-                ('quantity_unit_ko', models.CharField(blank=True, max_length=40, verbose_name='unit (Korean)')),
-                ('quantity_unit_en', models.CharField(blank=True, max_length=40, verbose_name='unit (English)')),
-                ('quantity_period', models.CharField(blank=True, choices=[('total', 'in total'), ('year', 'per year'), ('month', 'per month')], max_length=8, verbose_name='period')),
-                ('reported_on', models.DateField(verbose_name='reported on')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='occurred on')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('counterparty', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='counterparty_outcomes', to='registry.organization', verbose_name='counterparty')),
-                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outcomes', to='programs.program', verbose_name='program')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
-                ('startup', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='registry.organization', verbose_name='startup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("investment", "investment"),
+                            ("contract", "contract"),
+                            ("partnership", "partnership"),
+                            ("market_entry", "market entry"),
+                            ("regulatory", "regulatory"),
+                            ("clinical_pilot", "clinical pilot"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("sourced", "sourced"),
+                            ("in_review", "in review"),
+                            ("term_sheet", "term sheet"),
+                            ("closed", "closed"),
+                            ("declined", "declined"),
+                            ("withdrawn", "withdrawn"),
+                            ("negotiating", "negotiating"),
+                            ("provisional", "provisional"),
+                            ("signed", "signed"),
+                            ("delivering", "delivering"),
+                            ("ended", "ended"),
+                            ("discussing", "discussing"),
+                            ("loi", "letter of intent"),
+                            ("active", "active"),
+                            ("preparing", "preparing"),
+                            ("entered", "entered"),
+                            ("submitted", "submitted"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("planned", "planned"),
+                            ("running", "running"),
+                            ("completed", "completed"),
+                        ],
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "counterparty_description_ko",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a counterparty the source does not name.",
+                        max_length=300,
+                        verbose_name="counterparty description (Korean)",
+                    ),
+                ),
+                (
+                    "counterparty_description_en",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="counterparty description (English)"
+                    ),
+                ),
+                (
+                    "counterparty_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("city_government", "city government"),
+                            ("university", "university"),
+                            ("research_institute", "research institute"),
+                            ("startup", "startup"),
+                            ("investor", "investor"),
+                            ("corporate", "corporate"),
+                            ("hospital", "hospital"),
+                            ("incubator", "incubator or association"),
+                            ("distributor", "distributor"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind of counterparty",
+                    ),
+                ),
+                (
+                    "counterparty_country",
+                    models.CharField(
+                        blank=True, max_length=2, verbose_name="country of counterparty (ISO 3166)"
+                    ),
+                ),
+                ("title_ko", models.CharField(blank=True, max_length=300, verbose_name="title (Korean)")),
+                ("title_en", models.CharField(blank=True, max_length=300, verbose_name="title (English)")),
+                ("summary_ko", models.TextField(blank=True, verbose_name="summary (Korean)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
+                (
+                    "market_country",
+                    models.CharField(blank=True, max_length=2, verbose_name="market (ISO 3166)"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=20, null=True, verbose_name="amount"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("KRW", "KRW"),
+                            ("USD", "USD"),
+                            ("CNY", "CNY"),
+                            ("EUR", "EUR"),
+                            ("JPY", "JPY"),
+                        ],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=20, null=True, verbose_name="quantity"
+                    ),
+                ),
+                (
+                    "quantity_unit_ko",
+                    models.CharField(blank=True, max_length=40, verbose_name="unit (Korean)"),
+                ),
+                (
+                    "quantity_unit_en",
+                    models.CharField(blank=True, max_length=40, verbose_name="unit (English)"),
+                ),
+                (
+                    "quantity_period",
+                    models.CharField(
+                        blank=True,
+                        choices=[("total", "in total"), ("year", "per year"), ("month", "per month")],
+                        max_length=8,
+                        verbose_name="period",
+                    ),
+                ),
+                ("reported_on", models.DateField(verbose_name="reported on")),
+                ("occurred_on", models.DateField(blank=True, null=True, verbose_name="occurred on")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "counterparty",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counterparty_outcomes",
+                        to="registry.organization",
+                        verbose_name="counterparty",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outcomes",
+                        to="programs.program",
+                        verbose_name="program",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "startup",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="registry.organization",
+                        verbose_name="startup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome',
-                'verbose_name_plural': 'outcomes',
-                'ordering': ['-reported_on', 'key'],
+                "verbose_name": "outcome",
+                "verbose_name_plural": "outcomes",
+                "ordering": ["-reported_on", "key"],
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('sourced', 'sourced'), ('in_review', 'in review'), ('term_sheet', 'term sheet'), ('closed', 'closed'), ('declined', 'declined'), ('withdrawn', 'withdrawn'), ('negotiating', 'negotiating'), ('provisional', 'provisional'), ('signed', 'signed'), ('delivering', 'delivering'), ('ended', 'ended'), ('discussing', 'discussing'), ('loi', 'letter of intent'), ('active', 'active'), ('preparing', 'preparing'), ('entered', 'entered'), ('submitted', 'submitted'), ('approved', 'approved'), ('rejected', 'rejected'), ('planned', 'planned'), ('running', 'running'), ('completed', 'completed')], max_length=16, verbose_name='stage')),
-                ('recorded_on', models.DateField(verbose_name='recorded on')),
-                ('note_ko', models.TextField(blank=True, verbose_name='note (Korean)')),
-                ('note_en', models.TextField(blank=True, verbose_name='note (English)')),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_history', to='outcomes.outcome')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("sourced", "sourced"),
+                            ("in_review", "in review"),
+                            ("term_sheet", "term sheet"),
+                            ("closed", "closed"),
+                            ("declined", "declined"),
+                            ("withdrawn", "withdrawn"),
+                            ("negotiating", "negotiating"),
+                            ("provisional", "provisional"),
+                            ("signed", "signed"),
+                            ("delivering", "delivering"),
+                            ("ended", "ended"),
+                            ("discussing", "discussing"),
+                            ("loi", "letter of intent"),
+                            ("active", "active"),
+                            ("preparing", "preparing"),
+                            ("entered", "entered"),
+                            ("submitted", "submitted"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("planned", "planned"),
+                            ("running", "running"),
+                            ("completed", "completed"),
+                        ],
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("recorded_on", models.DateField(verbose_name="recorded on")),
+                ("note_ko", models.TextField(blank=True, verbose_name="note (Korean)")),
+                ("note_en", models.TextField(blank=True, verbose_name="note (English)")),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_history",
+                        to="outcomes.outcome",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage change',
-                'verbose_name_plural': 'stage changes',
-                'ordering': ['outcome', 'recorded_on', 'pk'],
+                "verbose_name": "stage change",
+                "verbose_name_plural": "stage changes",
+                "ordering": ["outcome", "recorded_on", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='outcome',
-            index=models.Index(fields=['kind', 'stage'], name='outcomes_ou_kind_4c723e_idx'),
+            model_name="outcome",
+            index=models.Index(fields=["kind", "stage"], name="outcomes_ou_kind_4c723e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), models.Q(('currency', ''), _negated=True), _connector='OR'), name='outcome_amount_has_currency'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount__isnull", True), models.Q(("currency", ""), _negated=True), _connector="OR"
+                ),
+                name="outcome_amount_has_currency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='outcome_amount_not_negative'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__isnull", True), ("amount__gte", 0), _connector="OR"),
+                name="outcome_amount_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__isnull', True), ('quantity__gte', 0), _connector='OR'), name='outcome_quantity_not_negative'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__isnull", True), ("quantity__gte", 0), _connector="OR"),
+                name="outcome_quantity_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagechange',
-            constraint=models.UniqueConstraint(fields=('outcome', 'stage', 'recorded_on'), name='unique_stage_change'),
+            model_name="stagechange",
+            constraint=models.UniqueConstraint(
+                fields=("outcome", "stage", "recorded_on"), name="unique_stage_change"
+            ),
         ),
     ]

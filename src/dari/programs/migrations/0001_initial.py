@@ -5,68 +5,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ko', models.CharField(blank=True, max_length=300, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('name_ko_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='Korean name is')),
-                ('name_en_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='English name is')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('description_ko', models.TextField(blank=True, verbose_name='description (Korean)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='running since (year)')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='started on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ko", models.CharField(blank=True, max_length=300, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(blank=True, max_length=300, verbose_name="name (English)")),
+                (
+                    "name_ko_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="Korean name is",
+                    ),
+                ),
+                (
+                    "name_en_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="English name is",
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("description_ko", models.TextField(blank=True, verbose_name="description (Korean)")),
+                ("description_en", models.TextField(blank=True, verbose_name="description (English)")),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="running since (year)"
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="started on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program',
-                'verbose_name_plural': 'programs',
-                'ordering': ['key'],
+                "verbose_name": "program",
+                "verbose_name_plural": "programs",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('status', models.CharField(choices=[('active', 'active'), ('alumni', 'alumni'), ('withdrawn', 'withdrawn')], default='active', max_length=12, verbose_name='status')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='registry.organization')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "active"), ("alumni", "alumni"), ("withdrawn", "withdrawn")],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
-                'ordering': ['program', 'organization'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'organization'), name='unique_participant')],
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
+                "ordering": ["program", "organization"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("program", "organization"), name="unique_participant")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProgramRole',
+            name="ProgramRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('operator', 'operator'), ('supporter', 'supporter'), ('funder', 'funder')], max_length=12, verbose_name='role')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='program_roles', to='registry.organization')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='programs.program')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("operator", "operator"), ("supporter", "supporter"), ("funder", "funder")],
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="program_roles",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program role',
-                'verbose_name_plural': 'program roles',
-                'ordering': ['program', 'role', 'organization'],
-                'constraints': [models.UniqueConstraint(fields=('program', 'organization', 'role'), name='unique_program_role')],
+                "verbose_name": "program role",
+                "verbose_name_plural": "program roles",
+                "ordering": ["program", "role", "organization"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("program", "organization", "role"), name="unique_program_role"
+                    )
+                ],
             },
         ),
     ]

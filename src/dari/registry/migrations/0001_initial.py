@@ -6,226 +6,619 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Cluster',
+            name="Cluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ko', models.CharField(blank=True, max_length=300, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('name_ko_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='Korean name is')),
-                ('name_en_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='English name is')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('country', models.CharField(max_length=2, verbose_name='country (ISO 3166)')),
-                ('time_zone', models.CharField(max_length=64, validators=[dari.core.timezones.validate_zone], verbose_name='time zone')),
-                ('description_ko', models.TextField(blank=True, verbose_name='description (Korean)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ko", models.CharField(blank=True, max_length=300, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(blank=True, max_length=300, verbose_name="name (English)")),
+                (
+                    "name_ko_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="Korean name is",
+                    ),
+                ),
+                (
+                    "name_en_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="English name is",
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("country", models.CharField(max_length=2, verbose_name="country (ISO 3166)")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        max_length=64,
+                        validators=[dari.core.timezones.validate_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("description_ko", models.TextField(blank=True, verbose_name="description (Korean)")),
+                ("description_en", models.TextField(blank=True, verbose_name="description (English)")),
             ],
             options={
-                'verbose_name': 'cluster',
-                'verbose_name_plural': 'clusters',
-                'ordering': ['key'],
+                "verbose_name": "cluster",
+                "verbose_name_plural": "clusters",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('title_ko', models.CharField(blank=True, max_length=500, verbose_name='title (Korean)')),
-                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='title (English)')),
-                ('publisher', models.CharField(blank=True, max_length=200, verbose_name='publisher')),
-                ('url', models.URLField(blank=True, verbose_name='address')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='published on')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at (time, if known)')),
-                ('published_time_zone', models.CharField(blank=True, max_length=64, validators=[dari.core.timezones.validate_zone], verbose_name='time zone of publication')),
-                ('language', models.CharField(blank=True, max_length=8, verbose_name='language')),
-                ('note_ko', models.TextField(blank=True, verbose_name='note (Korean)')),
-                ('note_en', models.TextField(blank=True, verbose_name='note (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("title_ko", models.CharField(blank=True, max_length=500, verbose_name="title (Korean)")),
+                ("title_en", models.CharField(blank=True, max_length=500, verbose_name="title (English)")),
+                ("publisher", models.CharField(blank=True, max_length=200, verbose_name="publisher")),
+                ("url", models.URLField(blank=True, verbose_name="address")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="published on")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at (time, if known)"),
+                ),
+                (
+                    "published_time_zone",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[dari.core.timezones.validate_zone],
+                        verbose_name="time zone of publication",
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8, verbose_name="language")),
+                ("note_ko", models.TextField(blank=True, verbose_name="note (Korean)")),
+                ("note_en", models.TextField(blank=True, verbose_name="note (English)")),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['key'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('kind', models.CharField(choices=[('sector', 'sector'), ('technology', 'technology')], default='sector', max_length=12, verbose_name='kind')),
-                ('name_ko', models.CharField(max_length=200, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('synonyms_ko', models.JSONField(blank=True, default=list, verbose_name='synonyms (Korean)')),
-                ('synonyms_en', models.JSONField(blank=True, default=list, verbose_name='synonyms (English)')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.sector', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sector", "sector"), ("technology", "technology")],
+                        default="sector",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_ko", models.CharField(max_length=200, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("synonyms_ko", models.JSONField(blank=True, default=list, verbose_name="synonyms (Korean)")),
+                (
+                    "synonyms_en",
+                    models.JSONField(blank=True, default=list, verbose_name="synonyms (English)"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.sector",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sector or technology',
-                'verbose_name_plural': 'sectors and technologies',
-                'ordering': ['key'],
+                "verbose_name": "sector or technology",
+                "verbose_name_plural": "sectors and technologies",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ko', models.CharField(blank=True, max_length=300, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('name_ko_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='Korean name is')),
-                ('name_en_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='English name is')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('kind', models.CharField(choices=[('city_government', 'city government'), ('university', 'university'), ('research_institute', 'research institute'), ('startup', 'startup'), ('investor', 'investor'), ('corporate', 'corporate'), ('hospital', 'hospital'), ('incubator', 'incubator or association'), ('distributor', 'distributor')], max_length=24, verbose_name='kind')),
-                ('short_name_ko', models.CharField(blank=True, max_length=100, verbose_name='short name (Korean)')),
-                ('short_name_en', models.CharField(blank=True, max_length=100, verbose_name='short name (English)')),
-                ('description_ko', models.TextField(blank=True, verbose_name='description (Korean)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('description_is_illustrative', models.BooleanField(default=False, help_text='The description was written for the demo and is not a sourced fact.', verbose_name='description is illustrative')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='country (ISO 3166)')),
-                ('city_ko', models.CharField(blank=True, max_length=100, verbose_name='city (Korean)')),
-                ('city_en', models.CharField(blank=True, max_length=100, verbose_name='city (English)')),
-                ('is_public', models.BooleanField(default=True, help_text='Visible to visitors who are not signed in.', verbose_name='public profile')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('cluster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organizations', to='registry.cluster', verbose_name='cluster')),
-                ('sectors', models.ManyToManyField(blank=True, related_name='organizations', to='registry.sector', verbose_name='sectors')),
-                ('description_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source', verbose_name='source of the description')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ko", models.CharField(blank=True, max_length=300, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(blank=True, max_length=300, verbose_name="name (English)")),
+                (
+                    "name_ko_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="Korean name is",
+                    ),
+                ),
+                (
+                    "name_en_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="English name is",
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city_government", "city government"),
+                            ("university", "university"),
+                            ("research_institute", "research institute"),
+                            ("startup", "startup"),
+                            ("investor", "investor"),
+                            ("corporate", "corporate"),
+                            ("hospital", "hospital"),
+                            ("incubator", "incubator or association"),
+                            ("distributor", "distributor"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "short_name_ko",
+                    models.CharField(blank=True, max_length=100, verbose_name="short name (Korean)"),
+                ),
+                (
+                    "short_name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="short name (English)"),
+                ),
+                ("description_ko", models.TextField(blank=True, verbose_name="description (Korean)")),
+                ("description_en", models.TextField(blank=True, verbose_name="description (English)")),
+                (
+                    "description_is_illustrative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The description was written for the demo and is not a sourced fact.",
+                        verbose_name="description is illustrative",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="country (ISO 3166)")),
+                ("city_ko", models.CharField(blank=True, max_length=100, verbose_name="city (Korean)")),
+                ("city_en", models.CharField(blank=True, max_length=100, verbose_name="city (English)")),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Visible to visitors who are not signed in.",
+                        verbose_name="public profile",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organizations",
+                        to="registry.cluster",
+                        verbose_name="cluster",
+                    ),
+                ),
+                (
+                    "sectors",
+                    models.ManyToManyField(
+                        blank=True, related_name="organizations", to="registry.sector", verbose_name="sectors"
+                    ),
+                ),
+                (
+                    "description_source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                        verbose_name="source of the description",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['name_en', 'name_ko'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["name_en", "name_ko"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_ko', models.CharField(blank=True, max_length=300, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('name_ko_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='Korean name is')),
-                ('name_en_origin', models.CharField(choices=[('original', 'original'), ('translation', 'translation')], default='original', max_length=12, verbose_name='English name is')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, unique=True, verbose_name='key')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public profile')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_ko", models.CharField(blank=True, max_length=300, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(blank=True, max_length=300, verbose_name="name (English)")),
+                (
+                    "name_ko_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="Korean name is",
+                    ),
+                ),
+                (
+                    "name_en_origin",
+                    models.CharField(
+                        choices=[("original", "original"), ("translation", "translation")],
+                        default="original",
+                        max_length=12,
+                        verbose_name="English name is",
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("is_public", models.BooleanField(default=True, verbose_name="public profile")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name_en', 'name_ko'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name_en", "name_ko"],
             },
         ),
         migrations.CreateModel(
-            name='ClusterStatistic',
+            name="ClusterStatistic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, verbose_name='key')),
-                ('label_ko', models.CharField(max_length=200, verbose_name='label (Korean)')),
-                ('label_en', models.CharField(max_length=200, verbose_name='label (English)')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=20, verbose_name='value')),
-                ('unit', models.CharField(help_text='e.g. companies, people, USD', max_length=40, verbose_name='unit')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('is_approximate', models.BooleanField(default=False, help_text="The source gives the figure as 'about' or 'some'.", verbose_name='approximate, as reported')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statistics', to='registry.cluster')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        verbose_name="key",
+                    ),
+                ),
+                ("label_ko", models.CharField(max_length=200, verbose_name="label (Korean)")),
+                ("label_en", models.CharField(max_length=200, verbose_name="label (English)")),
+                ("value", models.DecimalField(decimal_places=2, max_digits=20, verbose_name="value")),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="e.g. companies, people, USD", max_length=40, verbose_name="unit"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year")),
+                (
+                    "is_approximate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The source gives the figure as 'about' or 'some'.",
+                        verbose_name="approximate, as reported",
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statistics",
+                        to="registry.cluster",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cluster statistic',
-                'verbose_name_plural': 'cluster statistics',
-                'ordering': ['cluster', 'key'],
+                "verbose_name": "cluster statistic",
+                "verbose_name_plural": "cluster statistics",
+                "ordering": ["cluster", "key"],
             },
         ),
         migrations.AddField(
-            model_name='cluster',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source'),
+            model_name="cluster",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="registry.source",
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_ko', models.CharField(blank=True, max_length=200, verbose_name='title (Korean)')),
-                ('title_en', models.CharField(blank=True, max_length=200, verbose_name='title (English)')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='registry.organization')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='registry.person')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_ko", models.CharField(blank=True, max_length=200, verbose_name="title (Korean)")),
+                ("title_en", models.CharField(blank=True, max_length=200, verbose_name="title (English)")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'affiliation',
-                'verbose_name_plural': 'affiliations',
-                'ordering': ['organization', 'person'],
+                "verbose_name": "affiliation",
+                "verbose_name_plural": "affiliations",
+                "ordering": ["organization", "person"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invests_in', 'invests in'), ('partners_with', 'partners with'), ('part_of', 'is part of'), ('supplies', 'supplies')], max_length=16, verbose_name='kind')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('note_ko', models.TextField(blank=True, verbose_name='note (Korean)')),
-                ('note_en', models.TextField(blank=True, verbose_name='note (English)')),
-                ('object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_in', to='registry.organization')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_out', to='registry.organization')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("invests_in", "invests in"),
+                            ("partners_with", "partners with"),
+                            ("part_of", "is part of"),
+                            ("supplies", "supplies"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("note_ko", models.TextField(blank=True, verbose_name="note (Korean)")),
+                ("note_en", models.TextField(blank=True, verbose_name="note (English)")),
+                (
+                    "object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships_in",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships_out",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relationship',
-                'verbose_name_plural': 'relationships',
-                'constraints': [models.UniqueConstraint(fields=('subject', 'kind', 'object'), name='unique_relationship'), models.CheckConstraint(condition=models.Q(('subject', models.F('object')), _negated=True), name='relationship_not_self')],
+                "verbose_name": "relationship",
+                "verbose_name_plural": "relationships",
+                "constraints": [
+                    models.UniqueConstraint(fields=("subject", "kind", "object"), name="unique_relationship"),
+                    models.CheckConstraint(
+                        condition=models.Q(("subject", models.F("object")), _negated=True),
+                        name="relationship_not_self",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganizationFact',
+            name="OrganizationFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='A stable natural key (letters, digits, hyphens) used by imports and the scenario.', max_length=100, verbose_name='key')),
-                ('label_ko', models.CharField(max_length=200, verbose_name='label (Korean)')),
-                ('label_en', models.CharField(max_length=200, verbose_name='label (English)')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=20, verbose_name='value')),
-                ('unit', models.CharField(max_length=40, verbose_name='unit')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('is_approximate', models.BooleanField(default=False, verbose_name='approximate, as reported')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facts', to='registry.organization')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='registry.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="A stable natural key (letters, digits, hyphens) used by imports and the scenario.",
+                        max_length=100,
+                        verbose_name="key",
+                    ),
+                ),
+                ("label_ko", models.CharField(max_length=200, verbose_name="label (Korean)")),
+                ("label_en", models.CharField(max_length=200, verbose_name="label (English)")),
+                ("value", models.DecimalField(decimal_places=2, max_digits=20, verbose_name="value")),
+                ("unit", models.CharField(max_length=40, verbose_name="unit")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year")),
+                (
+                    "is_approximate",
+                    models.BooleanField(default=False, verbose_name="approximate, as reported"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facts",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization fact',
-                'verbose_name_plural': 'organization facts',
-                'ordering': ['organization', 'key'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'key'), name='unique_fact_per_organization')],
+                "verbose_name": "organization fact",
+                "verbose_name_plural": "organization facts",
+                "ordering": ["organization", "key"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "key"), name="unique_fact_per_organization"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['kind'], name='registry_or_kind_d1adcd_idx'),
+            model_name="organization",
+            index=models.Index(fields=["kind"], name="registry_or_kind_d1adcd_idx"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['name_ko'], name='registry_or_name_ko_230a15_idx'),
+            model_name="organization",
+            index=models.Index(fields=["name_ko"], name="registry_or_name_ko_230a15_idx"),
         ),
         migrations.AddConstraint(
-            model_name='clusterstatistic',
-            constraint=models.UniqueConstraint(fields=('cluster', 'key'), name='unique_statistic_per_cluster'),
+            model_name="clusterstatistic",
+            constraint=models.UniqueConstraint(
+                fields=("cluster", "key"), name="unique_statistic_per_cluster"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.UniqueConstraint(fields=('person', 'organization', 'title_en'), name='unique_affiliation'),
+            model_name="affiliation",
+            constraint=models.UniqueConstraint(
+                fields=("person", "organization", "title_en"), name="unique_affiliation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('started_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='affiliation_ends_after_start'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("started_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="affiliation_ends_after_start",
+            ),
         ),
     ]

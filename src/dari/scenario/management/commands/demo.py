@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Set up only, then exit.")
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Address to serve on (default %(default)s).")
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="Address to serve on (default %(default)s)."
+        )
 
     def handle(self, *args, no_serve: bool, addrport: str, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,55 @@
+import pytest
+
+from dari.outcomes.models import Outcome
+
+from ..factories import OutcomeFactory
+from ..pages import get_page, page_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_outcome_list_shows_the_six_scenario_outcomes_with_their_figures(client, scenario):
+    html = get_page(client, "/outcomes/", "en")
+
+    assert "6 results" in html
+    assert "USD 10,000,000" in html
+    assert "200,000 units per year" in html
+    assert "Health Online Information Technology Co., Ltd." in html
+    assert html.count("Entry into the US market") == 3
+
+
+def test_outcome_list_filters_by_kind_and_stage(client, scenario):
+    html = get_page(client, "/outcomes/?kind=investment&stage=in_review", "ko")
+
+    assert "1건" in html
+    assert "미국 벤처캐피탈 투자 심사" in html
+
+
+def test_outcome_detail_says_when_the_date_is_unknown(client, scenario):
+    outcome = Outcome.objects.get(key="thyroscope-us-vc-investment")
+
+    english = get_page(client, outcome.get_absolute_url(), "en")
+    korean = get_page(client, outcome.get_absolute_url(), "ko")
+
+    assert "not given by the source" in english
+    assert "출처에 나오지 않음" in korean
+    assert "2024-01-18" in english
+
+
+def test_private_outcome_is_hidden_from_anonymous(client, staff_user):
+    outcome = OutcomeFactory(title_en="Confidential deal", is_public=False)
+
+    assert "Confidential deal" not in get_page(client, "/outcomes/", "en")
+    get_page(client, outcome.get_absolute_url(), status=404)
+    client.force_login(staff_user)
+    assert "Confidential deal" in get_page(client, "/outcomes/", "en")
+
+
+def test_outcome_list_query_count_does_not_grow_with_rows(client):
+    for _ in range(3):
+        OutcomeFactory()
+    few = page_queries(client, "/outcomes/")
+    for _ in range(27):
+        OutcomeFactory()
+
+    assert page_queries(client, "/outcomes/") == few
