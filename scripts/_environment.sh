@@ -1,5 +1,6 @@
 # Sourced by demo.sh and test.sh: makes .venv with Dari and its pinned dependencies installed.
-# Re-installs only when pyproject.toml or constraints.txt changed since the last install.
+# Set DARI_EXTRAS (e.g. "[test]") before sourcing to add optional dependencies.
+# Re-installs only when pyproject.toml, constraints.txt or the extras changed since the last install.
 set -euo pipefail
 
 python_bin="${DARI_PYTHON:-}"
@@ -21,10 +22,11 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 
 stamp=.venv/.dari-installed
-wanted="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+extras="${DARI_EXTRAS:-}"
+wanted="$( (cat pyproject.toml constraints.txt; echo "$extras") | sha256sum | cut -c1-16)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
   echo "setup: installing Dari and its dependencies into .venv (pinned by constraints.txt)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".${extras}"
   echo "$wanted" > "$stamp"
 fi

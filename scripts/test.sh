@@ -3,7 +3,7 @@
 # included (Debian's Chromium, installed by scripts/system-packages.sh). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/_environment.sh
+DARI_EXTRAS="[test]" source scripts/_environment.sh
 bash scripts/system-packages.sh --browser
 unset DARI_DATABASE_URL
 exec .venv/bin/pytest "$@"

@@ -14,10 +14,7 @@ from dari.accounts.services import ensure_demo_superuser
 from dari.scenario.loader import load_scenario
 
 from .factories import UserFactory
-
-# The demo login that ``dari demo`` creates and prints; scripts and the README rely on it.
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "dari-demo-2024"
+from .helpers import DEMO_PASSWORD, DEMO_USERNAME
 
 PERSONAS = ("anonymous", "member", "staff", "superuser")
 PERSONA_FIXTURES = {"member": "member_user", "staff": "staff_user", "superuser": "superuser"}

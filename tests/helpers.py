@@ -6,6 +6,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+# The demo login that ``dari demo`` creates and prints; scripts and the README rely on it.
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "dari-demo-2024"
+
 
 def basic_auth(username: str, password: str) -> dict[str, str]:
     """Keyword arguments for ``client.get`` that send HTTP Basic credentials."""

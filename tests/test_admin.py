@@ -6,9 +6,18 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-DARI_MODELS = [model for model in admin.site._registry if model._meta.app_label in {
-    "accounts", "registry", "agreements", "programs", "outcomes",
-}]
+DARI_MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label
+    in {
+        "accounts",
+        "registry",
+        "agreements",
+        "programs",
+        "outcomes",
+    }
+]
 
 
 def test_every_dari_model_is_registered_in_the_admin():

@@ -12,7 +12,7 @@ def mou():
     return Agreement.objects.get(key="ulsan-san-diego-bio-mou-2024")
 
 
-def test_agreement_page_in_korean_shows_parties_heads_signatories_areas_and_both_signing_times(client, scenario):
+def test_agreement_page_in_korean_shows_parties_heads_signatories_areas_and_signing_times(client, scenario):
     html = get_page(client, mou().get_absolute_url(), "ko")
 
     assert '<html lang="ko">' in html

@@ -8,7 +8,7 @@ from dari.scenario.loader import load_scenario
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_home_in_korean_switch_to_english_open_agreement_and_read_both_signing_times(live_server, korean_page):
+def test_korean_home_switch_to_english_open_agreement_read_both_signing_times(live_server, korean_page):
     load_scenario()
     page = korean_page
 

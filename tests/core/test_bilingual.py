@@ -14,7 +14,10 @@ def test_localized_gives_the_requested_language():
     text = localized(organization, "name", "en")
 
     assert (text.text, text.language, text.requested, text.is_fallback) == (
-        "Ulsan Metropolitan City", "en", "en", False,
+        "Ulsan Metropolitan City",
+        "en",
+        "en",
+        False,
     )
     assert str(text) == "Ulsan Metropolitan City"
 
@@ -24,7 +27,12 @@ def test_localized_falls_back_to_the_other_language_and_says_so():
 
     text = localized(organization, "name", "en")
 
-    assert (text.text, text.language, text.requested, text.is_fallback) == ("㈜에스비솔루션", "ko", "en", True)
+    assert (text.text, text.language, text.requested, text.is_fallback) == (
+        "㈜에스비솔루션",
+        "ko",
+        "en",
+        True,
+    )
 
 
 def test_localized_falls_back_from_korean_to_english():
@@ -54,5 +62,7 @@ def test_current_language_is_korean_or_english(active, expected):
 
 
 def test_a_name_is_required_in_one_language_at_least():
-    with translation.override("en"), pytest.raises(ValidationError, match="Give a name in Korean or in English."):
-        Organization(name_ko=" ", name_en="").clean()
+    blank = Organization(name_ko=" ", name_en="")
+
+    with translation.override("en"), pytest.raises(ValidationError, match="Give a name in Korean or in"):
+        blank.clean()

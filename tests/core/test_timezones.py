@@ -28,7 +28,10 @@ def test_the_same_instant_stored_in_utc_reads_the_same():
 
 
 def test_a_seoul_event_is_shown_in_seoul_time_first():
-    assert format_moment(SIGNING, "Asia/Seoul", PARTNERSHIP) == ("2024-01-18 03:30 KST", ["2024-01-17 10:30 PST"])
+    assert format_moment(SIGNING, "Asia/Seoul", PARTNERSHIP) == (
+        "2024-01-18 03:30 KST",
+        ["2024-01-17 10:30 PST"],
+    )
 
 
 def test_viewer_zone_adds_a_third_rendering_when_it_differs():
@@ -64,13 +67,21 @@ def test_summer_time_uses_the_daylight_abbreviation():
 
 
 def test_format_in_zone_is_24_hour_with_abbreviation():
-    assert format_in_zone(datetime(2024, 1, 17, 23, 5, tzinfo=UTC), "America/Los_Angeles") == "2024-01-17 15:05 PST"
+    moment = datetime(2024, 1, 17, 23, 5, tzinfo=UTC)
+
+    assert format_in_zone(moment, "America/Los_Angeles") == "2024-01-17 15:05 PST"
 
 
 def test_zones_to_show_puts_the_own_zone_first_without_repeats():
-    assert zones_to_show("America/Los_Angeles", PARTNERSHIP, "Asia/Seoul") == ["America/Los_Angeles", "Asia/Seoul"]
+    assert zones_to_show("America/Los_Angeles", PARTNERSHIP, "Asia/Seoul") == [
+        "America/Los_Angeles",
+        "Asia/Seoul",
+    ]
     assert zones_to_show("Europe/Berlin", PARTNERSHIP, "UTC") == [
-        "Europe/Berlin", "Asia/Seoul", "America/Los_Angeles", "UTC",
+        "Europe/Berlin",
+        "Asia/Seoul",
+        "America/Los_Angeles",
+        "UTC",
     ]
 
 

@@ -5,20 +5,28 @@ from decimal import Decimal
 import pytest
 
 from dari.registry.models import Organization, Person
-from tests.conftest import DEMO_PASSWORD, DEMO_USERNAME
 from tests.factories import (
+    TEST_PASSWORD,
     AffiliationFactory,
     ClusterFactory,
     ClusterStatisticFactory,
     OrganizationFactory,
     PersonFactory,
     SectorFactory,
+    UserFactory,
 )
-from tests.helpers import basic_auth, count_queries, get_json, listed_keys
+from tests.helpers import DEMO_PASSWORD, basic_auth, count_queries, get_json, listed_keys
 
+REPORT = "report-2024-01-18-ulsan-san-diego-bio-mou"
 SCENARIO_ORGANIZATIONS = [
-    "dna-corporation", "hangzhou-health-online-it", "san-diego-city", "sb-solution", "thyroscope", "ucsd",
-    "ulsan-city", "unist",
+    "dna-corporation",
+    "hangzhou-health-online-it",
+    "san-diego-city",
+    "sb-solution",
+    "thyroscope",
+    "ucsd",
+    "ulsan-city",
+    "unist",
 ]
 
 
@@ -26,36 +34,31 @@ SCENARIO_ORGANIZATIONS = [
 
 
 @pytest.mark.django_db
-def test_cluster_list_has_items_and_count(scenario, client):
+def test_cluster_list_and_san_diego_detail_with_statistics_as_reported(scenario, client):
     page = get_json(client, "/api/v1/clusters")
-
-    assert page["count"] == 2
-    assert sorted(item["key"] for item in page["items"]) == ["san-diego", "ulsan"]
-
-
-@pytest.mark.django_db
-def test_cluster_detail_shows_san_diego_statistics_as_reported(scenario, client):
-    san_diego = get_json(client, "/api/v1/clusters")["items"]
-    cluster_id = next(item["id"] for item in san_diego if item["key"] == "san-diego")
+    cluster_id = next(item["id"] for item in page["items"] if item["key"] == "san-diego")
 
     cluster = get_json(client, f"/api/v1/clusters/{cluster_id}")
 
+    assert page["count"] == 2
+    assert sorted(item["key"] for item in page["items"]) == ["san-diego", "ulsan"]
     assert cluster["id"] == cluster_id
     assert cluster["web_url"] == f"http://testserver/organizations/clusters/{cluster_id}/"
     assert (cluster["name_ko"], cluster["name_en"], cluster["country"], cluster["time_zone"]) == (
-        "샌디에이고", "San Diego", "US", "America/Los_Angeles",
+        "샌디에이고",
+        "San Diego",
+        "US",
+        "America/Los_Angeles",
     )
     assert [
-        (statistic["key"], Decimal(statistic["value"]), statistic["unit"], statistic["year"], statistic["is_approximate"])
-        for statistic in cluster["statistics"]
+        (stat["key"], Decimal(stat["value"]), stat["unit"], stat["year"], stat["is_approximate"])
+        for stat in cluster["statistics"]
     ] == [
         ("bio-companies", Decimal("1000"), "companies", None, True),
         ("bio-economic-effect", Decimal("27000000000"), "USD", 2020, True),
         ("bio-employees", Decimal("730000"), "people", None, True),
     ]
-    assert {statistic["source"]["key"] for statistic in cluster["statistics"]} == {
-        "report-2024-01-18-ulsan-san-diego-bio-mou"
-    }
+    assert {stat["source"]["key"] for stat in cluster["statistics"]} == {REPORT}
 
 
 @pytest.mark.django_db
@@ -78,70 +81,75 @@ def test_cluster_list_runs_the_same_queries_for_3_or_30_clusters(client):
 
 
 @pytest.mark.django_db
-def test_organization_list_has_items_and_count(scenario, client):
-    page = get_json(client, "/api/v1/organizations")
-
-    assert page["count"] == 8
-    assert sorted(item["key"] for item in page["items"]) == SCENARIO_ORGANIZATIONS
-
-
-@pytest.mark.django_db
-def test_organization_list_pages_with_limit_and_offset(scenario, client):
+def test_organization_list_pages_with_limit_and_offset(client):
+    OrganizationFactory.create_batch(8)
     all_keys = listed_keys(client, "/api/v1/organizations")
 
     page = get_json(client, "/api/v1/organizations?limit=3&offset=2")
 
     assert page["count"] == 8
     assert [item["key"] for item in page["items"]] == all_keys[2:5]
-
-
-@pytest.mark.django_db
-def test_organization_list_offset_past_the_end_is_empty(scenario, client):
     assert get_json(client, "/api/v1/organizations?offset=100") == {"items": [], "count": 8}
 
 
 @pytest.mark.django_db
-def test_organization_detail_has_id_web_url_and_bilingual_names(scenario, client):
+def test_organization_list_has_the_scenario_organizations_and_detail_has_id_and_web_url(scenario, client):
     thyroscope = Organization.objects.get(key="thyroscope")
 
+    page = get_json(client, "/api/v1/organizations")
     body = get_json(client, f"/api/v1/organizations/{thyroscope.pk}")
 
+    assert page["count"] == 8
+    assert sorted(item["key"] for item in page["items"]) == SCENARIO_ORGANIZATIONS
+    assert next(item for item in page["items"] if item["key"] == "thyroscope") == body
     assert body["id"] == thyroscope.pk
     assert body["web_url"] == f"http://testserver/organizations/{thyroscope.pk}/"
     assert (body["name_ko"], body["name_en"], body["name_ko_origin"], body["name_en_origin"]) == (
-        "㈜타이로스코프", "Thyroscope Inc.", "original", "translation",
+        "㈜타이로스코프",
+        "Thyroscope Inc.",
+        "original",
+        "translation",
     )
     assert body["kind"] == "startup"
     assert body["cluster"] == {
-        "id": thyroscope.cluster_id, "key": "ulsan", "name_ko": "울산", "name_en": "Ulsan",
+        "id": thyroscope.cluster_id,
+        "key": "ulsan",
+        "name_ko": "울산",
+        "name_en": "Ulsan",
     }
     assert sorted(sector["key"] for sector in body["sectors"]) == ["digital-health", "thyroid", "wearables"]
 
 
+# query string -> keys of the scenario organizations it finds
+ORGANIZATION_FILTERS = {
+    "kind=university": ["ucsd", "unist"],
+    "kind=city_government": ["san-diego-city", "ulsan-city"],
+    "cluster=san-diego": ["san-diego-city", "ucsd"],
+    "cluster=ulsan&kind=startup": ["dna-corporation", "sb-solution", "thyroscope"],
+    "sector=digital-health": ["thyroscope"],
+    "sector=thyroid": ["thyroscope"],
+    "sector=bio": ["san-diego-city", "thyroscope", "ucsd", "ulsan-city"],
+    "sector=no-such-sector": [],
+    "q=타이로": ["thyroscope"],
+    "q=Thyroscope": ["thyroscope"],
+    "q=thyroscope": ["thyroscope"],
+    "q=UNIST": ["unist"],
+    "q=샌디에이고": ["san-diego-city", "ucsd"],
+    "q=건강온라인": ["hangzhou-health-online-it"],
+    "q=Hangzhou": ["hangzhou-health-online-it"],
+    "q=Qualcomm": [],
+    "q=타이로&sector=bio&kind=startup&cluster=ulsan": ["thyroscope"],
+    "q=타이로&cluster=san-diego": [],
+}
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("kind=university", ["ucsd", "unist"]),
-        ("kind=city_government", ["san-diego-city", "ulsan-city"]),
-        ("cluster=san-diego", ["san-diego-city", "ucsd"]),
-        ("cluster=ulsan&kind=startup", ["dna-corporation", "sb-solution", "thyroscope"]),
-        ("sector=digital-health", ["thyroscope"]),
-        ("sector=thyroid", ["thyroscope"]),
-        ("sector=bio", ["san-diego-city", "thyroscope", "ucsd", "ulsan-city"]),
-        ("sector=no-such-sector", []),
-        ("q=타이로", ["thyroscope"]),
-        ("q=Thyroscope", ["thyroscope"]),
-        ("q=thyroscope", ["thyroscope"]),
-        ("q=UNIST", ["unist"]),
-        ("q=샌디에이고", ["san-diego-city", "ucsd"]),
-        ("q=Hangzhou", ["hangzhou-health-online-it"]),
-        ("q=Qualcomm", []),
-        ("q=건강온라인", ["hangzhou-health-online-it"]),
-    ],
-)
-def test_organization_filters(scenario, client, query, expected):
-    assert sorted(listed_keys(client, f"/api/v1/organizations?{query}")) == expected
+def test_organization_filters(scenario, client):
+    found = {
+        query: sorted(listed_keys(client, f"/api/v1/organizations?{query}")) for query in ORGANIZATION_FILTERS
+    }
+
+    assert found == ORGANIZATION_FILTERS
 
 
 @pytest.mark.django_db
@@ -203,18 +211,8 @@ def test_filtered_organization_list_runs_the_same_queries_for_3_or_30_organizati
 
 
 @pytest.mark.django_db
-def test_people_list_has_the_seven_named_in_the_report(scenario, client):
-    page = get_json(client, "/api/v1/people")
-
-    assert page["count"] == 7
-    assert sorted(item["key"] for item in page["items"]) == [
-        "elizabeth-simmons", "javier-gomez", "kim-doo-gyeom", "kwon-soon-yong", "lee-yong-hoon",
-        "pradeep-khosla", "todd-gloria",
-    ]
-
-
-@pytest.mark.django_db
-def test_people_list_pages_with_limit_and_offset(scenario, client):
+def test_people_list_pages_with_limit_and_offset(client):
+    PersonFactory.create_batch(7)
     all_keys = listed_keys(client, "/api/v1/people")
 
     page = get_json(client, "/api/v1/people?limit=2&offset=5")
@@ -224,40 +222,43 @@ def test_people_list_pages_with_limit_and_offset(scenario, client):
 
 
 @pytest.mark.django_db
-def test_person_detail_has_id_web_url_and_affiliations(scenario, client):
+def test_people_list_detail_and_filters_over_the_seven_named_in_the_report(scenario, client):
     simmons = Person.objects.get(key="elizabeth-simmons")
 
+    page = get_json(client, "/api/v1/people")
     body = get_json(client, f"/api/v1/people/{simmons.pk}")
 
+    assert page["count"] == 7
+    assert sorted(item["key"] for item in page["items"]) == [
+        "elizabeth-simmons",
+        "javier-gomez",
+        "kim-doo-gyeom",
+        "kwon-soon-yong",
+        "lee-yong-hoon",
+        "pradeep-khosla",
+        "todd-gloria",
+    ]
+    assert next(item for item in page["items"] if item["key"] == "elizabeth-simmons") == body
     assert body["id"] == simmons.pk
     assert body["web_url"] == f"http://testserver/organizations/people/{simmons.pk}/"
-    assert (body["name_ko"], body["name_en"], body["name_ko_origin"]) == ("엘리자베스 시몬스", "Elizabeth Simmons", "translation")
+    assert (body["name_ko"], body["name_en"], body["name_ko_origin"]) == (
+        "엘리자베스 시몬스",
+        "Elizabeth Simmons",
+        "translation",
+    )
     assert [
         (affiliation["organization"]["key"], affiliation["title_ko"], affiliation["title_en"])
         for affiliation in body["affiliations"]
     ] == [("ucsd", "수석 부총장", "Executive Vice Chancellor")]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("q=김두겸", ["kim-doo-gyeom"]),
-        ("q=gomez", ["javier-gomez"]),
-        ("q=Kim", ["kim-doo-gyeom"]),
-    ],
-)
-def test_people_text_filter(scenario, client, query, expected):
-    assert listed_keys(client, f"/api/v1/people?{query}") == expected
-
-
-@pytest.mark.django_db
-def test_people_filter_by_organization(scenario, client):
     unist = Organization.objects.get(key="unist")
-
-    assert sorted(listed_keys(client, f"/api/v1/people?organization={unist.pk}")) == [
-        "kwon-soon-yong", "lee-yong-hoon",
-    ]
+    filters = {
+        "q=김두겸": ["kim-doo-gyeom"],
+        "q=gomez": ["javier-gomez"],
+        "q=Kim": ["kim-doo-gyeom"],
+        f"organization={unist.pk}": ["kwon-soon-yong", "lee-yong-hoon"],
+        f"organization={unist.pk}&q=권순용": ["kwon-soon-yong"],
+    }
+    assert {query: sorted(listed_keys(client, f"/api/v1/people?{query}")) for query in filters} == filters
 
 
 @pytest.mark.django_db
@@ -329,7 +330,8 @@ def test_private_person_is_listed_and_shown_to_staff_only(client_as, persona, se
 def test_affiliation_with_a_private_organization_is_shown_to_staff_only(client_as, persona, sees_private):
     person = PersonFactory()
     AffiliationFactory(person=person, organization=OrganizationFactory(key="public-startup"))
-    AffiliationFactory(person=person, organization=OrganizationFactory(key="private-startup", is_public=False))
+    private = OrganizationFactory(key="private-startup", is_public=False)
+    AffiliationFactory(person=person, organization=private)
 
     body = get_json(client_as(persona), f"/api/v1/people/{person.pk}")
 
@@ -337,13 +339,35 @@ def test_affiliation_with_a_private_organization_is_shown_to_staff_only(client_a
     assert organizations == (["private-startup", "public-startup"] if sees_private else ["public-startup"])
 
 
-@pytest.mark.django_db
-def test_staff_sees_a_private_organization_with_basic_auth(client, superuser):
-    private = OrganizationFactory(is_public=False)
+# (user fixture, its password, sees rows that are not public)
+BASIC_AUTH = [
+    ("superuser", DEMO_PASSWORD, True),
+    ("staff_user", TEST_PASSWORD, True),
+    ("member_user", TEST_PASSWORD, False),
+]
 
-    response = client.get(f"/api/v1/organizations/{private.pk}", **basic_auth(DEMO_USERNAME, DEMO_PASSWORD))
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("user_fixture", "password", "sees_private"), BASIC_AUTH)
+def test_basic_auth_acts_as_the_user_it_names(client, request, user_fixture, password, sees_private):
+    user = request.getfixturevalue(user_fixture)
+    OrganizationFactory(key="public-startup")
+    OrganizationFactory(key="private-startup", is_public=False)
+
+    response = client.get("/api/v1/organizations", **basic_auth(user.username, password))
 
     assert response.status_code == 200
+    keys = sorted(item["key"] for item in response.json()["items"])
+    assert keys == (["private-startup", "public-startup"] if sees_private else ["public-startup"])
+
+
+@pytest.mark.django_db
+def test_basic_auth_of_an_inactive_user_is_401(client):
+    UserFactory(username="former-staff", is_staff=True, is_active=False)
+
+    response = client.get("/api/v1/organizations", **basic_auth("former-staff", TEST_PASSWORD))
+
+    assert response.status_code == 401
 
 
 @pytest.mark.django_db

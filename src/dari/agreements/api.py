@@ -28,6 +28,14 @@ class PartyOut(Schema):
     signatory_title_ko: str
     signatory_title_en: str
 
+    @staticmethod
+    def resolve_head(obj: AgreementParty):
+        return obj.head if obj.head_visible else None
+
+    @staticmethod
+    def resolve_signatory(obj: AgreementParty):
+        return obj.signatory if obj.signatory_visible else None
+
 
 class AreaOut(Schema):
     number: int
@@ -50,7 +58,7 @@ class ActionItemOut(Schema):
 
     @staticmethod
     def resolve_owner(obj: ActionItem):
-        return obj.owner_party.organization if obj.owner_party else None
+        return obj.owner_party.organization if obj.owner_party and obj.owner_visible else None
 
     @staticmethod
     def resolve_due_at(obj: ActionItem):
@@ -102,7 +110,7 @@ class AgreementOut(Schema):
 @router.get("", response=list[AgreementOut], summary="List agreements with parties, areas and action items")
 @paginate(LimitOffsetPagination)
 def list_agreements(request, q: str | None = None):
-    agreements = Agreement.objects.visible_to(request.user).with_details()
+    agreements = Agreement.objects.visible_to(request.user).with_details(request.user)
     if q:
         agreements = agreements.search(q)
     return agreements
@@ -110,4 +118,6 @@ def list_agreements(request, q: str | None = None):
 
 @router.get("/{agreement_id}", response=AgreementOut, summary="One agreement")
 def get_agreement(request, agreement_id: int):
-    return get_object_or_404(Agreement.objects.visible_to(request.user).with_details(), pk=agreement_id)
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).with_details(request.user), pk=agreement_id
+    )

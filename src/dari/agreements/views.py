@@ -20,5 +20,7 @@ def agreement_list(request):
 
 
 def agreement_detail(request, pk: int):
-    agreement = get_object_or_404(Agreement.objects.visible_to(request.user).with_details(), pk=pk)
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user).with_details(request.user), pk=pk
+    )
     return render(request, "agreements/agreement_detail.html", {"agreement": agreement})

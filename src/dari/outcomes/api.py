@@ -48,6 +48,10 @@ class OutcomeOut(Schema):
     web_url: str
 
     @staticmethod
+    def resolve_counterparty(obj: Outcome):
+        return obj.counterparty if obj.counterparty_visible else None
+
+    @staticmethod
     def resolve_reported_on(obj: Outcome) -> str:
         return obj.reported_on.isoformat()
 
@@ -76,7 +80,7 @@ def list_outcomes(
     ``sector`` (keys), and ``q`` (text)."""
     return (
         Outcome.objects.visible_to(request.user)
-        .for_listing()
+        .for_listing(request.user)
         .filtered(
             kind=kind, stage=stage, startup=startup, program=program, cluster=cluster, sector=sector, text=q
         )
@@ -85,4 +89,6 @@ def list_outcomes(
 
 @router.get("/{outcome_id}", response=OutcomeOut, summary="One outcome")
 def get_outcome(request, outcome_id: int):
-    return get_object_or_404(Outcome.objects.visible_to(request.user).for_listing(), pk=outcome_id)
+    return get_object_or_404(
+        Outcome.objects.visible_to(request.user).for_listing(request.user), pk=outcome_id
+    )

@@ -8,7 +8,7 @@ from .models import Outcome, StageChange
 @organization_panels.register(order=10)
 def outcome_timeline(request, organization):
     """A startup's outcomes, newest first, each with its stage history: the startup page's timeline."""
-    visible = Outcome.objects.visible_to(request.user).for_listing()
+    visible = Outcome.objects.visible_to(request.user).for_listing(request.user)
     outcomes = (
         visible.filter(startup=organization)
         .prefetch_related(
@@ -26,5 +26,5 @@ def outcome_timeline(request, organization):
 
 @program_panels.register(order=10)
 def outcomes_of_program(request, program):
-    outcomes = Outcome.objects.visible_to(request.user).for_listing().filter(program=program)
+    outcomes = Outcome.objects.visible_to(request.user).for_listing(request.user).filter(program=program)
     return Panel("outcomes/_program_panel.html", {"outcomes": outcomes})

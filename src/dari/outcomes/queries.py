@@ -9,8 +9,17 @@ class OutcomeQuerySet(models.QuerySet):
             return self
         return self.filter(is_public=True, startup__is_public=True)
 
-    def for_listing(self):
-        return self.select_related("startup", "counterparty", "program", "source")
+    def for_listing(self, user):
+        """Rows ready to show to ``user``: related rows joined, and ``counterparty_visible`` telling
+        whether ``user`` may see the named counterparty (a private one is shown as hidden)."""
+        from dari.registry.models import Organization
+
+        visible_counterparty = Organization.objects.visible_to(user).filter(
+            pk=models.OuterRef("counterparty_id")
+        )
+        return self.select_related("startup", "counterparty", "program", "source").annotate(
+            counterparty_visible=models.Exists(visible_counterparty)
+        )
 
     def filtered(
         self, *, kind=None, stage=None, startup=None, program=None, cluster=None, sector=None, text=None

@@ -1,12 +1,10 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dari.core.api import Ref, absolute_url
-from dari.registry.models import Organization
 
-from .models import Participant, Program, ProgramRole
+from .models import Participant, Program
 
 router = Router(tags=["programs"])
 
@@ -54,14 +52,7 @@ class ProgramOut(Schema):
 
 
 def programs_for(request):
-    visible = Organization.objects.visible_to(request.user)
-    return Program.objects.visible_to(request.user).prefetch_related(
-        Prefetch("roles", queryset=ProgramRole.objects.select_related("organization")),
-        Prefetch(
-            "participants",
-            queryset=Participant.objects.filter(organization__in=visible).select_related("organization"),
-        ),
-    )
+    return Program.objects.visible_to(request.user).with_details(request.user)
 
 
 @router.get(

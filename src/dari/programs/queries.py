@@ -16,3 +16,25 @@ class ProgramQuerySet(models.QuerySet):
             | models.Q(name_en__icontains=text)
             | models.Q(key__icontains=text)
         )
+
+    def with_details(self, user):
+        """Programs with the roles and participants whose organizations ``user`` may see."""
+        from dari.registry.models import Organization
+
+        from .models import Participant, ProgramRole
+
+        organizations = Organization.objects.visible_to(user)
+        return self.select_related("source").prefetch_related(
+            models.Prefetch(
+                "roles",
+                queryset=ProgramRole.objects.filter(organization__in=organizations).select_related(
+                    "organization"
+                ),
+            ),
+            models.Prefetch(
+                "participants",
+                queryset=Participant.objects.filter(organization__in=organizations).select_related(
+                    "organization"
+                ),
+            ),
+        )

@@ -33,7 +33,7 @@ def home(request):
             for value, label in Outcome._meta.get_field("kind").choices
             if outcome_kind_counts.get(value)
         ],
-        "latest_outcomes": outcomes.for_listing().order_by("-reported_on", "-pk")[:8],
+        "latest_outcomes": outcomes.for_listing(user).order_by("-reported_on", "-pk")[:8],
         "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
         "clusters": Cluster.objects.prefetch_related(
             Prefetch("statistics", queryset=ClusterStatistic.objects.select_related("source"))

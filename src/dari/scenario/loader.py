@@ -63,14 +63,18 @@ def parse_decimal(value) -> Decimal | None:
 class Loader:
     def __init__(self):
         self.counts: Counter[str] = Counter()
+        # Rows by (model, key): the same source or organization is referred to many times.
+        self.by_key: dict[tuple[type, str], object] = {}
 
     def lookup(self, model, key: str | None):
         if key is None:
             return None
-        try:
-            return model.objects.get(key=key)
-        except model.DoesNotExist as error:
-            raise ScenarioError(f"{model.__name__} with key {key!r} does not exist") from error
+        if (model, key) not in self.by_key:
+            try:
+                self.by_key[model, key] = model.objects.get(key=key)
+            except model.DoesNotExist as error:
+                raise ScenarioError(f"{model.__name__} with key {key!r} does not exist") from error
+        return self.by_key[model, key]
 
     def upsert(self, model, lookup: dict, values: dict):
         """Create or update one row; returns it. Validates before writing."""
@@ -86,6 +90,8 @@ class Loader:
             instance.full_clean()
             instance.save()
             self.counts[model.__name__] += 1
+        if "key" in lookup:
+            self.by_key[model, lookup["key"]] = instance
         return instance
 
     @staticmethod
