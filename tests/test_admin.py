@@ -40,7 +40,8 @@ def test_admin_pages_load(client, superuser, scenario, model):
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
 
     assert changelist.status_code == 200
-    assert add.status_code == 200
+    # The audit log is read-only, even for superusers.
+    assert add.status_code == (403 if model._meta.label == "accounts.AuditEntry" else 200)
     first = model.objects.first()
     if first is not None:
         change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk]))

@@ -25,9 +25,12 @@ ALL_OUTCOMES = [
 
 
 @pytest.mark.django_db
-def test_outcome_list_holds_the_six_reported_outcomes_with_figures_as_decimal_strings(scenario, client):
+def test_outcome_list_holds_the_six_reported_outcomes_with_figures_as_decimal_strings(
+    scenario, client, superuser
+):
     investment = Outcome.objects.get(key="thyroscope-us-vc-investment")
     hangzhou = Organization.objects.get(key="hangzhou-health-online-it")
+    client.force_login(superuser)
 
     page = get_json(client, "/api/v1/outcomes")
     body = get_json(client, f"/api/v1/outcomes/{investment.pk}")
@@ -48,6 +51,7 @@ def test_outcome_list_holds_the_six_reported_outcomes_with_figures_as_decimal_st
     assert body == by_key["thyroscope-us-vc-investment"]
     assert (body["id"], body["web_url"]) == (investment.pk, f"http://testserver/outcomes/{investment.pk}/")
     assert (body["amount"], body["currency"], body["quantity"]) == ("10000000.00", "USD", None)
+    assert (body["amount_disclosure"], body["redacted_fields"]) == ("auto", [])
     assert body["counterparty"] is None
     assert body["counterparty_description_en"] == "A US venture-capital firm (not named)"
     assert (body["counterparty_kind"], body["counterparty_country"]) == ("investor", "US")
@@ -244,3 +248,39 @@ def test_scenario_outcome_made_private_disappears_for_anonymous_and_members(scen
     for persona in ("anonymous", "member"):
         assert sorted(listed_keys(client_as(persona), "/api/v1/outcomes")) == visible_to_public
     assert sorted(listed_keys(client_as("staff"), "/api/v1/outcomes")) == ALL_OUTCOMES
+
+
+@pytest.mark.django_db
+def test_anonymous_list_shows_all_six_public_outcomes_but_no_amount_under_negotiation(scenario, client):
+    page = get_json(client, "/api/v1/outcomes")
+
+    by_key = {item["key"]: item for item in page["items"]}
+    investment = by_key["thyroscope-us-vc-investment"]
+    assert page["count"] == 6
+    assert (investment["amount"], investment["currency"], investment["redacted_fields"]) == (
+        None,
+        "",
+        ["amount", "currency"],
+    )
+    assert [item["amount"] for item in page["items"]] == [None] * 6
+    assert "10000000" not in str(page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stage", "disclosure", "anonymous_sees_amount"),
+    [
+        ("in_review", "auto", False),
+        ("closed", "auto", True),
+        ("in_review", "public", True),
+        ("closed", "confidential", False),
+    ],
+)
+def test_amount_disclosure_rule(client, stage, disclosure, anonymous_sees_amount):
+    outcome = OutcomeFactory(
+        kind="investment", stage=stage, amount="500000", currency="USD", amount_disclosure=disclosure
+    )
+
+    body = get_json(client, f"/api/v1/outcomes/{outcome.pk}")
+
+    assert (body["amount"] == "500000.00") is anonymous_sees_amount

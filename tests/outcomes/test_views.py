@@ -8,9 +8,13 @@ from ..pages import get_page, page_queries
 pytestmark = pytest.mark.django_db
 
 
-def test_outcome_list_shows_the_six_scenario_outcomes_with_their_figures(client, scenario):
+def test_outcome_list_shows_the_six_scenario_outcomes_with_their_figures(client, scenario, superuser):
+    anonymous = get_page(client, "/outcomes/", "en")
+    client.force_login(superuser)
     html = get_page(client, "/outcomes/", "en")
 
+    assert "6 results" in anonymous
+    assert "USD 10,000,000" not in anonymous and "confidential" in anonymous
     assert "6 results" in html
     assert "USD 10,000,000" in html
     assert "200,000 units per year" in html

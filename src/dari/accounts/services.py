@@ -1,8 +1,13 @@
-"""Account use cases."""
+"""Account use cases: each runs in one transaction, checks permission and writes an audit entry."""
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .models import User
+from .access import access_for, forget_access
+from .audit import Actor, log_action
+from .models import ROLE_SCOPES, Membership, Role, User
 
 
 @transaction.atomic
@@ -18,3 +23,64 @@ def ensure_demo_superuser(username: str, password: str) -> User:
         user.set_password(password)
     user.save()
     return user
+
+
+def can_grant(user, role: str, scope) -> bool:
+    """Staff grant any role; an organization's administrators grant its member and admin roles;
+    a program's managers grant its manager and reviewer roles."""
+    access = access_for(user)
+    if access.sees_everything:
+        return True
+    if role in (Role.ORGANIZATION_MEMBER, Role.ORGANIZATION_ADMIN):
+        return scope is not None and scope.pk in access.administered_organization_ids
+    if role in (Role.PROGRAM_MANAGER, Role.PROGRAM_REVIEWER):
+        return scope is not None and scope.pk in access.managed_program_ids
+    return False
+
+
+def scope_parts(role: str, scope) -> tuple[ContentType | None, int | None]:
+    expected = ROLE_SCOPES.get(role, "unknown")
+    if expected == "unknown":
+        raise ValidationError({"role": f"Unknown role {role!r}"})
+    if expected is None:
+        if scope is not None:
+            raise ValidationError({"scope": f"The role {role} holds everywhere; give no scope"})
+        return None, None
+    model = apps.get_model(expected)
+    if not isinstance(scope, model):
+        raise ValidationError({"scope": f"The role {role} needs a {model._meta.verbose_name}"})
+    return ContentType.objects.get_for_model(model), scope.pk
+
+
+@transaction.atomic
+def grant_membership(actor: Actor, user: User, role: str, scope=None) -> Membership:
+    """Give ``user`` the ``role`` in ``scope``; idempotent. Raises PermissionDenied or ValidationError."""
+    if actor.user is not None and not can_grant(actor.user, role, scope):
+        raise PermissionDenied("You may not grant this role here.")
+    scope_type, scope_id = scope_parts(role, scope)
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, scope_type=scope_type, scope_id=scope_id, defaults={"granted_by": actor.user}
+    )
+    if created:
+        log_action(
+            actor,
+            "accounts.membership.granted",
+            membership,
+            {"user": user.pk, "role": role, "scope": scope_id},
+        )
+    forget_access(user)
+    return membership
+
+
+@transaction.atomic
+def revoke_membership(actor: Actor, membership: Membership) -> None:
+    if actor.user is not None and not can_grant(actor.user, membership.role, membership.scope):
+        raise PermissionDenied("You may not revoke this role here.")
+    log_action(
+        actor,
+        "accounts.membership.revoked",
+        membership,
+        {"user": membership.user_id, "role": membership.role, "scope": membership.scope_id},
+    )
+    membership.delete()
+    forget_access(membership.user)

@@ -1,11 +1,29 @@
-from django.db import models
+"""Agreements: anyone sees public agreements; members of a party see its agreements; staff see all."""
 
-from dari.registry.queries import sees_everything
+from django.db import models
+from django.db.models import Q
+
+from dari.accounts.access import access_for
 
 
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if sees_everything(user) else self.filter(is_public=True)
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(is_public=True)
+        if access.organization_ids:
+            from .models import AgreementParty
+
+            parties = AgreementParty.objects.filter(organization_id__in=access.organization_ids)
+            condition |= Q(pk__in=parties.values("agreement_id"))
+        return self.filter(condition)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(title_ko__icontains=text) | Q(title_en__icontains=text) | Q(key__icontains=text))
 
     def with_details(self, user):
         """Agreements with parties, areas and action items as ``user`` may see them: parties whose
@@ -39,14 +57,4 @@ class AgreementQuerySet(models.QuerySet):
             models.Prefetch("parties", queryset=parties),
             "areas",
             models.Prefetch("action_items", queryset=action_items),
-        )
-
-    def search(self, text: str):
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            models.Q(title_ko__icontains=text)
-            | models.Q(title_en__icontains=text)
-            | models.Q(key__icontains=text)
         )

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from dari.core import redaction
 from dari.core.api import Ref, absolute_url
 from dari.registry.api import SourceOut
 
@@ -44,8 +45,22 @@ class OutcomeOut(Schema):
     quantity_period: str
     reported_on: str
     occurred_on: str | None
+    amount_disclosure: str
+    redacted_fields: list[str]
     source: SourceOut | None
     web_url: str
+
+    @staticmethod
+    def resolve_redacted_fields(obj: Outcome, context) -> list[str]:
+        return sorted(redaction.hidden_fields(context["request"].user, obj))
+
+    @staticmethod
+    def resolve_amount(obj: Outcome, context):
+        return redaction.shown(context["request"].user, obj, "amount")
+
+    @staticmethod
+    def resolve_currency(obj: Outcome, context) -> str:
+        return redaction.shown(context["request"].user, obj, "currency", default="")
 
     @staticmethod
     def resolve_counterparty(obj: Outcome):

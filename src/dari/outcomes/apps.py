@@ -8,4 +8,10 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
+        from dari.core import redaction
+
         from . import panels  # noqa: F401  (registers this app's panels on earlier apps' pages)
+        from .models import Outcome
+        from .permissions import confidential_fields
+
+        redaction.register(Outcome, confidential_fields)

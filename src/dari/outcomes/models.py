@@ -11,7 +11,7 @@ from dari.programs.models import Program
 from dari.registry.models import KEY_HELP, Organization, Source
 
 from .queries import OutcomeQuerySet
-from .vocabulary import STAGES_BY_KIND, Kind, Period, Stage, is_valid_stage
+from .vocabulary import NEGOTIATION_STAGES, STAGES_BY_KIND, Disclosure, Kind, Period, Stage, is_valid_stage
 
 
 class Outcome(models.Model):
@@ -57,6 +57,13 @@ class Outcome(models.Model):
     market_country = models.CharField(_("market (ISO 3166)"), max_length=2, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    amount_disclosure = models.CharField(
+        _("amount is"),
+        max_length=12,
+        choices=Disclosure.choices,
+        default=Disclosure.AUTO,
+        help_text=_("Who outside the startup and its program managers may see the amount."),
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=2, null=True, blank=True)
     quantity_unit_ko = models.CharField(_("unit (Korean)"), max_length=40, blank=True)
     quantity_unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
@@ -96,6 +103,12 @@ class Outcome(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outcomes:outcome-detail", args=[self.pk])
+
+    @property
+    def is_amount_confidential(self) -> bool:
+        if self.amount_disclosure == Disclosure.AUTO:
+            return self.stage in NEGOTIATION_STAGES
+        return self.amount_disclosure == Disclosure.CONFIDENTIAL
 
     def clean(self):
         super().clean()

@@ -1,13 +1,29 @@
-from django.db import models
+"""Outcomes.
 
-from dari.registry.queries import sees_everything
+Rows: a public outcome of a startup the viewer may see; every outcome of the viewer's own
+organizations; every outcome of the programs the viewer manages; everything for staff.
+Confidential fields (see ``permissions.confidential_fields``): the amount while under negotiation.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from dari.accounts.access import access_for
 
 
 class OutcomeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if sees_everything(user):
+        from dari.registry.models import Organization
+
+        access = access_for(user)
+        if access.sees_everything:
             return self
-        return self.filter(is_public=True, startup__is_public=True)
+        condition = Q(is_public=True, startup__in=Organization.objects.visible_to(user))
+        if access.organization_ids:
+            condition |= Q(startup_id__in=access.organization_ids)
+        if access.managed_program_ids:
+            condition |= Q(program_id__in=access.managed_program_ids)
+        return self.filter(condition)
 
     def for_listing(self, user):
         """Rows ready to show to ``user``: related rows joined, and ``counterparty_visible`` telling
@@ -44,11 +60,11 @@ class OutcomeQuerySet(models.QuerySet):
         if text and text.strip():
             text = text.strip()
             outcomes = outcomes.filter(
-                models.Q(title_ko__icontains=text)
-                | models.Q(title_en__icontains=text)
-                | models.Q(startup__name_ko__icontains=text)
-                | models.Q(startup__name_en__icontains=text)
-                | models.Q(counterparty_description_ko__icontains=text)
-                | models.Q(counterparty_description_en__icontains=text)
+                Q(title_ko__icontains=text)
+                | Q(title_en__icontains=text)
+                | Q(startup__name_ko__icontains=text)
+                | Q(startup__name_en__icontains=text)
+                | Q(counterparty_description_ko__icontains=text)
+                | Q(counterparty_description_en__icontains=text)
             )
         return outcomes

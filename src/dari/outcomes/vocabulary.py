@@ -54,6 +54,18 @@ STAGES_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
+# Stages in which terms are still being negotiated: an amount is confidential then, unless disclosed.
+NEGOTIATION_STAGES = frozenset(
+    {"sourced", "in_review", "term_sheet", "negotiating", "provisional", "discussing", "loi"}
+)
+
+
+class Disclosure(models.TextChoices):
+    AUTO = "auto", _("confidential while under negotiation")
+    PUBLIC = "public", _("public")
+    CONFIDENTIAL = "confidential", _("confidential")
+
+
 class Period(models.TextChoices):
     TOTAL = "total", _("in total")
     PER_YEAR = "year", _("per year")

@@ -8,4 +8,9 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
+        from dari.registry.queries import organization_visibility_grants
+
         from . import panels  # noqa: F401  (registers this app's panels on earlier apps' pages)
+        from .queries import program_staff_see_their_organizations
+
+        organization_visibility_grants.append(program_staff_see_their_organizations)

@@ -1,11 +1,42 @@
-from django.db import models
+"""Programs: anyone sees public programs; their managers and reviewers, and the members of the
+organizations that run or join them, see them too; staff see all."""
 
-from dari.registry.queries import sees_everything
+from django.db import models
+from django.db.models import Q
+
+from dari.accounts.access import Access, access_for
+
+
+def organizations_of_programs(program_ids) -> Q:
+    """Organizations that run or take part in any of ``program_ids`` (a Q over Organization)."""
+    from .models import Participant, ProgramRole
+
+    return Q(pk__in=Participant.objects.filter(program_id__in=program_ids).values("organization_id")) | Q(
+        pk__in=ProgramRole.objects.filter(program_id__in=program_ids).values("organization_id")
+    )
+
+
+def program_staff_see_their_organizations(access: Access) -> Q | None:
+    """Registered as a registry visibility grant: program managers and reviewers see the
+    organizations of their programs, public or not."""
+    return organizations_of_programs(access.program_ids) if access.program_ids else None
 
 
 class ProgramQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if sees_everything(user) else self.filter(is_public=True)
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(is_public=True)
+        if access.program_ids:
+            condition |= Q(pk__in=access.program_ids)
+        if access.organization_ids:
+            from .models import Participant, ProgramRole
+
+            mine = access.organization_ids
+            condition |= Q(pk__in=Participant.objects.filter(organization_id__in=mine).values("program_id"))
+            condition |= Q(pk__in=ProgramRole.objects.filter(organization_id__in=mine).values("program_id"))
+        return self.filter(condition)
 
     def search(self, text: str):
         text = text.strip()

@@ -1,20 +1,38 @@
 """Reads of the registry. Every list a user sees starts from ``visible_to(user)``.
 
-Until scoped memberships exist, the rule is: staff see everything; everyone else sees public
-profiles only.
+Organizations: anyone sees public profiles; members see their own organizations; staff see all.
+Later apps widen this through grants (``organization_visibility_grants``): e.g. the programs app
+lets a program manager see the startups in their programs, without the registry importing it.
 """
+
+from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Q
 
+from dari.accounts.access import Access, access_for
+
+# Each grant takes the viewer's Access and returns a Q over Organization to OR into the rule, or None.
+organization_visibility_grants: list[Callable[[Access], Q | None]] = []
+
 
 def sees_everything(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+    return access_for(user).sees_everything
 
 
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if sees_everything(user) else self.filter(is_public=True)
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(is_public=True)
+        if access.organization_ids:
+            condition |= Q(pk__in=access.organization_ids)
+        for grant in organization_visibility_grants:
+            extra = grant(access)
+            if extra is not None:
+                condition |= extra
+        return self.filter(condition)
 
     def search(self, text: str):
         """Case-insensitive match on either name, the short names or the description."""
@@ -37,7 +55,17 @@ class OrganizationQuerySet(models.QuerySet):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if sees_everything(user) else self.filter(is_public=True)
+        """Public people, and the people of the viewer's own organizations."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(is_public=True)
+        if access.organization_ids:
+            from .models import Affiliation
+
+            colleagues = Affiliation.objects.filter(organization_id__in=access.organization_ids)
+            condition |= Q(pk__in=colleagues.values("person_id"))
+        return self.filter(condition)
 
     def search(self, text: str):
         text = text.strip()

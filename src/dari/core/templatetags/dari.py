@@ -90,3 +90,11 @@ def query_with(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def hidden_fields(context, obj) -> frozenset[str]:
+    """``{% hidden_fields outcome as hidden %}``: the fields of ``obj`` the viewer may not see."""
+    from dari.core.redaction import hidden_fields as hidden
+
+    return hidden(context.get("user"), obj)

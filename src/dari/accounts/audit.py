@@ -1,0 +1,79 @@
+"""The audit log: every service that writes records who did what, to which object, from where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a use case: a user (None for the system, e.g. a scheduled job) and their IP."""
+
+    user: object | None
+    ip_address: str | None = None
+
+    @classmethod
+    def from_request(cls, request) -> Actor:
+        user = request.user if request.user.is_authenticated else None
+        return cls(user=user, ip_address=request.META.get("REMOTE_ADDR") or None)
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(user=None)
+
+    @property
+    def label(self) -> str:
+        return self.user.get_username() if self.user is not None else "system"
+
+
+def json_value(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sorted(json_value(item) for item in value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict:
+    """JSON-safe values of ``fields`` of ``obj`` (foreign keys as ids)."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            related = getattr(obj, name).values_list("pk", flat=True) if obj.pk else []
+            values[name] = sorted(related)
+        elif field.is_relation:
+            values[name] = getattr(obj, field.attname)
+        else:
+            values[name] = json_value(getattr(obj, name))
+    return values
+
+
+def diff(before: dict, after: dict) -> dict[str, list]:
+    """``{field: [old, new]}`` for every field whose value changed."""
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def log_action(actor: Actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
+    """Write one audit entry. Call inside the service's transaction, after the write."""
+    return AuditEntry.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        object_label=str(obj)[:300],
+        changes=changes or {},
+        ip_address=actor.ip_address,
+    )
