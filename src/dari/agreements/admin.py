@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActionItem, Agreement, AgreementParty, CooperationArea, ProgressNote
+from .models import ActionItem, Agreement, AgreementParty, CooperationArea, ProgressNote, ReminderSent
 
 
 class PartyInline(admin.TabularInline):
@@ -46,3 +46,10 @@ class ActionItemAdmin(admin.ModelAdmin):
 @admin.register(ProgressNote)
 class ProgressNoteAdmin(admin.ModelAdmin):
     list_display = ["action_item", "written_at", "author_name"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["action_item", "user", "sent_on", "sent_at"]
+    list_filter = ["sent_on"]
+    raw_id_fields = ["action_item", "user"]

@@ -1,14 +1,17 @@
 """Agreements (MOUs), their parties, cooperation areas and action items."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized
 from dari.core.timezones import validate_zone
 from dari.registry.models import KEY_HELP, Organization, Person, Source
 
-from .queries import AgreementQuerySet
+from .queries import ActionItemQuerySet, AgreementQuerySet, ProgressNoteQuerySet
 
 
 class Agreement(models.Model):
@@ -157,6 +160,10 @@ class ActionItem(models.Model):
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
 
+    objects = ActionItemQuerySet.as_manager()
+
+    UNFINISHED = (Status.OPEN, Status.IN_PROGRESS)
+
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
@@ -172,13 +179,51 @@ class ActionItem(models.Model):
     def __str__(self) -> str:
         return str(localized(self, "title")) or self.key
 
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:action-item-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.owner_party_id is not None and self.owner_party.agreement_id != self.agreement_id:
+            errors["owner_party"] = _("The owner must be a party to this agreement.")
+        if self.area_id is not None and self.area.agreement_id != self.agreement_id:
+            errors["area"] = _("The cooperation area must belong to this agreement.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in self.UNFINISHED
+
+    def is_overdue_at(self, now) -> bool:
+        """Open or in progress and past its due time (an item without a due time is never overdue)."""
+        return self.is_unfinished and self.due_at is not None and self.due_at < now
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_at(timezone.now())
+
 
 class ProgressNote(models.Model):
+    """What happened on an action item. Confidential: only staff and members of the agreement's
+    parties see notes (``ProgressNote.objects.visible_to``)."""
+
     action_item = models.ForeignKey(ActionItem, related_name="progress_notes", on_delete=models.CASCADE)
     written_at = models.DateTimeField(_("written at"))
     text_ko = models.TextField(_("text (Korean)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author (user)"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
     author_name = models.CharField(_("author"), max_length=200, blank=True)
+
+    objects = ProgressNoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("progress note")
@@ -187,3 +232,28 @@ class ProgressNote(models.Model):
 
     def __str__(self) -> str:
         return str(localized(self, "text"))[:60]
+
+    def clean(self):
+        super().clean()
+        if not (self.text_ko.strip() or self.text_en.strip()):
+            raise ValidationError(_("Write the note in Korean or in English."))
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail about one action item to one user on one day (the user's local date), so
+    that running the reminder job twice a day sends once."""
+
+    action_item = models.ForeignKey(ActionItem, related_name="reminders_sent", on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["action_item", "user", "sent_on"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_item} → {self.user} ({self.sent_on})"

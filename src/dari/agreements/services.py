@@ -1,0 +1,305 @@
+"""Agreement use cases. Each runs in one transaction, checks permission first (``PermissionDenied``),
+validates with ``full_clean`` (``ValidationError``, nothing written) and writes one audit entry.
+
+The UI, the API and the CLI call these functions only. Times are given as a local date-time plus an
+IANA zone (or as an aware datetime) and stored in UTC; see ``to_utc``.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from dari.accounts.audit import Actor, diff, log_action, snapshot
+from dari.core.timezones import validate_zone
+
+from .models import ActionItem, Agreement, AgreementParty, CooperationArea, ProgressNote
+from .permissions import (
+    can_add_progress_note,
+    can_change_action_item,
+    can_change_agreement,
+    can_create_agreement,
+)
+
+AGREEMENT_FIELDS = [
+    "key",
+    "kind",
+    "title_ko",
+    "title_en",
+    "summary_ko",
+    "summary_en",
+    "signed_at",
+    "signed_time_zone",
+    "place_ko",
+    "place_en",
+    "context_ko",
+    "context_en",
+    "is_public",
+]
+PARTY_FIELDS = [
+    "agreement",
+    "organization",
+    "position",
+    "head",
+    "head_title_ko",
+    "head_title_en",
+    "signatory",
+    "signatory_title_ko",
+    "signatory_title_en",
+]
+AREA_FIELDS = ["agreement", "number", "title_ko", "title_en", "description_ko", "description_en"]
+ACTION_ITEM_FIELDS = [
+    "agreement",
+    "key",
+    "area",
+    "title_ko",
+    "title_en",
+    "owner_party",
+    "due_at",
+    "due_time_zone",
+    "status",
+]
+ACTION_ITEM_EDITABLE = ["title_ko", "title_en", "area", "owner_party", "due_at", "due_time_zone"]
+NOTE_FIELDS = ["action_item", "text_ko", "text_en", "author"]
+
+Status = ActionItem.Status
+# The one state machine of an action item: open → in progress → done, or dropped on the way.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.OPEN: frozenset({Status.IN_PROGRESS, Status.DROPPED}),
+    Status.IN_PROGRESS: frozenset({Status.DONE, Status.DROPPED}),
+    Status.DONE: frozenset(),
+    Status.DROPPED: frozenset(),
+}
+
+
+def to_utc(moment: datetime | None, zone: str, zone_field: str) -> datetime | None:
+    """A local (naive) date-time read in ``zone``, or an aware one as is, in UTC.
+
+    Raises ``ValidationError`` on ``zone_field`` when the zone is missing or unknown.
+    """
+    if moment is None:
+        return None
+    if not zone:
+        raise ValidationError({zone_field: _("Give the time zone of this time (e.g. Asia/Seoul).")})
+    try:
+        validate_zone(zone)
+    except ValidationError as error:
+        raise ValidationError({zone_field: error.messages}) from error
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.astimezone(UTC)
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def apply(obj, values: dict, allowed: list[str]) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"cannot set {sorted(unknown)} here")
+    for name, value in values.items():
+        setattr(obj, name, value)
+
+
+def set_moment(obj, values: dict, field: str, zone_field: str) -> dict:
+    """Resolve a local ``field`` against the zone given (or the object's current one); when only the
+    zone changes, the stored instant stays the same."""
+    values = dict(values)
+    zone = values.get(zone_field, getattr(obj, zone_field))
+    if field in values:
+        values[field] = to_utc(values[field], zone, zone_field)
+    elif zone_field in values and getattr(obj, field) is not None:
+        to_utc(getattr(obj, field), zone, zone_field)  # validates the new zone
+    return values
+
+
+# --- agreements --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_agreement(actor: Actor, **values) -> Agreement:
+    """Create an agreement (staff only). ``signed_at`` is a local date-time in ``signed_time_zone``."""
+    require(can_create_agreement(actor.user), _("Only partnership staff may create agreements."))
+    agreement = Agreement()
+    values = set_moment(agreement, values, "signed_at", "signed_time_zone")
+    apply(agreement, values, AGREEMENT_FIELDS)
+    agreement.full_clean()
+    agreement.save()
+    log_action(
+        actor, "agreements.agreement.created", agreement, diff({}, snapshot(agreement, AGREEMENT_FIELDS))
+    )
+    return agreement
+
+
+@transaction.atomic
+def update_agreement(actor: Actor, agreement: Agreement, **values) -> Agreement:
+    """Change an agreement's fields (staff, administrators of a party organization)."""
+    require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
+    before = snapshot(agreement, AGREEMENT_FIELDS)
+    values = set_moment(agreement, values, "signed_at", "signed_time_zone")
+    apply(agreement, values, AGREEMENT_FIELDS)
+    agreement.full_clean()
+    changes = diff(before, snapshot(agreement, AGREEMENT_FIELDS))
+    if changes:
+        agreement.save()
+        log_action(actor, "agreements.agreement.changed", agreement, changes)
+    return agreement
+
+
+# --- parties and cooperation areas -------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_party(actor: Actor, agreement: Agreement, organization, **values) -> AgreementParty:
+    """Make ``organization`` a party, with its head, signatory and their titles."""
+    require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
+    if "position" not in values:
+        last = agreement.parties.order_by("-position").values_list("position", flat=True).first()
+        values["position"] = (last or 0) + 1
+    party = AgreementParty(agreement=agreement, organization=organization)
+    apply(party, values, PARTY_FIELDS)
+    party.full_clean()
+    party.save()
+    log_action(actor, "agreements.party.added", party, diff({}, snapshot(party, PARTY_FIELDS)))
+    return party
+
+
+@transaction.atomic
+def remove_party(actor: Actor, party: AgreementParty) -> None:
+    """Remove a party; action items it owned keep existing without an owner."""
+    require(can_change_agreement(actor.user, party.agreement), _("You may not change this agreement."))
+    removed = {
+        name: [value, None] for name, value in snapshot(party, PARTY_FIELDS).items() if value is not None
+    }
+    log_action(actor, "agreements.party.removed", party, removed)
+    party.delete()
+
+
+@transaction.atomic
+def add_area(actor: Actor, agreement: Agreement, **values) -> CooperationArea:
+    require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
+    if "number" not in values or values["number"] is None:
+        last = agreement.areas.order_by("-number").values_list("number", flat=True).first()
+        values["number"] = (last or 0) + 1
+    area = CooperationArea(agreement=agreement)
+    apply(area, values, AREA_FIELDS)
+    area.full_clean()
+    area.save()
+    log_action(actor, "agreements.area.added", area, diff({}, snapshot(area, AREA_FIELDS)))
+    return area
+
+
+@transaction.atomic
+def update_area(actor: Actor, area: CooperationArea, **values) -> CooperationArea:
+    require(can_change_agreement(actor.user, area.agreement), _("You may not change this agreement."))
+    before = snapshot(area, AREA_FIELDS)
+    apply(area, values, ["number", "title_ko", "title_en", "description_ko", "description_en"])
+    area.full_clean()
+    changes = diff(before, snapshot(area, AREA_FIELDS))
+    if changes:
+        area.save()
+        log_action(actor, "agreements.area.changed", area, changes)
+    return area
+
+
+# --- action items ------------------------------------------------------------------------------------
+
+
+def unique_item_key(agreement: Agreement, title: str) -> str:
+    base = slugify(title)[:80] or "action-item"
+    taken = set(agreement.action_items.filter(key__startswith=base).values_list("key", flat=True))
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
+@transaction.atomic
+def create_action_item(actor: Actor, agreement: Agreement, **values) -> ActionItem:
+    """Create an open action item (staff, administrators of a party organization). ``due_at`` is a
+    local date-time in ``due_time_zone``; without ``key`` one is made from the English title."""
+    require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
+    item = ActionItem(agreement=agreement, status=Status.OPEN)
+    values = set_moment(item, values, "due_at", "due_time_zone")
+    if not values.get("key"):
+        values["key"] = unique_item_key(agreement, values.get("title_en") or values.get("title_ko") or "")
+    apply(item, values, ["key", *ACTION_ITEM_EDITABLE])
+    item.full_clean()
+    item.save()
+    log_action(actor, "agreements.action_item.created", item, diff({}, snapshot(item, ACTION_ITEM_FIELDS)))
+    return item
+
+
+@transaction.atomic
+def update_action_item(actor: Actor, item: ActionItem, **values) -> ActionItem:
+    """Change an item's titles, area, due time or owner (staff, members of the owner's organization).
+    Handing the item to another party needs the right to change the agreement. Status changes go
+    through ``change_action_item_status``."""
+    require(can_change_action_item(actor.user, item), _("You may not change this action item."))
+    if "owner_party" in values and getattr(values["owner_party"], "pk", None) != item.owner_party_id:
+        require(
+            can_change_agreement(actor.user, item.agreement),
+            _("Only those who may change the agreement may give the item to another party."),
+        )
+    before = snapshot(item, ACTION_ITEM_FIELDS)
+    values = set_moment(item, values, "due_at", "due_time_zone")
+    apply(item, values, ACTION_ITEM_EDITABLE)
+    item.full_clean()
+    changes = diff(before, snapshot(item, ACTION_ITEM_FIELDS))
+    if changes:
+        item.save()
+        log_action(actor, "agreements.action_item.changed", item, changes)
+    return item
+
+
+@transaction.atomic
+def change_action_item_status(actor: Actor, item: ActionItem, status: str) -> ActionItem:
+    """Move an item along open → in_progress → done, or to dropped from open or in progress.
+
+    Effects: the status is saved and one ``agreements.action_item.status_changed`` entry written.
+    Raises PermissionDenied (not staff nor a member of the owner's organization) or ValidationError
+    (unknown status or a transition the state machine does not allow). Same status: nothing happens.
+    """
+    require(can_change_action_item(actor.user, item), _("You may not change this action item."))
+    if status == item.status:
+        return item
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
+    if status not in STATUS_TRANSITIONS[item.status]:
+        raise ValidationError(
+            {
+                "status": _("An action item cannot go from %(old)s to %(new)s.")
+                % {"old": Status(item.status).label, "new": Status(status).label}
+            }
+        )
+    old = item.status
+    item.status = status
+    item.save(update_fields=["status"])
+    log_action(actor, "agreements.action_item.status_changed", item, {"status": [old, status]})
+    return item
+
+
+@transaction.atomic
+def add_progress_note(
+    actor: Actor, item: ActionItem, *, text_ko: str = "", text_en: str = ""
+) -> ProgressNote:
+    """Record progress on an item, written now by the acting user."""
+    require(can_add_progress_note(actor.user, item), _("You may not add notes to this action item."))
+    note = ProgressNote(
+        action_item=item,
+        written_at=timezone.now(),
+        text_ko=text_ko.strip(),
+        text_en=text_en.strip(),
+        author=actor.user,
+        author_name=actor.user.get_full_name() or actor.user.get_username(),
+    )
+    note.full_clean()
+    note.save()
+    log_action(actor, "agreements.progress_note.added", note, diff({}, snapshot(note, NOTE_FIELDS)))
+    return note
