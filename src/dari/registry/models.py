@@ -1,5 +1,6 @@
 """The registry: clusters, organizations, people, their ties, the sector taxonomy and sources."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,13 @@ from dari.core.bilingual import BilingualNamed, localized
 from dari.core.timezones import validate_zone
 
 from .queries import OrganizationQuerySet, PersonQuerySet, SectorQuerySet
+
+
+def validate_period(obj) -> None:
+    """``ended_on`` may not come before ``started_on`` (the check constraints say the same)."""
+    if obj.started_on and obj.ended_on and obj.ended_on < obj.started_on:
+        raise ValidationError({"ended_on": _("The end date comes before the start date.")})
+
 
 KEY_HELP = _("A stable natural key (letters, digits, hyphens) used by imports and the scenario.")
 
@@ -267,6 +275,10 @@ class Affiliation(models.Model):
     def __str__(self) -> str:
         return f"{self.person} – {localized(self, 'title')} @ {self.organization}"
 
+    def clean(self):
+        super().clean()
+        validate_period(self)
+
 
 class Relationship(models.Model):
     """A directed tie between two organizations: ``subject`` invests in / partners with ... ``object``."""
@@ -300,3 +312,9 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.get_kind_display()} {self.object}"
+
+    def clean(self):
+        super().clean()
+        if self.subject_id is not None and self.subject_id == self.object_id:
+            raise ValidationError({"object": _("An organization cannot be related to itself.")})
+        validate_period(self)

@@ -1,0 +1,59 @@
+"""Who may change what in the registry. Pages, the API and the services ask the same predicates.
+
+Every predicate reads the viewer's ``Access`` (their memberships, loaded once per request), so
+asking it for each row of a list costs no query. ``can_change_person`` reads the person's
+affiliations: prefetch them when asking for many people.
+"""
+
+from dari.accounts.access import access_for
+
+
+def can_create_organization(user) -> bool:
+    """Staff, and program managers (they register the startups that join their programs)."""
+    access = access_for(user)
+    return access.sees_everything or bool(access.managed_program_ids)
+
+
+def can_change_organization(user, organization) -> bool:
+    """Staff, and the organization's own members and administrators (they keep its profile current)."""
+    access = access_for(user)
+    return access.sees_everything or organization.pk in access.organization_ids
+
+
+def can_merge_organizations(user) -> bool:
+    """Only staff: a merge rewrites records of every app and cannot be undone."""
+    return access_for(user).sees_everything
+
+
+def can_create_person(user, organization=None) -> bool:
+    """Staff anywhere; an organization's members when the new person is affiliated with it."""
+    access = access_for(user)
+    if access.sees_everything:
+        return True
+    return organization is not None and organization.pk in access.organization_ids
+
+
+def can_change_person(user, person) -> bool:
+    """Staff, and members of an organization the person is affiliated with."""
+    access = access_for(user)
+    if access.sees_everything:
+        return True
+    if not access.organization_ids or person.pk is None:
+        return False
+    return any(
+        affiliation.organization_id in access.organization_ids for affiliation in person.affiliations.all()
+    )
+
+
+def can_change_affiliation(user, affiliation) -> bool:
+    """Staff, and members of the organization the affiliation is with."""
+    access = access_for(user)
+    return access.sees_everything or affiliation.organization_id in access.organization_ids
+
+
+def can_change_relationship(user, relationship) -> bool:
+    """Staff, and members of either organization the relationship ties."""
+    access = access_for(user)
+    return access.sees_everything or bool(
+        {relationship.subject_id, relationship.object_id} & access.organization_ids
+    )

@@ -1,0 +1,338 @@
+"""Registry use cases. Pages, the API, the CLI and tasks all write through these functions.
+
+Each function runs in one transaction, checks the actor's permission first (``PermissionDenied``),
+validates with the model's ``full_clean`` (``ValidationError`` with field errors), writes, and records
+an audit entry with the field-level changes (``registry.<model>.<verb>``). The caller has already
+checked that the actor may *see* the objects it passes (pages and the API answer 404 otherwise).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from dari.accounts.audit import Actor, diff, log_action, snapshot
+from dari.core.merging import reassign_references
+
+from .models import Affiliation, Organization, Person, Relationship
+from .permissions import (
+    can_change_affiliation,
+    can_change_organization,
+    can_change_person,
+    can_change_relationship,
+    can_create_organization,
+    can_create_person,
+    can_merge_organizations,
+)
+
+ORGANIZATION_FIELDS = [
+    "key",
+    "kind",
+    "name_ko",
+    "name_ko_origin",
+    "name_en",
+    "name_en_origin",
+    "short_name_ko",
+    "short_name_en",
+    "description_ko",
+    "description_en",
+    "cluster",
+    "sectors",
+    "website",
+    "country",
+    "city_ko",
+    "city_en",
+    "is_public",
+]
+# The natural key stays fixed after creation: imports and the scenario find the organization by it.
+ORGANIZATION_EDITABLE_FIELDS = [name for name in ORGANIZATION_FIELDS if name != "key"]
+PERSON_FIELDS = ["key", "name_ko", "name_ko_origin", "name_en", "name_en_origin", "email", "is_public"]
+PERSON_EDITABLE_FIELDS = [name for name in PERSON_FIELDS if name != "key"]
+AFFILIATION_FIELDS = ["person", "organization", "title_ko", "title_en", "started_on", "ended_on"]
+AFFILIATION_EDITABLE_FIELDS = ["title_ko", "title_en", "started_on", "ended_on"]
+RELATIONSHIP_FIELDS = ["subject", "kind", "object", "started_on", "ended_on", "note_ko", "note_en"]
+RELATIONSHIP_VALUE_FIELDS = ["started_on", "ended_on", "note_ko", "note_en"]
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def only(values: dict, allowed: list[str]) -> dict:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"Fields that cannot be set here: {', '.join(sorted(unknown))}")
+    return dict(values)
+
+
+def unique_key(model, *candidates: str, fallback: str) -> str:
+    """A free natural key made from the first candidate that slugifies to something (names in Hangul
+    do not), numbered when taken: ``acme``, ``acme-2``, ..."""
+    base = next((slugify(text) for text in candidates if slugify(text or "")), fallback)[:90]
+    key, number = base, 1
+    while model.objects.filter(key=key).exists():
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+def created_changes(obj, fields: list[str]) -> dict:
+    """The fields of a new object that differ from a blank one, as ``{field: [None, value]}``."""
+    blank = snapshot(type(obj)(), fields)
+    return {name: [None, value] for name, value in snapshot(obj, fields).items() if value != blank[name]}
+
+
+def deleted_changes(obj, fields: list[str]) -> dict:
+    """What a deleted object held, as ``{field: [value, None]}``, empty fields left out."""
+    return {
+        name: [value, None] for name, value in snapshot(obj, fields).items() if value not in ("", None, [])
+    }
+
+
+# --- organizations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organization(actor: Actor, values: dict) -> Organization:
+    """Register an organization. ``values``: fields of ``ORGANIZATION_FIELDS`` (``sectors`` a list of
+    sectors; ``key`` made from the English name when missing). Audit: registry.organization.created."""
+    require(can_create_organization(actor.user), _("You may not add organizations."))
+    values = only(values, ORGANIZATION_FIELDS)
+    sectors = values.pop("sectors", [])
+    if not values.get("key"):
+        values["key"] = unique_key(
+            Organization, values.get("name_en", ""), values.get("short_name_en", ""), fallback="organization"
+        )
+    organization = Organization(**values)
+    organization.full_clean()
+    organization.save()
+    organization.sectors.set(sectors)
+    log_action(
+        actor,
+        "registry.organization.created",
+        organization,
+        created_changes(organization, ORGANIZATION_FIELDS),
+    )
+    return organization
+
+
+@transaction.atomic
+def update_organization(actor: Actor, organization: Organization, values: dict) -> Organization:
+    """Change an organization's profile (``ORGANIZATION_EDITABLE_FIELDS``, sectors included); returns
+    the saved organization. Audit: registry.organization.changed with the changed fields, if any."""
+    require(can_change_organization(actor.user, organization), _("You may not edit this organization."))
+    values = only(values, ORGANIZATION_EDITABLE_FIELDS)
+    # Read the row again under a lock: the snapshot must be what is stored, not what a form changed.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = snapshot(organization, ORGANIZATION_FIELDS)
+    sectors = values.pop("sectors", None)
+    for name, value in values.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    if sectors is not None:
+        organization.sectors.set(sectors)
+    changes = diff(before, snapshot(organization, ORGANIZATION_FIELDS))
+    if changes:
+        log_action(actor, "registry.organization.changed", organization, changes)
+    return organization
+
+
+# Fields a merge copies from the duplicate when the kept organization has them empty; a name brings
+# its origin mark along.
+FILLABLE_FIELDS = [
+    name for name in ORGANIZATION_EDITABLE_FIELDS if name not in {"kind", "is_public", "sectors"}
+] + ["description_source", "source"]
+COMPANION_FIELDS = {"name_ko": "name_ko_origin", "name_en": "name_en_origin"}
+MERGE_AUDIT_FIELDS = ORGANIZATION_FIELDS + ["description_source", "source"]
+
+
+@transaction.atomic
+def merge_organizations(actor: Actor, keep: Organization, duplicate: Organization) -> Organization:
+    """Fold ``duplicate`` into ``keep`` and delete ``duplicate``.
+
+    Every row of any app that points at the duplicate (agreement parties, program roles and
+    participants, outcomes as startup or counterparty, affiliations, relationships, sectors, scoped
+    memberships, ...) is moved to ``keep``; a row ``keep`` already has (both party to one agreement)
+    is merged into that row, a relationship between the two is dropped. Empty fields of ``keep`` are
+    filled from ``duplicate``. Audit: registry.organization.merged on both, listing what moved.
+    The duplicate's own history stays in the audit log under its old id.
+    """
+    require(can_merge_organizations(actor.user), _("You may not merge organizations."))
+    if keep.pk == duplicate.pk:
+        raise ValidationError({"duplicate": _("Choose another organization than the one kept.")})
+    keep = Organization.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Organization.objects.select_for_update().get(pk=duplicate.pk)
+    before = snapshot(keep, MERGE_AUDIT_FIELDS)
+    duplicate_label = f"{duplicate} (#{duplicate.pk}, {duplicate.key})"
+
+    for name in FILLABLE_FIELDS:
+        field = Organization._meta.get_field(name)
+        if getattr(keep, field.attname) in ("", None) and getattr(duplicate, field.attname) not in ("", None):
+            setattr(keep, field.attname, getattr(duplicate, field.attname))
+            if name in COMPANION_FIELDS:
+                setattr(keep, COMPANION_FIELDS[name], getattr(duplicate, COMPANION_FIELDS[name]))
+    keep.full_clean()
+    keep.save()
+
+    moved = reassign_references(keep, duplicate)
+    log_action(
+        actor,
+        "registry.organization.merged",
+        duplicate,
+        {"merged_into": [None, f"{keep} (#{keep.pk}, {keep.key})"]},
+    )
+    duplicate.delete()
+    changes = diff(before, snapshot(keep, MERGE_AUDIT_FIELDS))
+    changes["merged_from"] = [None, duplicate_label]
+    changes["moved"] = [None, dict(sorted(moved.items()))]
+    log_action(actor, "registry.organization.merged", keep, changes)
+    return keep
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(
+    actor: Actor,
+    values: dict,
+    organization: Organization | None = None,
+    title_ko: str = "",
+    title_en: str = "",
+) -> Person:
+    """Add a person (``PERSON_FIELDS``), affiliated with ``organization`` when given (members of an
+    organization add people only to it). Audit: registry.person.created, and
+    registry.affiliation.created for the affiliation."""
+    require(can_create_person(actor.user, organization), _("You may not add people here."))
+    values = only(values, PERSON_FIELDS)
+    if not values.get("key"):
+        values["key"] = unique_key(Person, values.get("name_en", ""), fallback="person")
+    person = Person(**values)
+    person.full_clean()
+    person.save()
+    log_action(actor, "registry.person.created", person, created_changes(person, PERSON_FIELDS))
+    if organization is not None:
+        affiliation = Affiliation(
+            person=person, organization=organization, title_ko=title_ko, title_en=title_en
+        )
+        affiliation.full_clean()
+        affiliation.save()
+        log_action(
+            actor,
+            "registry.affiliation.created",
+            affiliation,
+            created_changes(affiliation, AFFILIATION_FIELDS),
+        )
+    return person
+
+
+@transaction.atomic
+def update_person(actor: Actor, person: Person, values: dict) -> Person:
+    """Change a person's names, e-mail or visibility. Audit: registry.person.changed."""
+    require(can_change_person(actor.user, person), _("You may not edit this person."))
+    values = only(values, PERSON_EDITABLE_FIELDS)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    if changes:
+        log_action(actor, "registry.person.changed", person, changes)
+    return person
+
+
+# --- affiliations ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_affiliation(actor: Actor, person: Person, organization: Organization, values: dict) -> Affiliation:
+    """Record that ``person`` holds a position at ``organization`` (``AFFILIATION_EDITABLE_FIELDS``).
+    Audit: registry.affiliation.created."""
+    affiliation = Affiliation(
+        person=person, organization=organization, **only(values, AFFILIATION_EDITABLE_FIELDS)
+    )
+    require(
+        can_change_affiliation(actor.user, affiliation), _("You may not add people to this organization.")
+    )
+    affiliation.full_clean()
+    affiliation.save()
+    log_action(
+        actor, "registry.affiliation.created", affiliation, created_changes(affiliation, AFFILIATION_FIELDS)
+    )
+    return affiliation
+
+
+@transaction.atomic
+def update_affiliation(actor: Actor, affiliation: Affiliation, values: dict) -> Affiliation:
+    """Change an affiliation's title or dates. Audit: registry.affiliation.changed."""
+    require(can_change_affiliation(actor.user, affiliation), _("You may not edit this affiliation."))
+    values = only(values, AFFILIATION_EDITABLE_FIELDS)
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    before = snapshot(affiliation, AFFILIATION_FIELDS)
+    for name, value in values.items():
+        setattr(affiliation, name, value)
+    affiliation.full_clean()
+    affiliation.save()
+    changes = diff(before, snapshot(affiliation, AFFILIATION_FIELDS))
+    if changes:
+        log_action(actor, "registry.affiliation.changed", affiliation, changes)
+    return affiliation
+
+
+@transaction.atomic
+def remove_affiliation(actor: Actor, affiliation: Affiliation) -> None:
+    """Delete an affiliation. Audit: registry.affiliation.deleted with what it held."""
+    require(can_change_affiliation(actor.user, affiliation), _("You may not edit this affiliation."))
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)  # log what is stored
+    log_action(
+        actor,
+        "registry.affiliation.deleted",
+        affiliation,
+        deleted_changes(affiliation, AFFILIATION_FIELDS),
+    )
+    affiliation.delete()
+
+
+# --- relationships ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_relationship(
+    actor: Actor, subject: Organization, kind: str, object: Organization, values: dict | None = None
+) -> Relationship:
+    """Record that ``subject`` <kind> ``object`` (invests in, partners with, ...), with optional dates
+    and notes. Audit: registry.relationship.created."""
+    relationship = Relationship(
+        subject=subject, kind=kind, object=object, **only(values or {}, RELATIONSHIP_VALUE_FIELDS)
+    )
+    require(
+        can_change_relationship(actor.user, relationship),
+        _("You may not record relationships of these organizations."),
+    )
+    relationship.full_clean()
+    relationship.save()
+    log_action(
+        actor,
+        "registry.relationship.created",
+        relationship,
+        created_changes(relationship, RELATIONSHIP_FIELDS),
+    )
+    return relationship
+
+
+@transaction.atomic
+def remove_relationship(actor: Actor, relationship: Relationship) -> None:
+    """Delete a relationship. Audit: registry.relationship.deleted with what it held."""
+    require(can_change_relationship(actor.user, relationship), _("You may not edit this relationship."))
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)  # log what is stored
+    log_action(
+        actor,
+        "registry.relationship.deleted",
+        relationship,
+        deleted_changes(relationship, RELATIONSHIP_FIELDS),
+    )
+    relationship.delete()
