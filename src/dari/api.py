@@ -6,7 +6,13 @@ from dari import __version__
 from dari.agreements.api import router as agreements_router
 from dari.outcomes.api import router as outcomes_router
 from dari.programs.api import router as programs_router
-from dari.registry.api import clusters_router, organizations_router, people_router
+from dari.registry.api import (
+    affiliations_router,
+    clusters_router,
+    organizations_router,
+    people_router,
+    relationships_router,
+)
 
 api = NinjaAPI(
     title="Dari API",
@@ -21,6 +27,8 @@ api = NinjaAPI(
 api.add_router("/clusters", clusters_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/people", people_router)
+api.add_router("/affiliations", affiliations_router)
+api.add_router("/relationships", relationships_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/programs", programs_router)
 api.add_router("/outcomes", outcomes_router)

@@ -1,17 +1,80 @@
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.utils import check_csrf
 
+from dari.accounts.audit import Actor
+from dari.accounts.history import history_for
 from dari.core.api import Ref, absolute_url
 
-from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Sector, Source
+from . import services
+from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector, Source
 
 clusters_router = Router(tags=["registry"])
 organizations_router = Router(tags=["registry"])
 people_router = Router(tags=["registry"])
+affiliations_router = Router(tags=["registry"])
+relationships_router = Router(tags=["registry"])
+
+
+# --- writing: who is calling, and how a service's refusal reads --------------------------------------
+
+
+def signed_in(request):
+    """Auth for every write: the user the middleware found (session, HTTP Basic, later a token), or
+    None for a 401. A session can be ridden by another site, so session writes need Django's CSRF
+    token; a request that carries its own ``Authorization`` header cannot be forged that way (the
+    middleware has already rejected wrong credentials)."""
+    if not request.user.is_authenticated:
+        return None
+    if not request.META.get("HTTP_AUTHORIZATION") and check_csrf(request) is not None:
+        raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
+    return request.user
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class InvalidOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+
+
+def field_errors(error: ValidationError) -> list[dict]:
+    """A model's ``ValidationError`` in the shape of django-ninja's own 422 answers."""
+    details = []
+    for field, messages in (
+        error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
+    ):
+        location = ["body", "payload"] if field == NON_FIELD_ERRORS else ["body", "payload", field]
+        details += [{"loc": location, "msg": str(message), "type": "invalid"} for message in messages]
+    return details
+
+
+def answer(status: int, work):
+    """Run ``work`` (a service call) and answer ``status`` with its result, or 403/422 if it refuses."""
+    try:
+        return Status(status, work())
+    except PermissionDenied as error:
+        return Status(403, {"detail": str(error) or "Forbidden"})
+    except ValidationError as error:
+        return Status(422, {"detail": field_errors(error)})
 
 
 class SourceOut(Schema):
@@ -199,3 +262,366 @@ def list_people(request, organization: int | None = None, q: str | None = None):
 @people_router.get("/{person_id}", response=PersonOut, summary="One person")
 def get_person(request, person_id: int):
     return get_object_or_404(people_for(request), pk=person_id)
+
+
+# --- writes ----------------------------------------------------------------------------------------
+
+
+class OrganizationIn(Schema):
+    key: str = ""
+    kind: str
+    name_ko: str = ""
+    name_en: str = ""
+    name_ko_origin: str = "original"
+    name_en_origin: str = "original"
+    short_name_ko: str = ""
+    short_name_en: str = ""
+    description_ko: str = ""
+    description_en: str = ""
+    cluster: str | None = None
+    sectors: list[str] = []
+    website: str = ""
+    country: str = ""
+    city_ko: str = ""
+    city_en: str = ""
+    is_public: bool = True
+
+
+class OrganizationPatch(Schema):
+    """Only the fields sent change; ``cluster`` by key (null: none), ``sectors`` as the full list of keys."""
+
+    kind: str = None
+    name_ko: str = None
+    name_en: str = None
+    name_ko_origin: str = None
+    name_en_origin: str = None
+    short_name_ko: str = None
+    short_name_en: str = None
+    description_ko: str = None
+    description_en: str = None
+    cluster: str | None = None
+    sectors: list[str] = None
+    website: str = None
+    country: str = None
+    city_ko: str = None
+    city_en: str = None
+    is_public: bool = None
+
+
+def organization_values(values: dict) -> dict:
+    """The API's keys for the cluster and sectors, turned into the objects the service takes."""
+    if values.get("cluster"):
+        cluster = Cluster.objects.filter(key=values["cluster"]).first()
+        if cluster is None:
+            raise ValidationError({"cluster": f"No cluster has the key {values['cluster']!r}."})
+        values["cluster"] = cluster
+    elif "cluster" in values:
+        values["cluster"] = None
+    if values.get("sectors") is not None:
+        sectors = list(Sector.objects.filter(key__in=values["sectors"]))
+        unknown = sorted(set(values["sectors"]) - {sector.key for sector in sectors})
+        if unknown:
+            raise ValidationError({"sectors": f"Unknown sector keys: {', '.join(unknown)}."})
+        values["sectors"] = sectors
+    return values
+
+
+def visible_organization(request, organization_id: int) -> Organization:
+    return get_object_or_404(Organization.objects.visible_to(request.user), pk=organization_id)
+
+
+def referenced(queryset, pk: int, field: str):
+    """An object named in a request body, among those the caller may see; a field error otherwise."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: f"No visible object has the id {pk}."})
+    return found
+
+
+@organizations_router.post(
+    "", response={201: OrganizationOut, **WRITE_ERRORS}, auth=signed_in, summary="Add an organization"
+)
+def create_organization(request, payload: OrganizationIn):
+    """Staff and program managers. The ``key`` is made from the English name when left empty."""
+    actor = Actor.from_request(request)
+    return answer(
+        201,
+        lambda: services.create_organization(actor, organization_values(payload.dict(exclude_unset=False))),
+    )
+
+
+@organizations_router.patch(
+    "/{organization_id}",
+    response={200: OrganizationOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Change an organization",
+)
+def update_organization(request, organization_id: int, payload: OrganizationPatch):
+    """Staff, and the organization's members. Only the fields sent change."""
+    organization = visible_organization(request, organization_id)
+    actor = Actor.from_request(request)
+    return answer(
+        200,
+        lambda: services.update_organization(
+            actor, organization, organization_values(payload.dict(exclude_unset=True))
+        ),
+    )
+
+
+class MergeIn(Schema):
+    duplicate_id: int
+
+
+@organizations_router.post(
+    "/{organization_id}/merge",
+    response={200: OrganizationOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Merge a duplicate into this organization",
+)
+def merge_organizations(request, organization_id: int, payload: MergeIn):
+    """Staff only. Everything that pointed at the duplicate now points here; the duplicate is deleted."""
+    keep = visible_organization(request, organization_id)
+    actor = Actor.from_request(request)
+
+    def merge():
+        duplicate = referenced(
+            Organization.objects.visible_to(request.user), payload.duplicate_id, "duplicate_id"
+        )
+        return services.merge_organizations(actor, keep, duplicate)
+
+    return answer(200, merge)
+
+
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+class HistoryEntryOut(Schema):
+    id: int
+    action: str
+    actor: str
+    created_at: datetime
+    changes: list[FieldChangeOut]
+
+    @staticmethod
+    def resolve_id(obj) -> int:
+        return obj.entry.pk
+
+    @staticmethod
+    def resolve_action(obj) -> str:
+        return obj.entry.action
+
+    @staticmethod
+    def resolve_actor(obj) -> str:
+        return obj.entry.actor_label
+
+    @staticmethod
+    def resolve_created_at(obj) -> datetime:
+        return obj.entry.created_at
+
+
+@organizations_router.get(
+    "/{organization_id}/history", response=list[HistoryEntryOut], summary="An organization's change history"
+)
+@paginate(LimitOffsetPagination)
+def organization_history(request, organization_id: int):
+    """Newest first, with field-level changes; confidential values redacted for this caller."""
+    return history_for(request.user, visible_organization(request, organization_id))
+
+
+class PersonIn(Schema):
+    """``organization_id``: affiliate the new person with this organization (members: one of theirs)."""
+
+    key: str = ""
+    name_ko: str = ""
+    name_en: str = ""
+    name_ko_origin: str = "original"
+    name_en_origin: str = "original"
+    email: str = ""
+    is_public: bool = True
+    organization_id: int | None = None
+    title_ko: str = ""
+    title_en: str = ""
+
+
+class PersonPatch(Schema):
+    name_ko: str = None
+    name_en: str = None
+    name_ko_origin: str = None
+    name_en_origin: str = None
+    email: str = None
+    is_public: bool = None
+
+
+@people_router.post("", response={201: PersonOut, **WRITE_ERRORS}, auth=signed_in, summary="Add a person")
+def create_person(request, payload: PersonIn):
+    actor = Actor.from_request(request)
+    values = payload.dict()
+    organization_id = values.pop("organization_id")
+    affiliation = {"title_ko": values.pop("title_ko"), "title_en": values.pop("title_en")}
+
+    def create():
+        organization = None
+        if organization_id is not None:
+            organization = referenced(
+                Organization.objects.visible_to(request.user), organization_id, "organization_id"
+            )
+        person = services.create_person(actor, values, organization, **affiliation)
+        return get_object_or_404(people_for(request), pk=person.pk)
+
+    return answer(201, create)
+
+
+@people_router.patch(
+    "/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, auth=signed_in, summary="Change a person"
+)
+def update_person(request, person_id: int, payload: PersonPatch):
+    """Staff, and members of an organization the person is affiliated with."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
+    actor = Actor.from_request(request)
+
+    def update():
+        services.update_person(actor, person, payload.dict(exclude_unset=True))
+        return get_object_or_404(people_for(request), pk=person.pk)
+
+    return answer(200, update)
+
+
+class AffiliationDetailOut(Schema):
+    id: int
+    person: Ref
+    organization: Ref
+    title_ko: str
+    title_en: str
+    started_on: date | None
+    ended_on: date | None
+    web_url: str
+
+    @staticmethod
+    def resolve_web_url(obj: Affiliation, context) -> str:
+        return absolute_url(context, obj.organization.get_absolute_url())
+
+
+class AffiliationIn(Schema):
+    person_id: int
+    organization_id: int
+    title_ko: str = ""
+    title_en: str = ""
+    started_on: date | None = None
+    ended_on: date | None = None
+
+
+class AffiliationPatch(Schema):
+    title_ko: str = None
+    title_en: str = None
+    started_on: date | None = None
+    ended_on: date | None = None
+
+
+def visible_affiliations(request):
+    user = request.user
+    return Affiliation.objects.filter(
+        person__in=Person.objects.visible_to(user), organization__in=Organization.objects.visible_to(user)
+    ).select_related("person", "organization")
+
+
+@affiliations_router.post(
+    "", response={201: AffiliationDetailOut, **WRITE_ERRORS}, auth=signed_in, summary="Add an affiliation"
+)
+def add_affiliation(request, payload: AffiliationIn):
+    """Staff, and members of the organization."""
+    actor = Actor.from_request(request)
+    values = payload.dict()
+
+    def add():
+        person = referenced(Person.objects.visible_to(request.user), values.pop("person_id"), "person_id")
+        organization = referenced(
+            Organization.objects.visible_to(request.user), values.pop("organization_id"), "organization_id"
+        )
+        return services.add_affiliation(actor, person, organization, values)
+
+    return answer(201, add)
+
+
+@affiliations_router.patch(
+    "/{affiliation_id}",
+    response={200: AffiliationDetailOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Change an affiliation",
+)
+def update_affiliation(request, affiliation_id: int, payload: AffiliationPatch):
+    affiliation = get_object_or_404(visible_affiliations(request), pk=affiliation_id)
+    actor = Actor.from_request(request)
+    return answer(
+        200, lambda: services.update_affiliation(actor, affiliation, payload.dict(exclude_unset=True))
+    )
+
+
+@affiliations_router.delete(
+    "/{affiliation_id}", response={204: None, **WRITE_ERRORS}, auth=signed_in, summary="Remove an affiliation"
+)
+def remove_affiliation(request, affiliation_id: int):
+    affiliation = get_object_or_404(visible_affiliations(request), pk=affiliation_id)
+    actor = Actor.from_request(request)
+    return answer(204, lambda: services.remove_affiliation(actor, affiliation))
+
+
+class RelationshipOut(Schema):
+    id: int
+    subject: Ref
+    kind: str
+    object: Ref
+    started_on: date | None
+    ended_on: date | None
+    note_ko: str
+    note_en: str
+    web_url: str
+
+    @staticmethod
+    def resolve_web_url(obj: Relationship, context) -> str:
+        return absolute_url(context, obj.subject.get_absolute_url())
+
+
+class RelationshipIn(Schema):
+    subject_id: int
+    kind: str
+    object_id: int
+    started_on: date | None = None
+    ended_on: date | None = None
+    note_ko: str = ""
+    note_en: str = ""
+
+
+@relationships_router.post(
+    "", response={201: RelationshipOut, **WRITE_ERRORS}, auth=signed_in, summary="Add a relationship"
+)
+def add_relationship(request, payload: RelationshipIn):
+    """``subject`` <kind> ``object``, e.g. a fund invests_in a startup. Staff, and members of either side."""
+    actor = Actor.from_request(request)
+    values = payload.dict()
+
+    def add():
+        visible = Organization.objects.visible_to(request.user)
+        subject = referenced(visible, values.pop("subject_id"), "subject_id")
+        object_ = referenced(visible, values.pop("object_id"), "object_id")
+        return services.add_relationship(actor, subject, values.pop("kind"), object_, values)
+
+    return answer(201, add)
+
+
+@relationships_router.delete(
+    "/{relationship_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Remove a relationship",
+)
+def remove_relationship(request, relationship_id: int):
+    visible = Organization.objects.visible_to(request.user)
+    relationship = get_object_or_404(
+        Relationship.objects.filter(subject__in=visible, object__in=visible), pk=relationship_id
+    )
+    actor = Actor.from_request(request)
+    return answer(204, lambda: services.remove_relationship(actor, relationship))
