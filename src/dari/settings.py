@@ -5,6 +5,7 @@ that fails loudly on a bad value, so a typo never silently falls back to a defau
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from error
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -89,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "dari.core",
     "dari.accounts",
     "dari.registry",
@@ -110,6 +122,8 @@ MIDDLEWARE = [
     "dari.core.api.ApiBasicAuthMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dari.urls"
@@ -127,12 +141,27 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dari.core.context_processors.dari",
+                "dari.accounts.context_processors.account",
             ],
         },
     },
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username+IP is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # ``authenticate(request, api_token=...)``: scripts calling the API with a Bearer token.
+    "dari.accounts.backends.ApiTokenBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Kept so passwords hashed before Argon2 still verify; Django re-hashes them at the next sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,6 +171,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Lockout after repeated failed sign-ins (django-axes), counted per username *and* IP address, so an
+# attacker can neither lock a user out from elsewhere nor try one password on many accounts unnoticed.
+# The page form, the admin and the API's Basic auth all go through ``authenticate`` and so all count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# API tokens are 256-bit random keys: guessing them is hopeless, and counting a misconfigured script's
+# failures would only lock its host out.
+AXES_WHITELIST_CALLABLE = "dari.accounts.backends.is_api_token_attempt"
+AXES_VERBOSE = False
+
+# E-mail: the console backend prints mails (the demo); production sets an SMTP backend and its EMAIL_*.
+EMAIL_BACKEND = env_str("DARI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DARI_DEFAULT_FROM_EMAIL", "Dari <no-reply@dari.invalid>")
+EMAIL_HOST = env_str("DARI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DARI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DARI_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DARI_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DARI_EMAIL_USE_TLS", False)
+# Links in e-mails sent outside a request (invitations, registration decisions) start with this.
+SITE_URL = env_str("DARI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+INVITATION_VALIDITY = timedelta(days=env_int("DARI_INVITATION_DAYS", 14))
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=7)
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Membership, User
+from .models import ApiToken, AuditEntry, Invitation, Membership, RegistrationRequest, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = [*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ["language", "time_zone"]})]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Preferences"), {"fields": ["language", "time_zone", "email_verified_at"]}),
+    ]
     list_display = ["username", "email", "language", "time_zone", "is_staff"]
 
 
@@ -43,3 +46,34 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from the Invite page (the link's token exists only in the e-mail)."""
+
+    list_display = ["email", "role", "scope_type", "scope_id", "invited_by", "created_at", "expires_at"]
+    list_filter = ["role", "scope_type"]
+    search_fields = ["email", "invited_by__username"]
+    raw_id_fields = ["invited_by", "accepted_by"]
+    readonly_fields = ["accepted_at", "accepted_by"]
+
+
+@admin.register(RegistrationRequest)
+class RegistrationRequestAdmin(admin.ModelAdmin):
+    """Decide requests on the Registration requests page, which grants the roles and notifies."""
+
+    list_display = ["user", "kind", "organization_id", "name_en", "name_ko", "status", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["user__username", "user__email", "name_ko", "name_en"]
+    raw_id_fields = ["user", "decided_by"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owners on the profile page; here staff can see and revoke them."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.timezones import validate_zone
@@ -17,10 +18,15 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_zone]
     )
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class Role(models.TextChoices):
@@ -123,3 +129,174 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+
+class Invitation(models.Model):
+    """An e-mailed offer of one role in one scope. Only a hash of the link's token is stored, so the
+    database alone cannot be used to accept someone else's invitation."""
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    scope_type = models.ForeignKey(
+        ContentType, verbose_name=_("scope type"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    scope_id = models.PositiveBigIntegerField(_("scope"), null=True, blank=True)
+    scope = GenericForeignKey("scope_type", "scope_id")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        related_name="invitations_sent",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REVOKED = "revoked", _("revoked")
+        EXPIRED = "expired", _("expired")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope_type__isnull=True, scope_id__isnull=True)
+                | models.Q(scope_type__isnull=False, scope_id__isnull=False),
+                name="invitation_scope_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()} – {self.scope or '*'}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+
+class RegistrationRequest(models.Model):
+    """A self-registered person's request to run a new startup or to join an existing organization.
+
+    The organization lives in the registry, a later app, so it is referenced by id, as memberships
+    reference their scope; a new organization is only created when staff approve the request, so
+    rejected requests leave nothing behind in the registry.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_ORGANIZATION = "new_organization", _("new startup")
+        CLAIM = "claim", _("existing organization")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        related_name="registration_requests",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organization_id = models.PositiveBigIntegerField(
+        _("organization"),
+        null=True,
+        blank=True,
+        help_text=_("The claimed organization, or the new one once the request is approved."),
+    )
+    name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    message = models.TextField(_("message to the reviewers"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("registration request")
+        verbose_name_plural = _("registration requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="claim") | models.Q(organization_id__isnull=False),
+                name="registration_claim_names_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.name_en or self.name_ko or self.organization_id
+        return f"{self.user} – {self.get_kind_display()} – {subject}"
+
+    @property
+    def organization(self):
+        """The registry organization (claimed, or created on approval), or None."""
+        if self.organization_id is None:
+            return None
+        from django.apps import apps
+
+        return apps.get_model("registry", "Organization").objects.filter(pk=self.organization_id).first()
+
+
+class ApiToken(models.Model):
+    """A key a script sends as ``Authorization: Bearer <key>``. The key is shown once; only its
+    SHA-256 hash is stored (a random 256-bit key needs no slow hash) and its prefix, to recognise it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), related_name="api_tokens", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=16, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()

@@ -4,6 +4,7 @@ import base64
 import binascii
 
 from django.contrib.auth import authenticate
+from django.http import JsonResponse
 from ninja import Schema
 
 
@@ -22,10 +23,14 @@ class Ref(Schema):
 
 
 class ApiBasicAuthMiddleware:
-    """Lets scripts call ``/api/`` with HTTP Basic credentials; pages keep using the session.
+    """Lets scripts call ``/api/`` with an API token (``Authorization: Bearer <key>``) or HTTP Basic
+    credentials; pages keep using the session.
 
-    A wrong password gets 401 rather than silently reading as anonymous, so a script learns that its
-    credentials are wrong instead of seeing less data.
+    Both go through ``django.contrib.auth.authenticate``: Basic through the password backends (so
+    django-axes counts its failures and locks a username+IP out like the sign-in page), Bearer through
+    ``dari.accounts.backends.ApiTokenBackend``. Wrong credentials get 401 rather than silently reading
+    as anonymous, so a script learns that its credentials are wrong instead of seeing less data; a
+    locked-out username gets 429.
     """
 
     def __init__(self, get_response):
@@ -33,17 +38,32 @@ class ApiBasicAuthMiddleware:
 
     def __call__(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
-        if request.path.startswith("/api/") and header.lower().startswith("basic "):
-            try:
-                username, _sep, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                username, password = "", ""
-            user = authenticate(request, username=username, password=password) if username else None
+        scheme, _sep, credentials = header.partition(" ")
+        scheme = scheme.lower()
+        if request.path.startswith("/api/") and scheme in ("basic", "bearer"):
+            if scheme == "bearer":
+                key = credentials.strip()
+                user = authenticate(request, api_token=key) if key else None
+            else:
+                user = self.basic_user(request, credentials)
+            if getattr(request, "axes_locked_out", False):
+                return JsonResponse(
+                    {"detail": "Too many failed sign-ins; try again later"},
+                    status=429,
+                )
             if user is None:
-                from django.http import JsonResponse
-
                 response = JsonResponse({"detail": "Invalid credentials"}, status=401)
-                response["WWW-Authenticate"] = 'Basic realm="Dari API"'
+                response["WWW-Authenticate"] = (
+                    'Bearer realm="Dari API"' if scheme == "bearer" else 'Basic realm="Dari API"'
+                )
                 return response
             request.user = user
         return self.get_response(request)
+
+    @staticmethod
+    def basic_user(request, credentials: str):
+        try:
+            username, _sep, password = base64.b64decode(credentials).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return authenticate(request, username=username, password=password) if username else None

@@ -1,0 +1,74 @@
+"""What a user may see of accounts: the scopes they may invite to, their invitations, the
+registration requests they decide."""
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+from .access import access_for
+from .models import ROLE_SCOPES, Invitation, RegistrationRequest, Role
+
+
+def grantable_roles(user) -> list[str]:
+    """The roles ``user`` may grant somewhere (see ``services.can_grant``)."""
+    access = access_for(user)
+    if access.sees_everything:
+        return list(Role.values)
+    roles = []
+    if access.administered_organization_ids:
+        roles += [Role.ORGANIZATION_MEMBER, Role.ORGANIZATION_ADMIN]
+    if access.managed_program_ids:
+        roles += [Role.PROGRAM_MANAGER, Role.PROGRAM_REVIEWER]
+    return roles
+
+
+def can_invite(user) -> bool:
+    return bool(grantable_roles(user))
+
+
+def grantable_scopes(user) -> dict[str, list]:
+    """``{"registry.organization": [...], "programs.program": [...]}``: the objects in which
+    ``user`` may grant at least one role, by name."""
+    access = access_for(user)
+    scoped = {
+        "registry.organization": access.administered_organization_ids,
+        "programs.program": access.managed_program_ids,
+    }
+    found = {}
+    for label, ids in scoped.items():
+        model = apps.get_model(label)
+        queryset = model.objects.all() if access.sees_everything else model.objects.filter(pk__in=ids)
+        found[label] = list(queryset.order_by("name_en", "name_ko", "pk"))
+    return found
+
+
+def scope_label(role: str) -> str | None:
+    return ROLE_SCOPES.get(role)
+
+
+def pending(queryset):
+    return queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def invitations_visible_to(user):
+    """Pending invitations the user may follow and withdraw: their own; staff see everyone's."""
+    invitations = pending(Invitation.objects.select_related("invited_by", "scope_type"))
+    if access_for(user).sees_everything:
+        return invitations
+    return invitations.filter(invited_by=user)
+
+
+def registration_requests_for(user):
+    """Requests the user decides: all for staff; claims on their organizations for administrators."""
+    requests = RegistrationRequest.objects.select_related("user", "decided_by")
+    access = access_for(user)
+    if access.sees_everything:
+        return requests
+    return requests.filter(
+        Q(kind=RegistrationRequest.Kind.CLAIM, organization_id__in=access.administered_organization_ids)
+    )
+
+
+def can_review_registrations(user) -> bool:
+    access = access_for(user)
+    return access.sees_everything or bool(access.administered_organization_ids)
