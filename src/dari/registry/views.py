@@ -1,18 +1,47 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from dari.accounts.access import access_for
+from dari.accounts.audit import Actor
+from dari.accounts.history import history_for
+from dari.core.merging import count_references
 from dari.core.pagination import paginate
 from dari.core.panels import organization_panels
 
-from .forms import OrganizationFilterForm
+from . import services
+from .forms import (
+    AffiliationForm,
+    MergeForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    PersonForm,
+    RelationshipForm,
+    add_service_errors,
+)
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship
+from .permissions import (
+    can_change_affiliation,
+    can_change_organization,
+    can_change_person,
+    can_change_relationship,
+    can_create_organization,
+    can_create_person,
+    can_merge_organizations,
+)
 
 
 def organization_list(request):
     form = OrganizationFilterForm(request.GET or None)
     organizations = form.filter(Organization.objects.visible_to(request.user).for_listing())
     page = paginate(request, organizations)
-    return render(request, "registry/organization_list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "can_create": can_create_organization(request.user)}
+    return render(request, "registry/organization_list.html", context)
 
 
 def organization_detail(request, pk: int):
@@ -25,28 +54,48 @@ def organization_detail(request, pk: int):
         ),
         pk=pk,
     )
+    relationships_out = list(
+        Relationship.objects.filter(subject=organization, object__in=visible_organizations).select_related(
+            "object"
+        )
+    )
+    relationships_in = list(
+        Relationship.objects.filter(object=organization, subject__in=visible_organizations).select_related(
+            "subject"
+        )
+    )
+    for relationship in relationships_out + relationships_in:
+        relationship.can_remove = can_change_relationship(user, relationship)
     context = {
         "organization": organization,
         "affiliations": Affiliation.objects.filter(
             organization=organization, person__in=Person.objects.visible_to(user)
         ).select_related("person"),
-        "relationships_out": Relationship.objects.filter(
-            subject=organization, object__in=visible_organizations
-        ).select_related("object"),
-        "relationships_in": Relationship.objects.filter(
-            object=organization, subject__in=visible_organizations
-        ).select_related("subject"),
+        "relationships_out": relationships_out,
+        "relationships_in": relationships_in,
         "panels": organization_panels.panels_for(request, organization),
+        "can_edit": can_change_organization(user, organization),
+        "can_merge": can_merge_organizations(user),
+        "can_add_person": can_create_person(user, organization),
+        "history": history_for(user, organization),
     }
     return render(request, "registry/organization_detail.html", context)
 
 
 def person_detail(request, pk: int):
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).prefetch_related("affiliations"), pk=pk
+    )
     affiliations = Affiliation.objects.filter(
         person=person, organization__in=Organization.objects.visible_to(request.user)
     ).select_related("organization")
-    return render(request, "registry/person_detail.html", {"person": person, "affiliations": affiliations})
+    context = {
+        "person": person,
+        "affiliations": affiliations,
+        "can_edit": can_change_person(request.user, person),
+        "history": history_for(request.user, person),
+    }
+    return render(request, "registry/person_detail.html", context)
 
 
 def cluster_detail(request, pk: int):
@@ -61,4 +110,340 @@ def cluster_detail(request, pk: int):
         request,
         "registry/cluster_detail.html",
         {"cluster": cluster, "page": paginate(request, organizations)},
+    )
+
+
+# --- editing: each view checks permission, then hands the form's values to one service ------------
+
+
+def render_form(
+    request, form, *, title: str, submit: str, cancel_url: str, intro: str = "", status: int = 200
+):
+    context = {"form": form, "title": title, "submit": submit, "cancel_url": cancel_url, "intro": intro}
+    return render(request, "registry/form.html", context, status=status)
+
+
+def saved_or_errors(request, form, save):
+    """Run ``save(values)`` with the valid form's data; on a ``ValidationError`` from the service
+    put its messages on the form and return None."""
+    try:
+        return save({name: form.cleaned_data[name] for name in form.fields})
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request):
+    if not can_create_organization(request.user):
+        raise PermissionDenied(_("You may not add organizations."))
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = saved_or_errors(
+            request, form, lambda values: services.create_organization(Actor.from_request(request), values)
+        )
+        if organization is not None:
+            messages.success(request, _("The organization was added."))
+            return redirect(organization)
+    return render_form(
+        request,
+        form,
+        title=_("Add an organization"),
+        submit=_("Add"),
+        cancel_url=reverse("registry:organization-list"),
+        status=400 if form.errors else 200,
+    )
+
+
+def editable_organization(request, pk: int) -> Organization:
+    """The organization, 404 when the viewer may not see it, 403 when they may not edit it."""
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not can_change_organization(request.user, organization):
+        raise PermissionDenied(_("You may not edit this organization."))
+    return organization
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request, pk: int):
+    organization = editable_organization(request, pk)
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        saved = saved_or_errors(
+            request,
+            form,
+            lambda values: services.update_organization(Actor.from_request(request), organization, values),
+        )
+        if saved is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render_form(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": Organization.objects.get(pk=pk)},
+        submit=_("Save"),
+        cancel_url=organization.get_absolute_url(),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_merge(request, pk: int):
+    """Choose the duplicate, see what will move, confirm. Staff only."""
+    keep = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not can_merge_organizations(request.user):
+        raise PermissionDenied(_("You may not merge organizations."))
+    candidates = Organization.objects.visible_to(request.user).exclude(pk=keep.pk)
+    form = MergeForm(request.POST or None, organizations=candidates)
+    if request.method == "POST" and form.is_valid():
+        duplicate = form.cleaned_data["duplicate"]
+        if form.cleaned_data["confirm"]:
+            try:
+                services.merge_organizations(Actor.from_request(request), keep, duplicate)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("%(duplicate)s was merged into this organization.") % {"duplicate": duplicate}
+                )
+                return redirect(keep)
+        else:
+            context = {
+                "keep": keep,
+                "duplicate": duplicate,
+                "references": count_references(duplicate),
+                "form": MergeForm(
+                    initial={"duplicate": duplicate, "confirm": True}, organizations=candidates
+                ),
+            }
+            return render(request, "registry/organization_merge_confirm.html", context)
+    return render_form(
+        request,
+        form,
+        title=_("Merge a duplicate into %(name)s") % {"name": keep},
+        intro=_(
+            "Everything recorded about the duplicate (agreements, programs, outcomes, people, "
+            "relationships, memberships) moves to this organization, its empty fields are filled from the "
+            "duplicate, and the duplicate is deleted. This cannot be undone."
+        ),
+        submit=_("Continue"),
+        cancel_url=keep.get_absolute_url(),
+        status=400 if form.errors else 200,
+    )
+
+
+def organizations_for_new_people(user):
+    """Where the viewer may add people: everywhere visible for staff, their own organizations otherwise."""
+    access = access_for(user)
+    organizations = Organization.objects.visible_to(user)
+    return organizations if access.sees_everything else organizations.filter(pk__in=access.organization_ids)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    user = request.user
+    staff = access_for(user).sees_everything
+    if not staff and not access_for(user).organization_ids:
+        raise PermissionDenied(_("You may not add people."))
+    form = PersonForm(
+        request.POST or None,
+        initial={"organization": request.GET.get("organization")},
+        organizations=organizations_for_new_people(user),
+        organization_required=not staff,
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def create(values):
+            organization = values.pop("organization")
+            affiliation = {"title_ko": values.pop("title_ko"), "title_en": values.pop("title_en")}
+            return services.create_person(Actor.from_request(request), values, organization, **affiliation)
+
+        person = saved_or_errors(request, form, create)
+        if person is not None:
+            messages.success(request, _("The person was added."))
+            return redirect(person)
+    return render_form(
+        request,
+        form,
+        title=_("Add a person"),
+        submit=_("Add"),
+        cancel_url=reverse("registry:organization-list"),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).prefetch_related("affiliations"), pk=pk
+    )
+    if not can_change_person(request.user, person):
+        raise PermissionDenied(_("You may not edit this person."))
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        saved = saved_or_errors(
+            request, form, lambda values: services.update_person(Actor.from_request(request), person, values)
+        )
+        if saved is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render_form(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": Person.objects.get(pk=pk)},
+        submit=_("Save"),
+        cancel_url=person.get_absolute_url(),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_add(request, pk: int):
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not can_change_affiliation(request.user, Affiliation(organization=organization)):
+        raise PermissionDenied(_("You may not add people to this organization."))
+    form = AffiliationForm(
+        request.POST or None,
+        instance=Affiliation(organization=organization),
+        people=Person.objects.visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def add(values):
+            person = values.pop("person")
+            return services.add_affiliation(Actor.from_request(request), person, organization, values)
+
+        if saved_or_errors(request, form, add) is not None:
+            messages.success(request, _("The affiliation was added."))
+            return redirect(organization)
+    return render_form(
+        request,
+        form,
+        title=_("Add a person to %(name)s") % {"name": organization},
+        submit=_("Add"),
+        cancel_url=organization.get_absolute_url(),
+        status=400 if form.errors else 200,
+    )
+
+
+def visible_affiliation(request, pk: int) -> Affiliation:
+    user = request.user
+    affiliation = get_object_or_404(
+        Affiliation.objects.filter(
+            person__in=Person.objects.visible_to(user), organization__in=Organization.objects.visible_to(user)
+        ).select_related("person", "organization"),
+        pk=pk,
+    )
+    if not can_change_affiliation(user, affiliation):
+        raise PermissionDenied(_("You may not edit this affiliation."))
+    return affiliation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_edit(request, pk: int):
+    affiliation = visible_affiliation(request, pk)
+    organization = affiliation.organization
+    form = AffiliationForm(request.POST or None, instance=affiliation)
+    if request.method == "POST" and form.is_valid():
+        saved = saved_or_errors(
+            request,
+            form,
+            lambda values: services.update_affiliation(Actor.from_request(request), affiliation, values),
+        )
+        if saved is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect(organization)
+    return render_form(
+        request,
+        form,
+        title=_("Edit the affiliation of %(person)s") % {"person": affiliation.person},
+        submit=_("Save"),
+        cancel_url=organization.get_absolute_url(),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def affiliation_remove(request, pk: int):
+    affiliation = visible_affiliation(request, pk)
+    if request.method == "POST":
+        services.remove_affiliation(Actor.from_request(request), affiliation)
+        messages.success(request, _("The affiliation was removed."))
+        return redirect(affiliation.organization)
+    return render(
+        request,
+        "registry/confirm_remove.html",
+        {
+            "title": _("Remove this affiliation?"),
+            "what": affiliation,
+            "cancel_url": affiliation.organization.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_add(request, pk: int):
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not can_change_organization(request.user, organization):
+        raise PermissionDenied(_("You may not record relationships of this organization."))
+    form = RelationshipForm(
+        request.POST or None, organizations=Organization.objects.visible_to(request.user).exclude(pk=pk)
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def add(values):
+            other = values.pop("other")
+            outgoing = values.pop("direction") == RelationshipForm.OUTGOING
+            subject, object_ = (organization, other) if outgoing else (other, organization)
+            return services.add_relationship(
+                Actor.from_request(request), subject, values.pop("kind"), object_, values
+            )
+
+        if saved_or_errors(request, form, add) is not None:
+            messages.success(request, _("The relationship was added."))
+            return redirect(organization)
+    return render_form(
+        request,
+        form,
+        title=_("Add a relationship of %(name)s") % {"name": organization},
+        submit=_("Add"),
+        cancel_url=organization.get_absolute_url(),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_remove(request, pk: int):
+    visible = Organization.objects.visible_to(request.user)
+    relationship = get_object_or_404(
+        Relationship.objects.filter(subject__in=visible, object__in=visible).select_related(
+            "subject", "object"
+        ),
+        pk=pk,
+    )
+    if not can_change_relationship(request.user, relationship):
+        raise PermissionDenied(_("You may not edit this relationship."))
+    back = request.POST.get("next") or request.GET.get("next")
+    back_to = relationship.object if back == "object" else relationship.subject
+    if request.method == "POST":
+        services.remove_relationship(Actor.from_request(request), relationship)
+        messages.success(request, _("The relationship was removed."))
+        return redirect(back_to)
+    return render(
+        request,
+        "registry/confirm_remove.html",
+        {
+            "title": _("Remove this relationship?"),
+            "what": relationship,
+            "cancel_url": back_to.get_absolute_url(),
+        },
     )
