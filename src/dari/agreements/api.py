@@ -1,15 +1,89 @@
+"""``/api/v1/agreements`` and ``/api/v1/action-items``: read, and write through the services.
+
+Writes need a signed-in user (session with CSRF token, or HTTP Basic): 401 otherwise; an object the
+caller may not see is 404, one they see but may not change is 403, invalid input is 422.
+"""
+
 from datetime import datetime
+from functools import wraps
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+from ninja.utils import check_csrf
 
+from dari.accounts.audit import Actor
 from dari.core.api import Ref, absolute_url
 from dari.core.schemas import in_own_zone
+from dari.registry.models import Organization, Person
 
-from .models import ActionItem, Agreement, AgreementParty
+from . import services
+from .models import ActionItem, Agreement, AgreementParty, ProgressNote
+from .queries import visible_parties
 
 router = Router(tags=["agreements"])
+action_items_router = Router(tags=["action items"])
+
+
+class SignedIn:
+    """Auth for writes: the signed-in user. A session caller must send the CSRF token, as a form
+    would; HTTP Basic callers (scripts, authenticated by ``ApiBasicAuthMiddleware``) need none."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if "HTTP_AUTHORIZATION" not in request.META and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed")
+        return request.user
+
+
+signed_in = SignedIn()
+
+
+def validation_errors(error: DjangoValidationError) -> list[dict]:
+    if hasattr(error, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": ["body"], "msg": message, "type": "value_error"} for message in error.messages]
+
+
+def service_errors(view):
+    """Turn the services' PermissionDenied into 403 and ValidationError into 422."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            raise HttpError(403, str(error) or "Forbidden") from error
+        except DjangoValidationError as error:
+            raise NinjaValidationError(validation_errors(error)) from error
+
+    return wrapper
+
+
+def invalid(field: str, message: str) -> NinjaValidationError:
+    return NinjaValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}])
+
+
+def visible_or_422(queryset, pk: int | None, field: str):
+    """The object ``pk`` of a visibility-filtered queryset; unknown or invisible ids are invalid input."""
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise invalid(field, f"No such {field}: {pk}")
+    return found
 
 
 class PersonRef(Schema):
@@ -20,6 +94,7 @@ class PersonRef(Schema):
 
 
 class PartyOut(Schema):
+    id: int
     organization: Ref
     head: PersonRef | None
     head_title_ko: str
@@ -38,6 +113,7 @@ class PartyOut(Schema):
 
 
 class AreaOut(Schema):
+    id: int
     number: int
     title_ko: str
     title_en: str
@@ -45,8 +121,17 @@ class AreaOut(Schema):
     description_en: str
 
 
+class ProgressNoteOut(Schema):
+    id: int
+    written_at: datetime
+    text_ko: str
+    text_en: str
+    author_name: str
+
+
 class ActionItemOut(Schema):
     id: int
+    agreement_id: int
     key: str
     title_ko: str
     title_en: str
@@ -54,7 +139,19 @@ class ActionItemOut(Schema):
     status: str
     due_at: datetime | None
     due_time_zone: str
+    is_overdue: bool
     area_number: int | None
+    progress_notes: list[ProgressNoteOut]
+    web_url: str
+
+    @staticmethod
+    def resolve_progress_notes(obj: ActionItem) -> list:
+        """Only the notes the caller may see were prefetched (``visible_notes_prefetch``)."""
+        return list(obj.progress_notes.all())
+
+    @staticmethod
+    def resolve_web_url(obj: ActionItem, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
 
     @staticmethod
     def resolve_owner(obj: ActionItem):
@@ -121,3 +218,242 @@ def get_agreement(request, agreement_id: int):
     return get_object_or_404(
         Agreement.objects.visible_to(request.user).with_details(request.user), pk=agreement_id
     )
+
+
+# --- writes on agreements ----------------------------------------------------------------------------
+
+
+class AgreementIn(Schema):
+    key: str
+    kind: Agreement.Kind = Agreement.Kind.MOU
+    title_ko: str = ""
+    title_en: str = ""
+    summary_ko: str = ""
+    summary_en: str = ""
+    signed_at: datetime | None = None
+    signed_time_zone: str = ""
+    place_ko: str = ""
+    place_en: str = ""
+    context_ko: str = ""
+    context_en: str = ""
+    is_public: bool = True
+
+
+class AgreementPatch(Schema):
+    key: str | None = None
+    kind: Agreement.Kind | None = None
+    title_ko: str | None = None
+    title_en: str | None = None
+    summary_ko: str | None = None
+    summary_en: str | None = None
+    signed_at: datetime | None = None
+    signed_time_zone: str | None = None
+    place_ko: str | None = None
+    place_en: str | None = None
+    context_ko: str | None = None
+    context_en: str | None = None
+    is_public: bool | None = None
+
+
+def given(payload: Schema) -> dict:
+    """The fields the caller sent; ``null`` clears only the fields that may be empty."""
+    values = payload.dict(exclude_unset=True)
+    nullable = {"signed_at", "due_at", "area_number", "owner"}
+    return {name: value for name, value in values.items() if value is not None or name in nullable}
+
+
+def detailed_agreement(request, agreement_id: int) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).with_details(request.user), pk=agreement_id
+    )
+
+
+@router.post("", response={201: AgreementOut}, auth=signed_in, summary="Create an agreement (staff)")
+@service_errors
+def create_agreement(request, payload: AgreementIn):
+    agreement = services.create_agreement(Actor.from_request(request), **payload.dict())
+    return Status(201, detailed_agreement(request, agreement.pk))
+
+
+@router.patch("/{agreement_id}", response=AgreementOut, auth=signed_in, summary="Change an agreement")
+@service_errors
+def update_agreement(request, agreement_id: int, payload: AgreementPatch):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
+    services.update_agreement(Actor.from_request(request), agreement, **given(payload))
+    return detailed_agreement(request, agreement.pk)
+
+
+class PartyIn(Schema):
+    organization: int
+    head: int | None = None
+    head_title_ko: str = ""
+    head_title_en: str = ""
+    signatory: int | None = None
+    signatory_title_ko: str = ""
+    signatory_title_en: str = ""
+
+
+@router.post("/{agreement_id}/parties", response={201: PartyOut}, auth=signed_in, summary="Add a party")
+@service_errors
+def add_party(request, agreement_id: int, payload: PartyIn):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
+    values = payload.dict()
+    organizations = Organization.objects.visible_to(request.user)
+    people = Person.objects.visible_to(request.user)
+    values["organization"] = visible_or_422(organizations, values["organization"], "organization")
+    values["head"] = visible_or_422(people, values["head"], "head")
+    values["signatory"] = visible_or_422(people, values["signatory"], "signatory")
+    party = services.add_party(Actor.from_request(request), agreement, **values)
+    return Status(201, visible_parties(request.user).get(pk=party.pk))
+
+
+@router.delete(
+    "/{agreement_id}/parties/{party_id}", response={204: None}, auth=signed_in, summary="Remove a party"
+)
+@service_errors
+def remove_party(request, agreement_id: int, party_id: int):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
+    party = get_object_or_404(agreement.parties.select_related("agreement"), pk=party_id)
+    services.remove_party(Actor.from_request(request), party)
+    return Status(204, None)
+
+
+class AreaIn(Schema):
+    number: int | None = None
+    title_ko: str = ""
+    title_en: str = ""
+    description_ko: str = ""
+    description_en: str = ""
+
+
+@router.post(
+    "/{agreement_id}/areas", response={201: AreaOut}, auth=signed_in, summary="Add a cooperation area"
+)
+@service_errors
+def add_area(request, agreement_id: int, payload: AreaIn):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
+    return Status(201, services.add_area(Actor.from_request(request), agreement, **payload.dict()))
+
+
+# --- action items ------------------------------------------------------------------------------------
+
+
+class ActionItemIn(Schema):
+    key: str = ""
+    title_ko: str = ""
+    title_en: str = ""
+    area_number: int | None = None
+    owner: int | None = None
+    due_at: datetime | None = None
+    due_time_zone: str = ""
+
+
+class ActionItemPatch(Schema):
+    title_ko: str | None = None
+    title_en: str | None = None
+    area_number: int | None = None
+    owner: int | None = None
+    due_at: datetime | None = None
+    due_time_zone: str | None = None
+    status: ActionItem.Status | None = None
+
+
+def item_values(agreement: Agreement, values: dict) -> dict:
+    """API names to service values: ``area_number`` → the area, ``owner`` (organization id) → the party."""
+    if "area_number" in values:
+        number = values.pop("area_number")
+        values["area"] = None
+        if number is not None:
+            values["area"] = agreement.areas.filter(number=number).first()
+            if values["area"] is None:
+                raise invalid("area_number", f"The agreement has no cooperation area {number}")
+    if "owner" in values:
+        owner = values.pop("owner")
+        values["owner_party"] = None
+        if owner is not None:
+            values["owner_party"] = agreement.parties.filter(organization_id=owner).first()
+            if values["owner_party"] is None:
+                raise invalid("owner", f"Organization {owner} is not a party to the agreement")
+    return values
+
+
+def detailed_item(request, item_id: int) -> ActionItem:
+    return get_object_or_404(
+        ActionItem.objects.visible_to(request.user).with_details(request.user), pk=item_id
+    )
+
+
+@router.post(
+    "/{agreement_id}/action-items",
+    response={201: ActionItemOut},
+    auth=signed_in,
+    summary="Create an action item",
+)
+@service_errors
+def create_action_item(request, agreement_id: int, payload: ActionItemIn):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
+    values = item_values(agreement, payload.dict())
+    item = services.create_action_item(Actor.from_request(request), agreement, **values)
+    return Status(201, detailed_item(request, item.pk))
+
+
+@action_items_router.get("", response=list[ActionItemOut], summary="List action items across agreements")
+@paginate(LimitOffsetPagination)
+def list_action_items(
+    request,
+    status: ActionItem.Status | None = None,
+    owner: int | None = None,
+    agreement: int | None = None,
+    overdue: bool = False,
+):
+    """Filters: ``status``, ``owner`` (organization id), ``agreement`` (id), ``overdue=true``."""
+    return (
+        ActionItem.objects.visible_to(request.user)
+        .filtered(
+            status=status or "",
+            owner=owner,
+            agreement=agreement,
+            overdue_at=timezone.now() if overdue else None,
+        )
+        .with_details(request.user)
+        .order_by("due_at", "agreement_id", "key")
+    )
+
+
+@action_items_router.get("/{item_id}", response=ActionItemOut, summary="One action item")
+def get_action_item(request, item_id: int):
+    return detailed_item(request, item_id)
+
+
+@action_items_router.patch(
+    "/{item_id}", response=ActionItemOut, auth=signed_in, summary="Change an action item"
+)
+@service_errors
+def update_action_item(request, item_id: int, payload: ActionItemPatch):
+    item = get_object_or_404(
+        ActionItem.objects.visible_to(request.user).select_related("agreement"), pk=item_id
+    )
+    values = item_values(item.agreement, given(payload))
+    status = values.pop("status", None)
+    actor = Actor.from_request(request)
+    with transaction.atomic():
+        if values:
+            services.update_action_item(actor, item, **values)
+        if status is not None:
+            services.change_action_item_status(actor, item, status)
+    return detailed_item(request, item.pk)
+
+
+class NoteIn(Schema):
+    text_ko: str = ""
+    text_en: str = ""
+
+
+@action_items_router.post(
+    "/{item_id}/notes", response={201: ProgressNoteOut}, auth=signed_in, summary="Add a progress note"
+)
+@service_errors
+def add_progress_note(request, item_id: int, payload: NoteIn):
+    item = get_object_or_404(ActionItem.objects.visible_to(request.user), pk=item_id)
+    note: ProgressNote = services.add_progress_note(Actor.from_request(request), item, **payload.dict())
+    return Status(201, note)
