@@ -1,0 +1,554 @@
+"""The permission matrix: every page route and every API operation, for five personas.
+
+A route missing from the table fails ``test_every_route_is_in_the_matrix``, so a new endpoint
+cannot ship without its permission row. Each cell is the expected status; every request runs in a
+savepoint that is rolled back, and for a denied write the database must be unchanged.
+
+Personas: ``anonymous``; ``outsider`` (signed in, no membership); ``member`` (member of the private
+startup ``S``); ``manager`` (manager of the public program ``P`` that ``S`` takes part in);
+``staff`` (the partnership-wide staff role).
+
+World: ``S`` is private, with a private person ``person`` affiliated to it, a relationship to the
+public organization ``public``, and an investment outcome in ``P``. ``S`` and ``public`` are the
+parties of the private agreement ``agreement``, with a cooperation area and an action item owned
+by ``S``. Staff has invited someone to ``S`` and a pending registration claims ``public``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dari.accounts.audit import Actor
+from dari.accounts.models import Role
+from dari.accounts.services import create_api_token, grant_membership, invite, register
+from dari.api import api
+from dari.registry.models import Relationship
+
+from .factories import (
+    ActionItemFactory,
+    AffiliationFactory,
+    AgreementFactory,
+    AgreementPartyFactory,
+    CooperationAreaFactory,
+    OrganizationFactory,
+    OutcomeFactory,
+    ParticipantFactory,
+    PersonFactory,
+    ProgramFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "outsider", "member", "manager", "staff")
+LOGIN = "login"  # a redirect to the sign-in page
+# An invalid form re-renders with its errors (200); an id in an API body that the caller may not
+# see is refused as invalid (422), so that the answer does not reveal that the object exists.
+ANY = "any"  # the route answers, whatever the status (e.g. a form page), below 500
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # with {names} filled from the world
+    expect: tuple  # one status per persona, in PERSONAS order
+    body: dict | None = None
+    json: bool = False
+
+
+def same(status) -> tuple:
+    return (status,) * len(PERSONAS)
+
+
+# ----------------------------------------------------------------------------------------------
+# Pages: keyed by the URL pattern; statuses for anonymous, outsider, member, manager, staff.
+# ----------------------------------------------------------------------------------------------
+PAGES: dict[str, list[Row]] = {
+    "": [Row("GET", "/", same(200))],
+    "organizations/": [Row("GET", "/organizations/", same(200))],
+    "organizations/new/": [
+        Row("GET", "/organizations/new/", (LOGIN, 403, 403, 200, 200)),
+        Row("POST", "/organizations/new/", (LOGIN, 403, 403, 200, 200), body={}),
+    ],
+    "organizations/<int:pk>/": [Row("GET", "/organizations/{startup}/", (404, 404, 200, 200, 200))],
+    "organizations/<int:pk>/edit/": [
+        Row("GET", "/organizations/{startup}/edit/", (LOGIN, 404, 200, 403, 200)),
+        Row("POST", "/organizations/{startup}/edit/", (LOGIN, 404, 200, 403, 200), body={}),
+    ],
+    "organizations/<int:pk>/merge/": [
+        Row("GET", "/organizations/{startup}/merge/", (LOGIN, 404, 403, 403, 200)),
+        Row("POST", "/organizations/{startup}/merge/", (LOGIN, 404, 403, 403, 200), body={}),
+    ],
+    "organizations/<int:pk>/affiliations/new/": [
+        Row("GET", "/organizations/{startup}/affiliations/new/", (LOGIN, 404, 200, 403, 200)),
+        Row("POST", "/organizations/{startup}/affiliations/new/", (LOGIN, 404, 200, 403, 200), body={}),
+    ],
+    "organizations/<int:pk>/relationships/new/": [
+        Row("GET", "/organizations/{startup}/relationships/new/", (LOGIN, 404, 200, 403, 200)),
+        Row("POST", "/organizations/{startup}/relationships/new/", (LOGIN, 404, 200, 403, 200), body={}),
+    ],
+    "organizations/affiliations/<int:pk>/edit/": [
+        Row("GET", "/organizations/affiliations/{affiliation}/edit/", (LOGIN, 404, 200, 404, 200)),
+    ],
+    "organizations/affiliations/<int:pk>/remove/": [
+        Row(
+            "POST", "/organizations/affiliations/{affiliation}/remove/", (LOGIN, 404, 302, 404, 302), body={}
+        ),
+    ],
+    "organizations/relationships/<int:pk>/remove/": [
+        Row(
+            "POST",
+            "/organizations/relationships/{relationship}/remove/",
+            (LOGIN, 404, 302, 403, 302),
+            body={},
+        ),
+    ],
+    "organizations/people/new/": [
+        Row("GET", "/organizations/people/new/?organization={startup}", (LOGIN, 403, 200, 403, 200)),
+    ],
+    "organizations/people/<int:pk>/": [
+        Row("GET", "/organizations/people/{person}/", (404, 404, 200, 404, 200))
+    ],
+    "organizations/people/<int:pk>/edit/": [
+        Row("GET", "/organizations/people/{person}/edit/", (LOGIN, 404, 200, 404, 200)),
+    ],
+    "organizations/clusters/<int:pk>/": [Row("GET", "/organizations/clusters/{cluster}/", same(200))],
+    "agreements/": [Row("GET", "/agreements/", same(200))],
+    "agreements/new/": [
+        Row("GET", "/agreements/new/", (LOGIN, 403, 403, 403, 200)),
+        Row("POST", "/agreements/new/", (LOGIN, 403, 403, 403, 200), body={}),
+    ],
+    "agreements/<int:pk>/": [Row("GET", "/agreements/{agreement}/", (404, 404, 200, 404, 200))],
+    "agreements/<int:pk>/edit/": [
+        Row("GET", "/agreements/{agreement}/edit/", (LOGIN, 404, 403, 404, 200)),
+        Row("POST", "/agreements/{agreement}/edit/", (LOGIN, 404, 403, 404, 200), body={}),
+    ],
+    "agreements/<int:pk>/parties/": [
+        Row("GET", "/agreements/{agreement}/parties/", (LOGIN, 404, 403, 404, 200)),
+    ],
+    "agreements/<int:pk>/parties/<int:party_pk>/remove/": [
+        Row(
+            "POST",
+            "/agreements/{agreement}/parties/{party_public}/remove/",
+            (LOGIN, 404, 403, 404, 302),
+            body={},
+        ),
+    ],
+    "agreements/<int:pk>/areas/new/": [
+        Row("GET", "/agreements/{agreement}/areas/new/", (LOGIN, 404, 403, 404, 200)),
+    ],
+    "agreements/<int:pk>/areas/<int:area_pk>/edit/": [
+        Row("GET", "/agreements/{agreement}/areas/{area}/edit/", (LOGIN, 404, 403, 404, 200)),
+    ],
+    "agreements/<int:pk>/action-items/new/": [
+        Row("GET", "/agreements/{agreement}/action-items/new/", (LOGIN, 404, 403, 404, 200)),
+    ],
+    "agreements/<int:pk>/board/": [Row("GET", "/agreements/{agreement}/board/", (404, 404, 200, 404, 200))],
+    "agreements/action-items/": [Row("GET", "/agreements/action-items/", same(200))],
+    "agreements/action-items/overdue/": [Row("GET", "/agreements/action-items/overdue/", same(200))],
+    "agreements/action-items/<int:pk>/": [
+        Row("GET", "/agreements/action-items/{item}/", (404, 404, 200, 404, 200)),
+    ],
+    "agreements/action-items/<int:pk>/edit/": [
+        Row("GET", "/agreements/action-items/{item}/edit/", (LOGIN, 404, 200, 404, 200)),
+    ],
+    "agreements/action-items/<int:pk>/status/": [
+        Row(
+            "POST",
+            "/agreements/action-items/{item}/status/",
+            (LOGIN, 404, 302, 404, 302),
+            {"status": "in_progress"},
+        ),
+    ],
+    "agreements/action-items/<int:pk>/notes/": [
+        Row(
+            "POST",
+            "/agreements/action-items/{item}/notes/",
+            (LOGIN, 404, 302, 404, 302),
+            {"text_en": "Sent."},
+        ),
+    ],
+    "programs/": [Row("GET", "/programs/", same(200))],
+    "programs/<int:pk>/": [Row("GET", "/programs/{program}/", same(200))],
+    "outcomes/": [Row("GET", "/outcomes/", same(200))],
+    "outcomes/<int:pk>/": [Row("GET", "/outcomes/{outcome}/", (404, 404, 200, 200, 200))],
+    "accounts/invitations/new/": [
+        Row("GET", "/accounts/invitations/new/", (LOGIN, 403, 403, 200, 200)),
+    ],
+    "accounts/invitations/<int:pk>/revoke/": [
+        Row("POST", "/accounts/invitations/{invitation}/revoke/", (LOGIN, 404, 404, 404, 302), body={}),
+    ],
+    "accounts/invitations/<str:token>/": [Row("GET", "/accounts/invitations/not-a-token/", same(404))],
+    "accounts/register/": [Row("GET", "/accounts/register/", (200, ANY, ANY, ANY, ANY))],
+    "accounts/registrations/": [Row("GET", "/accounts/registrations/", (LOGIN, 403, 403, 403, 200))],
+    "accounts/registrations/<int:pk>/approve/": [
+        Row("POST", "/accounts/registrations/{registration}/approve/", (LOGIN, 404, 404, 404, 302), body={}),
+    ],
+    "accounts/registrations/<int:pk>/reject/": [
+        Row("POST", "/accounts/registrations/{registration}/reject/", (LOGIN, 404, 404, 404, 302), body={}),
+    ],
+    "accounts/profile/": [Row("GET", "/accounts/profile/", (LOGIN, 200, 200, 200, 200))],
+    "accounts/profile/tokens/": [
+        Row("POST", "/accounts/profile/tokens/", (LOGIN, 201, 201, 201, 201), {"name": "script"}),
+    ],
+    "accounts/profile/tokens/<int:pk>/revoke/": [
+        Row("POST", "/accounts/profile/tokens/{token}/revoke/", (LOGIN, 404, 302, 404, 404), body={}),
+    ],
+    "accounts/verify-email/send/": [
+        Row("POST", "/accounts/verify-email/send/", (LOGIN, 302, 302, 302, 302), {})
+    ],
+    "accounts/verify-email/<str:token>/": [Row("GET", "/accounts/verify-email/not-a-token/", same(ANY))],
+    "accounts/login/": [Row("GET", "/accounts/login/", same(200))],
+    "accounts/logout/": [Row("POST", "/accounts/logout/", same(302), body={})],
+    "accounts/password_change/": [Row("GET", "/accounts/password_change/", (LOGIN, 200, 200, 200, 200))],
+    "accounts/password_change/done/": [
+        Row("GET", "/accounts/password_change/done/", (LOGIN, 200, 200, 200, 200))
+    ],
+    "accounts/password_reset/": [Row("GET", "/accounts/password_reset/", same(200))],
+    "accounts/password_reset/done/": [Row("GET", "/accounts/password_reset/done/", same(200))],
+    "accounts/reset/<uidb64>/<token>/": [Row("GET", "/accounts/reset/MQ/not-a-token/", same(200))],
+    "accounts/reset/done/": [Row("GET", "/accounts/reset/done/", same(200))],
+    "i18n/setlang/": [Row("POST", "/i18n/setlang/", same(302), {"language": "en", "next": "/"})],
+}
+
+# ----------------------------------------------------------------------------------------------
+# API operations: keyed by (method, OpenAPI path).
+# ----------------------------------------------------------------------------------------------
+ORG = "/api/v1/organizations"
+API: dict[tuple[str, str], list[Row]] = {
+    ("GET", "/api/v1/clusters"): [Row("GET", "/api/v1/clusters", same(200))],
+    ("GET", "/api/v1/clusters/{cluster_id}"): [Row("GET", "/api/v1/clusters/{cluster}", same(200))],
+    ("GET", ORG): [Row("GET", ORG, same(200))],
+    ("POST", ORG): [
+        Row("POST", ORG, (401, 403, 403, 201, 201), {"kind": "startup", "name_en": "New Bio"}, json=True),
+    ],
+    ("GET", ORG + "/{organization_id}"): [Row("GET", ORG + "/{startup}", (404, 404, 200, 200, 200))],
+    ("PATCH", ORG + "/{organization_id}"): [
+        Row(
+            "PATCH",
+            ORG + "/{startup}",
+            (401, 404, 200, 403, 200),
+            {"website": "https://s.example"},
+            json=True,
+        ),
+    ],
+    ("POST", ORG + "/{organization_id}/merge"): [
+        Row(
+            "POST",
+            ORG + "/{startup}/merge",
+            (401, 404, 403, 403, 200),
+            {"duplicate_id": "{duplicate}"},
+            json=True,
+        ),
+    ],
+    ("GET", ORG + "/{organization_id}/history"): [
+        Row("GET", ORG + "/{startup}/history", (404, 404, 200, 200, 200)),
+    ],
+    ("GET", "/api/v1/people"): [Row("GET", "/api/v1/people", same(200))],
+    ("POST", "/api/v1/people"): [
+        Row(
+            "POST",
+            "/api/v1/people",
+            (401, 422, 201, 403, 201),
+            {"name_en": "New Person", "organization_id": "{startup}"},
+            json=True,
+        ),
+    ],
+    ("GET", "/api/v1/people/{person_id}"): [Row("GET", "/api/v1/people/{person}", (404, 404, 200, 404, 200))],
+    ("PATCH", "/api/v1/people/{person_id}"): [
+        Row("PATCH", "/api/v1/people/{person}", (401, 404, 200, 404, 200), {"name_en": "Renamed"}, json=True),
+    ],
+    ("POST", "/api/v1/affiliations"): [
+        Row(
+            "POST",
+            "/api/v1/affiliations",
+            (401, 422, 201, 422, 201),
+            {"person_id": "{person}", "organization_id": "{startup}", "title_en": "Advisor"},
+            json=True,
+        ),
+    ],
+    ("PATCH", "/api/v1/affiliations/{affiliation_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/affiliations/{affiliation}",
+            (401, 404, 200, 404, 200),
+            {"title_en": "CTO"},
+            json=True,
+        ),
+    ],
+    ("DELETE", "/api/v1/affiliations/{affiliation_id}"): [
+        Row("DELETE", "/api/v1/affiliations/{affiliation}", (401, 404, 204, 404, 204)),
+    ],
+    ("POST", "/api/v1/relationships"): [
+        Row(
+            "POST",
+            "/api/v1/relationships",
+            (401, 422, 201, 403, 201),
+            {"subject_id": "{startup}", "kind": "supplies", "object_id": "{public}"},
+            json=True,
+        ),
+    ],
+    ("DELETE", "/api/v1/relationships/{relationship_id}"): [
+        Row("DELETE", "/api/v1/relationships/{relationship}", (401, 404, 204, 403, 204)),
+    ],
+    ("GET", "/api/v1/agreements"): [Row("GET", "/api/v1/agreements", same(200))],
+    ("POST", "/api/v1/agreements"): [
+        Row(
+            "POST",
+            "/api/v1/agreements",
+            (401, 403, 403, 403, 201),
+            {"key": "new-mou", "title_en": "New"},
+            json=True,
+        ),
+    ],
+    ("GET", "/api/v1/agreements/{agreement_id}"): [
+        Row("GET", "/api/v1/agreements/{agreement}", (404, 404, 200, 404, 200)),
+    ],
+    ("PATCH", "/api/v1/agreements/{agreement_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/agreements/{agreement}",
+            (401, 404, 403, 404, 200),
+            {"title_en": "Renamed"},
+            json=True,
+        ),
+    ],
+    ("POST", "/api/v1/agreements/{agreement_id}/parties"): [
+        Row(
+            "POST",
+            "/api/v1/agreements/{agreement}/parties",
+            (401, 404, 403, 404, 201),
+            {"organization": "{third}"},
+            json=True,
+        ),
+    ],
+    ("DELETE", "/api/v1/agreements/{agreement_id}/parties/{party_id}"): [
+        Row("DELETE", "/api/v1/agreements/{agreement}/parties/{party_public}", (401, 404, 403, 404, 204)),
+    ],
+    ("POST", "/api/v1/agreements/{agreement_id}/areas"): [
+        Row(
+            "POST",
+            "/api/v1/agreements/{agreement}/areas",
+            (401, 404, 403, 404, 201),
+            {"title_en": "Trade"},
+            json=True,
+        ),
+    ],
+    ("POST", "/api/v1/agreements/{agreement_id}/action-items"): [
+        Row(
+            "POST",
+            "/api/v1/agreements/{agreement}/action-items",
+            (401, 404, 403, 404, 201),
+            {"title_en": "Visit"},
+            json=True,
+        ),
+    ],
+    ("GET", "/api/v1/action-items"): [Row("GET", "/api/v1/action-items", same(200))],
+    ("GET", "/api/v1/action-items/{item_id}"): [
+        Row("GET", "/api/v1/action-items/{item}", (404, 404, 200, 404, 200))
+    ],
+    ("PATCH", "/api/v1/action-items/{item_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/action-items/{item}",
+            (401, 404, 200, 404, 200),
+            {"status": "in_progress"},
+            json=True,
+        ),
+    ],
+    ("POST", "/api/v1/action-items/{item_id}/notes"): [
+        Row(
+            "POST",
+            "/api/v1/action-items/{item}/notes",
+            (401, 404, 201, 404, 201),
+            {"text_en": "Sent"},
+            json=True,
+        ),
+    ],
+    ("GET", "/api/v1/programs"): [Row("GET", "/api/v1/programs", same(200))],
+    ("GET", "/api/v1/programs/{program_id}"): [Row("GET", "/api/v1/programs/{program}", same(200))],
+    ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
+    ("GET", "/api/v1/outcomes/{outcome_id}"): [
+        Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
+    ],
+}
+
+
+def page_routes() -> set[str]:
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    return {
+        route for route in walk(get_resolver().url_patterns) if not route.startswith(("admin/", "api/v1/"))
+    }
+
+
+def api_operations() -> set[tuple[str, str]]:
+    paths = api.get_openapi_schema()["paths"]
+    return {(method.upper(), path) for path, operations in paths.items() for method in operations}
+
+
+def test_every_route_is_in_the_matrix():
+    assert sorted(page_routes() - set(PAGES)) == []
+    assert sorted(api_operations() - set(API)) == []
+    assert sorted(set(PAGES) - page_routes()) == []
+    assert sorted(set(API) - api_operations()) == []
+
+
+def test_matrix_size():
+    rows = sum(len(rows) for rows in PAGES.values()) + sum(len(rows) for rows in API.values())
+    assert len(PAGES) + len(API) == len(page_routes()) + len(api_operations())
+    assert rows * len(PERSONAS) >= 400
+
+
+@pytest.fixture
+def world(db):
+    startup = OrganizationFactory(key="s", kind="startup", is_public=False, name_en="Stealth Bio")
+    public = OrganizationFactory(key="public", kind="corporate", is_public=True)
+    third = OrganizationFactory(key="third", kind="hospital", is_public=True)
+    duplicate = OrganizationFactory(key="s-duplicate", kind="startup", is_public=True)
+    program = ProgramFactory(key="p", is_public=True)
+    ParticipantFactory(program=program, organization=startup)
+    person = PersonFactory(key="person", is_public=False)
+    affiliation = AffiliationFactory(person=person, organization=startup)
+    relationship = Relationship.objects.create(subject=startup, kind="partners_with", object=public)
+    agreement = AgreementFactory(key="agreement", is_public=False)
+    party = AgreementPartyFactory(agreement=agreement, organization=startup, position=1)
+    party_public = AgreementPartyFactory(agreement=agreement, organization=public, position=2)
+    area = CooperationAreaFactory(agreement=agreement, number=1)
+    item = ActionItemFactory(
+        agreement=agreement,
+        key="item",
+        owner_party=party,
+        due_at=datetime(2030, 6, 30, 15, 0, tzinfo=UTC),
+        due_time_zone="America/Los_Angeles",
+    )
+    outcome = OutcomeFactory(
+        startup=startup,
+        program=program,
+        kind="investment",
+        stage="in_review",
+        amount="1000000",
+        currency="USD",
+    )
+    users = {
+        "outsider": UserFactory(username="outsider"),
+        "member": UserFactory(username="member"),
+        "manager": UserFactory(username="manager"),
+        "staff": UserFactory(username="staff-user"),
+    }
+    system = Actor.system()
+    grant_membership(system, users["member"], Role.ORGANIZATION_MEMBER, startup)
+    grant_membership(system, users["manager"], Role.PROGRAM_MANAGER, program)
+    grant_membership(system, users["staff"], Role.STAFF)
+    invitation = invite(Actor(users["staff"]), "new@dari.invalid", Role.ORGANIZATION_MEMBER, startup)
+    registration = register(
+        username="claimant",
+        email="claimant@dari.invalid",
+        password="a-long-unusual-passphrase",
+        language="en",
+        time_zone="Asia/Seoul",
+        kind="claim",
+        organization=public,
+    )
+    token, _key = create_api_token(Actor(users["member"]), users["member"], "member script")
+    ids = {
+        "startup": startup.pk,
+        "public": public.pk,
+        "third": third.pk,
+        "duplicate": duplicate.pk,
+        "program": program.pk,
+        "person": person.pk,
+        "affiliation": affiliation.pk,
+        "relationship": relationship.pk,
+        "agreement": agreement.pk,
+        "party_public": party_public.pk,
+        "area": area.pk,
+        "item": item.pk,
+        "outcome": outcome.pk,
+        "cluster": startup.cluster_id,
+        "invitation": invitation.pk,
+        "registration": registration.pk,
+        "token": token.pk,
+    }
+    return ids, users
+
+
+def fill(value, ids):
+    if isinstance(value, str):
+        filled = value.format(**ids)
+        return int(filled) if value.startswith("{") and filled.isdigit() else filled
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    return value
+
+
+def database_state() -> dict:
+    """Every row of every Dari table (the world is small), to prove a denied write changed nothing."""
+    state = {}
+    for label in ("accounts", "registry", "agreements", "programs", "outcomes"):
+        for model in apps.get_app_config(label).get_models():
+            state[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return state
+
+
+def request(client: Client, row: Row, ids: dict):
+    path = fill(row.path, ids)
+    if row.method == "GET":
+        return client.get(path)
+    body = fill(row.body, ids) if row.body is not None else None
+    if row.json:
+        import json
+
+        return client.generic(row.method, path, json.dumps(body or {}), content_type="application/json")
+    if row.method == "POST":
+        return client.post(path, body or {})
+    return client.generic(row.method, path)
+
+
+def check(row: Row, world):
+    ids, users = world
+    for persona, expected in zip(PERSONAS, row.expect, strict=True):
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(users[persona])
+        before = database_state() if row.method != "GET" else None
+        with transaction.atomic():
+            response = request(client, row, ids)
+            after = database_state() if row.method != "GET" else None
+            transaction.set_rollback(True)
+        where = f"{row.method} {row.path} as {persona}"
+        if expected == LOGIN:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], where
+        elif expected == ANY:
+            assert response.status_code < 500, where
+        else:
+            assert response.status_code == expected, (
+                f"{where}: {response.status_code} {response.content[:300]}"
+            )
+        denied = expected == LOGIN or (isinstance(expected, int) and expected >= 400 and expected != 422)
+        if before is not None and denied:
+            assert after == before, f"{where} was denied but changed the database"
+
+
+@pytest.mark.parametrize("route", sorted(PAGES))
+def test_page_permissions(world, route):
+    for row in PAGES[route]:
+        check(row, world)
+
+
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda operation: " ".join(operation))
+def test_api_permissions(world, operation):
+    for row in API[operation]:
+        check(row, world)
