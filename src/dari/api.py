@@ -1,9 +1,11 @@
 """The Dari API, ``/api/v1/``. Each app contributes routers; lists are ``{"items": [...], "count": N}``."""
 
+from django.db import DataError
 from ninja import NinjaAPI
 
 from dari import __version__
 from dari.agreements.api import router as agreements_router
+from dari.core.api import out_of_range
 from dari.outcomes.api import router as outcomes_router
 from dari.programs.api import router as programs_router
 from dari.registry.api import (
@@ -24,6 +26,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
 )
+api.add_exception_handler(OverflowError, out_of_range)
+api.add_exception_handler(DataError, out_of_range)
 api.add_router("/clusters", clusters_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/people", people_router)

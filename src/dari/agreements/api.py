@@ -15,12 +15,12 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.utils import check_csrf
 
 from dari.accounts.audit import Actor
-from dari.core.api import Ref, absolute_url
+from dari.core.api import Pagination, Ref, absolute_url
 from dari.core.schemas import in_own_zone
 from dari.registry.models import Organization, Person
 
@@ -205,7 +205,7 @@ class AgreementOut(Schema):
 
 
 @router.get("", response=list[AgreementOut], summary="List agreements with parties, areas and action items")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_agreements(request, q: str | None = None):
     agreements = Agreement.objects.visible_to(request.user).with_details(request.user)
     if q:
@@ -398,7 +398,7 @@ def create_action_item(request, agreement_id: int, payload: ActionItemIn):
 
 
 @action_items_router.get("", response=list[ActionItemOut], summary="List action items across agreements")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_action_items(
     request,
     status: ActionItem.Status | None = None,

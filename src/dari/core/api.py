@@ -3,9 +3,11 @@
 import base64
 import binascii
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 
 def absolute_url(context, path: str) -> str:
@@ -67,3 +69,24 @@ class ApiBasicAuthMiddleware:
         except (binascii.Error, UnicodeDecodeError):
             return None
         return authenticate(request, username=username, password=password) if username else None
+
+
+# The largest value a database integer column holds: ids, limits and offsets above it are refused
+# as invalid input instead of overflowing inside the database driver.
+MAX_INTEGER = 2**63 - 1
+
+
+class Pagination(LimitOffsetPagination):
+    """``limit``/``offset`` pagination answering ``{"items": [...], "count": N}``, with bounded inputs."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_INTEGER)
+
+
+def out_of_range(request, error):
+    """A number too large for the database (an id or a filter) is the caller's error: 422, not 500."""
+    return JsonResponse(
+        {"detail": [{"loc": ["query"], "msg": "A number is out of range.", "type": "out_of_range"}]},
+        status=422,
+    )

@@ -2,10 +2,10 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from dari.core import redaction
-from dari.core.api import Ref, absolute_url
+from dari.core.api import Pagination, Ref, absolute_url
 from dari.registry.api import SourceOut
 
 from .models import Outcome
@@ -80,7 +80,7 @@ class OutcomeOut(Schema):
 
 
 @router.get("", response=list[OutcomeOut], summary="List outcomes")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_outcomes(
     request,
     kind: str | None = None,

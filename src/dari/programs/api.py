@@ -1,8 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from dari.core.api import Ref, absolute_url
+from dari.core.api import Pagination, Ref, absolute_url
 
 from .models import Participant, Program
 
@@ -58,7 +58,7 @@ def programs_for(request):
 @router.get(
     "", response=list[ProgramOut], summary="List programs with operators, supporters and participants"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_programs(request, q: str | None = None):
     programs = programs_for(request)
     if q:

@@ -7,12 +7,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.api import Ref, absolute_url
+from dari.core.api import Pagination, Ref, absolute_url
 
 from . import services
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector, Source
@@ -202,7 +202,7 @@ def clusters_for(request):
 
 
 @clusters_router.get("", response=list[ClusterOut], summary="List clusters")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_clusters(request):
     return clusters_for(request)
 
@@ -213,7 +213,7 @@ def get_cluster(request, cluster_id: int):
 
 
 @organizations_router.get("", response=list[OrganizationOut], summary="List organizations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organizations(
     request,
     kind: str | None = None,
@@ -249,7 +249,7 @@ def people_for(request):
 
 
 @people_router.get("", response=list[PersonOut], summary="List people")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(request, organization: int | None = None, q: str | None = None):
     people = people_for(request)
     if organization:
@@ -426,7 +426,7 @@ class HistoryEntryOut(Schema):
 @organizations_router.get(
     "/{organization_id}/history", response=list[HistoryEntryOut], summary="An organization's change history"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organization_history(request, organization_id: int):
     """Newest first, with field-level changes; confidential values redacted for this caller."""
     return history_for(request.user, visible_organization(request, organization_id))
