@@ -8,7 +8,7 @@ from dari.accounts.models import Membership, Role
 from dari.registry.models import Organization
 from dari.scenario.loader import load_scenario
 
-from ..factories import TEST_PASSWORD, UserFactory
+from ..factories import TEST_PASSWORD, OutcomeFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,17 @@ def test_invitation_first_sign_in_and_profile_editing_in_korean_and_english(live
     load_scenario()
     UserFactory(username="coordinator", is_staff=True)
     thyroscope = Organization.objects.get(key="thyroscope")
+    # Another startup's investment under negotiation: its amount is confidential to outsiders.
+    OutcomeFactory(
+        key="sb-solution-seed-round",
+        startup=Organization.objects.get(key="sb-solution"),
+        kind="investment",
+        stage="term_sheet",
+        title_en="Seed round",
+        title_ko="시드 투자",
+        amount="2500000",
+        currency="USD",
+    )
 
     # A staff member invites a Thyroscope employee, in English.
     staff_context = browser.new_context(locale="en-US")
@@ -74,6 +85,16 @@ def test_invitation_first_sign_in_and_profile_editing_in_korean_and_english(live
     page.locator("form:has(#id_description_en) button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("The changes were saved.")
     expect(page.locator("main")).to_contain_text("An Ulsan startup building a thyroid-care app.")
+
+    # The newcomer sees the other startup's outcome but not its confidential amount, on the page
+    # and through the API with the same session.
+    page.goto(live_server.url + "/outcomes/?kind=investment")
+    expect(page.locator("main")).to_contain_text("Seed round")
+    expect(page.locator("main")).not_to_contain_text("USD 2,500,000")
+    outcomes = page.request.get(live_server.url + "/api/v1/outcomes?kind=investment").json()["items"]
+    by_key = {outcome["key"]: outcome for outcome in outcomes}
+    assert by_key["sb-solution-seed-round"]["amount"] is None
+    assert by_key["thyroscope-us-vc-investment"]["amount"] == "10000000.00"  # their own startup's
     context.close()
 
     thyroscope.refresh_from_db()
