@@ -114,6 +114,8 @@ class PersonFactory(DjangoModelFactory):
     name_ko = factory.Sequence(lambda n: f"사람 {n}")
     name_en = factory.Sequence(lambda n: f"Person {n}")
     is_public = True
+    # A public person needs a recorded basis (see Person.clean); officials named in reports have one.
+    public_listing_basis = factory.LazyAttribute(lambda person: "public_role" if person.is_public else "")
 
 
 class AffiliationFactory(DjangoModelFactory):

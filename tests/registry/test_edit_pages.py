@@ -223,6 +223,7 @@ def test_a_member_registers_a_colleague_and_edits_them(world):
             "organization": world.a.pk,
             "title_en": "CTO",
             "is_public": "on",
+            "public_listing_basis": "consent",
         },
     )
     lee = Person.objects.get(key="lee")

@@ -71,8 +71,14 @@ class OrganizationFactAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["key", "name_ko", "name_en", "is_public"]
-    search_fields = ["key", "name_ko", "name_en"]
+    """Staff link a person to their own account here (``user``), so they can see their record and
+    give or withdraw their consent to the public listing on their profile page."""
+
+    list_display = ["key", "name_ko", "name_en", "is_public", "public_listing_basis", "user"]
+    list_filter = ["is_public", "public_listing_basis"]
+    search_fields = ["key", "name_ko", "name_en", "user__username"]
+    raw_id_fields = ["user", "listing_consent_recorded_by"]
+    readonly_fields = ["listing_consent_at", "listing_consent_recorded_by"]
     inlines = [AffiliationInline]
 
 

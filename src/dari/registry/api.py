@@ -183,6 +183,7 @@ class PersonOut(Schema):
     name_en: str
     name_ko_origin: str
     name_en_origin: str
+    public_listing_basis: str
     affiliations: list[AffiliationOut]
     web_url: str
 
@@ -433,7 +434,8 @@ def organization_history(request, organization_id: int):
 
 
 class PersonIn(Schema):
-    """``organization_id``: affiliate the new person with this organization (members: one of theirs)."""
+    """``organization_id``: affiliate the new person with this organization (members: one of theirs).
+    ``is_public`` needs a ``public_listing_basis``: ``consent`` or ``public_role``."""
 
     key: str = ""
     name_ko: str = ""
@@ -441,7 +443,8 @@ class PersonIn(Schema):
     name_ko_origin: str = "original"
     name_en_origin: str = "original"
     email: str = ""
-    is_public: bool = True
+    is_public: bool = False
+    public_listing_basis: str = ""
     organization_id: int | None = None
     title_ko: str = ""
     title_en: str = ""
@@ -454,6 +457,7 @@ class PersonPatch(Schema):
     name_en_origin: str = None
     email: str = None
     is_public: bool = None
+    public_listing_basis: str = None
 
 
 @people_router.post("", response={201: PersonOut, **WRITE_ERRORS}, auth=signed_in, summary="Add a person")

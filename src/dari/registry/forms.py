@@ -96,7 +96,16 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["key", "name_ko", "name_ko_origin", "name_en", "name_en_origin", "email", "is_public"]
+        fields = [
+            "key",
+            "name_ko",
+            "name_ko_origin",
+            "name_en",
+            "name_en_origin",
+            "email",
+            "is_public",
+            "public_listing_basis",
+        ]
 
     def __init__(self, *args, organizations=None, organization_required=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """The registry: clusters, organizations, people, their ties, the sector taxonomy and sources."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -226,10 +227,49 @@ class OrganizationFact(models.Model):
         return f"{localized(self, 'label')}: {self.value} {self.unit}"
 
 
+PUBLIC_WITHOUT_BASIS = _(
+    "A person can be listed publicly only with a recorded basis: their consent, or an official role "
+    "in which a public source names them."
+)
+
+
 class Person(BilingualNamed):
+    """Someone named in the registry. Personal data (PIPA, GDPR): a person is shown to the public only
+    with a recorded basis, their consent or an official role named in a public source."""
+
+    class ListingBasis(models.TextChoices):
+        CONSENT = "consent", _("the person consented")
+        PUBLIC_ROLE = "public_role", _("named in a public source in an official role")
+
     key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
     email = models.EmailField(_("e-mail"), blank=True)
-    is_public = models.BooleanField(_("public profile"), default=True)
+    is_public = models.BooleanField(_("public profile"), default=False)
+    public_listing_basis = models.CharField(
+        _("basis for the public listing"),
+        max_length=16,
+        choices=ListingBasis.choices,
+        blank=True,
+        help_text=_("Required for a public profile."),
+    )
+    listing_consent_at = models.DateTimeField(_("consent to the listing given at"), null=True, blank=True)
+    listing_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    # The account of the person themselves, linked by staff; ``user.person`` reads it. It lives here,
+    # not on the user, because accounts comes before the registry (imports go one way).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        related_name="person",
+        on_delete=models.SET_NULL,
+    )
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -243,6 +283,11 @@ class Person(BilingualNamed):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.is_public and not self.public_listing_basis:
+            raise ValidationError({"public_listing_basis": PUBLIC_WITHOUT_BASIS})
 
 
 class Affiliation(models.Model):

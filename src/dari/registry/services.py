@@ -8,9 +8,11 @@ checked that the actor may *see* the objects it passes (pages and the API answer
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dari.accounts.access import access_for
 from dari.accounts.audit import Actor, diff, log_action, snapshot
 from dari.core.merging import reassign_references
 
@@ -46,7 +48,18 @@ ORGANIZATION_FIELDS = [
 ]
 # The natural key stays fixed after creation: imports and the scenario find the organization by it.
 ORGANIZATION_EDITABLE_FIELDS = [name for name in ORGANIZATION_FIELDS if name != "key"]
-PERSON_FIELDS = ["key", "name_ko", "name_ko_origin", "name_en", "name_en_origin", "email", "is_public"]
+PERSON_FIELDS = [
+    "key",
+    "name_ko",
+    "name_ko_origin",
+    "name_en",
+    "name_en_origin",
+    "email",
+    "is_public",
+    "public_listing_basis",
+]
+# Written by the services themselves when the basis becomes, or stops being, consent.
+CONSENT_FIELDS = ["listing_consent_at", "listing_consent_recorded_by"]
 PERSON_EDITABLE_FIELDS = [name for name in PERSON_FIELDS if name != "key"]
 AFFILIATION_FIELDS = ["person", "organization", "title_ko", "title_en", "started_on", "ended_on"]
 AFFILIATION_EDITABLE_FIELDS = ["title_ko", "title_en", "started_on", "ended_on"]
@@ -210,9 +223,12 @@ def create_person(
     if not values.get("key"):
         values["key"] = unique_key(Person, values.get("name_en", ""), fallback="person")
     person = Person(**values)
+    stamp_consent(actor, person, previous_basis="")
     person.full_clean()
     person.save()
-    log_action(actor, "registry.person.created", person, created_changes(person, PERSON_FIELDS))
+    log_action(
+        actor, "registry.person.created", person, created_changes(person, PERSON_FIELDS + CONSENT_FIELDS)
+    )
     if organization is not None:
         affiliation = Affiliation(
             person=person, organization=organization, title_ko=title_ko, title_en=title_en
@@ -234,14 +250,85 @@ def update_person(actor: Actor, person: Person, values: dict) -> Person:
     require(can_change_person(actor.user, person), _("You may not edit this person."))
     values = only(values, PERSON_EDITABLE_FIELDS)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person, PERSON_FIELDS)
+    before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
     for name, value in values.items():
         setattr(person, name, value)
+    stamp_consent(actor, person, previous_basis=before["public_listing_basis"])
     person.full_clean()
     person.save()
-    changes = diff(before, snapshot(person, PERSON_FIELDS))
+    changes = diff(before, snapshot(person, PERSON_FIELDS + CONSENT_FIELDS))
     if changes:
         log_action(actor, "registry.person.changed", person, changes)
+    return person
+
+
+def stamp_consent(actor: Actor, person: Person, previous_basis: str) -> None:
+    """An editor who sets the basis to consent records a consent received (by mail, on paper): note
+    when and by whom. A basis that stops being consent forgets the consent's date."""
+    basis = person.public_listing_basis
+    if basis == Person.ListingBasis.CONSENT and previous_basis != Person.ListingBasis.CONSENT:
+        person.listing_consent_at = timezone.now()
+        person.listing_consent_recorded_by = actor.user
+    elif basis != Person.ListingBasis.CONSENT and previous_basis == Person.ListingBasis.CONSENT:
+        person.listing_consent_at = None
+        person.listing_consent_recorded_by = None
+
+
+# --- consent to the public listing (PIPA, GDPR) ------------------------------------------------------
+
+
+def can_decide_listing(user, person: Person) -> bool:
+    """The person themselves (their linked account) and staff."""
+    return user is not None and (
+        (person.user_id is not None and person.user_id == user.pk) or access_for(user).sees_everything
+    )
+
+
+@transaction.atomic
+def record_listing_consent(actor: Actor, person: Person) -> Person:
+    """``person`` consents to being listed publicly: the consent's time and recorder are stored, the
+    basis becomes consent (a public role, which needs no consent, stays the basis) and the profile
+    becomes public. Audit: registry.person.listing_consent_given. Raises ``PermissionDenied``."""
+    require(can_decide_listing(actor.user, person), _("You may not decide on this listing."))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
+    person.listing_consent_at = timezone.now()
+    person.listing_consent_recorded_by = actor.user
+    if not person.public_listing_basis:
+        person.public_listing_basis = Person.ListingBasis.CONSENT
+    person.is_public = True
+    person.full_clean()
+    person.save()
+    log_action(
+        actor,
+        "registry.person.listing_consent_given",
+        person,
+        diff(before, snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)),
+    )
+    return person
+
+
+@transaction.atomic
+def withdraw_listing_consent(actor: Actor, person: Person) -> Person:
+    """``person`` withdraws their consent. When consent was the basis, the profile is hidden at once;
+    a person named in a public source in an official role stays listed, since that basis does not
+    rest on consent. Audit: registry.person.listing_consent_withdrawn. Raises ``PermissionDenied``."""
+    require(can_decide_listing(actor.user, person), _("You may not decide on this listing."))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
+    person.listing_consent_at = None
+    person.listing_consent_recorded_by = None
+    if person.public_listing_basis != Person.ListingBasis.PUBLIC_ROLE:
+        person.public_listing_basis = ""
+        person.is_public = False
+    person.full_clean()
+    person.save()
+    log_action(
+        actor,
+        "registry.person.listing_consent_withdrawn",
+        person,
+        diff(before, snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)),
+    )
     return person
 
 

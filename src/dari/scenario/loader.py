@@ -181,7 +181,14 @@ class Loader:
 
         for record in data.get("people", []):
             values = self.pick(
-                record, "name_ko", "name_en", "name_ko_origin", "name_en_origin", "email", "is_public"
+                record,
+                "name_ko",
+                "name_en",
+                "name_ko_origin",
+                "name_en_origin",
+                "email",
+                "is_public",
+                "public_listing_basis",
             )
             values["source"] = self.lookup(Source, record.get("source"))
             person = self.upsert(Person, {"key": record["key"]}, values)
