@@ -267,9 +267,12 @@ class RegistrationRequest(models.Model):
         """The registry organization (claimed, or created on approval), or None."""
         if self.organization_id is None:
             return None
-        from django.apps import apps
+        if getattr(self, "_organization", None) is None or self._organization.pk != self.organization_id:
+            from django.apps import apps
 
-        return apps.get_model("registry", "Organization").objects.filter(pk=self.organization_id).first()
+            model = apps.get_model("registry", "Organization")
+            self._organization = model.objects.filter(pk=self.organization_id).first()
+        return self._organization
 
 
 class ApiToken(models.Model):

@@ -52,7 +52,9 @@ def pending(queryset):
 
 def invitations_visible_to(user):
     """Pending invitations the user may follow and withdraw: their own; staff see everyone's."""
-    invitations = pending(Invitation.objects.select_related("invited_by", "scope_type"))
+    invitations = pending(
+        Invitation.objects.select_related("invited_by", "scope_type").prefetch_related("scope")
+    )
     if access_for(user).sees_everything:
         return invitations
     return invitations.filter(invited_by=user)
@@ -67,6 +69,16 @@ def registration_requests_for(user):
     return requests.filter(
         Q(kind=RegistrationRequest.Kind.CLAIM, organization_id__in=access.administered_organization_ids)
     )
+
+
+def with_organizations(requests) -> list[RegistrationRequest]:
+    """The requests as a list, each with its organization fetched in one query for all."""
+    requests = list(requests)
+    ids = {request.organization_id for request in requests if request.organization_id}
+    organizations = apps.get_model("registry", "Organization").objects.in_bulk(ids)
+    for request in requests:
+        request._organization = organizations.get(request.organization_id)
+    return requests
 
 
 def can_review_registrations(user) -> bool:

@@ -1,30 +1,42 @@
 """Account pages: invitations, self-registration, registration decisions, profile, e-mail
 verification and API tokens. Thin: forms validate, services write, queries decide what is listed."""
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from dari.core.panels import profile_panels
 
 from . import services
 from .audit import Actor
 from .forms import (
     AcceptInvitationForm,
     ApiTokenForm,
+    DeleteAccountForm,
     InvitationForm,
     ProfileForm,
     RegistrationForm,
     RejectRegistrationForm,
 )
 from .models import ApiToken, Invitation, Membership, RegistrationRequest
-from .queries import can_invite, can_review_registrations, invitations_visible_to, registration_requests_for
+from .queries import (
+    can_invite,
+    can_review_registrations,
+    invitations_visible_to,
+    registration_requests_for,
+    with_organizations,
+)
 from .services.invitations import UNUSABLE
 
 # Users created on these pages sign in at once; several backends are configured, so name the one.
@@ -150,8 +162,10 @@ def registration_list(request):
     if not can_review_registrations(request.user):
         raise PermissionDenied
     requests = registration_requests_for(request.user)
-    pending = list(requests.filter(status=RegistrationRequest.Status.PENDING).order_by("created_at", "pk"))
-    decided = list(requests.exclude(status=RegistrationRequest.Status.PENDING)[:50])
+    pending = with_organizations(
+        requests.filter(status=RegistrationRequest.Status.PENDING).order_by("created_at", "pk")
+    )
+    decided = with_organizations(requests.exclude(status=RegistrationRequest.Status.PENDING)[:50])
     context = {"pending": pending, "decided": decided, "reject_form": RejectRegistrationForm()}
     return render(request, "accounts/registration_list.html", context)
 
@@ -199,8 +213,10 @@ def profile_context(request, **extra):
         "tokens": ApiToken.objects.filter(user=user),
         "registrations": RegistrationRequest.objects.filter(user=user),
         "token_form": ApiTokenForm(),
+        "delete_form": DeleteAccountForm(user=user),
         "can_invite": can_invite(user),
         "can_review_registrations": can_review_registrations(user),
+        "panels": profile_panels.panels_for(request, user),
         **extra,
     }
 
@@ -270,3 +286,38 @@ def verify_email_resend(request):
             request, _("We sent a new verification link to %(email)s.") % {"email": request.user.email}
         )
     return redirect("accounts:profile")
+
+
+# Personal data: the export and the deletion of one's own account ------------------------------------
+
+
+@login_required
+@require_GET
+def personal_data_download(request):
+    data = services.export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"dari-personal-data-{request.user.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request):
+    user = request.user
+    form = DeleteAccountForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            services.delete_account(Actor.from_request(request), user)
+        except ValidationError as error:
+            form.add_error(None, first_message(error))
+        else:
+            logout(request)
+            messages.success(request, _("Your account is deleted. Thank you for using Dari."))
+            return redirect("home")
+    context = profile_context(request, form=ProfileForm(initial=model_initial(user)), delete_form=form)
+    return render(request, "accounts/profile.html", context, status=400)
