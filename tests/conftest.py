@@ -26,6 +26,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def files_dir(settings, tmp_path):
+    """Every test stores files in its own directory, never in ``var/files``."""
+    settings.FILES_DIR = tmp_path / "dari-files"
+    return settings.FILES_DIR
+
+
 @pytest.fixture
 def scenario(db):
     """The Ulsan–San Diego scenario, loaded into the test database; returns the loader's counts."""

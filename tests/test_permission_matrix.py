@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -29,6 +30,8 @@ from dari.accounts.audit import Actor
 from dari.accounts.models import Role
 from dari.accounts.services import create_api_token, grant_membership, invite, register
 from dari.api import api
+from dari.files.links import signed_file_token
+from dari.files.services import store_generated
 from dari.registry.models import Relationship
 
 from .factories import (
@@ -179,6 +182,17 @@ PAGES: dict[str, list[Row]] = {
     "programs/<int:pk>/": [Row("GET", "/programs/{program}/", same(200))],
     "outcomes/": [Row("GET", "/outcomes/", same(200))],
     "outcomes/<int:pk>/": [Row("GET", "/outcomes/{outcome}/", (404, 404, 200, 200, 200))],
+    # ``document`` belongs to ``S``: whoever sees ``S`` may download it; a signed link needs no sign-in.
+    "files/<int:pk>/": [Row("GET", "/files/{document}/", (404, 404, 200, 200, 200))],
+    "files/signed/<str:token>/": [Row("GET", "/files/signed/{signed_document}/", same(200))],
+    "files/organizations/<int:pk>/upload/": [
+        Row(
+            "POST",
+            "/files/organizations/{startup}/upload/",
+            (LOGIN, 404, 302, 403, 302),
+            {"file": SimpleUploadedFile("plan.txt", b"Pilot plan")},
+        ),
+    ],
     "accounts/invitations/new/": [
         Row("GET", "/accounts/invitations/new/", (LOGIN, 403, 403, 200, 200)),
     ],
@@ -378,6 +392,15 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/outcomes/{outcome_id}"): [
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
     ],
+    ("GET", "/api/v1/files/{file_id}"): [Row("GET", "/api/v1/files/{document}", (404, 404, 200, 200, 200))],
+    ("POST", "/api/v1/files"): [
+        Row(
+            "POST",
+            "/api/v1/files",
+            (401, 404, 201, 403, 201),
+            {"organization_id": "{startup}", "file": SimpleUploadedFile("plan.txt", b"Pilot plan")},
+        ),
+    ],
 }
 
 
@@ -463,6 +486,7 @@ def world(db):
         organization=public,
     )
     token, _key = create_api_token(Actor(users["member"]), users["member"], "member script")
+    document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
     ids = {
         "startup": startup.pk,
         "public": public.pk,
@@ -481,6 +505,8 @@ def world(db):
         "invitation": invitation.pk,
         "registration": registration.pk,
         "token": token.pk,
+        "document": document.pk,
+        "signed_document": signed_file_token(document),
     }
     return ids, users
 
@@ -497,7 +523,7 @@ def fill(value, ids):
 def database_state() -> dict:
     """Every row of every Dari table (the world is small), to prove a denied write changed nothing."""
     state = {}
-    for label in ("accounts", "registry", "agreements", "programs", "outcomes"):
+    for label in ("accounts", "registry", "agreements", "programs", "outcomes", "files"):
         for model in apps.get_app_config(label).get_models():
             state[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return state
@@ -508,6 +534,9 @@ def request(client: Client, row: Row, ids: dict):
     if row.method == "GET":
         return client.get(path)
     body = fill(row.body, ids) if row.body is not None else None
+    for value in (body or {}).values():
+        if hasattr(value, "seek"):  # an uploaded file, sent again for each persona
+            value.seek(0)
     if row.json:
         import json
 

@@ -88,6 +88,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 SHARED_DATA_DIR = Path(env_str("DARI_SHARED_DATA", "../shared/data")).resolve()
 
+# Uploaded and generated files (evidence, documents, reports): outside the web root, never served as
+# static files; only the files app's views hand them out, after a permission check.
+FILES_DIR = Path(env_str("DARI_FILES_DIR", str(VAR_DIR / "files"))).resolve()
+MAX_UPLOAD_MB = env_int("DARI_MAX_UPLOAD_MB", 20)
+if MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured(f"DARI_MAX_UPLOAD_MB={MAX_UPLOAD_MB} must be at least 1")
+
 # The partnership's own time zones, in which every time is shown besides its own zone.
 PARTNERSHIP_TIME_ZONES = env_zone_list("DARI_PARTNERSHIP_TIME_ZONES", ["Asia/Seoul", "America/Los_Angeles"])
 
@@ -108,6 +115,7 @@ INSTALLED_APPS = [
     "dari.programs",
     "dari.outcomes",
     "dari.reports",
+    "dari.files",
     "dari.scenario",
 ]
 

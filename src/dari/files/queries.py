@@ -1,0 +1,41 @@
+"""Which stored files a user may see: those whose owner object they may see, their own uploads, or
+all of them for staff. The owner's app decides through its ``visible_to(user)``; an owner model
+without one shows its files to staff and the uploader only (deny by default)."""
+
+from django.db import models
+from django.db.models import Q
+
+from dari.accounts.access import access_for
+
+
+def owner_visible_ids(model, user):
+    """A subquery of the ``model`` ids ``user`` may see, or None when the model has no ``visible_to``."""
+    visible_to = getattr(model._default_manager, "visible_to", None)
+    if visible_to is None:
+        return None
+    return visible_to(user).values("pk")
+
+
+class StoredFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        from django.contrib.contenttypes.models import ContentType
+
+        condition = Q(pk__in=[])
+        if access.is_authenticated:
+            condition |= Q(uploaded_by=user)
+        owner_type_ids = self.order_by().values_list("owner_type_id", flat=True).distinct()
+        for owner_type_id in owner_type_ids:
+            model = ContentType.objects.get_for_id(owner_type_id).model_class()
+            visible = owner_visible_ids(model, user) if model is not None else None
+            if visible is not None:
+                condition |= Q(owner_type_id=owner_type_id, owner_id__in=visible)
+        return self.filter(condition)
+
+    def owned_by(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        owner_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        return self.filter(owner_type=owner_type, owner_id=obj.pk)
