@@ -122,6 +122,18 @@ PAGES: dict[str, list[Row]] = {
     "organizations/people/<int:pk>/edit/": [
         Row("GET", "/organizations/people/{person}/edit/", (LOGIN, 404, 200, 404, 200)),
     ],
+    # Consent to the public listing: the person themselves (``person`` is linked to ``member``) and staff.
+    "organizations/people/<int:pk>/listing-consent/": [
+        Row("POST", "/organizations/people/{person}/listing-consent/", (LOGIN, 404, 302, 404, 302), body={}),
+    ],
+    "organizations/people/<int:pk>/listing-consent/withdraw/": [
+        Row(
+            "POST",
+            "/organizations/people/{person}/listing-consent/withdraw/",
+            (LOGIN, 404, 302, 404, 302),
+            body={},
+        ),
+    ],
     "organizations/clusters/<int:pk>/": [Row("GET", "/organizations/clusters/{cluster}/", same(200))],
     "agreements/": [Row("GET", "/agreements/", same(200))],
     "agreements/new/": [
@@ -209,6 +221,12 @@ PAGES: dict[str, list[Row]] = {
         Row("POST", "/accounts/registrations/{registration}/reject/", (LOGIN, 404, 404, 404, 302), body={}),
     ],
     "accounts/profile/": [Row("GET", "/accounts/profile/", (LOGIN, 200, 200, 200, 200))],
+    "accounts/profile/data.json": [Row("GET", "/accounts/profile/data.json", (LOGIN, 200, 200, 200, 200))],
+    # An empty confirmation is refused (400) and deletes nothing.
+    "accounts/profile/delete/": [
+        Row("GET", "/accounts/profile/delete/", (LOGIN, 405, 405, 405, 405)),
+        Row("POST", "/accounts/profile/delete/", (LOGIN, 400, 400, 400, 400), body={}),
+    ],
     "accounts/profile/tokens/": [
         Row("POST", "/accounts/profile/tokens/", (LOGIN, 201, 201, 201, 201), {"name": "script"}),
     ],
@@ -389,6 +407,7 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/programs"): [Row("GET", "/api/v1/programs", same(200))],
     ("GET", "/api/v1/programs/{program_id}"): [Row("GET", "/api/v1/programs/{program}", same(200))],
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
+    ("GET", "/api/v1/me/data"): [Row("GET", "/api/v1/me/data", (401, 200, 200, 200, 200))],
     ("GET", "/api/v1/outcomes/{outcome_id}"): [
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
     ],
@@ -486,6 +505,8 @@ def world(db):
         organization=public,
     )
     token, _key = create_api_token(Actor(users["member"]), users["member"], "member script")
+    person.user = users["member"]
+    person.save(update_fields=["user"])
     document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
     ids = {
         "startup": startup.pk,

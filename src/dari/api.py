@@ -4,6 +4,7 @@ from django.db import DataError
 from ninja import NinjaAPI
 
 from dari import __version__
+from dari.accounts.api import me_router
 from dari.agreements.api import router as agreements_router
 from dari.core.api import out_of_range
 from dari.outcomes.api import router as outcomes_router
@@ -37,4 +38,5 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/action-items", "dari.agreements.api.action_items_router")
 api.add_router("/programs", programs_router)
 api.add_router("/outcomes", outcomes_router)
+api.add_router("/me", me_router)
 api.add_router("/files", "dari.files.api.router")

@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .audit import Actor
 from .models import ApiToken, AuditEntry, Invitation, Membership, RegistrationRequest, User
 
 
@@ -12,6 +14,22 @@ class UserAdmin(DjangoUserAdmin):
         (_("Preferences"), {"fields": ["language", "time_zone", "email_verified_at"]}),
     ]
     list_display = ["username", "email", "language", "time_zone", "is_staff"]
+    actions = ["delete_accounts"]
+
+    @admin.action(description=_("Delete the accounts and their personal data (kept records stay)"))
+    def delete_accounts(self, request, queryset):
+        """For deletion requests received by mail: the same service as the profile page's form."""
+        from .services import delete_account
+
+        actor = Actor.from_request(request)
+        for user in queryset:
+            try:
+                delete_account(actor, user)
+            except (PermissionDenied, ValidationError) as error:
+                reason = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{user}: {reason}", messages.ERROR)
+            else:
+                self.message_user(request, _("Account %(id)s deleted.") % {"id": user.pk}, messages.SUCCESS)
 
 
 @admin.register(Membership)

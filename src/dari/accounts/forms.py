@@ -218,3 +218,26 @@ class RejectRegistrationForm(forms.Form):
     note = forms.CharField(
         label=_("Reason (sent to the applicant)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DeleteAccountForm(forms.Form):
+    """The user confirms by typing their username and their password."""
+
+    username = forms.CharField(label=_("Your username"), max_length=150)
+    password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username != self.user.get_username():
+            raise ValidationError(_("Type your username exactly as shown."), code="wrong_username")
+        return username
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not correct."), code="wrong_password")
+        return password

@@ -23,6 +23,8 @@ urlpatterns = [
         name="registration-reject",
     ),
     path("profile/", views.profile, name="profile"),
+    path("profile/data.json", views.personal_data_download, name="personal-data"),
+    path("profile/delete/", views.account_delete, name="account-delete"),
     path("profile/tokens/", views.api_token_create, name="api-token-create"),
     path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("verify-email/send/", views.verify_email_resend, name="verify-email-send"),

@@ -37,3 +37,5 @@ class PanelRegistry:
 
 organization_panels = PanelRegistry()
 program_panels = PanelRegistry()
+# Sections of the signed-in user's profile page; the provider is called as ``provider(request, user)``.
+profile_panels = PanelRegistry()

@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "dari.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (the profile panel, the export and the erasure)

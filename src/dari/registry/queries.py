@@ -55,11 +55,13 @@ class OrganizationQuerySet(models.QuerySet):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public people, and the people of the viewer's own organizations."""
+        """Public people, the people of the viewer's own organizations, and the viewer's own entry."""
         access = access_for(user)
         if access.sees_everything:
             return self
         condition = Q(is_public=True)
+        if access.is_authenticated:
+            condition |= Q(user=user)
         if access.organization_ids:
             from .models import Affiliation
 

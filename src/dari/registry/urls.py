@@ -17,5 +17,11 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/listing-consent/", views.listing_consent_give, name="listing-consent-give"),
+    path(
+        "people/<int:pk>/listing-consent/withdraw/",
+        views.listing_consent_withdraw,
+        name="listing-consent-withdraw",
+    ),
     path("clusters/<int:pk>/", views.cluster_detail, name="cluster-detail"),
 ]

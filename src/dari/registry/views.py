@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
@@ -299,6 +299,33 @@ def person_edit(request, pk: int):
         cancel_url=person.get_absolute_url(),
         status=400 if form.errors else 200,
     )
+
+
+def decide_listing(request, pk: int, decide, message: str):
+    """Give or withdraw consent to the public listing: the person themselves (from their profile)
+    or staff recording a consent received by mail."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if not services.can_decide_listing(request.user, person):
+        raise PermissionDenied(_("You may not decide on this listing."))
+    decide(Actor.from_request(request), person)
+    messages.success(request, message)
+    if person.user_id == request.user.pk:
+        return redirect("accounts:profile")
+    return redirect(person)
+
+
+@login_required
+@require_POST
+def listing_consent_give(request, pk: int):
+    return decide_listing(
+        request, pk, services.record_listing_consent, _("Your consent is recorded: the profile is public.")
+    )
+
+
+@login_required
+@require_POST
+def listing_consent_withdraw(request, pk: int):
+    return decide_listing(request, pk, services.withdraw_listing_consent, _("The consent is withdrawn."))
 
 
 @login_required
