@@ -141,6 +141,9 @@ PAGES: dict[str, list[Row]] = {
         Row("POST", "/agreements/new/", (LOGIN, 403, 403, 403, 200), body={}),
     ],
     "agreements/<int:pk>/": [Row("GET", "/agreements/{agreement}/", (404, 404, 200, 404, 200))],
+    "agreements/<int:pk>/pdf/": [
+        Row("GET", "/agreements/{agreement}/pdf/?lang=en", (404, 404, 200, 404, 200))
+    ],
     "agreements/<int:pk>/edit/": [
         Row("GET", "/agreements/{agreement}/edit/", (LOGIN, 404, 403, 404, 200)),
         Row("POST", "/agreements/{agreement}/edit/", (LOGIN, 404, 403, 404, 200), body={}),

@@ -2,11 +2,13 @@
 the object the viewer may see (404 otherwise), checks the permission to show a form (403), and maps a
 service's ValidationError onto the form."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +16,8 @@ from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
 from dari.core.pagination import paginate
 
-from . import services
+from . import documents, services
+from .documents import action_items_by_status_chart
 from .forms import (
     ActionItemFilterForm,
     ActionItemForm,
@@ -63,8 +66,23 @@ def agreement_detail(request, pk: int):
             "agreement": agreement,
             "can_change": can_change_agreement(request.user, agreement),
             "history": history_for(request.user, agreement),
+            "status_chart": action_items_by_status_chart(agreement.action_items.all()),
         },
     )
+
+
+def agreement_pdf(request, pk: int):
+    """The agreement as a PDF in ``?lang=ko|en``, else in the page's language; 404 when hidden."""
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_supported_language_variant(translation.get_language())
+    try:
+        content = documents.agreement_pdf(request.user, pk, language)
+    except Agreement.DoesNotExist as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agreement-{pk}-{language}.pdf"'
+    return response
 
 
 def visible_agreement(request, pk: int) -> Agreement:
