@@ -27,6 +27,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    # Tasks run in the test's own thread when their transaction commits; the one test that runs a real
+    # worker (tests/jobs/test_worker.py) switches back to the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def files_dir(settings, tmp_path):
     """Every test stores files in its own directory, never in ``var/files``."""
     settings.FILES_DIR = tmp_path / "dari-files"

@@ -32,6 +32,7 @@ from dari.accounts.services import create_api_token, grant_membership, invite, r
 from dari.api import api
 from dari.files.links import signed_file_token
 from dari.files.services import store_generated
+from dari.jobs.models import Job
 from dari.registry.models import Relationship
 
 from .factories import (
@@ -250,6 +251,12 @@ PAGES: dict[str, list[Row]] = {
     "accounts/password_reset/done/": [Row("GET", "/accounts/password_reset/done/", same(200))],
     "accounts/reset/<uidb64>/<token>/": [Row("GET", "/accounts/reset/MQ/not-a-token/", same(200))],
     "accounts/reset/done/": [Row("GET", "/accounts/reset/done/", same(200))],
+    "jobs/": [Row("GET", "/jobs/", (LOGIN, 200, 200, 200, 200))],
+    "jobs/start/registry-check/": [
+        Row("POST", "/jobs/start/registry-check/", (LOGIN, 302, 302, 302, 302), body={}),
+    ],
+    "jobs/<int:pk>/": [Row("GET", "/jobs/{job}/", (LOGIN, 404, 200, 404, 200))],
+    "jobs/<int:pk>/progress/": [Row("GET", "/jobs/{job}/progress/", (LOGIN, 404, 200, 404, 200))],
     "i18n/setlang/": [Row("POST", "/i18n/setlang/", same(302), {"language": "en", "next": "/"})],
 }
 
@@ -410,6 +417,8 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/programs"): [Row("GET", "/api/v1/programs", same(200))],
     ("GET", "/api/v1/programs/{program_id}"): [Row("GET", "/api/v1/programs/{program}", same(200))],
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
+    ("GET", "/api/v1/jobs"): [Row("GET", "/api/v1/jobs", same(200))],
+    ("GET", "/api/v1/jobs/{job_id}"): [Row("GET", "/api/v1/jobs/{job}", (404, 404, 200, 404, 200))],
     ("GET", "/api/v1/me/data"): [Row("GET", "/api/v1/me/data", (401, 200, 200, 200, 200))],
     ("GET", "/api/v1/outcomes/{outcome_id}"): [
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
@@ -508,6 +517,7 @@ def world(db):
         organization=public,
     )
     token, _key = create_api_token(Actor(users["member"]), users["member"], "member script")
+    job = Job.objects.create(kind="jobs.registry_check", started_by=users["member"])
     person.user = users["member"]
     person.save(update_fields=["user"])
     document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
@@ -529,6 +539,7 @@ def world(db):
         "invitation": invitation.pk,
         "registration": registration.pk,
         "token": token.pk,
+        "job": job.pk,
         "document": document.pk,
         "signed_document": signed_file_token(document),
     }

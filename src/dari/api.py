@@ -7,6 +7,7 @@ from dari import __version__
 from dari.accounts.api import me_router
 from dari.agreements.api import router as agreements_router
 from dari.core.api import out_of_range
+from dari.jobs.api import router as jobs_router
 from dari.outcomes.api import router as outcomes_router
 from dari.programs.api import router as programs_router
 from dari.registry.api import (
@@ -38,5 +39,6 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/action-items", "dari.agreements.api.action_items_router")
 api.add_router("/programs", programs_router)
 api.add_router("/outcomes", outcomes_router)
+api.add_router("/jobs", jobs_router)
 api.add_router("/me", me_router)
 api.add_router("/files", "dari.files.api.router")

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "dari.core",
     "dari.accounts",
@@ -115,6 +117,7 @@ INSTALLED_APPS = [
     "dari.programs",
     "dari.outcomes",
     "dari.reports",
+    "dari.jobs",
     "dari.files",
     "dari.scenario",
 ]
@@ -234,6 +237,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DARI_LOG_LEVEL", "WARNING")},
+}
+
+# Background tasks (django-tasks): the database backend, worked off by `dari db_worker` (which
+# `dari demo` starts beside the server). Tests switch to the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DARI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

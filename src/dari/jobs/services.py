@@ -1,0 +1,72 @@
+"""Starting jobs. ``start_job`` is the one way to run a background task that users follow."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from dari.accounts.audit import Actor, log_action
+
+from .kinds import REGISTRY_CHECK
+from .models import Job
+from .progress import describe
+
+logger = logging.getLogger(__name__)
+
+
+def start_job(actor: Actor, kind: str, task, *args, about: models.Model | None = None) -> Job:
+    """Record a queued job and enqueue ``task(job.pk, *args)`` once the current transaction commits.
+
+    ``task`` is a ``django_tasks`` task whose first parameter is the job id and whose body runs in
+    ``job_progress``; ``args`` are JSON values (ids, never objects: the task reads fresh rows).
+    ``about`` is the object the job works on, if any. Enqueuing after commit means the worker never
+    looks for a job (or the rows it reads) that is not yet visible, nor runs one that was rolled back.
+    Audited as ``jobs.job.started``.
+    """
+    for argument in args:
+        if isinstance(argument, models.Model):
+            raise TypeError(f"pass {argument!r} to a task as its id, not as an object")
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind,
+            started_by=actor.user,
+            object_type=ContentType.objects.get_for_model(about) if about is not None else None,
+            object_id=about.pk if about is not None else None,
+        )
+        log_action(actor, "jobs.job.started", job, {"kind": [None, kind]})
+        transaction.on_commit(partial(enqueue, job.pk, task, args))
+    return job
+
+
+def enqueue(job_id: int, task, args: tuple) -> None:
+    try:
+        result = task.enqueue(job_id, *args)
+    except Exception as error:
+        # The request has committed already: record the failure where the user will look for it.
+        logger.exception("Could not enqueue job %s", job_id)
+        Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+            state=Job.State.FAILED, error=describe(error), finished_at=timezone.now()
+        )
+        return
+    Job.objects.filter(pk=job_id).update(task_result_id=str(result.id))
+
+
+# The demo job: a few seconds of batches, so that anyone can watch the progress bar move.
+REGISTRY_CHECK_BATCHES = 10
+REGISTRY_CHECK_PAUSE_SECONDS = 0.4
+
+
+def start_registry_check(actor: Actor) -> Job:
+    """Count the organizations ``actor`` may see, in batches (the demo job anyone signed in may start)."""
+    from .tasks import check_registry
+
+    if actor.user is None or not actor.user.is_authenticated:
+        raise PermissionDenied
+    return start_job(
+        actor, REGISTRY_CHECK, check_registry, REGISTRY_CHECK_BATCHES, REGISTRY_CHECK_PAUSE_SECONDS
+    )
