@@ -1,6 +1,8 @@
 """``dari demo``: migrate, load the Ulsan–San Diego scenario, create the demo login, serve."""
 
 import os
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -16,7 +18,8 @@ DEFAULT_DEMO_PASSWORD = "dari-demo-2024"
 class Command(BaseCommand):
     help = (
         "Set up the demo (migrations, the Ulsan–San Diego scenario, the demo superuser) and serve it "
-        "at 127.0.0.1:8000. Idempotent: running it again changes nothing."
+        "at 127.0.0.1:8000, with a task worker (dari db_worker) and the periodic runner "
+        "(dari run_periodic --loop 60) beside the server. Idempotent: running it again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--addrport", default="127.0.0.1:8000", help="Address to serve on (default %(default)s)."
         )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Serve without the task worker and periodic runner."
+        )
 
-    def handle(self, *args, no_serve: bool, addrport: str, **options):
+    def handle(self, *args, no_serve: bool, addrport: str, no_worker: bool = False, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         summary = load_scenario()
@@ -43,4 +49,26 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        call_command("runserver", addrport, use_reloader=False, use_threading=True)
+        helpers = [] if no_worker else start_background_processes()
+        try:
+            call_command("runserver", addrport, use_reloader=False, use_threading=True)
+        finally:
+            for process in helpers:
+                process.terminate()
+            for process in helpers:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def start_background_processes() -> list[subprocess.Popen]:
+    """The task worker and the periodic runner, as child processes with this one's settings.
+
+    Production runs the same two commands as services of their own (see README).
+    """
+    dari = [sys.executable, "-m", "dari"]
+    return [
+        subprocess.Popen([*dari, "db_worker", "--no-reload", "--interval", "0.5"]),
+        subprocess.Popen([*dari, "run_periodic", "--loop", "60"]),
+    ]
