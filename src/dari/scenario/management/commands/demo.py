@@ -1,6 +1,7 @@
 """``dari demo``: migrate, load the Ulsan–San Diego scenario, create the demo login, serve."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         helpers = [] if no_worker else start_background_processes()
+        # Stopped by SIGTERM (not only Ctrl+C), still stop the worker and the periodic runner.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command("runserver", addrport, use_reloader=False, use_threading=True)
         finally:
