@@ -46,11 +46,13 @@ def test_the_uploader_keeps_access_after_leaving_the_organization(document, memb
     assert client_for(member).get(f"/files/{document.pk}/").status_code == 200
 
 
-def test_a_public_organizations_documents_are_public(outsider, staff):
+def test_a_public_profile_does_not_make_its_documents_public(outsider, staff):
     public = OrganizationFactory(is_public=True)
     stored = store_generated(Actor(staff), b"Annual report", "report.txt", "text/plain", public, "report")
 
-    assert client_for(outsider).get(f"/files/{stored.pk}/").status_code == 200
+    assert client_for(outsider).get(public.get_absolute_url()).status_code == 200
+    assert client_for(outsider).get(f"/files/{stored.pk}/").status_code == 404
+    assert Client().get(f"/files/{stored.pk}/").status_code == 404
 
 
 def test_download_headers_keep_the_file_an_attachment_with_its_korean_name(document, member):

@@ -2,20 +2,13 @@
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
+
+from dari.core.api import ErrorOut, signed_in
 
 from . import services
 
 me_router = Router(tags=["accounts"])
-
-
-def signed_in(request):
-    """Session, HTTP Basic or Bearer token (the middleware has set the user); None answers 401."""
-    return request.user if request.user.is_authenticated else None
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @me_router.get(

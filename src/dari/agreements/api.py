@@ -17,10 +17,9 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
-from ninja.utils import check_csrf
 
 from dari.accounts.audit import Actor
-from dari.core.api import Pagination, Ref, absolute_url
+from dari.core.api import Pagination, Ref, absolute_url, signed_in
 from dari.core.schemas import in_own_zone
 from dari.registry.models import Organization, Person
 
@@ -30,21 +29,6 @@ from .queries import visible_parties
 
 router = Router(tags=["agreements"])
 action_items_router = Router(tags=["action items"])
-
-
-class SignedIn:
-    """Auth for writes: the signed-in user. A session caller must send the CSRF token, as a form
-    would; HTTP Basic callers (scripts, authenticated by ``ApiBasicAuthMiddleware``) need none."""
-
-    def __call__(self, request):
-        if not request.user.is_authenticated:
-            return None
-        if "HTTP_AUTHORIZATION" not in request.META and check_csrf(request) is not None:
-            raise HttpError(403, "CSRF check failed")
-        return request.user
-
-
-signed_in = SignedIn()
 
 
 def validation_errors(error: DjangoValidationError) -> list[dict]:

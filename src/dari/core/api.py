@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
 from ninja import Field, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
+from ninja.utils import check_csrf
 
 
 def absolute_url(context, path: str) -> str:
@@ -90,3 +92,23 @@ def out_of_range(request, error):
         {"detail": [{"loc": ["query"], "msg": "A number is out of range.", "type": "out_of_range"}]},
         status=422,
     )
+
+
+def signed_in(request):
+    """Auth for every API write and for the caller's own data: the user the middleware found
+    (session, HTTP Basic or Bearer token), or None for a 401.
+
+    A session can be ridden by another site, so session writes need Django's CSRF token; a request
+    that carries its own ``Authorization`` header cannot be forged that way (the middleware has
+    already rejected wrong credentials).
+    """
+    if not request.user.is_authenticated:
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.META.get("HTTP_AUTHORIZATION"):
+        if check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
+    return request.user
+
+
+class ErrorOut(Schema):
+    detail: str

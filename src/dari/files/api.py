@@ -8,31 +8,16 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.utils import check_csrf
 
 from dari.accounts.audit import Actor
-from dari.core.api import absolute_url
+from dari.core.api import ErrorOut, absolute_url, signed_in
 
 from . import services
 from .models import Purpose, StoredFile
 from .permissions import can_view_file
 
 router = Router(tags=["files"])
-
-
-def signed_in(request):
-    """The caller for a write, or None (401); a session write needs the CSRF token, as everywhere."""
-    if not request.user.is_authenticated:
-        return None
-    if not request.META.get("HTTP_AUTHORIZATION") and check_csrf(request) is not None:
-        raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
-    return request.user
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class FieldErrorOut(Schema):

@@ -1,6 +1,8 @@
-"""Which stored files a user may see: those whose owner object they may see, their own uploads, or
-all of them for staff. The owner's app decides through its ``visible_to(user)``; an owner model
-without one shows its files to staff and the uploader only (deny by default)."""
+"""Which stored files a user may see: their own uploads, all of them for staff, and the files of
+owner objects whose insiders they are. The owner's app decides: through ``files_visible_to(user)``
+when its queryset has one (an organization's documents are for its members and the programs that
+work with it, not for every visitor of its public profile), else through ``visible_to(user)``. An
+owner model with neither shows its files to staff and the uploader only (deny by default)."""
 
 from django.db import models
 from django.db.models import Q
@@ -9,8 +11,9 @@ from dari.accounts.access import access_for
 
 
 def owner_visible_ids(model, user):
-    """A subquery of the ``model`` ids ``user`` may see, or None when the model has no ``visible_to``."""
-    visible_to = getattr(model._default_manager, "visible_to", None)
+    """A subquery of the ``model`` ids whose files ``user`` may see, or None when the model says nothing."""
+    manager = model._default_manager
+    visible_to = getattr(manager, "files_visible_to", None) or getattr(manager, "visible_to", None)
     if visible_to is None:
         return None
     return visible_to(user).values("pk")

@@ -6,13 +6,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.utils import check_csrf
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.api import Pagination, Ref, absolute_url
+from dari.core.api import ErrorOut, Pagination, Ref, absolute_url, signed_in
 
 from . import services
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector, Source
@@ -25,22 +23,6 @@ relationships_router = Router(tags=["registry"])
 
 
 # --- writing: who is calling, and how a service's refusal reads --------------------------------------
-
-
-def signed_in(request):
-    """Auth for every write: the user the middleware found (session, HTTP Basic, later a token), or
-    None for a 401. A session can be ridden by another site, so session writes need Django's CSRF
-    token; a request that carries its own ``Authorization`` header cannot be forged that way (the
-    middleware has already rejected wrong credentials)."""
-    if not request.user.is_authenticated:
-        return None
-    if not request.META.get("HTTP_AUTHORIZATION") and check_csrf(request) is not None:
-        raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
-    return request.user
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class FieldErrorOut(Schema):

@@ -34,6 +34,20 @@ class OrganizationQuerySet(models.QuerySet):
                 condition |= extra
         return self.filter(condition)
 
+    def files_visible_to(self, user):
+        """Organizations whose documents ``user`` may see: their own, those the later apps' grants
+        open to them (e.g. the startups of a program they manage), all for staff; never merely
+        because the profile is public."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(pk__in=access.organization_ids)
+        for grant in organization_visibility_grants:
+            extra = grant(access)
+            if extra is not None:
+                condition |= extra
+        return self.filter(condition)
+
     def search(self, text: str):
         """Case-insensitive match on either name, the short names or the description."""
         text = text.strip()
