@@ -145,6 +145,9 @@ PAGES: dict[str, list[Row]] = {
     "agreements/<int:pk>/pdf/": [
         Row("GET", "/agreements/{agreement}/pdf/?lang=en", (404, 404, 200, 404, 200))
     ],
+    "agreements/<int:pk>/pdf/job/": [
+        Row("POST", "/agreements/{agreement}/pdf/job/", (LOGIN, 404, 302, 404, 302), {"lang": "en"}),
+    ],
     "agreements/<int:pk>/edit/": [
         Row("GET", "/agreements/{agreement}/edit/", (LOGIN, 404, 403, 404, 200)),
         Row("POST", "/agreements/{agreement}/edit/", (LOGIN, 404, 403, 404, 200), body={}),

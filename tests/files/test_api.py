@@ -23,7 +23,7 @@ def client_for(user=None) -> Client:
 
 
 def test_file_metadata_with_download_url(member, startup):
-    stored = store_generated(Actor.system(), b"KPI", "지표.txt", "text/plain", startup, "report")
+    stored = store_generated(Actor.system(), b"KPI", "지표.txt", "text/plain", startup, "document")
 
     body = client_for(member).get(f"/api/v1/files/{stored.pk}").json()
 
@@ -33,7 +33,7 @@ def test_file_metadata_with_download_url(member, startup):
         "content_type": "text/plain",
         "size": 3,
         "sha256": hashlib.sha256(b"KPI").hexdigest(),
-        "purpose": "report",
+        "purpose": "document",
         "owner_type": "registry.organization",
         "owner_id": startup.pk,
         "uploaded_at": body["uploaded_at"],

@@ -21,7 +21,7 @@ def test_a_job_in_the_api(owner_job, owner):
     owner_job.progress_done, owner_job.progress_total = 3, 4
     owner_job.save()
 
-    data = get_json(signed_in(owner), f"/api/v1/jobs/{owner_job.pk}")
+    data = get_json(signed_in(owner), f"/api/v1/jobs/{owner_job.pk}", HTTP_ACCEPT_LANGUAGE="en")
 
     assert data["id"] == owner_job.pk
     assert (data["kind"], data["kind_label"], data["state"]) == (

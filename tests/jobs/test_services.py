@@ -124,5 +124,10 @@ def test_registry_check_needs_a_signed_in_user():
 
 
 def test_kind_labels_fall_back_to_the_dotted_name():
-    assert kind_label(REGISTRY_CHECK) == "Check the registry"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert kind_label(REGISTRY_CHECK) == "Check the registry"
+    with translation.override("ko"):
+        assert kind_label(REGISTRY_CHECK) == "등록부 점검"
     assert kind_label("reports.unknown") == "reports.unknown"

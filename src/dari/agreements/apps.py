@@ -8,4 +8,9 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
+        from dari.jobs.kinds import register_kind
+
         from . import panels  # noqa: F401  (registers this app's panels on earlier apps' pages)
+        from .tasks import AGREEMENT_PDF
+
+        register_kind(AGREEMENT_PDF, _("Agreement as PDF"))

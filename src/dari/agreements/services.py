@@ -303,3 +303,22 @@ def add_progress_note(
     note.save()
     log_action(actor, "agreements.progress_note.added", note, diff({}, snapshot(note, NOTE_FIELDS)))
     return note
+
+
+def start_agreement_pdf(actor: Actor, agreement: Agreement, language: str):
+    """Start a background job that renders ``agreement`` as a PDF in ``language`` for ``actor``.
+
+    Raises PermissionDenied for an anonymous actor or one who may not see the agreement, and
+    ValidationError for a language Dari does not speak. The job's result links the stored file.
+    """
+    from django.conf import settings
+
+    from dari.jobs.services import start_job
+
+    from .tasks import AGREEMENT_PDF, render_agreement_pdf
+
+    if actor.user is None or not Agreement.objects.visible_to(actor.user).filter(pk=agreement.pk).exists():
+        raise PermissionDenied(_("You may not see this agreement."))
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose Korean or English.")})
+    return start_job(actor, AGREEMENT_PDF, render_agreement_pdf, agreement.pk, language, about=agreement)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.agreement_create, name="agreement-create"),
     path("<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="agreement-pdf"),
+    path("<int:pk>/pdf/job/", views.agreement_pdf_job, name="agreement-pdf-job"),
     path("<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
     path("<int:pk>/parties/", views.agreement_parties, name="agreement-parties"),
     path("<int:pk>/parties/<int:party_pk>/remove/", views.party_remove, name="party-remove"),

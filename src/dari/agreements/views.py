@@ -85,6 +85,20 @@ def agreement_pdf(request, pk: int):
     return response
 
 
+@login_required
+@require_POST
+def agreement_pdf_job(request, pk: int):
+    """Start rendering the agreement's PDF in the background; the job page shows the progress and,
+    when done, the link to the stored file."""
+    agreement = visible_agreement(request, pk)
+    language = request.POST.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_supported_language_variant(translation.get_language())
+    job = services.start_agreement_pdf(Actor.from_request(request), agreement, language)
+    messages.success(request, _("The PDF is being made; this page shows its progress."))
+    return redirect(job)
+
+
 def visible_agreement(request, pk: int) -> Agreement:
     return get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
 

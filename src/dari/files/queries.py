@@ -34,7 +34,9 @@ class StoredFileQuerySet(models.QuerySet):
             model = ContentType.objects.get_for_id(owner_type_id).model_class()
             visible = owner_visible_ids(model, user) if model is not None else None
             if visible is not None:
-                condition |= Q(owner_type_id=owner_type_id, owner_id__in=visible)
+                # A generated report shows what its maker was allowed to see (confidential fields
+                # included), so it stays with its maker and staff, whoever else sees the owner.
+                condition |= Q(owner_type_id=owner_type_id, owner_id__in=visible) & ~Q(purpose="report")
         return self.filter(condition)
 
     def owned_by(self, obj):
