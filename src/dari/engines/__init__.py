@@ -1,0 +1,1 @@
+"""Engines: pure-Python computation with no Django imports, called by the apps through adapters."""

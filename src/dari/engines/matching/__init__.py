@@ -1,0 +1,1 @@
+"""Matchmaking and search: cross-lingual, explainable, measured (no Django imports)."""
