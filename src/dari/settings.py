@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "dari.agreements",
     "dari.programs",
     "dari.outcomes",
+    "dari.matching",
     "dari.reports",
     "dari.jobs",
     "dari.files",

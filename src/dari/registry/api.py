@@ -125,6 +125,7 @@ class OrganizationOut(Schema):
     description_ko: str
     description_en: str
     description_is_illustrative: bool
+    is_illustrative: bool
     website: str
     country: str
     city_ko: str

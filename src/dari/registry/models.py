@@ -158,6 +158,11 @@ class Organization(BilingualNamed):
         default=False,
         help_text=_("The description was written for the demo and is not a sourced fact."),
     )
+    is_illustrative = models.BooleanField(
+        _("illustrative record"),
+        default=False,
+        help_text=_("A made-up organization written for the demo; never a real one."),
+    )
     description_source = models.ForeignKey(
         Source,
         verbose_name=_("source of the description"),

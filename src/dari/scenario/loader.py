@@ -154,6 +154,7 @@ class Loader:
                 "description_ko",
                 "description_en",
                 "description_is_illustrative",
+                "is_illustrative",
                 "website",
                 "country",
                 "city_ko",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "dari.matching"
+    label = "matching"
+    verbose_name = _("Matching and search")
+
+    def ready(self):
+        from . import panels  # noqa: F401  (registers the suggestions panel on the organization page)

@@ -1,0 +1,1 @@
+"""The suggestions panel on the organization page (registered here: the registry cannot import matching)."""
