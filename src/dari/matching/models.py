@@ -129,14 +129,15 @@ class IndexSnapshot(models.Model):
     """One built search index: its bytes, the engine version that reads them, and what it covers.
 
     ``version`` grows by one per snapshot; web processes compare it with the one they hold (one small
-    query) and load the newer snapshot lazily. ``covers_until`` is the latest profile change included,
-    so the periodic refresh knows which profiles changed since.
+    query) and load the newer snapshot lazily. ``fingerprint`` digests what it was built from, so the
+    periodic refresh knows whether anything changed since.
     """
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     engine_version = models.CharField(_("engine version"), max_length=100)
     document_count = models.PositiveIntegerField(_("documents"))
-    covers_until = models.DateTimeField(_("includes changes until"), null=True, blank=True)
+    fingerprint = models.CharField(_("built from"), max_length=64)
+    digests = models.JSONField(_("document digests"), default=dict, help_text=_("What each document held."))
     built_at = models.DateTimeField(_("built at"), auto_now_add=True)
     data = models.BinaryField(_("data"))
 

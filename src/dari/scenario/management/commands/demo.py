@@ -37,6 +37,14 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         summary = load_scenario()
         self.stdout.write(self.style.SUCCESS(f"Scenario loaded: {summary}"))
+        from dari.matching.engine import refresh_index
+
+        snapshot = refresh_index()
+        self.stdout.write(
+            f"Search index: v{snapshot.version} stored ({snapshot.document_count} documents)"
+            if snapshot
+            else "Search index: up to date"
+        )
         password = os.environ.get("DARI_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
         ensure_demo_superuser(DEMO_USERNAME, password)
         url = f"http://{addrport}/"

@@ -1,0 +1,357 @@
+"""The matching engine inside Dari: stored snapshots in, scoped results out.
+
+The search index (float16 text vectors, the lexical index, names) is built by the engine from the
+registry's profiles and stored as one ``IndexSnapshot`` row. Each process holds the snapshot it last
+loaded and, on each use, compares its version with the newest one (one small query): every web
+process serves the same current index, and a restart loses nothing. The recommendation index is
+rebuilt in the process from the registry when the snapshot changes (it is cheap next to the text
+vectors, which it takes from the snapshot).
+
+A snapshot records a fingerprint of what it was built from; ``refresh_index`` (run by the periodic
+runner and after a matching profile changes) builds a new one only when the fingerprint moved,
+re-encoding only the profiles whose text changed.
+
+Every result is scoped: search and suggestions only return what ``visible_to(user)`` allows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from dari.core.bilingual import localized
+from dari.engines.matching.recommend import RecommendationIndex
+from dari.registry.models import Organization, Person, Relationship, Sector
+
+from .models import Feedback, IndexSnapshot, MatchingProfile
+from .profiles import (
+    organization_id,
+    organization_profiles,
+    parse_id,
+    person_id,
+    person_profiles,
+    sector_tree,
+)
+
+
+def search_engine():
+    """The engine's search module, imported on first use: it loads the text model lazily anyway."""
+    from dari.engines.matching import search as module
+
+    return module
+
+
+#: How many snapshots to keep: the newest, and the one before it for processes still reading it.
+KEEP_SNAPSHOTS = 2
+
+SIGNAL_LABELS = {
+    "name": _("name"),
+    "lexical": _("words"),
+    "semantic": _("meaning"),
+    "synonym": _("related terms"),
+    "sector": _("sector"),
+}
+
+
+# --- building and storing ---------------------------------------------------------------------------
+
+
+def fingerprint() -> str:
+    """A digest of everything the indexes are built from; it changes whenever one of them does."""
+    parts = [
+        Organization.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+        MatchingProfile.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+        Relationship.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Sector.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Person.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Organization.sectors.through.objects.aggregate(n=Count("pk"), last=Max("pk")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def documents():
+    """What search covers, as engine documents: every organization (its short names as aliases) and
+    every person. Visibility is applied per query, not here."""
+    Document = search_engine().Document
+    found = [
+        Document.from_profile(
+            profile,
+            aliases=[
+                name for name in (profile.extra["short_name_en"], profile.extra["short_name_ko"]) if name
+            ],
+        )
+        for profile in organization_profiles()
+    ]
+    return found + [Document.from_profile(profile) for profile in person_profiles()]
+
+
+def digest(document) -> str:
+    return hashlib.sha256(repr(document).encode()).hexdigest()[:24]
+
+
+def glossary():
+    """The shipped bilingual glossary plus the taxonomy's names and synonyms (editable by staff)."""
+    return search_engine().Glossary.default().with_groups(sector_tree()[3])
+
+
+#: Documents encoded per step of a rebuild, so a long rebuild shows its progress.
+REBUILD_STEP = 2000
+
+
+def build_search_index(docs: list, progress: Callable[[int, int], None] | None = None):
+    """Index ``docs`` in steps of ``REBUILD_STEP``, reporting ``progress(done, total)`` after each."""
+    engine = search_engine()
+    index = engine.SearchIndex.build(docs[:REBUILD_STEP], glossary=glossary())
+    if progress:
+        progress(min(REBUILD_STEP, len(docs)), len(docs))
+    for start in range(REBUILD_STEP, len(docs), REBUILD_STEP):
+        index.update(docs[start : start + REBUILD_STEP])
+        if progress:
+            progress(min(start + REBUILD_STEP, len(docs)), len(docs))
+    return index
+
+
+def store_snapshot(index, docs: list, print_: str) -> IndexSnapshot:
+    """Save ``index`` as the next version and drop the old ones; a concurrent writer wins ties."""
+    for _attempt in range(3):
+        latest = IndexSnapshot.objects.order_by("-version").values_list("version", flat=True).first() or 0
+        try:
+            with transaction.atomic():
+                snapshot = IndexSnapshot.objects.create(
+                    version=latest + 1,
+                    engine_version=search_engine().ENGINE_VERSION,
+                    document_count=len(index),
+                    fingerprint=print_,
+                    digests={document.id: digest(document) for document in docs},
+                    data=index.to_bytes(),
+                )
+                stale = IndexSnapshot.objects.order_by("-version").values_list("pk", flat=True)[
+                    KEEP_SNAPSHOTS:
+                ]
+                IndexSnapshot.objects.filter(pk__in=list(stale)).delete()
+            return snapshot
+        except IntegrityError:
+            continue  # another process stored the same version first; number ours after it
+    raise RuntimeError("Could not store the search index: other writers kept taking its version number.")
+
+
+def rebuild_index(progress: Callable[[int, int], None] | None = None) -> IndexSnapshot:
+    """Build the whole index from the registry and store it (``dari rebuild_matching_index``)."""
+    print_ = fingerprint()
+    docs = documents()
+    return store_snapshot(build_search_index(docs, progress), docs, print_)
+
+
+def refresh_index() -> IndexSnapshot | None:
+    """Bring the stored index up to date with the registry; None when it already was.
+
+    Loads the newest snapshot and encodes again only the documents whose content changed (their
+    digests differ), so an edited profile costs one encoding, not a rebuild.
+    """
+    print_ = fingerprint()
+    engine = search_engine()
+    latest = IndexSnapshot.objects.order_by("-version").first()
+    if latest is not None and latest.fingerprint == print_ and latest.engine_version == engine.ENGINE_VERSION:
+        return None
+    docs = documents()
+    if latest is None or latest.engine_version != engine.ENGINE_VERSION:
+        return store_snapshot(build_search_index(docs), docs, print_)
+    index = engine.SearchIndex.from_bytes(bytes(latest.data))
+    index.glossary = glossary()
+    changed = [document for document in docs if latest.digests.get(document.id) != digest(document)]
+    gone = set(latest.digests) - {document.id for document in docs}
+    if gone:
+        index.remove(gone)
+    index.update(changed)
+    return store_snapshot(index, docs, print_)
+
+
+# --- the per-process copy ---------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    version: int
+    search: object  # dari.engines.matching.search.SearchIndex
+    recommendation: RecommendationIndex
+    positions: np.ndarray  # of the recommender's profiles in the search index
+
+
+_lock = threading.Lock()
+_loaded: Loaded | None = None
+
+
+def loaded() -> Loaded:
+    """The newest stored index, loaded once per version per process; built first if none is stored."""
+    global _loaded
+    version = IndexSnapshot.objects.order_by("-version").values_list("version", flat=True).first()
+    if version is None:
+        version = (refresh_index() or IndexSnapshot.objects.order_by("-version").first()).version
+    if _loaded is not None and _loaded.version == version:
+        return _loaded
+    with _lock:
+        if _loaded is None or _loaded.version != version:
+            snapshot = IndexSnapshot.objects.get(version=version)
+            search = search_engine().SearchIndex.from_bytes(bytes(snapshot.data))
+            _loaded = Loaded(version, search, *recommendation_index(search))
+    return _loaded
+
+
+def forget_loaded() -> None:
+    """Drop this process's copy (tests, and after a restore)."""
+    global _loaded
+    with _lock:
+        _loaded = None
+
+
+def recommendation_index(search) -> tuple[RecommendationIndex, np.ndarray]:
+    """The recommender over every organization, with the snapshot's text vectors, and the position
+    of each of its profiles in the search index (to align text scores with it)."""
+    _keys, parents, labels, _groups = sector_tree()
+    profiles = organization_profiles()
+    positions = np.array([search.position(profile.id) for profile in profiles], dtype=np.int64)
+    vectors = np.stack([search.vector(profile.id) for profile in profiles]) if profiles else None
+    index = RecommendationIndex.build(profiles, sector_parents=parents, labels=labels, text_vectors=vectors)
+    return index, positions
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResult:
+    kind: str  # "organization" or "person"
+    obj: object
+    score: float
+    matched: tuple[str, ...]
+
+    @property
+    def matched_labels(self) -> list[str]:
+        return [str(SIGNAL_LABELS.get(signal, signal)) for signal in self.matched]
+
+    @property
+    def snippet(self) -> str:
+        if self.kind != "organization":
+            return ""
+        return localized(self.obj, "description").text
+
+
+def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchResult]:
+    """Organizations and people matching ``text`` (Korean or English), best first, that ``user``
+    may see. ``kind``: an organization kind, ``"person"``, or empty for everything."""
+    text = text.strip()[:200]
+    if not text:
+        return []
+    index = loaded().search
+    organizations = Organization.objects.visible_to(user)
+    people = Person.objects.visible_to(user)
+    if kind == "person":
+        organizations = organizations.none()
+    elif kind:
+        organizations, people = organizations.filter(kind=kind), people.none()
+    allowed = {organization_id(pk) for pk in organizations.values_list("pk", flat=True)}
+    allowed |= {person_id(pk) for pk in people.values_list("pk", flat=True)}
+    hits = index.search(text, k=limit, allowed_ids=allowed)
+    wanted = [(parse_id(hit.id), hit) for hit in hits]
+    organization_rows = organizations.in_bulk(
+        [ref[1] for ref, _hit in wanted if ref and ref[0] == "organization"]
+    )
+    person_rows = people.in_bulk([ref[1] for ref, _hit in wanted if ref and ref[0] == "person"])
+    results = []
+    for ref, hit in wanted:
+        if not hit.matched:
+            continue  # ranked only because something had to be: no signal found it
+        rows = organization_rows if ref and ref[0] == "organization" else person_rows
+        obj = rows.get(ref[1]) if ref else None
+        if obj is not None:
+            results.append(SearchResult(ref[0], obj, float(hit.score), tuple(hit.matched)))
+    return results
+
+
+# --- suggestions ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    organization: Organization
+    score: float
+    reasons: list
+    mark: bool | None
+    is_related: bool
+
+
+@dataclass
+class ShownReason:
+    code: str
+    text: str
+    en: str
+    ko: str
+
+
+def suggestions(
+    user,
+    subject: Organization,
+    *,
+    kinds: list[str] | None = None,
+    cluster=None,
+    country: str = "",
+    stage: str = "",
+    include_related: bool = False,
+    k: int = 20,
+) -> list[Suggestion]:
+    """The ``k`` best candidates for ``subject`` that ``user`` may see, with reasons in both
+    languages and ``user``'s own marks (which also steer the ranking)."""
+    current = loaded()
+    index = current.recommendation
+    subject_key = organization_id(subject.pk)
+    if subject_key not in index.row_of:
+        return []
+    marks = dict(
+        Feedback.objects.filter(user=user, subject=subject).values_list("candidate_id", "is_relevant")
+    )
+    visible = Organization.objects.visible_to(user)
+    if cluster is not None:
+        visible = visible.filter(cluster=cluster)
+    allowed = {organization_id(pk) for pk in visible.values_list("pk", flat=True)}
+    hidden = [profile.id for profile in index.profiles if profile.id not in allowed]
+    found = index.recommend(
+        subject_key,
+        k,
+        kinds=kinds,
+        countries=[country] if country else None,
+        stages=[stage] if stage else None,
+        include_related=include_related,
+        exclude=hidden,
+        text_scores=current.search.similarities(current.search.vector(subject_key))[current.positions],
+        feedback={organization_id(pk): relevant for pk, relevant in marks.items()},
+    )
+    rows = visible.select_related("cluster").in_bulk([parse_id(item.candidate_id)[1] for item in found])
+    related = index.profiles[index.row_of[subject_key]].related
+    korean = (get_language() or "ko").startswith("ko")
+    result = []
+    for item in found:
+        organization = rows.get(parse_id(item.candidate_id)[1])
+        if organization is None:
+            continue
+        reasons = [
+            ShownReason(reason.code, reason.ko if korean else reason.en, reason.en, reason.ko)
+            for reason in item.reasons
+        ]
+        result.append(
+            Suggestion(
+                organization,
+                item.score,
+                reasons,
+                marks.get(organization.pk),
+                item.candidate_id in related,
+            )
+        )
+    return result

@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dari.engines.matching.profiles import PARTNER_KINDS, STARTUP_KIND
+from dari.registry.models import Cluster, Organization
+
+from .models import MatchingProfile, Stage
+
+SEARCH_KINDS = [("", _("everything")), ("person", _("people")), *Organization.Kind.choices]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=SEARCH_KINDS)
+
+
+class SuggestionFilterForm(forms.Form):
+    """Filters on a subject's suggestions; the kinds offered depend on whether it is a startup."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    cluster = forms.ModelChoiceField(
+        label=_("Cluster"),
+        required=False,
+        queryset=Cluster.objects.all(),
+        to_field_name="key",
+        empty_label=_("all"),
+    )
+    country = forms.RegexField(
+        label=_("Country (ISO 3166)"),
+        required=False,
+        regex=r"^[A-Za-z]{2}$",
+        max_length=2,
+        error_messages={"invalid": _("Give a two-letter country code, e.g. KR or US.")},
+    )
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("all")), *Stage.choices])
+    include_related = forms.BooleanField(
+        label=_("Include organizations it already works with"), required=False
+    )
+
+    def __init__(self, *args, subject: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = PARTNER_KINDS if subject.kind == STARTUP_KIND else (STARTUP_KIND,)
+        labels = dict(Organization.Kind.choices)
+        self.fields["kind"].choices = [("", _("all")), *[(kind, labels[kind]) for kind in kinds]]
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+
+class StageListField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class MatchingProfileForm(forms.ModelForm):
+    stages_of_interest = StageListField(label=_("Stages of interest"), required=False, choices=Stage.choices)
+    regions_of_interest = forms.CharField(
+        label=_("Regions of interest"),
+        required=False,
+        max_length=500,
+        help_text=_("Cities or regions in English, separated by commas, e.g. Ulsan, San Diego."),
+    )
+
+    class Meta:
+        model = MatchingProfile
+        fields = [
+            "stage",
+            "amount_sought_usd",
+            "needs_ko",
+            "needs_en",
+            "thesis_ko",
+            "thesis_en",
+            "check_min_usd",
+            "check_max_usd",
+            "stages_of_interest",
+            "regions_of_interest",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("needs_ko", "needs_en", "thesis_ko", "thesis_en")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["regions_of_interest"] = ", ".join(self.instance.regions_of_interest)
+
+    def clean_regions_of_interest(self):
+        return [part.strip() for part in self.cleaned_data["regions_of_interest"].split(",") if part.strip()]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,0 +1,32 @@
+"""Who may see suggestions and change matching profiles. Pages, the API and services ask these.
+
+Suggestions reveal who an organization might work with next, so only the people who act on them see
+them: the organization's own members, partnership staff, and the managers of a program the
+organization runs or joins.
+"""
+
+from dari.accounts.access import access_for
+from dari.registry.permissions import can_change_organization
+
+
+def can_view_suggestions(user, organization) -> bool:
+    access = access_for(user)
+    if not access.is_authenticated:
+        return False
+    if access.sees_everything or organization.pk in access.organization_ids:
+        return True
+    if not access.managed_program_ids:
+        return False
+    from dari.programs.queries import organizations_of_programs
+    from dari.registry.models import Organization
+
+    return (
+        Organization.objects.filter(organizations_of_programs(access.managed_program_ids))
+        .filter(pk=organization.pk)
+        .exists()
+    )
+
+
+def can_change_matching_profile(user, organization) -> bool:
+    """The same people who keep the organization's profile: its members and staff."""
+    return can_change_organization(user, organization)

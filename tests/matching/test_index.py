@@ -1,0 +1,64 @@
+"""The stored index: built once, refreshed only when the registry changed, loaded by version."""
+
+import pytest
+from django.core.management import call_command
+
+from dari.accounts.audit import Actor
+from dari.matching import engine
+from dari.matching.models import IndexSnapshot
+from dari.matching.services import update_matching_profile
+from dari.registry.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_refresh_builds_once_then_only_when_something_changed(world):
+    first = engine.refresh_index()
+    assert first.version == 1 and first.document_count == Organization.objects.count()
+    assert engine.refresh_index() is None  # nothing changed
+    Organization.objects.filter(pk=world["fit"].pk).update(description_en="Now a diabetes clinic.")
+    Organization.objects.get(pk=world["fit"].pk).save()  # bumps updated_at, as every edit does
+    second = engine.refresh_index()
+    assert second.version == 2
+    changed = {key for key in second.digests if second.digests[key] != first.digests.get(key)}
+    assert changed == {f"o{world['fit'].pk}"}
+
+
+def test_every_process_loads_the_newest_snapshot(world):
+    engine.refresh_index()
+    assert engine.loaded().version == 1
+    Organization.objects.filter(pk=world["fit"].pk).update(name_en="Harbor Diabetes Clinics")
+    Organization.objects.get(pk=world["fit"].pk).save()
+    engine.refresh_index()  # as another process (the worker) would
+    assert engine.loaded().version == 2
+    assert [r.obj.key for r in engine.search(world["member"], "Harbor Diabetes")][0] == "endo-clinic"
+
+
+def test_old_snapshots_are_dropped(world):
+    engine.rebuild_index()
+    engine.rebuild_index()
+    engine.rebuild_index()
+    assert list(IndexSnapshot.objects.values_list("version", flat=True)) == [3, 2]
+
+
+def test_a_removed_organization_leaves_the_index(world):
+    engine.refresh_index()
+    world["misfit"].delete()
+    snapshot = engine.refresh_index()
+    assert f"o{world['misfit'].pk}" not in snapshot.digests
+    assert snapshot.document_count == Organization.objects.count()
+
+
+def test_a_changed_matching_profile_schedules_a_refresh(world, django_capture_on_commit_callbacks):
+    engine.refresh_index()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_matching_profile(
+            Actor(world["member"]), world["startup"], {"needs_en": "A US hospital for a thyroid pilot"}
+        )
+    assert IndexSnapshot.objects.order_by("-version").first().version == 2
+
+
+def test_rebuild_command_shows_progress(world, capsys):
+    call_command("rebuild_matching_index")
+    captured = capsys.readouterr()
+    assert "100%" in captured.err and "Stored search index v1" in captured.out
