@@ -1,6 +1,7 @@
 """The ``dari`` console script: ``dari demo`` and every Django management command.
 
-``dari demo`` sets up and serves the demo; ``dari demo --no-serve`` only sets it up. Any other
+``dari demo`` sets up and serves the demo; ``dari demo --no-serve`` only sets it up;
+``dari evaluate-matching`` scores the recommender on a deal history (no database). Any other
 ``dari <command>`` runs the Django management command of that name (``dari migrate``,
 ``dari shell -c ...``, ``dari load_scenario``).
 """
@@ -10,10 +11,15 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    arguments = list(sys.argv if argv is None else argv)
+    if arguments[1:2] == ["evaluate-matching"]:
+        # Needs no database: runs before Django is set up (dari.engines.matching.cli).
+        from dari.engines.matching.cli import main as evaluate_matching
+
+        sys.exit(evaluate_matching(arguments[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dari.settings")
     from django.core.management import execute_from_command_line
 
-    arguments = list(sys.argv if argv is None else argv)
     arguments[0] = "dari"
     execute_from_command_line(arguments)
 

@@ -1,0 +1,703 @@
+"""The recommendation index: structured fit and the relation graph, scored for all candidates at once.
+
+``RecommendationIndex.build(profiles)`` turns profiles into per-key postings (which candidates have
+sector X declared, how many deals each made in sector X, in region Y, in sector X and region Y, at
+stage Z) and the two relation graphs (portfolio, partners). A query then reads a few postings for
+the subject's keys, so its cost grows with the subject's keys and the number of candidates, never
+with a Python loop over candidates: top 10 among 100,000 organizations is a few milliseconds.
+
+The score is a weighted sum of named features (``FEATURES``); the weights were tuned on an earlier
+Crunchbase split than the one reported (see ``benchmarks/results/matching-evaluation.json``).
+Reasons are computed only for the returned candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from . import reasons as text
+from .graph import Bipartite
+from .profiles import PARTNER_KINDS, STAGES, STARTUP_KIND, Profile
+from .reasons import Labels, Reason
+
+#: The named features of the score, in the order of the feature matrix's rows.
+FEATURES = (
+    "sector_declared",  # cosine of the declared sector sets (taxonomy ancestors included)
+    "sector_deals",  # log deals in the subject's own sectors (recency-weighted)
+    "sector_group_deals",  # log deals in the subject's ancestor sectors: the hierarchy's smoothing
+    "sector_recent",  # deals in the subject's own sectors in the last year
+    "sector_stage_deals",  # log deals in the subject's sectors at the stages it raises at
+    "sector_share",  # log lift of the candidate's deal share in the subject's sectors (smoothed)
+    "region_deals",  # log deals in the subject's region
+    "sector_region_deals",  # log deals in the subject's sector *and* region
+    "country_deals",  # log deals in the subject's country
+    "same_region",
+    "same_country",
+    "region_declared",  # the subject's region or country is one the candidate looks for
+    "stage_deals",  # log deals at the stage the subject is at or raising next
+    "stage_declared",
+    "size_fit",  # check size (declared, or revealed by past deals) vs amount sought
+    "activity",  # log deals overall (recency-weighted): active investors invest again
+    "recent",  # log deals in the last year
+    "co_investment",  # item-based collaborative filtering: co-investments with the subject's investors
+    "shared_partners",  # organizations both already work with
+    "text",  # the caller's text similarity (the text engine's), 0 when not given
+)
+
+#: Tuned on Crunchbase, train < 2011-01-01 / test 2011 only (never on the reported 2012 split): the
+#: mean of the new-relationship MRR over all companies and over bio/health, by
+#: ``dari.engines.matching.evaluation.tune``. The declared-profile features cannot be tuned on
+#: Crunchbase (it has none) and keep hand-set weights that put a full declared match on the scale
+#: of a modest deal history.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "sector_declared": 1.0,
+    "sector_deals": 0.25,
+    "sector_group_deals": 0.04,
+    "sector_recent": 0.1,
+    "sector_stage_deals": 0.1,
+    "sector_share": 0.05,
+    "region_deals": 0.55,
+    "sector_region_deals": 0.6,
+    "country_deals": 0.01,
+    "same_region": 0.5,
+    "same_country": 0.5,
+    "region_declared": 0.7,
+    "stage_deals": 0.05,
+    "stage_declared": 0.7,
+    "size_fit": 0.04,
+    "activity": 0.04,
+    "recent": 0.04,
+    "co_investment": 1.5,
+    "shared_partners": 0.5,
+    "text": 1.5,
+}
+
+#: How much one feedback mark moves a fully similar candidate, in units of the score's spread.
+FEEDBACK_STRENGTH = 1.0
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One suggested organization, its score and its reasons (each in English and Korean)."""
+
+    candidate_id: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+def next_stage(stage: str) -> str:
+    position = STAGES.index(stage)
+    return STAGES[min(position + 1, len(STAGES) - 1)]
+
+
+def target_stages(stage: str) -> dict[str, float]:
+    """The stages a subject at ``stage`` raises at: mostly the next one, sometimes the same again."""
+    if stage not in STAGES:
+        return {"seed": 0.5, "series_a": 0.5}
+    following = next_stage(stage)
+    return {stage: 0.5, following: 0.5} if following != stage else {stage: 1.0}
+
+
+class _Postings:
+    """key -> (candidate rows, values): one sparse column per key, read for the subject's keys."""
+
+    def __init__(self) -> None:
+        self._lists: dict[str, dict[int, float]] = defaultdict(dict)
+        self.columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, key: str, row: int, value: float = 1.0) -> None:
+        column = self._lists[key]
+        column[row] = column.get(row, 0.0) + value
+
+    def freeze(self) -> _Postings:
+        for key, column in self._lists.items():
+            rows = np.fromiter(column.keys(), dtype=np.int64, count=len(column))
+            values = np.fromiter(column.values(), dtype=np.float64, count=len(column))
+            self.columns[key] = (rows, values)
+        self._lists = defaultdict(dict)
+        return self
+
+    def column(self, key: str, n: int) -> np.ndarray:
+        vector = np.zeros(n, dtype=np.float64)
+        found = self.columns.get(key)
+        if found is not None:
+            vector[found[0]] = found[1]
+        return vector
+
+    def mean_of(self, keys: Sequence[str], n: int) -> np.ndarray:
+        vector = np.zeros(n, dtype=np.float64)
+        for key in keys:
+            found = self.columns.get(key)
+            if found is not None:
+                vector[found[0]] += found[1]
+        return vector / max(len(keys), 1)
+
+
+def _ancestors(key: str, parents: Mapping[str, str]) -> list[str]:
+    found = []
+    while key in parents and parents[key] not in found:
+        key = parents[key]
+        found.append(key)
+    return found
+
+
+class RecommendationIndex:
+    """Every candidate organization's structured profile and deal history, ready to score.
+
+    Build once (``build``) from the registry or a benchmark; query many times (``recommend``).
+    The index is read-only after build, so web processes may share one across threads.
+    """
+
+    def __init__(self) -> None:  # use build()
+        self.profiles: list[Profile] = []
+
+    # ----------------------------------------------------------------------------------- build
+    @classmethod
+    def build(
+        cls,
+        profiles: Iterable[Profile],
+        *,
+        as_of: date | None = None,
+        sector_parents: Mapping[str, str] | None = None,
+        labels: Mapping[str, tuple[str, str]] | None = None,
+        weights: Mapping[str, float] | None = None,
+        half_life_years: float = 2.0,
+        text_vectors: np.ndarray | None = None,
+    ) -> RecommendationIndex:
+        """Index ``profiles`` (every organization that may be suggested, or may be a subject).
+
+        ``as_of`` is the date deals are aged from (default: the latest deal, or today); a deal
+        ``half_life_years`` old counts half. ``sector_parents`` maps a taxonomy key to its parent,
+        so that "medical devices" also counts towards "medical"; ``labels`` maps keys to
+        (English, Korean) labels for the reasons. ``text_vectors`` (one unit row per profile, in
+        order) make feedback also reach candidates whose descriptions are alike.
+        """
+        index = cls()
+        index.profiles = list(profiles)
+        index.parents = dict(sector_parents or {})
+        index.labels = Labels(labels)
+        index.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        index.text_vectors = text_vectors
+        n = len(index.profiles)
+        index.n = n
+        index.row_of = {profile.id: row for row, profile in enumerate(index.profiles)}
+        dated = [deal.on for profile in index.profiles for deal in profile.deals if deal.on]
+        index.as_of = as_of or (max(dated) if dated else date.today())
+        decay = math.log(2) / (365.25 * half_life_years)
+        last_year = index.as_of - timedelta(days=365)
+
+        codes: dict[str, dict[str, int]] = {"kind": {}, "country": {}, "region": {}, "stage": {}}
+
+        def code(vocabulary: str, key: str) -> int:
+            return codes[vocabulary].setdefault(key, len(codes[vocabulary])) if key else -1
+
+        index.kind = np.zeros(n, dtype=np.int16)
+        index.country = np.zeros(n, dtype=np.int32)
+        index.region = np.zeros(n, dtype=np.int32)
+        index.stage = np.zeros(n, dtype=np.int16)
+        index.sector_count = np.zeros(n, dtype=np.float64)
+        index.total = np.zeros(n, dtype=np.float64)
+        index.recent = np.zeros(n, dtype=np.float64)
+        index.typical = np.full(n, np.nan)  # log of the median revealed check
+        index.check_low = np.full(n, np.nan)
+        index.check_high = np.full(n, np.nan)
+        index.sought = np.full(n, np.nan)
+        declared, interest_places, interest_stages = _Postings(), _Postings(), _Postings()
+        deal_sector, deal_region, deal_country = _Postings(), _Postings(), _Postings()
+        deal_sector_region, deal_stage, profile_sectors = _Postings(), _Postings(), _Postings()
+        deal_sector_recent, deal_sector_stage = _Postings(), _Postings()
+        portfolio_pairs, related_pairs = [], []
+        index.sector_vectors = []
+        for row, profile in enumerate(index.profiles):
+            index.kind[row] = code("kind", profile.kind)
+            index.country[row] = code("country", profile.country)
+            index.region[row] = code("region", profile.region)
+            index.stage[row] = code("stage", profile.stage)
+            sectors = index.expand(profile.sectors)
+            index.sector_count[row] = len(sectors)
+            for key in sectors:
+                declared.add(key, row)
+            for key in profile.regions_of_interest:
+                interest_places.add(key, row)
+            for key in profile.stages_of_interest:
+                interest_stages.add(key, row)
+            if profile.check_min_usd or profile.check_max_usd:
+                index.check_low[row] = math.log(profile.check_min_usd or profile.check_max_usd)
+                index.check_high[row] = math.log(profile.check_max_usd or profile.check_min_usd)
+            if profile.amount_sought_usd:
+                index.sought[row] = math.log(profile.amount_sought_usd)
+            for partner in profile.related:
+                related_pairs.append((row, partner))
+            amounts = []
+            revealed: Counter[str] = Counter()
+            for deal in profile.deals:
+                age = (index.as_of - deal.on).days if deal.on else 365.25 * half_life_years
+                weight = math.exp(-decay * max(age, 0))
+                index.total[row] += weight
+                if deal.on and deal.on >= last_year:
+                    index.recent[row] += 1.0
+                deal_sectors = index.expand(deal.sectors)
+                for key in deal_sectors:
+                    deal_sector.add(key, row, weight)
+                    revealed[key] += 1
+                    if deal.region:
+                        deal_sector_region.add(f"{key}@{deal.region}", row, weight)
+                    if deal.stage:
+                        deal_sector_stage.add(f"{key}#{deal.stage}", row, weight)
+                    if deal.on and deal.on >= last_year:
+                        deal_sector_recent.add(key, row)
+                if deal.region:
+                    deal_region.add(deal.region, row, weight)
+                if deal.country:
+                    deal_country.add(deal.country, row, weight)
+                if deal.stage:
+                    deal_stage.add(deal.stage, row, weight)
+                if deal.amount_usd:
+                    amounts.append(deal.amount_usd)
+                portfolio_pairs.append((row, deal.company))
+            if amounts:
+                index.typical[row] = math.log(float(np.median(amounts)))
+            # The sector profile feedback compares: declared sectors and revealed shares, unit length.
+            vector = Counter({key: 1.0 for key in sectors})
+            for key, count in revealed.items():
+                vector[key] += count / max(len(profile.deals), 1)
+            norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+            index.sector_vectors.append({key: value / norm for key, value in vector.items()})
+            for key, value in index.sector_vectors[row].items():
+                profile_sectors.add(key, row, value)
+        index.codes = codes
+        index.declared = declared.freeze()
+        index.interest_places = interest_places.freeze()
+        index.interest_stages = interest_stages.freeze()
+        index.deal_sector = deal_sector.freeze()
+        index.deal_region = deal_region.freeze()
+        index.deal_country = deal_country.freeze()
+        index.deal_sector_region = deal_sector_region.freeze()
+        index.deal_stage = deal_stage.freeze()
+        index.deal_sector_recent = deal_sector_recent.freeze()
+        index.deal_sector_stage = deal_sector_stage.freeze()
+        index.profile_sectors = profile_sectors.freeze()
+        index.portfolio = Bipartite(portfolio_pairs, n)
+        index.partners = Bipartite(related_pairs, n)
+        index.sector_prior = {
+            key: float(values.sum()) / max(float(index.total.sum()), 1e-9)
+            for key, (_, values) in index.deal_sector.columns.items()
+        }
+        index.log_activity = np.log1p(index.total)
+        return index
+
+    def expand(self, sectors: Iterable[str]) -> set[str]:
+        """The keys with their taxonomy ancestors."""
+        expanded = set(sectors)
+        for key in list(expanded):
+            expanded.update(_ancestors(key, self.parents))
+        return expanded
+
+    def split_sectors(self, sectors: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(own, ancestor) keys: the most specific ones the subject names, and their ancestors."""
+        expanded = self.expand(sectors)
+        ancestors = {parent for key in expanded for parent in _ancestors(key, self.parents)}
+        return sorted(expanded - ancestors), sorted(ancestors)
+
+    # -------------------------------------------------------------------------------- features
+    def subject_profile(self, subject: str | Profile) -> Profile:
+        if isinstance(subject, Profile):
+            return subject
+        return self.profiles[self.row_of[subject]]
+
+    def prior_rows(self, subject: Profile) -> np.ndarray:
+        """Candidates already in the subject's history: its related organizations, its investors."""
+        rows = [self.row_of[key] for key in subject.related if key in self.row_of]
+        found = np.concatenate([np.asarray(rows, dtype=np.int64), self.portfolio.rows_of_item(subject.id)])
+        return np.unique(found)
+
+    def features(self, subject: str | Profile, text_scores=None) -> np.ndarray:
+        """The feature matrix (len(FEATURES) × candidates) for ``subject``; rows follow FEATURES."""
+        subject = self.subject_profile(subject)
+        if subject.kind == STARTUP_KIND:
+            matrix = self._partner_features(subject)
+        else:
+            matrix = self._startup_features(subject)
+        matrix[FEATURES.index("text")] = self._text_vector(text_scores)
+        return matrix
+
+    def _text_vector(self, text_scores) -> np.ndarray:
+        if text_scores is None:
+            return np.zeros(self.n)
+        if isinstance(text_scores, np.ndarray):
+            return text_scores.astype(np.float64, copy=False)
+        vector = np.zeros(self.n)
+        for key, value in text_scores.items():
+            row = self.row_of.get(key)
+            if row is not None:
+                vector[row] = value
+        return vector
+
+    def _declared_cosine(self, sectors: set[str]) -> np.ndarray:
+        overlap = self.declared.mean_of(sorted(sectors), self.n) * max(len(sectors), 1)
+        return overlap / np.sqrt(np.maximum(self.sector_count, 1.0) * max(len(sectors), 1))
+
+    def _geography(self, matrix: np.ndarray, subject: Profile) -> None:
+        region = self.codes["region"].get(subject.region, -2)
+        country = self.codes["country"].get(subject.country, -2)
+        matrix[FEATURES.index("same_region")] = self.region == region
+        matrix[FEATURES.index("same_country")] = self.country == country
+
+    def _partner_features(self, subject: Profile) -> np.ndarray:
+        """Features of every candidate as a partner (investor, corporate, ...) for a startup."""
+        n = self.n
+        matrix = np.zeros((len(FEATURES), n))
+        row = dict(zip(FEATURES, range(len(FEATURES)), strict=True))
+        sectors = self.expand(subject.sectors)
+        own, ancestors = self.split_sectors(subject.sectors)
+        matrix[row["sector_declared"]] = self._declared_cosine(sectors)
+        in_sector = self.deal_sector.mean_of(own, n)
+        matrix[row["sector_deals"]] = np.log1p(in_sector)
+        matrix[row["sector_group_deals"]] = np.log1p(self.deal_sector.mean_of(ancestors, n))
+        prior = float(np.mean([self.sector_prior.get(key, 0.0) for key in own])) if own else 0.0
+        smoothing = 3.0
+        share = (in_sector + smoothing * prior) / (self.total + smoothing)
+        if own:
+            with np.errstate(divide="ignore"):
+                lift = np.log(share / max(prior, 1e-3))
+            matrix[row["sector_share"]] = np.where(self.total > 0, lift, 0.0)
+        if subject.region:
+            matrix[row["region_deals"]] = np.log1p(self.deal_region.column(subject.region, n))
+            keys = [f"{key}@{subject.region}" for key in own]
+            matrix[row["sector_region_deals"]] = np.log1p(self.deal_sector_region.mean_of(keys, n))
+        if subject.country:
+            matrix[row["country_deals"]] = np.log1p(self.deal_country.column(subject.country, n))
+        self._geography(matrix, subject)
+        places = [key for key in (subject.region, subject.country) if key]
+        matrix[row["region_declared"]] = np.minimum(
+            self.interest_places.mean_of(places, n) * len(places), 1.0
+        )
+        stages = target_stages(subject.stage)
+        stage_deals = np.zeros(n)
+        stage_declared = np.zeros(n)
+        for stage, weight in stages.items():
+            stage_deals += weight * self.deal_stage.column(stage, n)
+            stage_declared += weight * self.interest_stages.column(stage, n)
+        matrix[row["stage_deals"]] = np.log1p(stage_deals)
+        matrix[row["sector_recent"]] = np.log1p(self.deal_sector_recent.mean_of(own, n))
+        sector_stage = np.zeros(n)
+        for stage, weight in stages.items():
+            keys = [f"{key}#{stage}" for key in own]
+            sector_stage += weight * self.deal_sector_stage.mean_of(keys, n)
+        matrix[row["sector_stage_deals"]] = np.log1p(sector_stage)
+        matrix[row["stage_declared"]] = stage_declared
+        if subject.amount_sought_usd:
+            matrix[row["size_fit"]] = self._size_fit(math.log(subject.amount_sought_usd))
+        matrix[row["activity"]] = self.log_activity
+        matrix[row["recent"]] = np.log1p(self.recent)
+        prior_rows = self.prior_rows(subject)
+        if len(prior_rows):
+            matrix[row["co_investment"]] = self.portfolio.similar_to(prior_rows)
+        if subject.related:
+            matrix[row["shared_partners"]] = np.log1p(self.partners.shared_counts(sorted(subject.related)))
+        return matrix
+
+    def _size_fit(self, sought: float) -> np.ndarray:
+        """1 inside the declared check range, decaying with the log distance; else vs the median."""
+        with np.errstate(invalid="ignore"):
+            below = np.where(np.isnan(self.check_low), np.nan, np.maximum(self.check_low - sought, 0))
+            above = np.where(np.isnan(self.check_high), np.nan, np.maximum(sought - self.check_high, 0))
+            declared = np.exp(-(below + above))
+            revealed = np.exp(-np.abs(self.typical - sought))
+        fit = np.where(np.isnan(declared), revealed, declared)
+        return np.nan_to_num(fit, nan=0.0)
+
+    def _startup_features(self, subject: Profile) -> np.ndarray:
+        """Features of every candidate startup for a partner: its declared and revealed interests."""
+        n = self.n
+        matrix = np.zeros((len(FEATURES), n))
+        row = dict(zip(FEATURES, range(len(FEATURES)), strict=True))
+        sectors = self.expand(subject.sectors)
+        matrix[row["sector_declared"]] = self._declared_cosine(sectors)
+        revealed: Counter[str] = Counter()
+        regions: Counter[str] = Counter()
+        stages: Counter[str] = Counter()
+        for deal in subject.deals:
+            revealed.update(self.expand(deal.sectors))
+            regions[deal.region] += 1
+            stages[deal.stage] += 1
+        in_sector = np.zeros(n)
+        for key, count in revealed.items():
+            in_sector += count * self.declared.column(key, n)
+        matrix[row["sector_deals"]] = np.log1p(in_sector / np.maximum(self.sector_count, 1.0))
+        region_names = {code: name for name, code in self.codes["region"].items()}
+        matrix[row["region_deals"]] = np.log1p(
+            np.array([regions.get(region_names.get(code, ""), 0) for code in range(len(region_names))] + [0])[
+                self.region
+            ]
+        )
+        self._geography(matrix, subject)
+        interest = {self.codes["region"].get(key, -2) for key in subject.regions_of_interest}
+        interest_countries = {self.codes["country"].get(key, -2) for key in subject.regions_of_interest}
+        matrix[row["region_declared"]] = np.isin(self.region, list(interest)) | np.isin(
+            self.country, list(interest_countries)
+        )
+        stage_names = {code: name for name, code in self.codes["stage"].items()}
+        stage_counts = np.array([stages.get(stage_names[code], 0) for code in range(len(stage_names))] + [0])
+        matrix[row["stage_deals"]] = np.log1p(stage_counts[self.stage])
+        wanted = [self.codes["stage"].get(key, -2) for key in subject.stages_of_interest]
+        matrix[row["stage_declared"]] = np.isin(self.stage, wanted)
+        low = subject.check_min_usd or subject.check_max_usd
+        high = subject.check_max_usd or subject.check_min_usd
+        if low:
+            with np.errstate(invalid="ignore"):
+                distance = np.maximum(math.log(low) - self.sought, 0) + np.maximum(
+                    self.sought - math.log(high), 0
+                )
+            matrix[row["size_fit"]] = np.nan_to_num(np.exp(-distance), nan=0.0)
+        if subject.related:
+            matrix[row["shared_partners"]] = np.log1p(self.partners.shared_counts(sorted(subject.related)))
+        return matrix
+
+    # ---------------------------------------------------------------------------------- ranking
+    def weight_vector(self, weights: Mapping[str, float] | None = None) -> np.ndarray:
+        chosen = {**self.weights, **(weights or {})}
+        return np.array([chosen[name] for name in FEATURES])
+
+    def eligible(
+        self,
+        subject: Profile,
+        *,
+        kinds: Iterable[str] | None = None,
+        countries: Iterable[str] | None = None,
+        stages: Iterable[str] | None = None,
+        include_related: bool = False,
+        exclude: Iterable[str] = (),
+    ) -> np.ndarray:
+        """Candidates that may be suggested: the right kinds, filters, not the subject itself, and
+        not organizations it already works with (unless ``include_related``)."""
+        if kinds is None:
+            kinds = PARTNER_KINDS if subject.kind == STARTUP_KIND else (STARTUP_KIND,)
+        mask = np.isin(self.kind, [self.codes["kind"].get(kind, -2) for kind in kinds])
+        if countries:
+            mask &= np.isin(self.country, [self.codes["country"].get(key, -2) for key in countries])
+        if stages:
+            wanted = set(stages)
+            stage_codes = [self.codes["stage"].get(key, -2) for key in wanted]
+            by_interest = np.zeros(self.n, dtype=bool)
+            for key in wanted:
+                by_interest[self.interest_stages.columns.get(key, (np.zeros(0, dtype=np.int64),))[0]] = True
+            mask &= np.isin(self.stage, stage_codes) | by_interest
+        if subject.id in self.row_of:
+            mask[self.row_of[subject.id]] = False
+        if not include_related:
+            mask[self.prior_rows(subject)] = False
+        for key in exclude:
+            if key in self.row_of:
+                mask[self.row_of[key]] = False
+        return mask
+
+    def similarity_to(self, row: int) -> np.ndarray:
+        """How alike every candidate is to candidate ``row``, in [0, 1]: by sector profile (declared
+        and revealed), place, co-investment, and text vectors when the index has them."""
+        sector = np.zeros(self.n)
+        for key, value in self.sector_vectors[row].items():
+            rows, values = self.profile_sectors.columns[key]
+            sector[rows] += values * value
+        place = (self.region == self.region[row]) & (self.region >= 0)
+        co = self.portfolio.similar_to([row], cosine=True)
+        parts = [(0.5, sector), (0.2, place.astype(np.float64)), (0.3, np.minimum(co, 1.0))]
+        if self.text_vectors is not None:
+            parts.append((0.5, np.clip(self.text_vectors @ self.text_vectors[row], 0, 1)))
+        total = sum(weight for weight, _ in parts)
+        similarity = sum(weight * part for weight, part in parts) / total
+        similarity[row] = 1.0
+        return similarity
+
+    def scores(
+        self,
+        subject: str | Profile,
+        *,
+        text_scores=None,
+        feedback: Mapping[str, bool] | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scores, feature matrix, feedback adjustment) for every candidate."""
+        matrix = self.features(subject, text_scores)
+        vector = self.weight_vector(weights)
+        scores = vector @ matrix
+        adjustment = np.zeros(self.n)
+        if feedback:
+            spread = float(np.percentile(scores, 99) - np.percentile(scores, 50)) or 1.0
+            for key, relevant in feedback.items():
+                row = self.row_of.get(key)
+                if row is None:
+                    continue
+                adjustment += (
+                    (1.0 if relevant else -1.0) * FEEDBACK_STRENGTH * spread * self.similarity_to(row)
+                )
+                if not relevant:
+                    adjustment[row] -= 10.0 * spread  # the marked candidate itself goes to the bottom
+        return scores + adjustment, matrix, adjustment
+
+    def recommend(
+        self,
+        subject: str | Profile,
+        k: int = 10,
+        *,
+        kinds: Iterable[str] | None = None,
+        countries: Iterable[str] | None = None,
+        stages: Iterable[str] | None = None,
+        include_related: bool = False,
+        exclude: Iterable[str] = (),
+        text_scores: Mapping[str, float] | np.ndarray | None = None,
+        feedback: Mapping[str, bool] | None = None,
+        weights: Mapping[str, float] | None = None,
+        with_reasons: bool = True,
+    ) -> list[Recommendation]:
+        """The ``k`` best candidates for ``subject`` (an indexed id, or a Profile not indexed).
+
+        ``text_scores`` is the text engine's similarity per candidate id (or an array in index
+        order); ``feedback`` maps candidate ids to the requesting user's marks (True: relevant).
+        """
+        subject = self.subject_profile(subject)
+        scores, matrix, adjustment = self.scores(
+            subject, text_scores=text_scores, feedback=feedback, weights=weights
+        )
+        mask = self.eligible(
+            subject,
+            kinds=kinds,
+            countries=countries,
+            stages=stages,
+            include_related=include_related,
+            exclude=exclude,
+        )
+        candidates = np.flatnonzero(mask)
+        if not len(candidates):
+            return []
+        ranked = scores[candidates]
+        k = min(k, len(candidates))
+        top = np.argpartition(-ranked, k - 1)[:k]
+        top = top[np.lexsort((-self.log_activity[candidates[top]], -ranked[top]))]
+        vector = self.weight_vector(weights)
+        found = []
+        for position in top:
+            row = int(candidates[position])
+            contributions = vector * matrix[:, row]
+            reasons = (
+                self.reasons(subject, row, contributions, float(adjustment[row])) if with_reasons else ()
+            )
+            found.append(Recommendation(self.profiles[row].id, float(scores[row]), tuple(reasons)))
+        return found
+
+    # ---------------------------------------------------------------------------------- reasons
+    def reasons(
+        self, subject: Profile, row: int, contributions: np.ndarray, adjustment: float
+    ) -> list[Reason]:
+        """The facts behind candidate ``row``'s score, strongest first, in both languages."""
+        candidate = self.profiles[row]
+        share = dict(zip(FEATURES, contributions.tolist(), strict=True))
+        total = sum(value for value in share.values() if value > 0) or 1.0
+
+        def weight(*names: str) -> float:
+            return round(sum(max(share[name], 0.0) for name in names) / total, 3)
+
+        found: list[Reason] = []
+        history = weight(
+            "sector_deals",
+            "sector_group_deals",
+            "sector_share",
+            "region_deals",
+            "sector_region_deals",
+            "country_deals",
+            "stage_deals",
+            "activity",
+            "recent",
+        )
+        if candidate.deals and history > 0:
+            found.append(self._deal_history(subject, candidate, history))
+        if share["co_investment"] > 0:
+            found.extend(self._co_investment(subject, row, weight("co_investment")))
+        if share["shared_partners"] > 0:
+            shared = sorted(subject.related & candidate.related)
+            names = [self._name(key) for key in shared]
+            found.append(text.shared_partners(names, weight("shared_partners")))
+        if share["sector_declared"] > 0:
+            own, _ = self.split_sectors(self.expand(subject.sectors) & self.expand(candidate.sectors))
+            found.append(text.sectors(self.labels, own[:3], weight("sector_declared")))
+        if share["same_region"] > 0 or share["same_country"] > 0:
+            key = candidate.region if share["same_region"] > 0 else candidate.country
+            found.append(text.place(self.labels, key, weight("same_region", "same_country")))
+        if share["region_declared"] > 0:
+            place = subject.region if subject.region in candidate.regions_of_interest else subject.country
+            if subject.kind != STARTUP_KIND:
+                place = candidate.region or candidate.country
+            found.append(text.place_of_interest(self.labels, place, weight("region_declared")))
+        if share["stage_declared"] > 0:
+            stage = subject.stage if subject.kind == STARTUP_KIND else candidate.stage
+            interest = (
+                candidate.stages_of_interest if subject.kind == STARTUP_KIND else subject.stages_of_interest
+            )
+            stage = stage if stage in interest else next(iter(sorted(interest)), stage)
+            found.append(text.stage(self.labels, stage, weight("stage_declared")))
+        if share["size_fit"] > 0:
+            found.append(self._check_size(subject, candidate, weight("size_fit")))
+        if share["text"] > 0:
+            found.append(text.text_similarity(weight("text")))
+        if adjustment > 0:
+            found.append(text.feedback(0.0))
+        if not found:
+            found.append(text.no_specific_fit())
+        return sorted(found, key=lambda reason: -reason.weight)
+
+    def _name(self, key: str) -> str:
+        row = self.row_of.get(key)
+        if row is None:
+            return key
+        profile = self.profiles[row]
+        return profile.name_en or profile.name_ko or key
+
+    def _deal_history(self, subject: Profile, candidate: Profile, weight: float) -> Reason:
+        own, _ = self.split_sectors(subject.sectors)
+        sector = own[0] if own else None
+        in_sector = [deal for deal in candidate.deals if sector and sector in self.expand(deal.sectors)]
+        basis = in_sector or list(candidate.deals)
+        companies = {deal.company for deal in basis}
+        in_region = {deal.company for deal in basis if subject.region and deal.region == subject.region}
+        stages = Counter(deal.stage for deal in basis if deal.stage)
+        stage = stages.most_common(1)[0][0] if stages else None
+        return text.deal_history(
+            self.labels,
+            sector if in_sector else None,
+            len(companies),
+            len({deal.company for deal in candidate.deals}),
+            subject.region or None,
+            len(in_region),
+            stage,
+            weight,
+        )
+
+    def _co_investment(self, subject: Profile, row: int, weight: float) -> list[Reason]:
+        best, shared = None, 0
+        for prior in self.prior_rows(subject):
+            count = self.portfolio.shared_with(row, int(prior))
+            if count > shared:
+                best, shared = int(prior), count
+        if best is None:
+            return []
+        return [text.co_investment(self._name(self.profiles[best].id), shared, weight)]
+
+    def _check_size(self, subject: Profile, candidate: Profile, weight: float) -> Reason:
+        if subject.kind == STARTUP_KIND:
+            sought = subject.amount_sought_usd or 0.0
+            low, high = candidate.check_min_usd, candidate.check_max_usd
+            if not (low or high):
+                amounts = [deal.amount_usd for deal in candidate.deals if deal.amount_usd]
+                low = high = float(np.median(amounts)) if amounts else 0.0
+        else:
+            sought = candidate.amount_sought_usd or 0.0
+            low, high = subject.check_min_usd, subject.check_max_usd
+        low = low or high or 0.0
+        high = high or low
+        return text.check_size(low, high, sought, weight)
