@@ -33,6 +33,8 @@ from dari.api import api
 from dari.files.links import signed_file_token
 from dari.files.services import store_generated
 from dari.jobs.models import Job
+from dari.notifications.models import Notification
+from dari.notifications.services import unsubscribe_token
 from dari.registry.models import Relationship
 
 from .factories import (
@@ -260,6 +262,24 @@ PAGES: dict[str, list[Row]] = {
     ],
     "jobs/<int:pk>/": [Row("GET", "/jobs/{job}/", (LOGIN, 404, 200, 404, 200))],
     "jobs/<int:pk>/progress/": [Row("GET", "/jobs/{job}/progress/", (LOGIN, 404, 200, 404, 200))],
+    # Notifications are personal: ``notification`` is the member's, and not even staff may mark it.
+    "notifications/": [Row("GET", "/notifications/", (LOGIN, 200, 200, 200, 200))],
+    "notifications/<int:pk>/read/": [
+        Row("POST", "/notifications/{notification}/read/", (LOGIN, 404, 302, 404, 404), body={}),
+    ],
+    "notifications/read-all/": [
+        Row("POST", "/notifications/read-all/", (LOGIN, 302, 302, 302, 302), body={})
+    ],
+    "notifications/preferences/": [
+        Row("GET", "/notifications/preferences/", (LOGIN, 200, 200, 200, 200)),
+        Row("POST", "/notifications/preferences/", (LOGIN, 302, 302, 302, 302), body={}),
+    ],
+    # The signed token is the proof (no sign-in: it comes from an e-mail); a tampered one is 400.
+    "notifications/unsubscribe/<str:token>/": [
+        Row("GET", "/notifications/unsubscribe/{unsubscribe}/", same(200)),
+        Row("POST", "/notifications/unsubscribe/{unsubscribe}/", same(200), body={}),
+        Row("POST", "/notifications/unsubscribe/{unsubscribe}x/", same(400), body={}),
+    ],
     "i18n/setlang/": [Row("POST", "/i18n/setlang/", same(302), {"language": "en", "next": "/"})],
 }
 
@@ -423,6 +443,25 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/jobs"): [Row("GET", "/api/v1/jobs", same(200))],
     ("GET", "/api/v1/jobs/{job_id}"): [Row("GET", "/api/v1/jobs/{job}", (404, 404, 200, 404, 200))],
     ("GET", "/api/v1/me/data"): [Row("GET", "/api/v1/me/data", (401, 200, 200, 200, 200))],
+    ("GET", "/api/v1/notifications"): [Row("GET", "/api/v1/notifications", (401, 200, 200, 200, 200))],
+    ("POST", "/api/v1/notifications/{notification_id}/read"): [
+        Row("POST", "/api/v1/notifications/{notification}/read", (401, 404, 200, 404, 404), body={}),
+    ],
+    ("POST", "/api/v1/notifications/read-all"): [
+        Row("POST", "/api/v1/notifications/read-all", (401, 200, 200, 200, 200), body={}),
+    ],
+    ("GET", "/api/v1/notifications/preferences"): [
+        Row("GET", "/api/v1/notifications/preferences", (401, 200, 200, 200, 200)),
+    ],
+    ("PUT", "/api/v1/notifications/preferences"): [
+        Row(
+            "PUT",
+            "/api/v1/notifications/preferences",
+            (401, 200, 200, 200, 200),
+            {"preferences": [{"kind": "agreements.action_item_due", "by_email": False}]},
+            json=True,
+        ),
+    ],
     ("GET", "/api/v1/outcomes/{outcome_id}"): [
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
     ],
@@ -521,6 +560,9 @@ def world(db):
     )
     token, _key = create_api_token(Actor(users["member"]), users["member"], "member script")
     job = Job.objects.create(kind="jobs.registry_check", started_by=users["member"])
+    notification = Notification.objects.create(
+        recipient=users["member"], kind="jobs.finished", title_ko="작업 완료", title_en="Job finished"
+    )
     person.user = users["member"]
     person.save(update_fields=["user"])
     document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
@@ -543,6 +585,8 @@ def world(db):
         "registration": registration.pk,
         "token": token.pk,
         "job": job.pk,
+        "notification": notification.pk,
+        "unsubscribe": unsubscribe_token(users["member"], "agreements.action_item_due"),
         "document": document.pk,
         "signed_document": signed_file_token(document),
     }
@@ -561,7 +605,7 @@ def fill(value, ids):
 def database_state() -> dict:
     """Every row of every Dari table (the world is small), to prove a denied write changed nothing."""
     state = {}
-    for label in ("accounts", "registry", "agreements", "programs", "outcomes", "files"):
+    for label in ("accounts", "registry", "agreements", "programs", "outcomes", "files", "notifications"):
         for model in apps.get_app_config(label).get_models():
             state[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return state

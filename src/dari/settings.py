@@ -95,6 +95,12 @@ MAX_UPLOAD_MB = env_int("DARI_MAX_UPLOAD_MB", 20)
 if MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured(f"DARI_MAX_UPLOAD_MB={MAX_UPLOAD_MB} must be at least 1")
 
+# A running job whose progress has not moved for this long is taken for dead (its worker was killed)
+# and marked failed by the periodic clean-up, so it does not show as running forever.
+JOB_STALE_MINUTES = env_int("DARI_JOB_STALE_MINUTES", 30)
+if JOB_STALE_MINUTES < 1:
+    raise ImproperlyConfigured(f"DARI_JOB_STALE_MINUTES={JOB_STALE_MINUTES} must be at least 1")
+
 # The partnership's own time zones, in which every time is shown besides its own zone.
 PARTNERSHIP_TIME_ZONES = env_zone_list("DARI_PARTNERSHIP_TIME_ZONES", ["Asia/Seoul", "America/Los_Angeles"])
 
@@ -112,6 +118,7 @@ INSTALLED_APPS = [
     "axes",
     "dari.core",
     "dari.accounts",
+    "dari.notifications",
     "dari.registry",
     "dari.agreements",
     "dari.programs",
@@ -154,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dari.core.context_processors.dari",
                 "dari.accounts.context_processors.account",
+                "dari.notifications.context_processors.notifications",
             ],
         },
     },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("outcomes/", include("dari.outcomes.urls")),
     path("jobs/", include("dari.jobs.urls")),
     path("files/", include("dari.files.urls")),
+    path("notifications/", include("dari.notifications.urls")),
     path("accounts/", include("dari.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -69,6 +69,7 @@ def test_the_export_holds_everything_about_the_user_and_nothing_else(world):
         "api_tokens",
         "audit_entries",
         "registry_person",
+        "notifications",
     }
     assert data["account"] == {
         "id": ana.pk,

@@ -7,10 +7,12 @@ from django.core import mail
 from django.core.management import call_command
 
 from dari.accounts.audit import Actor
-from dari.accounts.models import Role
+from dari.accounts.models import Role, User
 from dari.accounts.services import grant_membership
 from dari.agreements.models import ActionItem, ReminderSent
 from dari.agreements.reminders import items_needing_reminders
+from dari.notifications.models import Notification
+from dari.notifications.services import set_preference
 
 from ..factories import ActionItemFactory, UserFactory
 
@@ -20,8 +22,15 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2024, 6, 25, 9, 0, tzinfo=UTC)
 
 
-def run(now=NOW, days=7):
-    call_command("send_action_item_reminders", "--days", str(days), "--now", now.isoformat())
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run the command; the e-mails leave when each reminder's transaction commits."""
+
+    def run(now=NOW, days=7):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_action_item_reminders", "--days", str(days), "--now", now.isoformat())
+
+    return run
 
 
 def test_items_due_within_the_window_or_overdue_need_reminders_but_not_done_or_dropped(world):
@@ -62,7 +71,7 @@ def test_items_due_within_the_window_or_overdue_need_reminders_but_not_done_or_d
     assert [item.key for item in items_needing_reminders(NOW, 3)] == [overdue.key]
 
 
-def test_members_and_administrators_of_the_owner_get_one_email_each_in_their_language(world):
+def test_members_and_administrators_of_the_owner_get_one_email_each_in_their_language(world, run):
     world.users["member"].language = "ko"
     world.users["member"].time_zone = "Asia/Seoul"
     world.users["member"].save()
@@ -85,7 +94,7 @@ def test_members_and_administrators_of_the_owner_get_one_email_each_in_their_lan
     assert "This action item falls due soon." in english.body
 
 
-def test_running_twice_the_same_day_sends_once(world):
+def test_running_twice_the_same_day_sends_once(world, run):
     run()
     run(now=NOW.replace(hour=12))
 
@@ -93,14 +102,14 @@ def test_running_twice_the_same_day_sends_once(world):
     assert ReminderSent.objects.count() == 2
 
 
-def test_the_next_day_sends_again(world):
+def test_the_next_day_sends_again(world, run):
     run()
     run(now=NOW.replace(day=26))
 
     assert len(mail.outbox) == 4
 
 
-def test_nothing_for_done_or_dropped_items(world):
+def test_nothing_for_done_or_dropped_items(world, run):
     for status in ("done", "dropped"):
         ActionItem.objects.filter(pk=world.item.pk).update(status=status)
         run()
@@ -108,7 +117,7 @@ def test_nothing_for_done_or_dropped_items(world):
     assert mail.outbox == []
 
 
-def test_outsiders_and_other_parties_get_nothing(world):
+def test_outsiders_and_other_parties_get_nothing(world, run):
     outsider_admin = UserFactory(username="b-admin")
     grant_membership(Actor.system(), outsider_admin, Role.ORGANIZATION_ADMIN, world.organization_b)
 
@@ -120,7 +129,7 @@ def test_outsiders_and_other_parties_get_nothing(world):
     ]
 
 
-def test_an_overdue_item_says_so(world):
+def test_an_overdue_item_says_so(world, run):
     world.users["member"].language = "en"
     world.users["member"].save()
 
@@ -129,3 +138,39 @@ def test_an_overdue_item_says_so(world):
     message = next(m for m in mail.outbox if m.to == ["member-a@dari.invalid"])
     assert message.subject == "Overdue action item: Send the roster"
     assert "This action item is overdue." in message.body
+
+
+def test_reminders_also_appear_in_the_bell_once_per_local_day(world, run):
+    run()
+    run(now=NOW.replace(hour=12))
+
+    notifications = Notification.objects.order_by("recipient__username")
+    assert [(n.recipient.username, n.kind, n.link) for n in notifications] == [
+        ("admin-a", "agreements.action_item_due", world.item.get_absolute_url()),
+        ("member-a", "agreements.action_item_due", world.item.get_absolute_url()),
+    ]
+    assert notifications[0].title_en == "Action item due soon: Send the roster"
+
+    run(now=NOW.replace(day=26))
+
+    assert Notification.objects.count() == 4
+
+
+def test_a_member_who_turned_reminder_emails_off_gets_only_the_bell(world, run):
+    member = world.users["member"]
+    set_preference(Actor(member), member, "agreements.action_item_due", by_email=False)
+
+    run()
+
+    assert [message.to for message in mail.outbox] == [["admin-a@dari.invalid"]]
+    assert Notification.objects.filter(recipient=member).count() == 1
+    assert ReminderSent.objects.filter(user=member).count() == 1
+
+
+def test_a_member_without_an_email_address_is_reminded_in_the_bell(world, run):
+    User.objects.filter(pk=world.users["member"].pk).update(email="")
+
+    run()
+
+    assert [message.to for message in mail.outbox] == [["admin-a@dari.invalid"]]
+    assert Notification.objects.filter(recipient=world.users["member"]).count() == 1

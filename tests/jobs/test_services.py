@@ -9,7 +9,7 @@ from dari.accounts.models import AuditEntry
 from dari.jobs.kinds import REGISTRY_CHECK, kind_label
 from dari.jobs.models import Job
 from dari.jobs.progress import job_progress
-from dari.jobs.services import start_job, start_registry_check
+from dari.jobs.services import enqueue, start_job, start_registry_check
 from dari.jobs.tasks import check_registry
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,10 @@ def test_the_task_is_enqueued_only_after_the_transaction_commits(owner, django_c
             assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED
         assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED  # committed, not yet run
 
-    assert len(callbacks) == 1
+    # The job's own callback (the enqueue), then the one its run adds: the "job finished" e-mail.
+    enqueue_job, send_notice = callbacks
+    assert enqueue_job.func is enqueue
+    assert send_notice.__self__.to == ["owner@dari.invalid"]
     assert Job.objects.get(pk=job.pk).state == Job.State.SUCCEEDED
 
 

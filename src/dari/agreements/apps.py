@@ -9,8 +9,11 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from dari.jobs.kinds import register_kind
+        from dari.notifications.kinds import register_kind as register_notification_kind
 
         from . import panels  # noqa: F401  (registers this app's panels on earlier apps' pages)
+        from .reminders import ACTION_ITEM_DUE
         from .tasks import AGREEMENT_PDF
 
         register_kind(AGREEMENT_PDF, _("Agreement as PDF"))
+        register_notification_kind(ACTION_ITEM_DUE, _("Action items of my organization due soon or overdue"))

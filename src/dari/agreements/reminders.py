@@ -1,25 +1,26 @@
 """Reminders about action items that fall due soon or are overdue.
 
-``items_needing_reminders`` holds the selection rule; ``send_reminders`` e-mails each member of the
-owner party's organization once per item per day (their local date), in their language, with the due
-time in the item's zone and in theirs.
+``items_needing_reminders`` holds the selection rule; ``send_reminders`` notifies each member of the
+owner party's organization once per item per day (their local date) through ``dari.notifications``
+(kind ``agreements.action_item_due``: the bell and e-mail, as each member chose), in their language,
+with the due time in the item's zone and in theirs.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.db import transaction
 
 from dari.accounts.access import ORGANIZATION_ROLES
 from dari.accounts.models import Membership
-from dari.core.bilingual import localized
-from dari.core.timezones import format_in_zone, in_zone
+from dari.core.timezones import in_zone
+from dari.notifications.services import notify
 from dari.registry.models import Organization
 
 from .models import ActionItem, ReminderSent
+
+ACTION_ITEM_DUE = "agreements.action_item_due"
 
 
 def items_needing_reminders(now: datetime, days: int) -> list[ActionItem]:
@@ -33,7 +34,8 @@ def items_needing_reminders(now: datetime, days: int) -> list[ActionItem]:
 
 
 def members_by_organization(organization_ids) -> dict[int, list]:
-    """Active users with an e-mail address who are members or administrators, per organization."""
+    """Active users who are members or administrators, per organization (those without an e-mail
+    address still see their reminders under the bell)."""
     memberships = (
         Membership.objects.filter(
             role__in=ORGANIZATION_ROLES,
@@ -41,7 +43,6 @@ def members_by_organization(organization_ids) -> dict[int, list]:
             scope_id__in=organization_ids,
             user__is_active=True,
         )
-        .exclude(user__email="")
         .select_related("user")
         .order_by("user__username")
     )
@@ -59,27 +60,11 @@ class Reminder:
     user: object
 
 
-def render_reminder(item: ActionItem, user, now: datetime) -> tuple[str, str]:
-    """Subject and body in ``user``'s language."""
-    with translation.override(user.language or "ko"):
-        context = {
-            "item": item,
-            "title": localized(item, "title").text or item.key,
-            "agreement_title": localized(item.agreement, "title").text or item.agreement.key,
-            "owner": localized(item.owner_party.organization, "name").text,
-            "due_in_item_zone": format_in_zone(item.due_at, item.due_time_zone),
-            "due_in_user_zone": format_in_zone(item.due_at, user.time_zone)
-            if user.time_zone and user.time_zone != item.due_time_zone
-            else "",
-            "is_overdue": item.is_overdue_at(now),
-        }
-        subject = render_to_string("agreements/email/reminder_subject.txt", context).strip()
-        body = render_to_string("agreements/email/reminder_body.txt", context)
-    return subject, body
-
-
 def send_reminders(now: datetime, days: int) -> list[Reminder]:
-    """E-mail every reminder not yet sent today; return those sent."""
+    """Notify (bell and e-mail, as each member chose) every reminder not yet sent today; return those sent.
+
+    Each reminder and its ``ReminderSent`` record commit together; the e-mail leaves after the commit.
+    """
     items = items_needing_reminders(now, days)
     members = members_by_organization({item.owner_party.organization_id for item in items})
     already = set(
@@ -91,9 +76,13 @@ def send_reminders(now: datetime, days: int) -> list[Reminder]:
             sent_on = in_zone(now, user.time_zone or "UTC").date()
             if (item.pk, user.pk, sent_on) in already:
                 continue
-            subject, body = render_reminder(item, user, now)
-            send_mail(subject, body, None, [user.email])
-            # Recorded after sending: a crash in between resends once rather than never.
-            ReminderSent.objects.create(action_item=item, user=user, sent_on=sent_on)
+            with transaction.atomic():
+                notify(
+                    user,
+                    ACTION_ITEM_DUE,
+                    subject_object=item,
+                    context={"is_overdue": item.is_overdue_at(now)},
+                )
+                ReminderSent.objects.create(action_item=item, user=user, sent_on=sent_on)
             sent.append(Reminder(item, user))
     return sent

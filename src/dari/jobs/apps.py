@@ -6,3 +6,10 @@ class JobsConfig(AppConfig):
     name = "dari.jobs"
     label = "jobs"
     verbose_name = _("Jobs")
+
+    def ready(self):
+        from dari.notifications.kinds import register_kind
+
+        from .notices import JOB_FINISHED
+
+        register_kind(JOB_FINISHED, _("My background jobs finished or failed"))

@@ -40,6 +40,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The last sign of life of a running job (its claim, then each step): the stale-job clean-up
+    # marks a job failed when this is too old, as its worker has most likely died.
+    progress_updated_at = models.DateTimeField(_("progress updated at"), null=True, blank=True)
     task_result_id = models.CharField(_("task result id"), max_length=64, blank=True)
     # The object the job works on (an import into an organization, a report of a program), if any.
     object_type = models.ForeignKey(

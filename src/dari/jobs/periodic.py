@@ -36,12 +36,20 @@ def send_action_item_reminders(now: datetime) -> str:
     return f"{len(send_reminders(now, days=7))} reminder(s) sent"
 
 
+def fail_stale_jobs(now: datetime) -> str:
+    from .services import fail_stale_jobs
+
+    return f"{len(fail_stale_jobs(now))} stale job(s) marked failed"
+
+
 PERIODIC_TASKS = (
     # Hourly, although each member gets at most one reminder a day: their day starts at their own
     # midnight, which falls on a different hour in Seoul and in San Diego.
     PeriodicTask(
         "action-item-reminders", timedelta(hours=1), "dari.jobs.periodic.send_action_item_reminders"
     ),
+    # Often enough that a dead job is not shown as running for long past DARI_JOB_STALE_MINUTES.
+    PeriodicTask("stale-jobs", timedelta(minutes=5), "dari.jobs.periodic.fail_stale_jobs"),
 )
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dari.accounts.audit import Actor, log_action
 
 from .kinds import REGISTRY_CHECK
 from .models import Job
+from .notices import notify_job_finished
 from .progress import describe
 
 logger = logging.getLogger(__name__)
@@ -70,3 +74,42 @@ def start_registry_check(actor: Actor) -> Job:
     return start_job(
         actor, REGISTRY_CHECK, check_registry, REGISTRY_CHECK_BATCHES, REGISTRY_CHECK_PAUSE_SECONDS
     )
+
+
+# Data, not UI text: the error is stored once and read by whoever opens the job, in either language.
+STALE_ERROR = (
+    "작업자가 {minutes}분 넘게 진행 상황을 알리지 않아 작업을 실패로 처리했습니다. 작업자가 중단된 것으로 "
+    "보입니다. 작업을 다시 시작하세요.\n"
+    "The worker reported no progress for more than {minutes} minutes, so the job was marked failed: its "
+    "worker has most likely stopped. Start the job again."
+)
+
+
+def fail_stale_jobs(now: datetime, minutes: int | None = None) -> list[int]:
+    """Mark failed every running job whose last sign of life is older than ``minutes``
+    (``settings.JOB_STALE_MINUTES``); return their ids.
+
+    A worker killed mid-task (out of memory, a deploy) leaves its job "running" with nobody to finish
+    it. The sign of life is the last progress update, else the start. Each job is failed with a
+    conditional UPDATE, so a job that moves meanwhile keeps running; its starter is notified.
+    """
+    minutes = minutes or settings.JOB_STALE_MINUTES
+    cutoff = now - timedelta(minutes=minutes)
+
+    def stale():
+        return Job.objects.alias(
+            last_sign_of_life=Coalesce("progress_updated_at", "started_at", "created_at")
+        ).filter(state=Job.State.RUNNING, last_sign_of_life__lt=cutoff)
+
+    failed = []
+    for job_id in stale().order_by("pk").values_list("pk", flat=True):
+        updated = (
+            stale()
+            .filter(pk=job_id)
+            .update(state=Job.State.FAILED, error=STALE_ERROR.format(minutes=minutes), finished_at=now)
+        )
+        if updated:
+            logger.warning("Job %s had no progress for %s minutes: marked failed", job_id, minutes)
+            notify_job_finished(job_id)
+            failed.append(job_id)
+    return failed

@@ -1,4 +1,4 @@
-"""``dari send_action_item_reminders``: e-mail the owners of action items due soon or overdue."""
+"""``dari send_action_item_reminders``: notify the owners of action items due soon or overdue."""
 
 from datetime import UTC, datetime
 
@@ -10,9 +10,9 @@ from dari.agreements.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "E-mail the members of each owner organization about open or in-progress action items due within "
-        "--days days or overdue, in each member's language and time zone. Sends at most one reminder per "
-        "item, member and day, so it is safe to run more than once a day."
+        "Notify (bell and e-mail) the members of each owner organization about open or in-progress action "
+        "items due within --days days or overdue, in each member's language and time zone. Sends at most one "
+        "reminder per item, member and day, so it is safe to run more than once a day."
     )
 
     def add_arguments(self, parser):
