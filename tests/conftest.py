@@ -40,6 +40,17 @@ def files_dir(settings, tmp_path):
     return settings.FILES_DIR
 
 
+@pytest.fixture(autouse=True)
+def fresh_search_index():
+    """Each test's database holds its own search index snapshots (versions restart at 1 after a
+    rollback), so no process copy of an earlier test's index may be reused."""
+    from dari.matching.engine import forget_loaded
+
+    forget_loaded()
+    yield
+    forget_loaded()
+
+
 @pytest.fixture
 def scenario(db):
     """The Ulsan–San Diego scenario, loaded into the test database; returns the loader's counts."""

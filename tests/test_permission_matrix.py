@@ -138,6 +138,24 @@ PAGES: dict[str, list[Row]] = {
         ),
     ],
     "organizations/clusters/<int:pk>/": [Row("GET", "/organizations/clusters/{cluster}/", same(200))],
+    # Search: anyone; results are scoped (tests/matching). Suggestions: the organization's members,
+    # the managers of its programs and staff; a matching profile: its members and staff.
+    "search/": [Row("GET", "/search/?q=thyroid", same(200))],
+    "organizations/<int:pk>/suggestions/": [
+        Row("GET", "/organizations/{startup}/suggestions/", (LOGIN, 404, 200, 200, 200)),
+    ],
+    "organizations/<int:pk>/suggestions/<int:candidate_pk>/mark/": [
+        Row(
+            "POST",
+            "/organizations/{startup}/suggestions/{public}/mark/",
+            (LOGIN, 404, 302, 302, 302),
+            {"verdict": "relevant"},
+        ),
+    ],
+    "organizations/<int:pk>/matching-profile/": [
+        Row("GET", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 200, 403, 200)),
+        Row("POST", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 302, 403, 302), body={}),
+    ],
     "agreements/": [Row("GET", "/agreements/", same(200))],
     "agreements/new/": [
         Row("GET", "/agreements/new/", (LOGIN, 403, 403, 403, 200)),
@@ -466,6 +484,34 @@ API: dict[tuple[str, str], list[Row]] = {
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
     ],
     ("GET", "/api/v1/files/{file_id}"): [Row("GET", "/api/v1/files/{document}", (404, 404, 200, 200, 200))],
+    ("GET", "/api/v1/search"): [Row("GET", "/api/v1/search?q=thyroid", same(200))],
+    ("GET", "/api/v1/organizations/{organization_id}/suggestions"): [
+        Row("GET", ORG + "/{startup}/suggestions", (401, 404, 200, 200, 200)),
+    ],
+    ("PUT", "/api/v1/organizations/{organization_id}/suggestions/{candidate_id}/mark"): [
+        Row(
+            "PUT",
+            ORG + "/{startup}/suggestions/{public}/mark",
+            (401, 404, 200, 200, 200),
+            {"relevant": True},
+            json=True,
+        ),
+    ],
+    ("DELETE", "/api/v1/organizations/{organization_id}/suggestions/{candidate_id}/mark"): [
+        Row("DELETE", ORG + "/{startup}/suggestions/{public}/mark", (401, 404, 204, 204, 204)),
+    ],
+    ("GET", "/api/v1/organizations/{organization_id}/matching-profile"): [
+        Row("GET", ORG + "/{startup}/matching-profile", (401, 404, 200, 200, 200)),
+    ],
+    ("PATCH", "/api/v1/organizations/{organization_id}/matching-profile"): [
+        Row(
+            "PATCH",
+            ORG + "/{startup}/matching-profile",
+            (401, 404, 200, 403, 200),
+            {"needs_en": "A pilot"},
+            json=True,
+        ),
+    ],
     ("POST", "/api/v1/files"): [
         Row(
             "POST",

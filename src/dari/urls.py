@@ -9,6 +9,7 @@ urlpatterns = [
     path("agreements/", include("dari.agreements.urls")),
     path("programs/", include("dari.programs.urls")),
     path("outcomes/", include("dari.outcomes.urls")),
+    path("", include("dari.matching.urls")),
     path("jobs/", include("dari.jobs.urls")),
     path("files/", include("dari.files.urls")),
     path("notifications/", include("dari.notifications.urls")),

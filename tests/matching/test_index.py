@@ -62,3 +62,19 @@ def test_rebuild_command_shows_progress(world, capsys):
     call_command("rebuild_matching_index")
     captured = capsys.readouterr()
     assert "100%" in captured.err and "Stored search index v1" in captured.out
+
+
+def test_the_periodic_runner_keeps_the_index_current(world):
+    from datetime import UTC, datetime, timedelta
+    from io import StringIO
+
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+    def run(at) -> str:
+        out = StringIO()
+        call_command("run_periodic", "--now", at.isoformat(), stdout=out)
+        return next(line for line in out.getvalue().splitlines() if line.startswith("matching-index"))
+
+    assert run(now) == f"matching-index: search index v1 stored ({Organization.objects.count()} documents)"
+    assert run(now + timedelta(seconds=30)) == "matching-index: not due"
+    assert run(now + timedelta(minutes=1)) == "matching-index: search index up to date"

@@ -50,6 +50,9 @@ PERIODIC_TASKS = (
     ),
     # Often enough that a dead job is not shown as running for long past DARI_JOB_STALE_MINUTES.
     PeriodicTask("stale-jobs", timedelta(minutes=5), "dari.jobs.periodic.fail_stale_jobs"),
+    # Registry edits from any app reach search and suggestions within a minute (only what changed
+    # is encoded again; nothing is done when nothing changed).
+    PeriodicTask("matching-index", timedelta(minutes=1), "dari.matching.tasks.refresh_periodically"),
 )
 
 
