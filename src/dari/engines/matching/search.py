@@ -9,9 +9,10 @@
 Three signals, each computed for every document with numpy (no candidate cut-off to miss things):
 
 - **semantic**: cosine between the query's USE vector and each document's (the mean of its English
-  and Korean text vectors), the query first expanded through the bilingual glossary;
+  and Korean text vectors), the query's vector plus ``EXPANSION_WEIGHT`` times the mean of its
+  glossary expansions';
 - **lexical**: BM25 (bm25s) over Korean morphemes + syllable bigrams and English words of names and
-  texts, the query expanded the same way, divided by the best score of the query (so in [0, 1]);
+  texts, expansion tokens weighted the same way, divided by the query's best score (so in [0, 1]);
 - **name**: trigram Dice similarity between the query and the document's names in both scripts
   (Hangul as jamo, so one-letter typos still match); counted only from ``NAME_THRESHOLD`` up.
 
@@ -42,6 +43,8 @@ ENGINE_VERSION = f"dari-search-{INDEX_FORMAT}/{encoder.MODEL_VERSION}"
 SIGNALS = ("semantic", "lexical", "name")
 #: Weights of the three signals in the hybrid score.
 WEIGHTS = {"semantic": 1.0, "lexical": 0.5, "name": 1.0}
+#: How much the glossary's expansions count beside the query's own words (in both signals).
+EXPANSION_WEIGHT = 0.5
 #: Below this name similarity a name "match" is noise (shared trigrams of unrelated names).
 NAME_THRESHOLD = 0.45
 #: Below this cosine the semantic signal is not reported as a reason the document matched.
@@ -99,11 +102,27 @@ class Hit:
     matched: tuple[str, ...] = field(default=())
 
 
-def _document_vectors(documents: list[Document]) -> np.ndarray:
-    """Per document, the normalized mean of its English and Korean text vectors (name if no text)."""
+def _document_vectors(documents: list[Document], cache: dict | None = None) -> np.ndarray:
+    """Per document, the normalized mean of its English and Korean text vectors (name if no text).
+
+    ``cache`` (text -> vector) is read and filled: many documents share texts, and a benchmark can
+    keep it between runs. Each distinct text is encoded once.
+    """
     english = [document.text_en or ("" if document.text_ko else document.name_en) for document in documents]
     korean = [document.text_ko or ("" if document.text_en else document.name_ko) for document in documents]
-    vectors = encoder.encode(english) + encoder.encode(korean)
+    cache = {} if cache is None else cache
+    missing = sorted({text for text in english + korean if text and text not in cache})
+    for text, vector in zip(missing, encoder.encode(missing), strict=True):
+        cache[text] = vector
+    zero = np.zeros(encoder.DIMENSIONS, dtype=np.float32)
+    vectors = np.asarray(
+        [
+            np.asarray(cache.get(en, zero), dtype=np.float32)
+            + np.asarray(cache.get(ko, zero), dtype=np.float32)
+            for en, ko in zip(english, korean, strict=True)
+        ],
+        dtype=np.float32,
+    ).reshape(len(documents), encoder.DIMENSIONS)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
 
@@ -125,15 +144,17 @@ class SearchIndex:
 
     # ----- building -----
     @classmethod
-    def build(cls, documents: Iterable[Document], glossary: Glossary | None = None) -> SearchIndex:
-        """Encode and index ``documents`` (ids must be unique)."""
+    def build(
+        cls, documents: Iterable[Document], glossary: Glossary | None = None, vector_cache: dict | None = None
+    ) -> SearchIndex:
+        """Encode and index ``documents`` (ids must be unique); ``vector_cache``: text -> vector, filled."""
         documents = sorted(documents, key=lambda document: document.id)
         if len({document.id for document in documents}) != len(documents):
             raise ValueError("document ids must be unique")
         return cls(
             [document.id for document in documents],
             [document.kind for document in documents],
-            encoder.to_float16(_document_vectors(documents)),
+            encoder.to_float16(_document_vectors(documents, vector_cache)),
             [tokenize(document.lexical_text) for document in documents],
             [document.names for document in documents],
             glossary or Glossary.default(),
@@ -189,7 +210,7 @@ class SearchIndex:
         """The query's unit vector: its own, plus the mean of its expansions' when there are any."""
         expansions = self.expand(query) if expansions is None else expansions
         vectors = encoder.encode([query, *expansions])
-        vector = vectors[0] + (vectors[1:].mean(axis=0) if expansions else 0)
+        vector = vectors[0] + (EXPANSION_WEIGHT * vectors[1:].mean(axis=0) if expansions else 0)
         norm = np.linalg.norm(vector)
         return vector / norm if norm else vector
 
@@ -197,10 +218,15 @@ class SearchIndex:
         """Each signal's score for every document (aligned with ``ids``), before weighting."""
         expansions = self.expand(query)
         semantic = self._vectors @ self.query_vector(query, expansions) if len(self) else np.zeros(0)
-        query_tokens = tokenize(" ".join([query, *expansions]))
+        query_tokens = tokenize(query)
+        expansion_tokens = [token for token in tokenize(" ".join(expansions)) if token not in query_tokens]
         lexical = np.zeros(len(self), dtype=np.float32)
-        if query_tokens and len(self):
+        if (query_tokens or expansion_tokens) and len(self):
             raw = np.asarray(self._lexical.get_scores(query_tokens), dtype=np.float32)
+            if expansion_tokens:
+                raw = raw + EXPANSION_WEIGHT * np.asarray(
+                    self._lexical.get_scores(expansion_tokens), dtype=np.float32
+                )
             best = float(raw.max()) if raw.size else 0.0
             if best > 0:
                 lexical = raw / best
