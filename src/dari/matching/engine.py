@@ -52,6 +52,13 @@ def search_engine():
 #: How many snapshots to keep: the newest, and the one before it for processes still reading it.
 KEEP_SNAPSHOTS = 2
 
+#: The product's weights over the engine's defaults (tuned on Crunchbase, where nearness predicts
+#: deals). A cross-border partnership exists to connect the two clusters: being in the same city
+#: still counts, but must not outrank fit of sector, stage, size and profile.
+PRODUCT_WEIGHTS = {"same_region": 0.15, "same_country": 0.15}
+#: Without a stated stage, the engine would assume an early one; the product does not guess.
+UNKNOWN_STAGE_WEIGHTS = {"stage_declared": 0.0, "stage_deals": 0.0, "sector_stage_deals": 0.0}
+
 SIGNAL_LABELS = {
     "name": _("name"),
     "lexical": _("words"),
@@ -296,6 +303,13 @@ class ShownReason:
     ko: str
 
 
+def weights_for(subject) -> dict[str, float]:
+    weights = dict(PRODUCT_WEIGHTS)
+    if subject.kind == Organization.Kind.STARTUP and not subject.stage:
+        weights.update(UNKNOWN_STAGE_WEIGHTS)
+    return weights
+
+
 def suggestions(
     user,
     subject: Organization,
@@ -332,6 +346,7 @@ def suggestions(
         exclude=hidden,
         text_scores=current.search.similarities(current.search.vector(subject_key))[current.positions],
         feedback={organization_id(pk): relevant for pk, relevant in marks.items()},
+        weights=weights_for(index.profiles[index.row_of[subject_key]]),
     )
     rows = visible.select_related("cluster").in_bulk([parse_id(item.candidate_id)[1] for item in found])
     related = index.profiles[index.row_of[subject_key]].related
