@@ -44,7 +44,7 @@ SIGNALS = ("semantic", "lexical", "name")
 #: Weights of the three signals in the hybrid score.
 WEIGHTS = {"semantic": 1.0, "lexical": 0.5, "name": 1.0}
 #: How much the glossary's expansions count beside the query's own words (in both signals).
-EXPANSION_WEIGHT = 0.5
+EXPANSION_WEIGHT = 1.0
 #: Below this name similarity a name "match" is noise (shared trigrams of unrelated names).
 NAME_THRESHOLD = 0.45
 #: Below this cosine the semantic signal is not reported as a reason the document matched.
