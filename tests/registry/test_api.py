@@ -96,11 +96,15 @@ def test_organization_list_pages_with_limit_and_offset(client):
 def test_organization_list_has_the_scenario_organizations_and_detail_has_id_and_web_url(scenario, client):
     thyroscope = Organization.objects.get(key="thyroscope")
 
-    page = get_json(client, "/api/v1/organizations")
+    page = get_json(client, "/api/v1/organizations?limit=100")
     body = get_json(client, f"/api/v1/organizations/{thyroscope.pk}")
+    illustrative = [item["key"] for item in page["items"] if item["is_illustrative"]]
 
-    assert page["count"] == 8
-    assert sorted(item["key"] for item in page["items"]) == SCENARIO_ORGANIZATIONS
+    assert page["count"] == len(page["items"]) == 51
+    assert (
+        sorted(item["key"] for item in page["items"] if not item["is_illustrative"]) == SCENARIO_ORGANIZATIONS
+    )
+    assert len(illustrative) == 43 and all(key.startswith("demo-") for key in illustrative)
     assert next(item for item in page["items"] if item["key"] == "thyroscope") == body
     assert body["id"] == thyroscope.pk
     assert body["web_url"] == f"http://testserver/organizations/{thyroscope.pk}/"
@@ -120,7 +124,7 @@ def test_organization_list_has_the_scenario_organizations_and_detail_has_id_and_
     assert sorted(sector["key"] for sector in body["sectors"]) == ["digital-health", "thyroid", "wearables"]
 
 
-# query string -> keys of the scenario organizations it finds
+# query string -> keys of the report's organizations it finds
 ORGANIZATION_FILTERS = {
     "kind=university": ["ucsd", "unist"],
     "kind=city_government": ["san-diego-city", "ulsan-city"],
@@ -143,13 +147,32 @@ ORGANIZATION_FILTERS = {
 }
 
 
+# query string -> how many of the scenario's illustrative (demo-) organizations it finds, where any
+ILLUSTRATIVE_FOUND = {
+    "cluster=san-diego": 25,
+    "cluster=ulsan&kind=startup": 6,
+    "sector=digital-health": 23,
+    "sector=thyroid": 4,
+    "sector=bio": 41,  # all but the two cosmetics distributors
+    "q=샌디에이고": 2,  # two cross-border funds whose Korean description names San Diego
+}
+
+
 @pytest.mark.django_db
 def test_organization_filters(scenario, client):
     found = {
-        query: sorted(listed_keys(client, f"/api/v1/organizations?{query}")) for query in ORGANIZATION_FILTERS
+        query: sorted(listed_keys(client, f"/api/v1/organizations?{query}&limit=100"))
+        for query in ORGANIZATION_FILTERS
     }
 
-    assert found == ORGANIZATION_FILTERS
+    assert {
+        query: [key for key in keys if not key.startswith("demo-")] for query, keys in found.items()
+    } == ORGANIZATION_FILTERS
+    assert {
+        query: count
+        for query, keys in found.items()
+        if (count := sum(key.startswith("demo-") for key in keys))
+    } == ILLUSTRATIVE_FOUND
 
 
 @pytest.mark.django_db

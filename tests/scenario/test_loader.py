@@ -20,7 +20,7 @@ from dari.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 REPORT = "report-2024-01-18-ulsan-san-diego-bio-mou"
 MOU = "ulsan-san-diego-bio-mou-2024"
 PROGRAM = "digital-healthcare-global-support"
-SCENARIO_APPS = ("registry", "agreements", "programs", "outcomes")
+SCENARIO_APPS = ("registry", "agreements", "programs", "outcomes", "matching")
 
 
 def row_counts() -> dict[str, int]:
@@ -42,6 +42,13 @@ def write_scenario(tmp_path, data: dict):
     return path
 
 
+def refuses_and_writes_nothing(path, message: str) -> None:
+    """Loading ``path`` raises ScenarioError with ``message`` and leaves the database empty."""
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        load_scenario(path)
+    assert set(row_counts().values()) == {0}
+
+
 # --- loading and idempotence -------------------------------------------------------------------------
 
 
@@ -54,12 +61,14 @@ def test_first_load_writes_every_row_and_a_second_load_changes_nothing():
 
     assert first == {
         "Source": 4,
-        "Sector": 8,
+        "Sector": 26,
         "Cluster": 2,
         "ClusterStatistic": 3,
-        "Organization": 8,
-        "Organization.sectors": 4,
+        "Organization": 51,
+        "Organization.sectors": 47,
         "OrganizationFact": 1,
+        "MatchingProfile": 43,
+        "Relationship": 33,
         "Person": 7,
         "Affiliation": 7,
         "Agreement": 1,
@@ -74,7 +83,7 @@ def test_first_load_writes_every_row_and_a_second_load_changes_nothing():
     }
     assert second == {}
     assert row_counts() == counts_after_first_load
-    assert counts_after_first_load["registry.Organization"] == 8
+    assert counts_after_first_load["registry.Organization"] == 51
 
 
 @pytest.mark.django_db
@@ -177,7 +186,9 @@ def test_figures_are_kept_as_reported_approximate_and_with_a_year_only_where_giv
 
 @pytest.mark.django_db
 def test_startups_have_translated_english_names_and_only_thyroscope_a_sourced_description(scenario):
-    startups = Organization.objects.filter(kind=Organization.Kind.STARTUP).order_by("key")
+    startups = Organization.objects.filter(kind=Organization.Kind.STARTUP, is_illustrative=False).order_by(
+        "key"
+    )
     hangzhou = Organization.objects.get(key="hangzhou-health-online-it")
     thyroscope = startups.get(key="thyroscope")
 
@@ -341,12 +352,7 @@ def test_an_invalid_stage_late_in_the_file_commits_nothing(tmp_path):
 def test_a_bad_record_late_in_the_file_raises_scenario_error_and_leaves_the_database_empty(
     tmp_path, break_scenario, message
 ):
-    path = write_scenario(tmp_path, break_scenario(scenario_data()))
-
-    with pytest.raises(ScenarioError, match=re.escape(message)):
-        load_scenario(path)
-
-    assert set(row_counts().values()) == {0}
+    refuses_and_writes_nothing(write_scenario(tmp_path, break_scenario(scenario_data())), message)
 
 
 @pytest.mark.django_db
