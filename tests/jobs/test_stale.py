@@ -98,3 +98,22 @@ def test_progress_keeps_a_job_alive(owner, django_capture_on_commit_callbacks):
         job.refresh_from_db()
         assert job.progress_updated_at is not None and job.progress_updated_at >= job.started_at
         assert fail_stale_jobs(job.progress_updated_at + timedelta(minutes=29)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "outcome"),
+    [("", "30"), ("5", "5"), ("0", "must be at least 1"), ("half an hour", "is not an integer")],
+)
+def test_the_setting_is_parsed_from_the_environment_and_fails_loudly(value, outcome):
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import dari.settings as s; print(s.JOB_STALE_MINUTES)"],
+        env={**os.environ, "DARI_JOB_STALE_MINUTES": value},
+        capture_output=True,
+        text=True,
+    )
+
+    assert outcome in (result.stdout if result.returncode == 0 else result.stderr)
