@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -126,11 +128,7 @@ def notify(
 
 
 def content_type_of(obj):
-    if obj is None:
-        return None
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(obj)
+    return ContentType.objects.get_for_model(obj) if obj is not None else None
 
 
 def email_message(user, kind: NotificationKind, rendered: Rendered, link_url: str, language: str):
@@ -187,8 +185,6 @@ def set_preference(
     off (``ValidationError``). Audited as ``notifications.preference.changed``.
     """
     if actor.user is None or actor.user.pk != user.pk:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     definition = get_optional_kind(kind)
     with transaction.atomic():
@@ -236,8 +232,6 @@ def unsubscribe_token(user, kind: str) -> str:
 def read_unsubscribe_token(token: str):
     """The (user, kind) a token names; ``ValidationError`` if it was tampered with or names nothing
     that can be turned off."""
-    from django.contrib.auth import get_user_model
-
     invalid = ValidationError(_("This unsubscribe link is not valid."))
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
