@@ -274,6 +274,8 @@ def load_split(
             continue
         rounds = sorted(company.rounds, key=lambda item: item[0])
         stage = next((stage for _, stage, _ in reversed(rounds) if stage), "")
+        if not stage and company.founded and (cutoff - company.founded).days < 2 * 365:
+            stage = "pre_seed"  # young and never funded: its first round will be a seed round
         last_amount = next((amount for _, _, amount in reversed(rounds) if amount), None)
         subjects[company.key] = Profile(
             id=company.key,

@@ -148,12 +148,14 @@ TUNABLE = (
     "sector_stage_deals",
     "sector_share",
     "region_deals",
+    "region_share",
     "sector_region_deals",
     "country_deals",
     "stage_deals",
     "size_fit",
     "activity",
     "recent",
+    "recent_new",
     "co_investment",
 )
 
@@ -161,19 +163,35 @@ TUNABLE = (
 def tune(
     split: CrunchbaseSplit,
     index: RecommendationIndex,
-    rounds: int = 4,
-    candidates: int = 120,
+    rounds: int = 6,
+    candidates: int = 150,
+    sample: int = 1200,
+    bio_weight: float = 0.5,
     seed: int = 0,
     progress: Callable[[str], None] = lambda message: None,
 ) -> tuple[dict[str, float], float]:
-    """Random search over the tunable weights, maximizing the mean of the new-relationship MRR
-    over all companies and over the bio/health subset. Each round evaluates ``candidates`` weight
-    vectors in one pass over the companies (one feature matrix per company, all vectors at once),
-    then narrows around the best. Returns (weights, objective)."""
+    """Random search over the tunable weights, maximizing the new-relationship MRR averaged over
+    all companies and over the bio/health subset (the latter weighing ``bio_weight``).
+
+    The feature matrices of up to ``sample`` companies (every bio/health one, then a seeded random
+    sample of the others) are computed once; each round scores ``candidates`` weight vectors on all
+    of them at once, then narrows the search around the best. Returns (weights, objective).
+    """
     generator = np.random.default_rng(seed)
     positions = [FEATURES.index(name) for name in TUNABLE]
-    protocol_cases = cases(split, index, "new_relationships")
-    protocol_cases = [case for case in protocol_cases if case.company in split.companies]
+    protocol_cases = [
+        case for case in cases(split, index, "new_relationships") if case.company in split.companies
+    ]
+    bio = [case for case in protocol_cases if case.bio_health]
+    others = [case for case in protocol_cases if not case.bio_health]
+    chosen = bio + [others[i] for i in generator.permutation(len(others))[: max(sample - len(bio), 0)]]
+    prepared = []
+    for number, case in enumerate(chosen, 1):
+        if number % 500 == 0:
+            progress(f"tuning: features of {number}/{len(chosen)} companies")
+        matrix = index.features(split.companies[case.company])[positions][:, case.eligible].astype(np.float32)
+        relevant = np.searchsorted(np.flatnonzero(case.eligible), case.relevant)
+        prepared.append((matrix, relevant, case.bio_health))
     best = np.array([index.weights[name] for name in TUNABLE])
     best_score = -1.0
     scale = 0.6
@@ -182,25 +200,21 @@ def tune(
             best + scale * generator.normal(size=(candidates, len(TUNABLE))) * np.maximum(best, 0.2)
         )
         trial[0] = best
+        weights = trial.astype(np.float32)
         reciprocal = np.zeros((candidates, 2))
         counts = np.zeros(2)
-        for case in protocol_cases:
-            # Recomputed each round: cheaper than holding thousands of matrices in memory.
-            full = index.features(split.companies[case.company])
-            matrix = full[positions][:, case.eligible].astype(np.float32)
-            relevant = np.searchsorted(np.flatnonzero(case.eligible), case.relevant)
-            scores = trial.astype(np.float32) @ matrix
+        for matrix, relevant, is_bio in prepared:
+            scores = weights @ matrix
             top = scores[:, relevant].max(axis=1, keepdims=True)
             rank = 1 + (scores > top).sum(axis=1)
-            reciprocal[:, 0] += 1.0 / rank
-            counts[0] += 1
-            if case.bio_health:
-                reciprocal[:, 1] += 1.0 / rank
-                counts[1] += 1
-        objective = (reciprocal / np.maximum(counts, 1)).mean(axis=1)
+            for column in (0, 1) if is_bio else (0,):
+                reciprocal[:, column] += 1.0 / rank
+                counts[column] += 1
+        # The bio/health mean is over every bio/health company; the overall one over the sample.
+        objective = (reciprocal / np.maximum(counts, 1)) @ np.array([1.0 - bio_weight, bio_weight])
         winner = int(np.argmax(objective))
         if objective[winner] > best_score:
             best, best_score = trial[winner], float(objective[winner])
         progress(f"tuning round {round_number + 1}/{rounds}: objective {best_score:.4f}")
-        scale /= 2
+        scale *= 0.6
     return {name: round(float(value), 4) for name, value in zip(TUNABLE, best, strict=True)}, best_score

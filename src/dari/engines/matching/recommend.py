@@ -14,6 +14,7 @@ Reasons are computed only for the returned candidates.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ FEATURES = (
     "sector_stage_deals",  # log deals in the subject's sectors at the stages it raises at
     "sector_share",  # log lift of the candidate's deal share in the subject's sectors (smoothed)
     "region_deals",  # log deals in the subject's region
+    "region_share",  # log lift of the candidate's deal share in the subject's region (smoothed)
     "sector_region_deals",  # log deals in the subject's sector *and* region
     "country_deals",  # log deals in the subject's country
     "same_region",
@@ -45,6 +47,7 @@ FEATURES = (
     "size_fit",  # check size (declared, or revealed by past deals) vs amount sought
     "activity",  # log deals overall (recency-weighted): active investors invest again
     "recent",  # log deals in the last year
+    "recent_new",  # log companies first invested in during the last year: who opens new relationships
     "co_investment",  # item-based collaborative filtering: co-investments with the subject's investors
     "shared_partners",  # organizations both already work with
     "text",  # the caller's text similarity (the text engine's), 0 when not given
@@ -63,6 +66,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "sector_stage_deals": 0.1,
     "sector_share": 0.05,
     "region_deals": 0.55,
+    "region_share": 0.05,
     "sector_region_deals": 0.6,
     "country_deals": 0.01,
     "same_region": 0.5,
@@ -73,6 +77,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "size_fit": 0.04,
     "activity": 0.04,
     "recent": 0.04,
+    "recent_new": 0.04,
     "co_investment": 1.5,
     "shared_partners": 0.5,
     "text": 1.5,
@@ -156,6 +161,7 @@ class RecommendationIndex:
 
     def __init__(self) -> None:  # use build()
         self.profiles: list[Profile] = []
+        self._expanded: dict[frozenset[str], frozenset[str]] = {}
 
     # ----------------------------------------------------------------------------------- build
     @classmethod
@@ -204,6 +210,7 @@ class RecommendationIndex:
         index.sector_count = np.zeros(n, dtype=np.float64)
         index.total = np.zeros(n, dtype=np.float64)
         index.recent = np.zeros(n, dtype=np.float64)
+        index.recent_new = np.zeros(n, dtype=np.float64)
         index.typical = np.full(n, np.nan)  # log of the median revealed check
         index.check_low = np.full(n, np.nan)
         index.check_high = np.full(n, np.nan)
@@ -261,8 +268,13 @@ class RecommendationIndex:
                 if deal.amount_usd:
                     amounts.append(deal.amount_usd)
                 portfolio_pairs.append((row, deal.company))
+            first_deals: dict[str, date] = {}
+            for deal in profile.deals:
+                if deal.on and (deal.company not in first_deals or deal.on < first_deals[deal.company]):
+                    first_deals[deal.company] = deal.on
+            index.recent_new[row] = sum(day >= last_year for day in first_deals.values())
             if amounts:
-                index.typical[row] = math.log(float(np.median(amounts)))
+                index.typical[row] = math.log(statistics.median(amounts))
             # The sector profile feedback compares: declared sectors and revealed shares, unit length.
             vector = Counter({key: 1.0 for key in sectors})
             for key, count in revealed.items():
@@ -289,15 +301,23 @@ class RecommendationIndex:
             key: float(values.sum()) / max(float(index.total.sum()), 1e-9)
             for key, (_, values) in index.deal_sector.columns.items()
         }
+        index.region_prior = {
+            key: float(values.sum()) / max(float(index.total.sum()), 1e-9)
+            for key, (_, values) in index.deal_region.columns.items()
+        }
         index.log_activity = np.log1p(index.total)
         return index
 
-    def expand(self, sectors: Iterable[str]) -> set[str]:
-        """The keys with their taxonomy ancestors."""
-        expanded = set(sectors)
-        for key in list(expanded):
-            expanded.update(_ancestors(key, self.parents))
-        return expanded
+    def expand(self, sectors: Iterable[str]) -> frozenset[str]:
+        """The keys with their taxonomy ancestors (cached: deals share a few sector sets)."""
+        key = sectors if isinstance(sectors, frozenset) else frozenset(sectors)
+        found = self._expanded.get(key)
+        if found is None:
+            expanded = set(key)
+            for sector in key:
+                expanded.update(_ancestors(sector, self.parents))
+            found = self._expanded[key] = frozenset(expanded)
+        return found
 
     def split_sectors(self, sectors: Iterable[str]) -> tuple[list[str], list[str]]:
         """(own, ancestor) keys: the most specific ones the subject names, and their ancestors."""
@@ -352,7 +372,7 @@ class RecommendationIndex:
     def _partner_features(self, subject: Profile) -> np.ndarray:
         """Features of every candidate as a partner (investor, corporate, ...) for a startup."""
         n = self.n
-        matrix = np.zeros((len(FEATURES), n))
+        matrix = np.zeros((len(FEATURES), n), dtype=np.float32)
         row = dict(zip(FEATURES, range(len(FEATURES)), strict=True))
         sectors = self.expand(subject.sectors)
         own, ancestors = self.split_sectors(subject.sectors)
@@ -368,7 +388,13 @@ class RecommendationIndex:
                 lift = np.log(share / max(prior, 1e-3))
             matrix[row["sector_share"]] = np.where(self.total > 0, lift, 0.0)
         if subject.region:
-            matrix[row["region_deals"]] = np.log1p(self.deal_region.column(subject.region, n))
+            in_region = self.deal_region.column(subject.region, n)
+            matrix[row["region_deals"]] = np.log1p(in_region)
+            region_prior = max(self.region_prior.get(subject.region, 0.0), 1e-3)
+            region_lift = np.log(
+                (in_region + smoothing * region_prior) / (self.total + smoothing) / region_prior
+            )
+            matrix[row["region_share"]] = np.where(self.total > 0, region_lift, 0.0)
             keys = [f"{key}@{subject.region}" for key in own]
             matrix[row["sector_region_deals"]] = np.log1p(self.deal_sector_region.mean_of(keys, n))
         if subject.country:
@@ -396,6 +422,7 @@ class RecommendationIndex:
             matrix[row["size_fit"]] = self._size_fit(math.log(subject.amount_sought_usd))
         matrix[row["activity"]] = self.log_activity
         matrix[row["recent"]] = np.log1p(self.recent)
+        matrix[row["recent_new"]] = np.log1p(self.recent_new)
         prior_rows = self.prior_rows(subject)
         if len(prior_rows):
             matrix[row["co_investment"]] = self.portfolio.similar_to(prior_rows)
@@ -416,7 +443,7 @@ class RecommendationIndex:
     def _startup_features(self, subject: Profile) -> np.ndarray:
         """Features of every candidate startup for a partner: its declared and revealed interests."""
         n = self.n
-        matrix = np.zeros((len(FEATURES), n))
+        matrix = np.zeros((len(FEATURES), n), dtype=np.float32)
         row = dict(zip(FEATURES, range(len(FEATURES)), strict=True))
         sectors = self.expand(subject.sectors)
         matrix[row["sector_declared"]] = self._declared_cosine(sectors)
@@ -607,13 +634,17 @@ class RecommendationIndex:
         history = weight(
             "sector_deals",
             "sector_group_deals",
+            "sector_recent",
+            "sector_stage_deals",
             "sector_share",
             "region_deals",
+            "region_share",
             "sector_region_deals",
             "country_deals",
             "stage_deals",
             "activity",
             "recent",
+            "recent_new",
         )
         if candidate.deals and history > 0:
             found.append(self._deal_history(subject, candidate, history))
