@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune-train", type=Path, help="an earlier training file to tune the weights on")
     parser.add_argument("--tune-test", type=Path, help="its test file")
     parser.add_argument("--tune-cutoff", type=date.fromisoformat)
+    parser.add_argument(
+        "--tune-bio-weight",
+        type=float,
+        default=0.5,
+        help="weight of the bio/health MRR in the tuning objective",
+    )
     parser.add_argument("--half-life-years", type=float, default=2.0, help="deal recency decay (default 2)")
     options = parser.parse_args(argv)
     progress = _progress(time.perf_counter())
@@ -86,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             "train": str(options.tune_train),
             "test": str(options.tune_test),
             "cutoff": tune_split.cutoff.isoformat(),
-            "objective": "mean of new-relationship MRR over all companies and over bio/health",
+            "objective": "new-relationship MRR: (1 - w) x all companies + w x bio/health",
+            "bio_weight": options.tune_bio_weight,
             "objective_value": round(objective, 4),
         }
 

@@ -53,34 +53,34 @@ FEATURES = (
     "text",  # the caller's text similarity (the text engine's), 0 when not given
 )
 
-#: Tuned on Crunchbase, train < 2011-01-01 / test 2011 only (never on the reported 2012 split): the
-#: mean of the new-relationship MRR over all companies and over bio/health, by
-#: ``dari.engines.matching.evaluation.tune``. The declared-profile features cannot be tuned on
-#: Crunchbase (it has none) and keep hand-set weights that put a full declared match on the scale
-#: of a modest deal history.
+#: The deal-history and graph weights were tuned on Crunchbase, train < 2011-01-01 / test 2011 only
+#: (never on the reported 2012 split), by ``dari.engines.matching.evaluation.tune``. The declared-
+#: profile features (declared sectors, places, stages, check sizes, shared partners, text) cannot be
+#: tuned on Crunchbase (it has none) and keep hand-set weights that put a full declared match on
+#: the scale of a modest deal history.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "sector_declared": 1.0,
-    "sector_deals": 0.25,
-    "sector_group_deals": 0.04,
-    "sector_recent": 0.1,
-    "sector_stage_deals": 0.1,
-    "sector_share": 0.05,
-    "region_deals": 0.55,
-    "region_share": 0.05,
-    "sector_region_deals": 0.6,
-    "country_deals": 0.01,
-    "same_region": 0.5,
+    "sector_declared": 2.0,
+    "sector_deals": 0.1913,
+    "sector_group_deals": 0.3754,
+    "sector_recent": 0.1171,
+    "sector_stage_deals": 0.2768,
+    "sector_share": 0.1083,
+    "region_deals": 1.8142,
+    "region_share": 0.1039,
+    "sector_region_deals": 2.1018,
+    "country_deals": 0.0922,
+    "same_region": 1.0,
     "same_country": 0.5,
-    "region_declared": 0.7,
-    "stage_deals": 0.05,
-    "stage_declared": 0.7,
-    "size_fit": 0.04,
-    "activity": 0.04,
-    "recent": 0.04,
-    "recent_new": 0.04,
-    "co_investment": 1.5,
-    "shared_partners": 0.5,
-    "text": 1.5,
+    "region_declared": 1.0,
+    "stage_deals": 0.093,
+    "stage_declared": 1.0,
+    "size_fit": 0.2341,
+    "activity": 0.0251,
+    "recent": 0.0573,
+    "recent_new": 0.2449,
+    "co_investment": 2.2719,
+    "shared_partners": 1.0,
+    "text": 3.0,
 }
 
 #: How much one feedback mark moves a fully similar candidate, in units of the score's spread.
@@ -123,20 +123,20 @@ class _Postings:
     def freeze(self) -> _Postings:
         for key, column in self._lists.items():
             rows = np.fromiter(column.keys(), dtype=np.int64, count=len(column))
-            values = np.fromiter(column.values(), dtype=np.float64, count=len(column))
+            values = np.fromiter(column.values(), dtype=np.float32, count=len(column))
             self.columns[key] = (rows, values)
         self._lists = defaultdict(dict)
         return self
 
     def column(self, key: str, n: int) -> np.ndarray:
-        vector = np.zeros(n, dtype=np.float64)
+        vector = np.zeros(n, dtype=np.float32)
         found = self.columns.get(key)
         if found is not None:
             vector[found[0]] = found[1]
         return vector
 
     def mean_of(self, keys: Sequence[str], n: int) -> np.ndarray:
-        vector = np.zeros(n, dtype=np.float64)
+        vector = np.zeros(n, dtype=np.float32)
         for key in keys:
             found = self.columns.get(key)
             if found is not None:
@@ -305,7 +305,10 @@ class RecommendationIndex:
             key: float(values.sum()) / max(float(index.total.sum()), 1e-9)
             for key, (_, values) in index.deal_region.columns.items()
         }
-        index.log_activity = np.log1p(index.total)
+        index.log_activity = np.log1p(index.total).astype(np.float32)
+        index.log_recent = np.log1p(index.recent).astype(np.float32)
+        index.log_recent_new = np.log1p(index.recent_new).astype(np.float32)
+        index.total32 = index.total.astype(np.float32)
         return index
 
     def expand(self, sectors: Iterable[str]) -> frozenset[str]:
@@ -382,19 +385,19 @@ class RecommendationIndex:
         matrix[row["sector_group_deals"]] = np.log1p(self.deal_sector.mean_of(ancestors, n))
         prior = float(np.mean([self.sector_prior.get(key, 0.0) for key in own])) if own else 0.0
         smoothing = 3.0
-        share = (in_sector + smoothing * prior) / (self.total + smoothing)
+        share = (in_sector + smoothing * prior) / (self.total32 + smoothing)
         if own:
             with np.errstate(divide="ignore"):
                 lift = np.log(share / max(prior, 1e-3))
-            matrix[row["sector_share"]] = np.where(self.total > 0, lift, 0.0)
+            matrix[row["sector_share"]] = np.where(self.total32 > 0, lift, 0.0)
         if subject.region:
             in_region = self.deal_region.column(subject.region, n)
             matrix[row["region_deals"]] = np.log1p(in_region)
             region_prior = max(self.region_prior.get(subject.region, 0.0), 1e-3)
             region_lift = np.log(
-                (in_region + smoothing * region_prior) / (self.total + smoothing) / region_prior
+                (in_region + smoothing * region_prior) / (self.total32 + smoothing) / region_prior
             )
-            matrix[row["region_share"]] = np.where(self.total > 0, region_lift, 0.0)
+            matrix[row["region_share"]] = np.where(self.total32 > 0, region_lift, 0.0)
             keys = [f"{key}@{subject.region}" for key in own]
             matrix[row["sector_region_deals"]] = np.log1p(self.deal_sector_region.mean_of(keys, n))
         if subject.country:
@@ -421,8 +424,8 @@ class RecommendationIndex:
         if subject.amount_sought_usd:
             matrix[row["size_fit"]] = self._size_fit(math.log(subject.amount_sought_usd))
         matrix[row["activity"]] = self.log_activity
-        matrix[row["recent"]] = np.log1p(self.recent)
-        matrix[row["recent_new"]] = np.log1p(self.recent_new)
+        matrix[row["recent"]] = self.log_recent
+        matrix[row["recent_new"]] = self.log_recent_new
         prior_rows = self.prior_rows(subject)
         if len(prior_rows):
             matrix[row["co_investment"]] = self.portfolio.similar_to(prior_rows)
@@ -490,7 +493,7 @@ class RecommendationIndex:
     # ---------------------------------------------------------------------------------- ranking
     def weight_vector(self, weights: Mapping[str, float] | None = None) -> np.ndarray:
         chosen = {**self.weights, **(weights or {})}
-        return np.array([chosen[name] for name in FEATURES])
+        return np.array([chosen[name] for name in FEATURES], dtype=np.float32)
 
     def eligible(
         self,
