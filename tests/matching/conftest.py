@@ -6,6 +6,7 @@ import pytest
 from dari.accounts.audit import Actor
 from dari.accounts.models import Role
 from dari.accounts.services import grant_membership
+from dari.matching import engine
 from dari.matching.models import MatchingProfile
 from dari.registry.models import Organization, Relationship
 
@@ -100,6 +101,7 @@ def world(db):
     member = UserFactory(username="startup-member")
     grant_membership(Actor.system(), member, Role.ORGANIZATION_MEMBER, startup)
     outsider = UserFactory(username="outsider")
+    engine.refresh_index()  # as the worker does; pages never build the index themselves
     return {
         "startup": startup,
         "fit": fit,

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(scenario, superuser):
+    engine.refresh_index()
     return superuser
 
 

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_refresh_builds_once_then_only_when_something_changed(world):
+    IndexSnapshot.objects.all().delete()
     first = engine.refresh_index()
     assert first.version == 1 and first.document_count == Organization.objects.count()
     assert engine.refresh_index() is None  # nothing changed
@@ -25,7 +26,6 @@ def test_refresh_builds_once_then_only_when_something_changed(world):
 
 
 def test_every_process_loads_the_newest_snapshot(world):
-    engine.refresh_index()
     assert engine.loaded().version == 1
     Organization.objects.filter(pk=world["fit"].pk).update(name_en="Harbor Diabetes Clinics")
     Organization.objects.get(pk=world["fit"].pk).save()
@@ -37,12 +37,10 @@ def test_every_process_loads_the_newest_snapshot(world):
 def test_old_snapshots_are_dropped(world):
     engine.rebuild_index()
     engine.rebuild_index()
-    engine.rebuild_index()
     assert list(IndexSnapshot.objects.values_list("version", flat=True)) == [3, 2]
 
 
 def test_a_removed_organization_leaves_the_index(world):
-    engine.refresh_index()
     world["misfit"].delete()
     snapshot = engine.refresh_index()
     assert f"o{world['misfit'].pk}" not in snapshot.digests
@@ -50,7 +48,6 @@ def test_a_removed_organization_leaves_the_index(world):
 
 
 def test_a_changed_matching_profile_schedules_a_refresh(world, django_capture_on_commit_callbacks):
-    engine.refresh_index()
     with django_capture_on_commit_callbacks(execute=True):
         update_matching_profile(
             Actor(world["member"]), world["startup"], {"needs_en": "A US hospital for a thyroid pilot"}
@@ -61,10 +58,11 @@ def test_a_changed_matching_profile_schedules_a_refresh(world, django_capture_on
 def test_rebuild_command_shows_progress(world, capsys):
     call_command("rebuild_matching_index")
     captured = capsys.readouterr()
-    assert "100%" in captured.err and "Stored search index v1" in captured.out
+    assert "100%" in captured.err and "Stored search index v2" in captured.out
 
 
 def test_the_periodic_runner_keeps_the_index_current(world):
+    IndexSnapshot.objects.all().delete()
     from datetime import UTC, datetime, timedelta
     from io import StringIO
 
@@ -78,3 +76,21 @@ def test_the_periodic_runner_keeps_the_index_current(world):
     assert run(now) == f"matching-index: search index v1 stored ({Organization.objects.count()} documents)"
     assert run(now + timedelta(seconds=30)) == "matching-index: not due"
     assert run(now + timedelta(minutes=1)) == "matching-index: search index up to date"
+
+
+def test_without_an_index_pages_say_so_and_a_refresh_is_scheduled(
+    world, client, django_capture_on_commit_callbacks
+):
+    IndexSnapshot.objects.all().delete()
+    client.force_login(world["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/search/?q=thyroid", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "being prepared" in page and "Harbor Endocrine Clinics" not in page
+    assert IndexSnapshot.objects.count() == 1  # the immediate task backend built it at once
+    page = client.get("/search/?q=thyroid", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "being prepared" not in page and "Harbor Endocrine Clinics" in page
+
+
+def test_an_index_from_another_engine_version_is_not_loaded(world):
+    IndexSnapshot.objects.update(engine_version="dari-search-0/old-model")
+    assert engine.loaded() is None

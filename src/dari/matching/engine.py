@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -196,12 +197,17 @@ _lock = threading.Lock()
 _loaded: Loaded | None = None
 
 
-def loaded() -> Loaded:
-    """The newest stored index, loaded once per version per process; built first if none is stored."""
+def loaded() -> Loaded | None:
+    """The newest stored index, loaded once per version per process; None while there is none
+    usable (none built yet, or one written by another engine version): a refresh is then scheduled,
+    and the worker or the periodic runner builds it. A page never builds an index itself: at
+    100,000 profiles that takes minutes."""
     global _loaded
-    version = IndexSnapshot.objects.order_by("-version").values_list("version", flat=True).first()
-    if version is None:
-        version = (refresh_index() or IndexSnapshot.objects.order_by("-version").first()).version
+    newest = IndexSnapshot.objects.order_by("-version").values_list("version", "engine_version").first()
+    if newest is None or newest[1] != search_engine().ENGINE_VERSION:
+        request_refresh()
+        return None
+    version = newest[0]
     if _loaded is not None and _loaded.version == version:
         return _loaded
     with _lock:
@@ -212,11 +218,32 @@ def loaded() -> Loaded:
     return _loaded
 
 
+#: A process asks for a missing index at most this often (seconds), however many pages ask.
+REFRESH_REQUEST_INTERVAL = 60.0
+_last_request = float("-inf")
+
+
+def request_refresh() -> None:
+    global _last_request
+    now = time.monotonic()
+    if now - _last_request >= REFRESH_REQUEST_INTERVAL:
+        _last_request = now
+        from .tasks import schedule_index_refresh
+
+        schedule_index_refresh()
+
+
+def is_ready() -> bool:
+    """Whether search and suggestions have an index to answer from (pages say so when not)."""
+    return loaded() is not None
+
+
 def forget_loaded() -> None:
     """Drop this process's copy (tests, and after a restore)."""
-    global _loaded
+    global _loaded, _last_request
     with _lock:
         _loaded = None
+        _last_request = float("-inf")
 
 
 def recommendation_index(search) -> tuple[RecommendationIndex, np.ndarray]:
@@ -257,7 +284,10 @@ def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchR
     text = text.strip()[:200]
     if not text:
         return []
-    index = loaded().search
+    current = loaded()
+    if current is None:
+        return []
+    index = current.search
     organizations = Organization.objects.visible_to(user)
     people = Person.objects.visible_to(user)
     if kind == "person":
@@ -324,6 +354,8 @@ def suggestions(
     """The ``k`` best candidates for ``subject`` that ``user`` may see, with reasons in both
     languages and ``user``'s own marks (which also steer the ranking)."""
     current = loaded()
+    if current is None:
+        return []
     index = current.recommendation
     subject_key = organization_id(subject.pk)
     if subject_key not in index.row_of:

@@ -24,5 +24,6 @@ def suggestions_for_organization(request, organization):
             "is_startup": organization.kind == STARTUP_KIND,
             "suggestions": engine.suggestions(request.user, organization, k=PANEL_SUGGESTIONS),
             "can_edit_profile": can_change_matching_profile(request.user, organization),
+            "index_ready": engine.is_ready(),
         },
     )

@@ -28,7 +28,12 @@ def search(request):
             request.user, form.cleaned_data["q"], kind=form.cleaned_data["kind"], limit=SEARCH_LIMIT
         )
     page = Paginator(results, 20).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "search_query": request.GET.get("q", "")[:200]}
+    context = {
+        "form": form,
+        "page": page,
+        "search_query": request.GET.get("q", "")[:200],
+        "index_ready": engine.is_ready(),
+    }
     return render(request, "matching/search.html", context)
 
 
@@ -65,6 +70,7 @@ def suggestions(request, pk: int):
         "suggestions": found,
         "is_startup": subject.kind == Organization.Kind.STARTUP,
         "can_edit_profile": can_change_matching_profile(request.user, subject),
+        "index_ready": engine.is_ready(),
     }
     return render(request, "matching/suggestions.html", context)
 
