@@ -85,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             progress,
         )
         tuned, objective = evaluation.tune(
-            tune_split, _index(tune_split, options.half_life_years), progress=progress
+            tune_split,
+            _index(tune_split, options.half_life_years),
+            bio_weight=options.tune_bio_weight,
+            progress=progress,
         )
         weights.update(tuned)
         tuning = {
