@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from dari.engines.matching import search
+from dari.engines.matching import text as encoder
+from dari.engines.matching.names import NameIndex
 from dari.engines.matching.profiles import Profile
-from dari.engines.matching.search import Document, IndexVersionError, SearchIndex
+from dari.engines.matching.search import Document, IndexVersionError, SearchIndex, TwoStage
 
 CORPUS = [
     Document(
@@ -231,3 +233,125 @@ def test_documents_come_from_profiles():
     document = Document.from_profile(profile, aliases=["Thyroscope"])
     assert document.names == ["Glandy", "글랜디", "Thyroscope"]
     assert document.kind == "startup"
+
+
+# ----- two stages (forced on this small corpus; by default only from TwoStage.start documents) -----
+
+QUERIES = (
+    "갑상선",
+    "glucose",
+    "혈당",
+    "치매 진단",
+    "clinical trials",
+    "Seers Technology",
+    "씨어스테크놀러지",
+    "semiconductor equipment",
+    "medical devices investor",
+    "선박",
+)
+#: Shortlists of 5 (+5 by the other signals) out of 14 documents. 13 axes span the 14 centred
+#: vectors, so here coarse cosines equal exact ones up to float16 rounding: these tests check the
+#: machinery (projection, shortlists, exact re-scoring, bytes, updates); how close the coarse stage is
+#: on real data is measured by benchmarks/text_retrieval.py and benchmarks/search_speed.py.
+SMALL_TWO_STAGE = TwoStage(start=1, dimensions=13, shortlist=5)
+
+
+@pytest.fixture(scope="session")
+def two_stage_index():
+    return SearchIndex.build(CORPUS, two_stage=SMALL_TWO_STAGE)
+
+
+@pytest.mark.slow
+def test_two_stage_search_equals_the_exact_one_on_the_top_results(index, two_stage_index):
+    assert two_stage_index.is_two_stage and not index.is_two_stage
+    for query in QUERIES:
+        two_stage, exact = two_stage_index.search(query, k=5), index.search(query, k=5)
+        assert [hit.id for hit in two_stage] == [hit.id for hit in exact], query
+        assert [hit.score for hit in two_stage] == pytest.approx([hit.score for hit in exact], abs=1e-6)
+        assert [hit.matched for hit in two_stage] == [hit.matched for hit in exact]
+
+
+@pytest.mark.slow
+def test_two_stage_scores_only_a_shortlist_exactly():
+    # One-dimensional coarse vectors and a shortlist of 2: what is shown is still scored exactly.
+    tiny = SearchIndex.build(CORPUS, two_stage=TwoStage(start=1, dimensions=1, shortlist=2))
+    exact = tiny.signal_scores("갑상선")
+    for hit in tiny.search("갑상선", k=2):
+        assert hit.semantic == pytest.approx(float(exact["semantic"][tiny.position(hit.id)]), abs=1e-6)
+
+
+@pytest.mark.slow
+def test_coarse_similarities_are_exact_for_the_shortlist_and_close_elsewhere(two_stage_index):
+    vector = two_stage_index.vector("thyroid-app")
+    steel = two_stage_index.position("en-steel")
+    exact = two_stage_index.similarities(vector)
+    coarse = two_stage_index._coarse_similarities(vector)
+    scores = two_stage_index.similarities(vector, exact=False, exact_for=[steel])
+    assert scores.shape == exact.shape == (len(CORPUS),)
+    shortlist = np.argsort(-coarse)[: SMALL_TWO_STAGE.shortlist]
+    assert np.allclose(scores[shortlist], exact[shortlist], atol=1e-6)
+    assert scores[steel] == pytest.approx(exact[steel], abs=1e-6)
+    others = np.setdiff1d(np.arange(len(CORPUS)), [*shortlist, steel])
+    assert np.array_equal(scores[others], coarse[others])
+    assert np.abs(coarse - exact).max() < 0.2
+
+
+@pytest.mark.slow
+def test_small_indexes_score_exactly_whatever_is_asked(index):
+    vector = index.vector("glucose-ko")
+    assert np.array_equal(index.similarities(vector, exact=False), index.similarities(vector))
+
+
+@pytest.mark.slow
+def test_two_stage_bytes_round_trip_gives_the_same_index(two_stage_index):
+    data = two_stage_index.to_bytes()
+    copy = SearchIndex.from_bytes(data)
+    assert copy.is_two_stage and copy.two_stage == SMALL_TWO_STAGE
+    for query in QUERIES:
+        assert copy.search(query, k=5) == two_stage_index.search(query, k=5)
+    assert copy.tokens == two_stage_index.tokens and copy.names == two_stage_index.names
+    assert copy.to_bytes() == data
+
+
+@pytest.mark.slow
+def test_two_stage_update_keeps_the_projection_and_finds_what_a_rebuild_finds(two_stage_index):
+    added = Document("new-dx", "startup", name_en="Kelp Diagnostics", text_en="Thyroid hormone rapid test")
+    updated = SearchIndex.from_bytes(two_stage_index.to_bytes())
+    updated.update([added])
+    updated.remove(["en-steel"])
+    assert np.array_equal(updated._projection.axes, two_stage_index._projection.axes)
+    rebuilt = SearchIndex.build([d for d in CORPUS if d.id != "en-steel"] + [added])
+    assert updated.ids == rebuilt.ids
+    for query in ("갑상선", "Kelp Diagnostics", "thyroid test", "glucose"):
+        assert ranked(updated, query) == ranked(rebuilt, query)
+
+
+@pytest.mark.slow
+def test_the_projection_is_fitted_again_once_the_index_has_doubled(two_stage_index):
+    grown = SearchIndex.from_bytes(two_stage_index.to_bytes())
+    fitted_on = grown._projection.fitted_on
+    grown.update(
+        [Document(f"extra-{n}", "startup", name_en=f"Extra {n}", text_en="Steel") for n in range(13)]
+    )
+    assert grown._projection.fitted_on == fitted_on  # 27 < 2 x 14
+    grown.update([Document("extra-13", "startup", name_en="Extra 13", text_en="Steel")])
+    assert grown._projection.fitted_on == 2 * fitted_on
+
+
+def test_name_postings_round_trip_and_long_queries_skip_them():
+    names = NameIndex([document.names for document in CORPUS])
+    copy = NameIndex.from_arrays(names.to_arrays())
+    for query in ("씨어스테크놀러지", "Torey Pines", "x", "Harbor Steel Works"):
+        assert np.array_equal(copy.scores(query), names.scores(query))
+    pasted = "Seers Technology: wearable ECG monitoring of inpatients, arrhythmia detection and remote care"
+    # No name is long enough to reach the threshold with it, so the postings are not even read.
+    assert (names.scores(pasted) < search.NAME_THRESHOLD).all()
+    assert not names.scores(pasted, minimum=search.NAME_THRESHOLD).any()
+
+
+@pytest.mark.slow
+def test_cached_query_vectors_equal_fresh_ones():
+    encoder.clear_cache()
+    fresh = encoder.encode(["갑상선", "thyroid"])
+    assert np.allclose(encoder.encode_cached(["갑상선", "thyroid", "갑상선"]), fresh[[0, 1, 0]], atol=1e-6)
+    assert np.allclose(encoder.encode_cached(["thyroid"]), fresh[[1]], atol=1e-6)

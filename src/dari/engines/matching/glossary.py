@@ -45,15 +45,16 @@ class Glossary:
     def expand(self, query: str) -> list[str]:
         """The terms to add to ``query``: every other term of every group it mentions, in order, once."""
         folded = normalize(query)
-        words = set(folded.split())
+        # What every matcher compares with, computed once per query (a pasted description is long).
+        seen_as = (query, folded, set(folded.split()), folded.replace(" ", ""))
         added: list[str] = []
         seen = {folded}
         for group, matchers in zip(self.groups, self._matchers, strict=True):
-            if not any(matcher(query, folded, words) for matcher in matchers):
+            if not any(matcher(*seen_as) for matcher in matchers):
                 continue
             for term, matcher in zip(group, matchers, strict=True):
                 key = normalize(term)
-                if key not in seen and not matcher(query, folded, words):
+                if key not in seen and not matcher(*seen_as):
                     seen.add(key)
                     added.append(term)
         return added
@@ -64,13 +65,13 @@ def _matcher(term: str):
     if _HANGUL.search(term):
         if len(folded.replace(" ", "")) >= 2:
             compact = folded.replace(" ", "")
-            return lambda query, text, words: compact in text.replace(" ", "")
-        return lambda query, text, words: folded in words
+            return lambda query, text, words, compact_text: compact in compact_text
+        return lambda query, text, words, compact_text: folded in words
     if term.isupper() and len(term) <= 5:
         pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])")
-        return lambda query, text, words: bool(pattern.search(query))
+        return lambda query, text, words, compact_text: bool(pattern.search(query))
     pattern = re.compile(rf"(?<![a-z0-9]){re.escape(folded)}(?:s|es)?(?![a-z0-9])")
-    return lambda query, text, words: bool(pattern.search(text))
+    return lambda query, text, words, compact_text: bool(pattern.search(text))
 
 
 @cache

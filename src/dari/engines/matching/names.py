@@ -4,7 +4,10 @@ A typo in a Korean name changes one jamo, not a whole syllable (``테크놀러�
 Hangul syllables are decomposed into their jamo before taking trigrams; Latin names are lowercased
 and stripped of punctuation and legal suffixes. A query is compared with every name by the Dice
 coefficient of their trigram sets, through an inverted index (numpy arrays, no per-name Python loop),
-so one look-up over 100,000 organizations stays in the low milliseconds.
+so one look-up over 100,000 organizations stays in the low milliseconds. A query much longer than
+every name (a pasted description) cannot reach the caller's ``minimum`` similarity with any of them,
+so it is answered without touching the postings. The index stores as plain arrays (``to_arrays``):
+computing the trigrams of 100,000 names again costs seconds at every load.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ def dice(left: str, right: str) -> float:
 class NameIndex:
     """Trigram postings over every name of every document (a document may have several names)."""
 
+    #: The keys of ``to_arrays``.
+    ARRAYS = ("grams", "rows", "starts", "sizes", "owners", "document_count")
+
     def __init__(self, names_per_document: list[list[str]]):
         self.document_count = len(names_per_document)
         gram_ids: dict[str, int] = {}
@@ -84,12 +90,47 @@ class NameIndex:
         self._starts = np.searchsorted(gram_array, np.arange(len(gram_ids) + 1))
         self._sizes = np.asarray(sizes, dtype=np.float32)
         self._owners = np.asarray(owners, dtype=np.int64)
+        self._largest = float(self._sizes.max()) if len(self._sizes) else 0.0
 
-    def scores(self, query: str) -> np.ndarray:
-        """Best Dice similarity between the query and any name of each document (0 when none shared)."""
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The postings as arrays (the grams as one newline-separated UTF-8 text; no gram holds one)."""
+        grams = "\n".join(sorted(self._gram_ids, key=self._gram_ids.__getitem__))
+        return {
+            "grams": np.frombuffer(grams.encode("utf-8"), dtype=np.uint8),
+            "rows": self._rows,
+            "starts": self._starts.astype(np.int64),
+            "sizes": self._sizes,
+            "owners": self._owners,
+            "document_count": np.asarray([self.document_count], dtype=np.int64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> NameIndex:
+        """The index ``to_arrays`` wrote, without computing any trigram again."""
+        index = cls.__new__(cls)
+        index.document_count = int(arrays["document_count"][0])
+        text = arrays["grams"].tobytes().decode("utf-8")
+        index._gram_ids = {gram: number for number, gram in enumerate(text.split("\n"))} if text else {}
+        index._rows = np.asarray(arrays["rows"], dtype=np.int32)
+        index._starts = np.asarray(arrays["starts"], dtype=np.int64)
+        index._sizes = np.asarray(arrays["sizes"], dtype=np.float32)
+        index._owners = np.asarray(arrays["owners"], dtype=np.int64)
+        index._largest = float(index._sizes.max()) if len(index._sizes) else 0.0
+        return index
+
+    def scores(self, query: str, minimum: float = 0.0) -> np.ndarray:
+        """Best Dice similarity between the query and any name of each document (0 when none shared).
+
+        With ``minimum`` > 0 the caller ignores smaller similarities, and a query whose trigram count
+        ``t`` is such that even the largest name (``s`` trigrams) cannot reach it — Dice is at most
+        ``2s / (s + t)`` — returns zeros at once (a long description pasted as a query).
+        """
         result = np.zeros(self.document_count, dtype=np.float32)
-        query_grams = [self._gram_ids[gram] for gram in trigrams(query) if gram in self._gram_ids]
-        total = len(trigrams(query))
+        query_trigrams = trigrams(query)
+        total = len(query_trigrams)
+        if minimum > 0 and 2 * self._largest < minimum * (self._largest + total):
+            return result
+        query_grams = [self._gram_ids[gram] for gram in query_trigrams if gram in self._gram_ids]
         if not query_grams or not len(self._sizes):
             return result
         postings = np.concatenate([self._rows[self._starts[g] : self._starts[g + 1]] for g in query_grams])

@@ -6,11 +6,18 @@ first use (about 1–3 s), with one BLAS thread: web processes and benchmarks sh
 one query's forward pass is small. Vectors are L2-normalized and stored as float16 (half the bytes,
 cosine error below 1e-3); ``MODEL_VERSION`` names the model so that a stored index made by another
 model is never mixed with this one.
+
+Queries are short and repeat (a search typed again, the next page, and above all the glossary terms
+that expand many queries: ``갑상선`` brings ``thyroid`` …), so ``encode_cached`` keeps the last
+``CACHE_SIZE`` texts' vectors and encodes only the missing ones, in one batch; the model is
+deterministic and batch-independent (a text's vector alone or in a batch differs by < 1e-6), so a
+cached vector equals a fresh one.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -24,8 +31,13 @@ DIMENSIONS = 512
 #: Texts per forward pass: large enough to amortize the weight streaming, small enough for memory.
 BATCH_SIZE = 256
 
+#: Texts whose vectors ``encode_cached`` keeps (2 KB each).
+CACHE_SIZE = 2048
+
 _model = None
 _model_lock = threading.Lock()
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def _encoder():
@@ -50,6 +62,31 @@ def encode(texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         out[chunk] = vectors / np.where(norms == 0, 1, norms)
     return out
+
+
+def encode_cached(texts: list[str]) -> np.ndarray:
+    """``encode``, with the vectors of recently encoded texts kept (least recently used dropped)."""
+    with _cache_lock:
+        found = {text: _cache[text] for text in texts if text in _cache}
+        for text in found:
+            _cache.move_to_end(text)
+    missing = list(dict.fromkeys(text for text in texts if text not in found))
+    if missing:
+        vectors = encode(missing)
+        with _cache_lock:
+            for text, vector in zip(missing, vectors, strict=True):
+                vector = vector.copy()  # not a view keeping the whole batch alive
+                vector.setflags(write=False)
+                found[text] = _cache[text] = vector
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return np.asarray([found[text] for text in texts], dtype=np.float32).reshape(len(texts), DIMENSIONS)
+
+
+def clear_cache() -> None:
+    """Forget the cached vectors (benchmarks measure with and without them)."""
+    with _cache_lock:
+        _cache.clear()
 
 
 def encode_one(text: str) -> np.ndarray:
