@@ -376,7 +376,11 @@ def suggestions(
         stages=[stage] if stage else None,
         include_related=include_related,
         exclude=hidden,
-        text_scores=current.search.similarities(current.search.vector(subject_key))[current.positions],
+        # Coarse cosine for every candidate on a large index (exact below TwoStage.start): the text
+        # score is one feature among many, and the exact pass would cost ~30 ms at 100,000.
+        text_scores=current.search.similarities(current.search.vector(subject_key), exact=False)[
+            current.positions
+        ],
         feedback={organization_id(pk): relevant for pk, relevant in marks.items()},
         weights=weights_for(index.profiles[index.row_of[subject_key]]),
     )
