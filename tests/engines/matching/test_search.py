@@ -169,6 +169,12 @@ def test_results_are_restricted_to_allowed_ids_and_kinds(index):
         ["en-steel", "sd-vc"],
     )
     assert ranked(index, "갑상선", allowed_ids=[]) == []
+    mask = index.allowed_mask(["sd-vc", "en-steel", "unknown"])
+    assert ranked(index, "갑상선", k=10, allowed_ids=mask) == ranked(
+        index, "갑상선", k=10, allowed_ids=["sd-vc", "en-steel"]
+    )
+    with pytest.raises(ValueError, match="one entry per document"):
+        index.search("갑상선", allowed_ids=mask[:3])
     assert ranked(index, "   ") == []
 
 

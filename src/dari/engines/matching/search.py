@@ -443,6 +443,8 @@ class SearchIndex:
 
         ``allowed_ids`` (what the user may see) and ``kinds`` restrict the results; ``signals`` picks
         which signals score (the benchmark measures each alone). An empty query finds nothing.
+        ``allowed_ids`` may also be a boolean array aligned with ``ids`` (``allowed_mask``): looking up
+        90,000 ids costs ~20 ms per query, a mask kept between queries nothing.
         """
         if not query.strip() or not len(self):
             return []
@@ -497,7 +499,11 @@ class SearchIndex:
 
     def _mask(self, allowed_ids, kinds) -> np.ndarray | None:
         mask = None
-        if allowed_ids is not None:
+        if isinstance(allowed_ids, np.ndarray) and allowed_ids.dtype == bool:
+            if allowed_ids.shape != (len(self),):
+                raise ValueError("an allowed mask must have one entry per document")
+            mask = allowed_ids
+        elif allowed_ids is not None:
             # All in C (map, fromiter): a user may see all 100,000 documents, ~10 ms instead of ~25.
             allowed_ids = list(allowed_ids) if not isinstance(allowed_ids, Sized) else allowed_ids
             positions = np.fromiter(
@@ -511,6 +517,10 @@ class SearchIndex:
             kind_mask = np.isin(self.kinds, list(kinds))
             mask = kind_mask if mask is None else mask & kind_mask
         return mask
+
+    def allowed_mask(self, allowed_ids: Iterable[str]) -> np.ndarray:
+        """``allowed_ids`` as a boolean array aligned with ``ids``, to pass to ``search`` repeatedly."""
+        return self._mask(allowed_ids, None)
 
     def _hit(self, index: int, score: float, parts: dict, row: int, signals: tuple[str, ...]) -> Hit:
         semantic, lexical, name = (float(parts[signal][row]) for signal in SIGNALS)
