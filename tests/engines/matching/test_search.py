@@ -361,3 +361,11 @@ def test_cached_query_vectors_equal_fresh_ones():
     fresh = encoder.encode(["갑상선", "thyroid"])
     assert np.allclose(encoder.encode_cached(["갑상선", "thyroid", "갑상선"]), fresh[[0, 1, 0]], atol=1e-6)
     assert np.allclose(encoder.encode_cached(["thyroid"]), fresh[[1]], atol=1e-6)
+
+
+@pytest.mark.slow
+def test_build_reports_its_encoding_progress(monkeypatch):
+    monkeypatch.setattr(search, "ENCODING_STEP", 3)
+    calls = []
+    SearchIndex.build(CORPUS[:8], progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(3, 8), (6, 8), (8, 8)]  # one text per document here
