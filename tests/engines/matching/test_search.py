@@ -355,6 +355,27 @@ def test_name_postings_round_trip_and_long_queries_skip_them():
     assert not names.scores(pasted, minimum=search.NAME_THRESHOLD).any()
 
 
+def test_reordered_name_postings_score_as_fresh_ones():
+    names = [document.names for document in CORPUS]
+    old = NameIndex(names)
+    # Drop the first two documents, keep the rest in another order, add two (one a changed name).
+    kept = list(range(len(CORPUS) - 1, 1, -1))
+    new_names = [names[position] for position in kept] + [["Kelp Diagnostics", "켈프진단"], ["Seers Tech"]]
+    reordered = old.reordered(np.asarray(kept + [-1, -1]), new_names)
+    fresh = NameIndex(new_names)
+    for query in (
+        "씨어스테크놀러지",
+        "Seers Tech",
+        "켈프 진단",
+        "Kelp",
+        "Glandwise Health",
+        "DangCare",
+        "한빛",
+    ):
+        assert np.array_equal(reordered.scores(query), fresh.scores(query)), query
+    assert reordered.document_count == fresh.document_count == len(new_names)
+
+
 @pytest.mark.slow
 def test_cached_query_vectors_equal_fresh_ones():
     encoder.clear_cache()

@@ -346,7 +346,8 @@ class SearchIndex:
                 vector,
                 tokenize(document.lexical_text),
                 document.names,
-                None,
+                None,  # no coarse vector yet
+                -1,  # not in this index as it is
             )
         self._reset(entries)
 
@@ -358,6 +359,7 @@ class SearchIndex:
         self._reset(entries)
 
     def _entries(self) -> dict:
+        """Per id: kind, vector, tokens, names, coarse vector (or None) and position here."""
         coarse = self._coarse if self._coarse is not None else [None] * len(self)
         return {
             doc_id: (
@@ -366,6 +368,7 @@ class SearchIndex:
                 self.tokens[index],
                 self.names[index],
                 coarse[index],
+                index,
             )
             for index, doc_id in enumerate(self.ids)
         }
@@ -385,16 +388,21 @@ class SearchIndex:
                 coarse[old] = np.asarray([entries[ordered[row]][4] for row in old], dtype=np.float32)
             if new:
                 coarse[new] = self._projection.project(vectors16[new])
+        names = [entries[doc_id][3] for doc_id in ordered]
         rebuilt = SearchIndex(
             ordered,
             [entries[doc_id][0] for doc_id in ordered],
             vectors16,
             [entries[doc_id][2] for doc_id in ordered],
-            [entries[doc_id][3] for doc_id in ordered],
+            names,
             self.glossary,
             two_stage=self.two_stage,
             projection=self._projection,
             coarse=coarse,
+            # Unchanged documents keep their name postings (their trigrams cost seconds at 100,000).
+            name_index=self._name_index.reordered(
+                np.asarray([entries[doc_id][5] for doc_id in ordered], dtype=np.int64), names
+            ),
         )
         self.__dict__.clear()  # cached float32 vectors and decoded tokens of the old documents too
         self.__dict__.update(rebuilt.__dict__)
