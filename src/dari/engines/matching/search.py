@@ -302,7 +302,7 @@ class SearchIndex:
 
         ``progress(encoded, total)``: called as the distinct texts are encoded (most of the time).
         One ``build`` costs far less than a build of the first documents followed by ``update`` steps:
-        each ``update`` rebuilds the BM25 and name postings of the whole index (~7 s at 100,000).
+        each ``update`` rebuilds the BM25 index of all documents (~3 s at 100,000).
         """
         documents = sorted(documents, key=lambda document: document.id)
         if len({document.id for document in documents}) != len(documents):
