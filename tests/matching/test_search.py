@@ -80,3 +80,9 @@ def test_search_api_for_anonymous_callers_shows_public_records_only(world, api_c
         and "Glandscope" not in names
         and "Quiet Thyroid Devices" not in names
     )
+
+
+def test_staff_find_private_records_too(world, django_user_model):
+    staff = django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
+    found = keys(engine.search(staff, "thyroid"))
+    assert {"glandscope", "quiet-partner", "endo-clinic"} <= set(found)
