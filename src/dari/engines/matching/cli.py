@@ -9,7 +9,7 @@ split the weights were tuned on, the weights, and the split's sizes.
 
 Runs without a database (``dari.cli`` dispatches here before Django is set up), so an operator can
 measure the recommender on their own deal history in Crunchbase's CSV layout. With ``--tune-train``
-and ``--tune-test`` (an earlier split), the weights are tuned there first and then reported on
+and ``--tune-test`` (an earlier split), the weights are learned there first and then reported on
 ``--train``/``--test``, so the figures are never tuned on themselves.
 """
 
@@ -63,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tune-bio-weight",
         type=float,
-        default=0.5,
-        help="weight of the bio/health MRR in the tuning objective",
+        default=1.0,
+        help="weight of a bio/health company in the tuning loss (default 1: every company alike)",
     )
     parser.add_argument("--half-life-years", type=float, default=2.0, help="deal recency decay (default 2)")
     options = parser.parse_args(argv)
@@ -95,9 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             "train": str(options.tune_train),
             "test": str(options.tune_test),
             "cutoff": tune_split.cutoff.isoformat(),
-            "objective": "new-relationship MRR: (1 - w) x all companies + w x bio/health",
+            "method": "listwise logistic model on the new-relationship protocol: each relevant "
+            "investor against 150 hard and 400 random weighted negatives (evaluation.tune)",
             "bio_weight": options.tune_bio_weight,
-            "objective_value": round(objective, 4),
+            "training_loss": round(objective, 4),
         }
 
     progress("evaluation split")

@@ -28,7 +28,11 @@ class Bipartite:
     invested together with your investors, often, and not only because it invests in everything".
     """
 
-    def __init__(self, pairs: Iterable[tuple[int, str]], n_rows: int) -> None:
+    def __init__(
+        self, pairs: Iterable[tuple[int, str]], n_rows: int, recent: Iterable[tuple[int, str]] = ()
+    ) -> None:
+        """``recent`` marks the pairs that are recent (e.g. a deal in the last two years): the
+        ``*_recent`` options of ``similar_to`` count only those on one side."""
         unique = sorted(set(pairs))
         self.item_ids: dict[str, int] = {}
         rows = np.fromiter((row for row, _ in unique), dtype=np.int64, count=len(unique))
@@ -41,7 +45,18 @@ class Bipartite:
         self.row_ptr, self.row_items = _csr(rows, columns, n_rows)
         self.item_ptr, self.item_rows = _csr(columns, rows, len(self.item_ids))
         self.degree = np.diff(self.row_ptr).astype(np.float64)
+        self.item_degree = np.diff(self.item_ptr).astype(np.float64)
         self.item_names = list(self.item_ids)
+        # One entry per link, in row order (edge_rows, row_items) and in item order (item_rows).
+        self.edge_rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(self.row_ptr))
+        recent_links = set(recent)
+        flags = np.fromiter(
+            ((row, item) in recent_links for row, item in unique), dtype=bool, count=len(unique)
+        )
+        by_item = np.argsort(columns, kind="stable")
+        by_row = np.argsort(rows, kind="stable")
+        self.row_recent = flags[by_row]
+        self.item_recent = flags[by_item]
 
     def items_of(self, row: int) -> np.ndarray:
         return self.row_items[self.row_ptr[row] : self.row_ptr[row + 1]]
@@ -62,6 +77,84 @@ class Bipartite:
         for item in items:
             counts[self.rows_of_item(item)] += 1.0
         return counts
+
+    def item_counts(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """For each item, how many of ``rows`` are linked to it."""
+        mask = np.isin(self.edge_rows, np.asarray(rows, dtype=np.int64))
+        return np.bincount(self.row_items[mask], minlength=len(self.item_names)).astype(np.float64)
+
+    def spread(self, item_weights: np.ndarray) -> np.ndarray:
+        """For each row, the sum of ``item_weights`` over its items (one sparse product)."""
+        return np.bincount(self.edge_rows, weights=item_weights[self.row_items], minlength=self.n_rows)
+
+    def collect(self, row_weights: np.ndarray) -> np.ndarray:
+        """For each item, the sum of ``row_weights`` over its rows (the transposed product)."""
+        return np.bincount(
+            self.row_items, weights=row_weights[self.edge_rows], minlength=len(self.item_names)
+        )
+
+    def _shared_counts_with(self, row: int, candidate_recent: bool, row_recent: bool) -> np.ndarray:
+        """For each candidate, the items it shares with ``row`` (only ``row``'s recent links with
+        ``row_recent``, only the candidate's recent links with ``candidate_recent``)."""
+        start, end = self.row_ptr[row], self.row_ptr[row + 1]
+        items = self.row_items[start:end]
+        if row_recent:
+            items = items[self.row_recent[start:end]]
+        if not len(items):
+            return np.zeros(self.n_rows, dtype=np.float64)
+        starts, ends = self.item_ptr[items], self.item_ptr[items + 1]
+        lengths = ends - starts
+        gather = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(lengths.sum())
+        if candidate_recent:
+            gather = gather[self.item_recent[gather]]
+        counts = np.bincount(self.item_rows[gather], minlength=self.n_rows).astype(np.float64)
+        counts[row] = 0.0
+        return counts
+
+    def co_investment(self, rows: Sequence[int] | np.ndarray, exclude: str = "") -> dict[str, np.ndarray]:
+        """Collaborative signals of every candidate towards ``rows`` (a company's investors), all
+        0 for ``rows`` themselves and for candidates without links; the item ``exclude`` (the
+        company itself) is left out of the item-weighted ones:
+
+        - ``max``: log(1 + items shared with the closest of ``rows``);
+        - ``recent`` / ``of_recent``: summed log(1 + shared items), counting only the candidate's
+          recent links / only the row's recent links (a syndicate that still invests together);
+        - ``idf``: log(1 + shared items weighted by 1 / log(2 + the item's degree)), so a company
+          with a hundred investors says less about taste than one with three;
+        - ``similar_items``: log(1 + Σ over the candidate's items of the item's cosine to ``rows``'
+          item profile) — "invested in the companies most like yours by investors";
+        - ``two_hop``: log(1 + the ``idf`` signal passed on once more through the graph, per
+          sqrt(degree)): the co-investors of the co-investors.
+        """
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        found = {
+            name: np.zeros(self.n_rows)
+            for name in ("max", "recent", "of_recent", "idf", "similar_items", "two_hop")
+        }
+        if not len(rows) or not len(self.item_names):
+            return found
+        for row in rows:
+            found["max"] = np.maximum(found["max"], self._shared_counts_with(int(row), False, False))
+            found["recent"] += np.log1p(self._shared_counts_with(int(row), True, False))
+            found["of_recent"] += np.log1p(self._shared_counts_with(int(row), False, True))
+        counts = self.item_counts(rows)
+        if exclude in self.item_ids:
+            counts[self.item_ids[exclude]] = 0.0
+        inverse = 1.0 / np.log(2.0 + self.item_degree)
+        idf = self.spread(counts * inverse)
+        similar = self.spread(counts / np.sqrt(len(rows) * np.maximum(self.item_degree, 1.0)))
+        idf[rows] = 0.0
+        relayed = self.collect(np.log1p(idf)) / np.maximum(self.item_degree, 1.0)
+        two_hop = self.spread(relayed) / np.sqrt(np.maximum(self.degree, 1.0))
+        found["max"] = np.log1p(found["max"])
+        found["idf"], found["similar_items"], found["two_hop"] = (
+            np.log1p(idf),
+            np.log1p(similar),
+            np.log1p(two_hop),
+        )
+        for vector in found.values():
+            vector[rows] = 0.0
+        return found
 
     def similar_to(self, rows: Sequence[int] | np.ndarray, cosine: bool = False) -> np.ndarray:
         """For each candidate, summed over ``rows``: log(1 + items shared with that row), or with

@@ -147,6 +147,21 @@ def usd_ko(amount: float) -> str:
     return (" ".join(parts) or f"{amount:,.0f}") + " 달러"
 
 
+def companies_en(count: int, label: str = "") -> str:
+    """ "1 biotech company", "14 biotech companies": English agrees in number (Korean needs not)."""
+    noun = "company" if count == 1 else "companies"
+    return f"{count} {label} {noun}" if label else f"{count} {noun}"
+
+
+def _in_region(
+    labels: Labels, en: str, ko: str, region: str | None, count: int, counter: str
+) -> tuple[str, str]:
+    """Appends ", 5 in San Diego" / "(샌디에이고 5곳)"; ``counter`` is the Korean counter word."""
+    if not (region and count):
+        return en, ko
+    return f"{en}, {count} in {labels.en(region)}", f"{ko}({labels.ko(region)} {count}{counter})"
+
+
 def deal_history(
     labels: Labels,
     sector: str | None,
@@ -159,14 +174,12 @@ def deal_history(
 ) -> Reason:
     """ "invested in 14 biotech companies, 5 in San Diego, mostly Series A" and its Korean."""
     if sector and sector_count:
-        en = f"invested in {sector_count} {labels.en(sector)} companies"
+        en = f"invested in {companies_en(sector_count, labels.en(sector))}"
         ko = f"{labels.ko(sector)} 기업 {sector_count}곳에 투자"
     else:
-        en = f"invested in {total} companies"
+        en = f"invested in {companies_en(total)}"
         ko = f"{total}개 기업에 투자"
-    if region and region_count:
-        en += f", {region_count} in {labels.en(region)}"
-        ko += f"({labels.ko(region)} {region_count}곳)"
+    en, ko = _in_region(labels, en, ko, region, region_count, "곳")
     if stage:
         en += f", mostly {labels.en(stage)}"
         ko += f", 주로 {labels.ko(stage)}"
@@ -174,10 +187,11 @@ def deal_history(
 
 
 def co_investment(co_investor: str, shared: int, weight: float) -> Reason:
+    times = "once" if shared == 1 else f"{shared} times"
     return Reason(
         "co_investment",
         weight,
-        f"co-invested {shared} times with {co_investor}, already an investor of yours",
+        f"co-invested {times} with {co_investor}, already an investor of yours",
         f"기존 투자사 {co_investor}와(과) {shared}차례 공동 투자",
     )
 
@@ -224,10 +238,52 @@ def check_size(low: float, high: float, sought: float, weight: float) -> Reason:
     )
 
 
-def activity(recent: int, weight: float) -> Reason:
+def activity(recent: int, weight: float, years: int = 1) -> Reason:
+    """ "made 6 investments in the last year": who is investing now, not only who did."""
+    noun = "investment" if recent == 1 else "investments"
+    period_en = "the last year" if years == 1 else f"the last {years} years"
     return Reason(
-        "activity", weight, f"made {recent} investments in the last year", f"최근 1년간 {recent}건 투자"
+        "activity", weight, f"made {recent} {noun} in {period_en}", f"최근 {years}년간 {recent}건 투자"
     )
+
+
+def entry(
+    labels: Labels,
+    sector: str | None,
+    count: int,
+    region: str | None,
+    region_count: int,
+    first_round: bool,
+    weight: float,
+) -> Reason:
+    """How the candidate enters companies, matched to how the subject raises next: "made 5
+    first-round investments in biotech companies, 2 in Boston" / "joined 3 medical companies at a
+    later round"."""
+    label_en = labels.en(sector) if sector else ""
+    label_ko = f"{labels.ko(sector)} " if sector else ""
+    if first_round:
+        noun = "investment" if count == 1 else "investments"
+        en = f"made {count} first-round {noun} in {label_en + ' ' if label_en else ''}companies"
+        ko = f"{label_ko}기업 첫 투자 라운드 {count}건 참여"
+    else:
+        en = f"joined {companies_en(count, label_en)} at a later round"
+        ko = f"{label_ko}기업 {count}곳의 후속 라운드에 신규 참여"
+    en, ko = _in_region(labels, en, ko, region, region_count, "건" if first_round else "곳")
+    return Reason("entry_stage", weight, en, ko)
+
+
+def similar_companies(weight: float) -> Reason:
+    """The collaborative signal without one named co-investor: two hops through the graph."""
+    return Reason(
+        "similar_companies",
+        weight,
+        "co-invests with the investors of companies like yours",
+        "귀사와 유사한 기업의 투자사들과 공동 투자",
+    )
+
+
+def follow_on(weight: float) -> Reason:
+    return Reason("follow_on", weight, "already one of your investors", "이미 귀사에 투자한 투자사")
 
 
 def shared_partners(names: list[str], weight: float) -> Reason:

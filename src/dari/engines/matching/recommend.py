@@ -6,7 +6,9 @@ stage Z) and the two relation graphs (portfolio, partners). A query then reads a
 the subject's keys, so its cost grows with the subject's keys and the number of candidates, never
 with a Python loop over candidates: top 10 among 100,000 organizations is a few milliseconds.
 
-The score is a weighted sum of named features (``FEATURES``); the weights were tuned on an earlier
+The score is a weighted sum of named features (``FEATURES``): declared fit, deal history, timing
+(who invests right now), revealed stage behaviour (first-round or later entries) and the
+co-investment graph beyond direct co-investors. The deal-based weights were learned on an earlier
 Crunchbase split than the one reported (see ``benchmarks/results/matching-evaluation.json``).
 Reasons are computed only for the returned candidates.
 """
@@ -24,7 +26,7 @@ import numpy as np
 
 from . import reasons as text
 from .graph import Bipartite
-from .profiles import PARTNER_KINDS, STAGES, STARTUP_KIND, Profile
+from .profiles import PARTNER_KINDS, STAGES, STARTUP_KIND, Deal, Profile
 from .reasons import Labels, Reason
 
 #: The named features of the score, in the order of the feature matrix's rows.
@@ -51,36 +53,136 @@ FEATURES = (
     "co_investment",  # item-based collaborative filtering: co-investments with the subject's investors
     "shared_partners",  # organizations both already work with
     "text",  # the caller's text similarity (the text engine's), 0 when not given
+    # Timing: who is investing right now (log counts in windows before ``as_of``).
+    "recent_90d",  # deals in the last 90 days
+    "recent_180d",  # deals in the last 180 days
+    "recent_2y",  # deals in the last two years
+    "recent_new_180d",  # companies first invested in during the last 180 days
+    "activity_trend",  # log deals in the last year minus log deals in the year before
+    "sector_recent_180d",  # deals in the subject's sectors in the last 180 days
+    "region_recent",  # deals in the subject's region in the last year
+    "sector_region_recent",  # deals in the subject's sector and region in the last two years
+    "sector_new_recent",  # new companies in the subject's sectors in the last year
+    "sector_region_new_recent",  # new companies in the subject's sector and region, last two years
+    # Stage fit, revealed: when the candidate enters its companies.
+    "stage_share",  # smoothed share of its (recency-weighted) deals at the subject's target stages
+    "first_round_sector",  # log companies in the subject's sectors it entered at their first round
+    "first_round_sector_region",  # the same in the subject's region
+    "first_round_recent",  # first-round entries in the last year
+    "entry_fit_sector",  # entries of the subject's kind (first round if it has none yet, else later)
+    "entry_fit_sector_region",  # the same in the subject's region
+    "entry_fit_sector_recent",  # entries of the subject's kind in its sectors, last year
+    "entry_fit_share",  # smoothed share of its entries that are of the subject's kind
+    # Collaborative: the company's investors' graph beyond direct co-investment (graph.py).
+    "co_invested",  # 1 if it has co-invested with any of the subject's investors
+    "co_investment_max",  # log companies shared with the closest of the subject's investors
+    "co_investment_recent",  # co-investments counting only its deals of the last two years
+    "co_investment_of_recent",  # co-investments in the subject's investors' last two years of deals
+    "co_investment_idf",  # co-investments weighted by 1 / log(2 + the company's investor count)
+    "co_investment_idf_per_investor",  # the same per sqrt(number of the subject's investors)
+    "similar_companies",  # invested in the companies closest to the subject by shared investors
+    "two_hop",  # co-invests with the co-investors of the subject's investors
+    "follow_on",  # 1 if it already invested in the subject (only eligible with include_related)
 )
 
-#: The deal-history and graph weights were tuned on Crunchbase, train < 2011-01-01 / test 2011 only
-#: (never on the reported 2012 split), by ``dari.engines.matching.evaluation.tune``. The declared-
-#: profile features (declared sectors, places, stages, check sizes, shared partners, text) cannot be
-#: tuned on Crunchbase (it has none) and keep hand-set weights that put a full declared match on
-#: the scale of a modest deal history.
+FEATURE_ROWS = {name: position for position, name in enumerate(FEATURES)}
+
+#: The timing, stage-fit and collaborative features read deal dates and the graph only: they are 0
+#: for candidates without deals, and the collaborative ones for subjects without investors.
+DEAL_FEATURES = FEATURES[FEATURES.index("recent_90d") :]
+
+#: How the reasons group the features (each group is one reason; see ``reasons``).
+TIMING_FEATURES = ("recent_90d", "recent_180d", "recent_2y", "recent_new_180d", "activity_trend")
+ENTRY_FEATURES = (
+    "first_round_sector",
+    "first_round_sector_region",
+    "first_round_recent",
+    "entry_fit_sector",
+    "entry_fit_sector_region",
+    "entry_fit_sector_recent",
+    "entry_fit_share",
+)
+COLLABORATIVE_FEATURES = (
+    "co_invested",
+    "co_investment_max",
+    "co_investment_recent",
+    "co_investment_of_recent",
+    "co_investment_idf",
+    "co_investment_idf_per_investor",
+    "similar_companies",
+    "two_hop",
+)
+HISTORY_FEATURES = tuple(
+    name
+    for name in DEAL_FEATURES
+    if name not in (*TIMING_FEATURES, *ENTRY_FEATURES, *COLLABORATIVE_FEATURES, "follow_on")
+)
+
+#: "A company that has not raised from investors yet": its next round is a first round.
+FIRST_ROUND_STAGES = frozenset({"", "pre_seed", "seed"})
+
+#: An entry within this many days of the company's first known deal counts as a first-round entry.
+FIRST_ROUND_DAYS = 30
+
+#: The deal-history, timing, entry and graph weights were learned on Crunchbase, train < 2011-01-01
+#: / test 2011 only (never on the reported 2012 split), by ``dari.engines.matching.evaluation.tune``
+#: (a listwise logistic model; ``follow_on`` by a grid search on the all-relationship protocol).
+#: Several features are correlated (deal counts overall, by sector, by region, recent), so some
+#: weights are negative: read them together, not one by one. The declared-profile features
+#: (declared sectors, places, stages, check sizes, shared partners, text) cannot be learned from
+#: Crunchbase (it has none) and keep hand-set weights; the learned ones are scaled
+#: (``evaluation.SCORE_SPREAD``) so that a full declared match is on the scale of a modest deal
+#: history.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "sector_declared": 2.0,
-    "sector_deals": 0.1913,
-    "sector_group_deals": 0.3754,
-    "sector_recent": 0.1171,
-    "sector_stage_deals": 0.2768,
-    "sector_share": 0.1083,
-    "region_deals": 1.8142,
-    "region_share": 0.1039,
-    "sector_region_deals": 2.1018,
-    "country_deals": 0.0922,
+    "sector_deals": -1.0021,
+    "sector_group_deals": 0.604,
+    "sector_recent": -0.2997,
+    "sector_stage_deals": 0.9531,
+    "sector_share": 0.4574,
+    "region_deals": -0.0051,
+    "region_share": 0.9338,
+    "sector_region_deals": -0.2095,
+    "country_deals": 0.1821,
     "same_region": 1.0,
     "same_country": 0.5,
     "region_declared": 1.0,
-    "stage_deals": 0.093,
+    "stage_deals": -0.5862,
     "stage_declared": 1.0,
-    "size_fit": 0.2341,
-    "activity": 0.0251,
-    "recent": 0.0573,
-    "recent_new": 0.2449,
-    "co_investment": 2.2719,
+    "size_fit": 2.229,
+    "activity": 0.7354,
+    "recent": -0.3766,
+    "recent_new": 0.5273,
+    "co_investment": -0.0825,
     "shared_partners": 1.0,
     "text": 3.0,
+    "recent_90d": -0.2536,
+    "recent_180d": -0.4023,
+    "recent_2y": 0.87,
+    "recent_new_180d": 0.51,
+    "activity_trend": 0.3526,
+    "sector_recent_180d": 0.3175,
+    "region_recent": -0.1064,
+    "sector_region_recent": -0.2065,
+    "sector_new_recent": -0.1401,
+    "sector_region_new_recent": 0.1399,
+    "stage_share": 0.227,
+    "first_round_sector": -0.2253,
+    "first_round_sector_region": 0.1821,
+    "first_round_recent": 0.1561,
+    "entry_fit_sector": 0.4191,
+    "entry_fit_sector_region": 0.3722,
+    "entry_fit_sector_recent": 0.0001,
+    "entry_fit_share": 2.1072,
+    "co_invested": 1.7926,
+    "co_investment_max": -0.9891,
+    "co_investment_recent": 0.2796,
+    "co_investment_of_recent": -0.4459,
+    "co_investment_idf": 0.7105,
+    "co_investment_idf_per_investor": 0.9504,
+    "similar_companies": 0.9557,
+    "two_hop": -0.1509,
+    "follow_on": 12.0,
 }
 
 #: How much one feedback mark moves a fully similar candidate, in units of the score's spread.
@@ -219,7 +321,7 @@ class RecommendationIndex:
         deal_sector, deal_region, deal_country = _Postings(), _Postings(), _Postings()
         deal_sector_region, deal_stage, profile_sectors = _Postings(), _Postings(), _Postings()
         deal_sector_recent, deal_sector_stage = _Postings(), _Postings()
-        portfolio_pairs, related_pairs = [], []
+        portfolio_pairs, related_pairs, recent_pairs = [], [], []
         index.sector_vectors = []
         for row, profile in enumerate(index.profiles):
             index.kind[row] = code("kind", profile.kind)
@@ -268,6 +370,8 @@ class RecommendationIndex:
                 if deal.amount_usd:
                     amounts.append(deal.amount_usd)
                 portfolio_pairs.append((row, deal.company))
+                if deal.on and deal.on >= index.as_of - timedelta(days=730):
+                    recent_pairs.append((row, deal.company))
             first_deals: dict[str, date] = {}
             for deal in profile.deals:
                 if deal.on and (deal.company not in first_deals or deal.on < first_deals[deal.company]):
@@ -295,7 +399,7 @@ class RecommendationIndex:
         index.deal_sector_recent = deal_sector_recent.freeze()
         index.deal_sector_stage = deal_sector_stage.freeze()
         index.profile_sectors = profile_sectors.freeze()
-        index.portfolio = Bipartite(portfolio_pairs, n)
+        index.portfolio = Bipartite(portfolio_pairs, n, recent=recent_pairs)
         index.partners = Bipartite(related_pairs, n)
         index.sector_prior = {
             key: float(values.sum()) / max(float(index.total.sum()), 1e-9)
@@ -309,7 +413,77 @@ class RecommendationIndex:
         index.log_recent = np.log1p(index.recent).astype(np.float32)
         index.log_recent_new = np.log1p(index.recent_new).astype(np.float32)
         index.total32 = index.total.astype(np.float32)
+        index._index_timing(decay)
         return index
+
+    def _index_timing(self, decay: float) -> None:
+        """Windowed deal counts and each candidate's entries (the first deal in each company), split
+        into first-round entries (within ``FIRST_ROUND_DAYS`` of the company's first known deal
+        by anyone in the index) and later ones: the revealed stage behaviour of an investor."""
+        n, as_of = self.n, self.as_of
+        since = {days: as_of - timedelta(days=days) for days in (90, 180, 365, 730)}
+        self.first_known: dict[str, date] = {}
+        first_known = self.first_known
+        for profile in self.profiles:
+            for deal in profile.deals:
+                if deal.on and (deal.company not in first_known or deal.on < first_known[deal.company]):
+                    first_known[deal.company] = deal.on
+        window = {days: np.zeros(n, dtype=np.float64) for days in since}
+        self.prior_year = np.zeros(n, dtype=np.float64)
+        self.recent_new_180d = np.zeros(n, dtype=np.float64)
+        self.first_round_recent = np.zeros(n, dtype=np.float64)
+        self.first_round_share = np.zeros(n, dtype=np.float64)
+        self.has_entries = np.zeros(n, dtype=bool)
+        sector_180d, region_recent, sector_region_2y = _Postings(), _Postings(), _Postings()
+        sector_new, sector_region_new = _Postings(), _Postings()
+        entries = {kind: _Postings() for kind in ("first", "later")}
+        entries_recent = {kind: _Postings() for kind in ("first", "later")}
+        for row, profile in enumerate(self.profiles):
+            entered: dict[str, Deal] = {}
+            for deal in profile.deals:
+                if not deal.on:
+                    continue
+                for days, start in since.items():
+                    window[days][row] += deal.on >= start
+                self.prior_year[row] += since[730] <= deal.on < since[365]
+                sectors = self.expand(deal.sectors)
+                for key in sectors:
+                    if deal.on >= since[180]:
+                        sector_180d.add(key, row)
+                    if deal.region and deal.on >= since[730]:
+                        sector_region_2y.add(f"{key}@{deal.region}", row)
+                if deal.region and deal.on >= since[365]:
+                    region_recent.add(deal.region, row)
+                if deal.company not in entered or deal.on < entered[deal.company].on:
+                    entered[deal.company] = deal
+            first_rounds = 0
+            for deal in entered.values():
+                kind = "first" if (deal.on - first_known[deal.company]).days <= FIRST_ROUND_DAYS else "later"
+                first_rounds += kind == "first"
+                weight = math.exp(-decay * max((as_of - deal.on).days, 0))
+                self.recent_new_180d[row] += deal.on >= since[180]
+                self.first_round_recent[row] += kind == "first" and deal.on >= since[365]
+                for key in self.expand(deal.sectors):
+                    entries[kind].add(key, row, weight)
+                    if deal.region:
+                        entries[kind].add(f"{key}@{deal.region}", row, weight)
+                    if deal.on >= since[365]:
+                        sector_new.add(key, row)
+                        entries_recent[kind].add(key, row)
+                    if deal.region and deal.on >= since[730]:
+                        sector_region_new.add(f"{key}@{deal.region}", row)
+            if entered:
+                self.has_entries[row] = True
+                self.first_round_share[row] = (first_rounds + 1) / (len(entered) + 2)
+        self.window_counts = {days: np.log1p(counts).astype(np.float32) for days, counts in window.items()}
+        self.activity_trend = (np.log1p(window[365]) - np.log1p(self.prior_year)).astype(np.float32)
+        self.deal_sector_180d = sector_180d.freeze()
+        self.deal_region_recent = region_recent.freeze()
+        self.deal_sector_region_2y = sector_region_2y.freeze()
+        self.new_sector_recent = sector_new.freeze()
+        self.new_sector_region_recent = sector_region_new.freeze()
+        self.entries = {kind: postings.freeze() for kind, postings in entries.items()}
+        self.entries_recent = {kind: postings.freeze() for kind, postings in entries_recent.items()}
 
     def expand(self, sectors: Iterable[str]) -> frozenset[str]:
         """The keys with their taxonomy ancestors (cached: deals share a few sector sets)."""
@@ -387,8 +561,8 @@ class RecommendationIndex:
         smoothing = 3.0
         share = (in_sector + smoothing * prior) / (self.total32 + smoothing)
         if own:
-            with np.errstate(divide="ignore"):
-                lift = np.log(share / max(prior, 1e-3))
+            # A candidate with no deal in the sector has share 0: floor the lift rather than -inf.
+            lift = np.maximum(np.log(np.maximum(share, 1e-12) / max(prior, 1e-3)), -7.0)
             matrix[row["sector_share"]] = np.where(self.total32 > 0, lift, 0.0)
         if subject.region:
             in_region = self.deal_region.column(subject.region, n)
@@ -431,7 +605,74 @@ class RecommendationIndex:
             matrix[row["co_investment"]] = self.portfolio.similar_to(prior_rows)
         if subject.related:
             matrix[row["shared_partners"]] = np.log1p(self.partners.shared_counts(sorted(subject.related)))
+        self._timing_features(matrix, subject, own)
+        self._entry_features(
+            matrix, subject, own, first_round=not len(prior_rows) and subject.stage in FIRST_ROUND_STAGES
+        )
+        if len(prior_rows):
+            self._collaborative_features(matrix, subject, prior_rows)
         return matrix
+
+    def _timing_features(self, matrix: np.ndarray, subject: Profile, own: list[str]) -> None:
+        n, row = self.n, FEATURE_ROWS
+        matrix[row["recent_90d"]] = self.window_counts[90]
+        matrix[row["recent_180d"]] = self.window_counts[180]
+        matrix[row["recent_2y"]] = self.window_counts[730]
+        matrix[row["recent_new_180d"]] = np.log1p(self.recent_new_180d)
+        matrix[row["activity_trend"]] = self.activity_trend
+        matrix[row["stage_share"]] = self._stage_share(subject.stage)
+        if own:
+            matrix[row["sector_recent_180d"]] = np.log1p(self.deal_sector_180d.mean_of(own, n))
+            matrix[row["sector_new_recent"]] = np.log1p(self.new_sector_recent.mean_of(own, n))
+        if subject.region:
+            matrix[row["region_recent"]] = np.log1p(self.deal_region_recent.column(subject.region, n))
+            keys = [f"{key}@{subject.region}" for key in own]
+            if keys:
+                matrix[row["sector_region_recent"]] = np.log1p(self.deal_sector_region_2y.mean_of(keys, n))
+                matrix[row["sector_region_new_recent"]] = np.log1p(
+                    self.new_sector_region_recent.mean_of(keys, n)
+                )
+
+    def _stage_share(self, stage: str) -> np.ndarray:
+        at_stage = sum(
+            weight * self.deal_stage.column(key, self.n) for key, weight in target_stages(stage).items()
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.total32 > 0, (at_stage + 0.5) / (self.total32 + 2.0), 0.0)
+
+    def _entry_features(
+        self, matrix: np.ndarray, subject: Profile, own: list[str], first_round: bool
+    ) -> None:
+        """How the candidate enters companies, against how the subject raises next: a company
+        without investors yet needs investors that write first checks; one with investors needs
+        investors that join later rounds."""
+        n, row = self.n, FEATURE_ROWS
+        kind = "first" if first_round else "later"
+        matrix[row["first_round_recent"]] = np.log1p(self.first_round_recent)
+        share = self.first_round_share if first_round else 1.0 - self.first_round_share
+        matrix[row["entry_fit_share"]] = np.where(self.has_entries, share, 0.0)
+        if not own:
+            return
+        matrix[row["first_round_sector"]] = np.log1p(self.entries["first"].mean_of(own, n))
+        matrix[row["entry_fit_sector"]] = np.log1p(self.entries[kind].mean_of(own, n))
+        matrix[row["entry_fit_sector_recent"]] = np.log1p(self.entries_recent[kind].mean_of(own, n))
+        if subject.region:
+            keys = [f"{key}@{subject.region}" for key in own]
+            matrix[row["first_round_sector_region"]] = np.log1p(self.entries["first"].mean_of(keys, n))
+            matrix[row["entry_fit_sector_region"]] = np.log1p(self.entries[kind].mean_of(keys, n))
+
+    def _collaborative_features(self, matrix: np.ndarray, subject: Profile, prior_rows: np.ndarray) -> None:
+        row = FEATURE_ROWS
+        found = self.portfolio.co_investment(prior_rows, exclude=subject.id)
+        matrix[row["co_invested"]] = found["max"] > 0
+        matrix[row["co_investment_max"]] = found["max"]
+        matrix[row["co_investment_recent"]] = found["recent"]
+        matrix[row["co_investment_of_recent"]] = found["of_recent"]
+        matrix[row["co_investment_idf"]] = found["idf"]
+        matrix[row["co_investment_idf_per_investor"]] = found["idf"] / math.sqrt(len(prior_rows))
+        matrix[row["similar_companies"]] = found["similar_items"]
+        matrix[row["two_hop"]] = found["two_hop"]
+        matrix[row["follow_on"], self.portfolio.rows_of_item(subject.id)] = 1.0
 
     def _size_fit(self, sought: float) -> np.ndarray:
         """1 inside the declared check range, decaying with the log distance; else vs the median."""
@@ -648,11 +889,22 @@ class RecommendationIndex:
             "activity",
             "recent",
             "recent_new",
+            *HISTORY_FEATURES,
         )
         if candidate.deals and history > 0:
             found.append(self._deal_history(subject, candidate, history))
-        if share["co_investment"] > 0:
-            found.extend(self._co_investment(subject, row, weight("co_investment")))
+        timing = weight(*TIMING_FEATURES)
+        if timing > 0:
+            found.extend(self._activity(row, timing))
+        entry = weight(*ENTRY_FEATURES)
+        if entry > 0:
+            found.extend(self._entry(subject, candidate, entry))
+        collaborative = weight("co_investment", *COLLABORATIVE_FEATURES)
+        if collaborative > 0:
+            direct = self._co_investment(subject, row, collaborative)
+            found.extend(direct or [text.similar_companies(collaborative)])
+        if share["follow_on"] > 0:
+            found.append(text.follow_on(weight("follow_on")))
         if share["shared_partners"] > 0:
             shared = sorted(subject.related & candidate.related)
             names = [self._name(key) for key in shared]
@@ -721,6 +973,38 @@ class RecommendationIndex:
         if best is None:
             return []
         return [text.co_investment(self._name(self.profiles[best].id), shared, weight)]
+
+    def _activity(self, row: int, weight: float) -> list[Reason]:
+        last_year = int(self.recent[row])
+        if last_year:
+            return [text.activity(last_year, weight)]
+        two_years = int(round(math.expm1(float(self.window_counts[730][row]))))
+        return [text.activity(two_years, weight, years=2)] if two_years else []
+
+    def _entry(self, subject: Profile, candidate: Profile, weight: float) -> list[Reason]:
+        """Counts the candidate's entries of the subject's kind (first round or later) in the
+        subject's first own sector, and in its region: the facts the entry features measured."""
+        first_round = not len(self.prior_rows(subject)) and subject.stage in FIRST_ROUND_STAGES
+        own, _ = self.split_sectors(subject.sectors)
+        sector = own[0] if own else None
+        entered: dict[str, Deal] = {}
+        for deal in candidate.deals:
+            if deal.on and (deal.company not in entered or deal.on < entered[deal.company].on):
+                entered[deal.company] = deal
+        matching = [
+            deal
+            for deal in entered.values()
+            if ((deal.on - self.first_known[deal.company]).days <= FIRST_ROUND_DAYS) == first_round
+            and (sector is None or sector in self.expand(deal.sectors))
+        ]
+        if not matching:
+            return []
+        in_region = sum(1 for deal in matching if subject.region and deal.region == subject.region)
+        return [
+            text.entry(
+                self.labels, sector, len(matching), subject.region or None, in_region, first_round, weight
+            )
+        ]
 
     def _check_size(self, subject: Profile, candidate: Profile, weight: float) -> Reason:
         if subject.kind == STARTUP_KIND:
