@@ -80,8 +80,9 @@ class Bipartite:
 
     def item_counts(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
         """For each item, how many of ``rows`` are linked to it."""
-        mask = np.isin(self.edge_rows, np.asarray(rows, dtype=np.int64))
-        return np.bincount(self.row_items[mask], minlength=len(self.item_names)).astype(np.float64)
+        found = [self.items_of(int(row)) for row in rows]
+        items = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        return np.bincount(items, minlength=len(self.item_names)).astype(np.float64)
 
     def spread(self, item_weights: np.ndarray) -> np.ndarray:
         """For each row, the sum of ``item_weights`` over its items (one sparse product)."""
@@ -93,31 +94,14 @@ class Bipartite:
             self.row_items, weights=row_weights[self.edge_rows], minlength=len(self.item_names)
         )
 
-    def _shared_counts_with(self, row: int, candidate_recent: bool, row_recent: bool) -> np.ndarray:
-        """For each candidate, the items it shares with ``row`` (only ``row``'s recent links with
-        ``row_recent``, only the candidate's recent links with ``candidate_recent``)."""
-        start, end = self.row_ptr[row], self.row_ptr[row + 1]
-        items = self.row_items[start:end]
-        if row_recent:
-            items = items[self.row_recent[start:end]]
-        if not len(items):
-            return np.zeros(self.n_rows, dtype=np.float64)
-        starts, ends = self.item_ptr[items], self.item_ptr[items + 1]
-        lengths = ends - starts
-        gather = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(lengths.sum())
-        if candidate_recent:
-            gather = gather[self.item_recent[gather]]
-        counts = np.bincount(self.item_rows[gather], minlength=self.n_rows).astype(np.float64)
-        counts[row] = 0.0
-        return counts
-
     def co_investment(self, rows: Sequence[int] | np.ndarray, exclude: str = "") -> dict[str, np.ndarray]:
-        """Collaborative signals of every candidate towards ``rows`` (a company's investors), all
-        0 for ``rows`` themselves and for candidates without links; the item ``exclude`` (the
-        company itself) is left out of the item-weighted ones:
+        """Collaborative signals of every candidate towards ``rows`` (a company's investors), 0
+        for candidates without links; the item ``exclude`` (the company itself) is left out of the
+        item-weighted ones:
 
+        - ``direct``: ``similar_to(rows)``, Σ log(1 + items shared with each row);
         - ``max``: log(1 + items shared with the closest of ``rows``);
-        - ``recent`` / ``of_recent``: summed log(1 + shared items), counting only the candidate's
+        - ``recent`` / ``of_recent``: Σ log(1 + shared items), counting only the candidate's
           recent links / only the row's recent links (a syndicate that still invests together);
         - ``idf``: log(1 + shared items weighted by 1 / log(2 + the item's degree)), so a company
           with a hundred investors says less about taste than one with three;
@@ -125,18 +109,41 @@ class Bipartite:
           item profile) — "invested in the companies most like yours by investors";
         - ``two_hop``: log(1 + the ``idf`` signal passed on once more through the graph, per
           sqrt(degree)): the co-investors of the co-investors.
+
+        All but ``direct`` (kept as ``similar_to`` has it) are 0 for ``rows`` themselves. One
+        gather per row feeds the first four.
         """
         rows = np.unique(np.asarray(rows, dtype=np.int64))
-        found = {
-            name: np.zeros(self.n_rows)
-            for name in ("max", "recent", "of_recent", "idf", "similar_items", "two_hop")
-        }
+        names = ("direct", "max", "recent", "of_recent", "idf", "similar_items", "two_hop")
+        found = {name: np.zeros(self.n_rows) for name in names}
         if not len(rows) or not len(self.item_names):
             return found
+        # Per row, the candidates met (with repeats) counted on the few met, not over all rows.
+        met, per_row = [], {name: [] for name in ("direct", "max", "recent", "of_recent")}
         for row in rows:
-            found["max"] = np.maximum(found["max"], self._shared_counts_with(int(row), False, False))
-            found["recent"] += np.log1p(self._shared_counts_with(int(row), True, False))
-            found["of_recent"] += np.log1p(self._shared_counts_with(int(row), False, True))
+            start, end = self.row_ptr[row], self.row_ptr[row + 1]
+            items = self.row_items[start:end]
+            if not len(items):
+                continue
+            starts, ends = self.item_ptr[items], self.item_ptr[items + 1]
+            lengths = ends - starts
+            gather = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(lengths.sum())
+            candidates, position = np.unique(self.item_rows[gather], return_inverse=True)
+            shared = np.bincount(position, minlength=len(candidates)).astype(np.float64)
+            recent = np.bincount(position, weights=self.item_recent[gather], minlength=len(candidates))
+            own_recent = np.repeat(self.row_recent[start:end], lengths)
+            of_recent = np.bincount(position, weights=own_recent, minlength=len(candidates))
+            others = candidates != row
+            met.append(candidates[others])
+            per_row["direct"].append(np.log1p(shared[others]))
+            per_row["max"].append(shared[others])
+            per_row["recent"].append(np.log1p(recent[others]))
+            per_row["of_recent"].append(np.log1p(of_recent[others]))
+        if met:
+            who = np.concatenate(met)
+            for name in ("direct", "recent", "of_recent"):
+                found[name] = np.bincount(who, weights=np.concatenate(per_row[name]), minlength=self.n_rows)
+            np.maximum.at(found["max"], who, np.concatenate(per_row["max"]))
         counts = self.item_counts(rows)
         if exclude in self.item_ids:
             counts[self.item_ids[exclude]] = 0.0
@@ -152,8 +159,8 @@ class Bipartite:
             np.log1p(similar),
             np.log1p(two_hop),
         )
-        for vector in found.values():
-            vector[rows] = 0.0
+        for name in names[1:]:
+            found[name][rows] = 0.0
         return found
 
     def similar_to(self, rows: Sequence[int] | np.ndarray, cosine: bool = False) -> np.ndarray:

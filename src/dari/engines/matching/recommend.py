@@ -237,6 +237,18 @@ class _Postings:
             vector[found[0]] = found[1]
         return vector
 
+    def log_mean_into(self, out: np.ndarray, keys: Sequence[str]) -> None:
+        """``out`` (zeros) becomes log(1 + the mean of the ``keys`` columns), in place: a query
+        reads dozens of these, and their n-long temporaries added up."""
+        found = [self.columns[key] for key in keys if key in self.columns]
+        if len(found) == 1:
+            rows, values = found[0]
+            out[rows] = np.log1p(values / len(keys))
+        elif found:
+            for rows, values in found:
+                out[rows] += values
+            np.log1p(np.divide(out, len(keys), out=out), out=out)
+
     def mean_of(self, keys: Sequence[str], n: int) -> np.ndarray:
         vector = np.zeros(n, dtype=np.float32)
         for key in keys:
@@ -556,7 +568,7 @@ class RecommendationIndex:
         matrix[row["sector_declared"]] = self._declared_cosine(sectors)
         in_sector = self.deal_sector.mean_of(own, n)
         matrix[row["sector_deals"]] = np.log1p(in_sector)
-        matrix[row["sector_group_deals"]] = np.log1p(self.deal_sector.mean_of(ancestors, n))
+        self.deal_sector.log_mean_into(matrix[row["sector_group_deals"]], ancestors)
         prior = float(np.mean([self.sector_prior.get(key, 0.0) for key in own])) if own else 0.0
         smoothing = 3.0
         share = (in_sector + smoothing * prior) / (self.total32 + smoothing)
@@ -573,9 +585,9 @@ class RecommendationIndex:
             )
             matrix[row["region_share"]] = np.where(self.total32 > 0, region_lift, 0.0)
             keys = [f"{key}@{subject.region}" for key in own]
-            matrix[row["sector_region_deals"]] = np.log1p(self.deal_sector_region.mean_of(keys, n))
+            self.deal_sector_region.log_mean_into(matrix[row["sector_region_deals"]], keys)
         if subject.country:
-            matrix[row["country_deals"]] = np.log1p(self.deal_country.column(subject.country, n))
+            self.deal_country.log_mean_into(matrix[row["country_deals"]], [subject.country])
         self._geography(matrix, subject)
         places = [key for key in (subject.region, subject.country) if key]
         matrix[row["region_declared"]] = np.minimum(
@@ -588,7 +600,7 @@ class RecommendationIndex:
             stage_deals += weight * self.deal_stage.column(stage, n)
             stage_declared += weight * self.interest_stages.column(stage, n)
         matrix[row["stage_deals"]] = np.log1p(stage_deals)
-        matrix[row["sector_recent"]] = np.log1p(self.deal_sector_recent.mean_of(own, n))
+        self.deal_sector_recent.log_mean_into(matrix[row["sector_recent"]], own)
         sector_stage = np.zeros(n)
         for stage, weight in stages.items():
             keys = [f"{key}#{stage}" for key in own]
@@ -601,8 +613,6 @@ class RecommendationIndex:
         matrix[row["recent"]] = self.log_recent
         matrix[row["recent_new"]] = self.log_recent_new
         prior_rows = self.prior_rows(subject)
-        if len(prior_rows):
-            matrix[row["co_investment"]] = self.portfolio.similar_to(prior_rows)
         if subject.related:
             matrix[row["shared_partners"]] = np.log1p(self.partners.shared_counts(sorted(subject.related)))
         self._timing_features(matrix, subject, own)
@@ -614,7 +624,7 @@ class RecommendationIndex:
         return matrix
 
     def _timing_features(self, matrix: np.ndarray, subject: Profile, own: list[str]) -> None:
-        n, row = self.n, FEATURE_ROWS
+        row = FEATURE_ROWS
         matrix[row["recent_90d"]] = self.window_counts[90]
         matrix[row["recent_180d"]] = self.window_counts[180]
         matrix[row["recent_2y"]] = self.window_counts[730]
@@ -622,16 +632,14 @@ class RecommendationIndex:
         matrix[row["activity_trend"]] = self.activity_trend
         matrix[row["stage_share"]] = self._stage_share(subject.stage)
         if own:
-            matrix[row["sector_recent_180d"]] = np.log1p(self.deal_sector_180d.mean_of(own, n))
-            matrix[row["sector_new_recent"]] = np.log1p(self.new_sector_recent.mean_of(own, n))
+            self.deal_sector_180d.log_mean_into(matrix[row["sector_recent_180d"]], own)
+            self.new_sector_recent.log_mean_into(matrix[row["sector_new_recent"]], own)
         if subject.region:
-            matrix[row["region_recent"]] = np.log1p(self.deal_region_recent.column(subject.region, n))
+            self.deal_region_recent.log_mean_into(matrix[row["region_recent"]], [subject.region])
             keys = [f"{key}@{subject.region}" for key in own]
             if keys:
-                matrix[row["sector_region_recent"]] = np.log1p(self.deal_sector_region_2y.mean_of(keys, n))
-                matrix[row["sector_region_new_recent"]] = np.log1p(
-                    self.new_sector_region_recent.mean_of(keys, n)
-                )
+                self.deal_sector_region_2y.log_mean_into(matrix[row["sector_region_recent"]], keys)
+                self.new_sector_region_recent.log_mean_into(matrix[row["sector_region_new_recent"]], keys)
 
     def _stage_share(self, stage: str) -> np.ndarray:
         at_stage = sum(
@@ -646,24 +654,25 @@ class RecommendationIndex:
         """How the candidate enters companies, against how the subject raises next: a company
         without investors yet needs investors that write first checks; one with investors needs
         investors that join later rounds."""
-        n, row = self.n, FEATURE_ROWS
+        row = FEATURE_ROWS
         kind = "first" if first_round else "later"
         matrix[row["first_round_recent"]] = np.log1p(self.first_round_recent)
         share = self.first_round_share if first_round else 1.0 - self.first_round_share
         matrix[row["entry_fit_share"]] = np.where(self.has_entries, share, 0.0)
         if not own:
             return
-        matrix[row["first_round_sector"]] = np.log1p(self.entries["first"].mean_of(own, n))
-        matrix[row["entry_fit_sector"]] = np.log1p(self.entries[kind].mean_of(own, n))
-        matrix[row["entry_fit_sector_recent"]] = np.log1p(self.entries_recent[kind].mean_of(own, n))
+        self.entries["first"].log_mean_into(matrix[row["first_round_sector"]], own)
+        self.entries[kind].log_mean_into(matrix[row["entry_fit_sector"]], own)
+        self.entries_recent[kind].log_mean_into(matrix[row["entry_fit_sector_recent"]], own)
         if subject.region:
             keys = [f"{key}@{subject.region}" for key in own]
-            matrix[row["first_round_sector_region"]] = np.log1p(self.entries["first"].mean_of(keys, n))
-            matrix[row["entry_fit_sector_region"]] = np.log1p(self.entries[kind].mean_of(keys, n))
+            self.entries["first"].log_mean_into(matrix[row["first_round_sector_region"]], keys)
+            self.entries[kind].log_mean_into(matrix[row["entry_fit_sector_region"]], keys)
 
     def _collaborative_features(self, matrix: np.ndarray, subject: Profile, prior_rows: np.ndarray) -> None:
         row = FEATURE_ROWS
         found = self.portfolio.co_investment(prior_rows, exclude=subject.id)
+        matrix[row["co_investment"]] = found["direct"]
         matrix[row["co_invested"]] = found["max"] > 0
         matrix[row["co_investment_max"]] = found["max"]
         matrix[row["co_investment_recent"]] = found["recent"]
