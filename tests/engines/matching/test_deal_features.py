@@ -173,3 +173,15 @@ def test_listwise_fit_learns_the_feature_that_separates_relevant_candidates():
 
     assert weights[0] > 1.0 and abs(weights[1]) < weights[0] / 3
     assert loss < math.log(31)  # better than not knowing anything
+
+
+def test_follow_on_marks_the_companys_own_investors_only_when_they_may_be_suggested(seeders):
+    gene = subject(id="gene", related=frozenset({"seed", "later"}))
+
+    assert feature(seeders, gene, "follow_on", "seed") == 1.0
+    assert feature(seeders, gene, "follow_on", "hospital") == 0.0
+    assert [item.candidate_id for item in seeders.recommend(gene, k=3)] == ["hospital"]
+    again = seeders.recommend(gene, k=3, include_related=True)
+    assert {"seed", "later"} <= {item.candidate_id for item in again}
+    seed = next(item for item in again if item.candidate_id == "seed")
+    assert "follow_on" in {reason.code for reason in seed.reasons}

@@ -160,6 +160,27 @@ TUNABLE = (
     *(name for name in DEAL_FEATURES if name != "follow_on"),
 )
 
+#: The hard negatives are the candidates ranked highest by the previous model (random-search weights
+#: over the first 15 features, tuned on 2011). Fixed here, not read from DEFAULT_WEIGHTS, so that
+#: re-learning from the same split gives the same weights instead of drifting with each run.
+HARD_NEGATIVE_WEIGHTS = {
+    "sector_deals": 0.1913,
+    "sector_group_deals": 0.3754,
+    "sector_recent": 0.1171,
+    "sector_stage_deals": 0.2768,
+    "sector_share": 0.1083,
+    "region_deals": 1.8142,
+    "region_share": 0.1039,
+    "sector_region_deals": 2.1018,
+    "country_deals": 0.0922,
+    "stage_deals": 0.093,
+    "size_fit": 0.2341,
+    "activity": 0.0251,
+    "recent": 0.0573,
+    "recent_new": 0.2449,
+    "co_investment": 2.2719,
+}
+
 #: The follow-on weights tried on the all-relationship protocol (new relationships cannot inform it).
 FOLLOW_ON_GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 
@@ -190,7 +211,7 @@ def _samples(
     generator: np.random.Generator,
     progress: Callable[[str], None],
 ) -> list[_Sample]:
-    start = index.weight_vector()[positions]
+    start = np.array([HARD_NEGATIVE_WEIGHTS.get(name, 0.0) for name in TUNABLE], dtype=np.float32)
     protocol_cases = [
         case for case in cases(split, index, "new_relationships") if case.company in split.companies
     ]
@@ -274,7 +295,7 @@ def tune(
     """Learn the tunable weights on ``split`` (an earlier period than the one reported).
 
     Every company of the new-relationship protocol contributes its relevant investors against
-    negatives: the ``hard_negatives`` eligible candidates the current weights rank highest, and
+    negatives: the ``hard_negatives`` eligible candidates ``HARD_NEGATIVE_WEIGHTS`` rank highest, and
     ``random_negatives`` drawn from the rest (weighted so that the softmax sees the whole pool). A
     listwise logistic model (``_fit_listwise``) is fitted on them; bio/health companies weigh
     ``bio_weight``. The weights are then scaled to ``SCORE_SPREAD`` so that the hand-set declared
