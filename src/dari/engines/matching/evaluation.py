@@ -303,7 +303,9 @@ def tune(
 
     The random search this replaces tuned 15 weights by MRR; with 41 correlated features the learned
     model did better on the next year (trained on 2010, measured on 2011, new relationships,
-    bio/health: MRR 0.104 against 0.096, HitRate@10 0.236 against 0.196).
+    bio/health: MRR 0.104 against 0.096, HitRate@10 0.232 against 0.196; see the development run in
+    benchmarks/results/matching-evaluation.md). On the reported year it is mixed: 2012, bio/health,
+    MRR 0.119 against the random search's 0.135, HitRate@10 0.262 against 0.233.
     """
     generator = np.random.default_rng(seed)
     positions = [FEATURES.index(name) for name in TUNABLE]
