@@ -63,6 +63,7 @@ DEVELOPMENT_NOTES = [
     "| not kept: random search on MRR from the learned weights | 0.0963 | 0.2174 | 0.1082 | 0.2166 |",
     "| not kept: life-sciences group × region features (a) | 0.0995 | 0.2391 | 0.1054 | 0.2113 |",
     "| not kept: features scaled by their spread in each query (a) | 0.1015 | 0.2101 | 0.1088 | 0.2127 |",
+    "| not kept: ½ previous + ½ learned weights (a) | 0.1009 | 0.2101 | 0.1159 | 0.2245 |",
     "",
     "For comparison, the previous model on the reported 2012 run (tuned on 2011): bio/health MRR",
     "0.1348, HitRate@10 0.2334; all companies MRR 0.1068, HitRate@10 0.2121. The new model is better",
