@@ -1,4 +1,4 @@
-"""``/api/v1/search`` and an organization's suggestions, feedback and matching profile."""
+"""``/api/v1/search``, an organization's suggestions, feedback, matching profile and meeting requests."""
 
 from decimal import Decimal
 
@@ -13,7 +13,7 @@ from dari.registry.api import WRITE_ERRORS, answer
 from dari.registry.models import Cluster, Organization
 
 from . import engine, services
-from .models import MatchingProfile, Stage
+from .models import MatchingProfile, MeetingRequest, Stage
 from .permissions import can_view_suggestions
 
 search_router = Router(tags=["search"])
@@ -287,3 +287,74 @@ def update_matching_profile(request, organization_id: int, payload: MatchingProf
             values[name] = []
     actor = Actor.from_request(request)
     return answer(200, lambda: services.update_matching_profile(actor, organization, values))
+
+
+meeting_router = Router(tags=["matching"])
+
+
+class MeetingRequestIn(Schema):
+    candidate_id: int
+    message: str = Field("", max_length=services.MESSAGE_LIMIT)
+
+
+class MeetingRequestOut(Schema):
+    id: int
+    subject_id: int
+    candidate_id: int
+    requested_by: str
+    message: str
+    status: str
+    created_at: str
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str:
+        return obj.requested_by.get_username()
+
+    @staticmethod
+    def resolve_created_at(obj) -> str:
+        return obj.created_at.isoformat()
+
+
+@router.post(
+    "/{organization_id}/meeting-requests",
+    response={201: MeetingRequestOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Request a meeting with a suggestion",
+)
+def request_meeting(request, organization_id: int, payload: MeetingRequestIn):
+    """Ask that the organization meet ``candidate_id`` (for the partnering work to arrange). Its
+    members, the managers of its programs and staff; one open request per pair (422 otherwise)."""
+    subject, candidate = visible_pair(request, organization_id, payload.candidate_id)
+    actor = Actor.from_request(request)
+    return answer(201, lambda: services.request_meeting(actor, subject, candidate, payload.message))
+
+
+class MeetingRequestFilters(Schema):
+    status: MeetingRequest.Status | None = None
+
+
+@meeting_router.get(
+    "", response=list[MeetingRequestOut], auth=signed_in, summary="Meeting requests the caller may see"
+)
+@paginate(Pagination)
+def list_meeting_requests(request, filters: Query[MeetingRequestFilters]):
+    """Made by the caller, or for or with the caller's organizations (staff: all); newest first."""
+    found = MeetingRequest.objects.visible_to(request.user).select_related("requested_by")
+    if filters.status:
+        found = found.filter(status=filters.status)
+    return found.order_by("-created_at", "-pk")
+
+
+@meeting_router.post(
+    "/{request_id}/withdraw",
+    response={200: MeetingRequestOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Withdraw a meeting request",
+)
+def withdraw_meeting_request(request, request_id: int):
+    found = get_object_or_404(
+        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
+        pk=request_id,
+    )
+    actor = Actor.from_request(request)
+    return answer(200, lambda: services.withdraw_meeting_request(actor, found))

@@ -16,3 +16,24 @@ class FeedbackQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(user=user)
+
+
+class MeetingRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every request; others the requests they made and those of their organizations,
+        on either side."""
+        from dari.accounts.access import access_for
+
+        access = access_for(user)
+        if not access.is_authenticated:
+            return self.none()
+        if access.sees_everything:
+            return self
+        ids = list(access.organization_ids)
+        return self.filter(
+            models.Q(requested_by=user) | models.Q(subject__in=ids) | models.Q(candidate__in=ids)
+        )
+
+    def open_candidate_ids(self, subject) -> set[int]:
+        """The organizations ``subject`` has an open meeting request with."""
+        return set(self.filter(subject=subject, status="open").values_list("candidate_id", flat=True))

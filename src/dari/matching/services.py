@@ -1,4 +1,4 @@
-"""Matching use cases: keep a matching profile, mark a suggestion relevant or not.
+"""Matching use cases: keep a matching profile, mark a suggestion relevant or not, request a meeting.
 
 Each function runs in one transaction, checks the actor's permission (``PermissionDenied``),
 validates (``ValidationError`` with field errors) and records an audit entry
@@ -12,8 +12,11 @@ from django.utils.translation import gettext as _
 from dari.accounts.audit import Actor, diff, log_action, snapshot
 from dari.registry.models import Organization
 
-from .models import Feedback, MatchingProfile
+from .models import Feedback, MatchingProfile, MeetingRequest
 from .permissions import can_change_matching_profile, can_view_suggestions
+
+#: The longest message a meeting request may carry.
+MESSAGE_LIMIT = 2000
 
 PROFILE_FIELDS = [
     "stage",
@@ -89,3 +92,55 @@ def clear_mark(actor: Actor, subject: Organization, candidate: Organization) -> 
     if deleted:
         log_action(actor, "matching.feedback.cleared", subject, {"candidate": [candidate.pk, None]})
     return bool(deleted)
+
+
+@transaction.atomic
+def request_meeting(
+    actor: Actor, subject: Organization, candidate: Organization, message: str = ""
+) -> MeetingRequest:
+    """Ask that ``subject`` meet ``candidate`` (one of its suggestions). Those who see ``subject``'s
+    suggestions may ask; the caller has checked the actor may see ``candidate``. Audit:
+    matching.meeting_request.created."""
+    require(
+        actor.user is not None and can_view_suggestions(actor.user, subject),
+        _("Only the organization's members and the partnership's staff can request meetings for it."),
+    )
+    if subject.pk == candidate.pk:
+        raise ValidationError({"candidate": _("An organization cannot meet itself.")})
+    message = (message or "").strip()
+    if len(message) > MESSAGE_LIMIT:
+        raise ValidationError(
+            {"message": _("Keep the message under %(limit)d characters.") % {"limit": MESSAGE_LIMIT}}
+        )
+    open_requests = MeetingRequest.objects.select_for_update().filter(
+        subject=subject, candidate=candidate, status=MeetingRequest.Status.OPEN
+    )
+    if open_requests.exists():
+        raise ValidationError({"candidate": _("A meeting with this organization is already requested.")})
+    request = MeetingRequest.objects.create(
+        requested_by=actor.user, subject=subject, candidate=candidate, message=message
+    )
+    log_action(actor, "matching.meeting_request.created", subject, {"candidate": [None, candidate.pk]})
+    return request
+
+
+@transaction.atomic
+def withdraw_meeting_request(actor: Actor, request: MeetingRequest) -> MeetingRequest:
+    """Withdraw an open request: whoever made it, the subject's people, or staff."""
+    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    require(
+        actor.user is not None
+        and (request.requested_by_id == actor.user.pk or can_view_suggestions(actor.user, request.subject)),
+        _("You may not withdraw this request."),
+    )
+    if request.status != MeetingRequest.Status.OPEN:
+        raise ValidationError({"status": _("This request is no longer open.")})
+    request.status = MeetingRequest.Status.WITHDRAWN
+    request.save(update_fields=["status", "updated_at"])
+    log_action(
+        actor,
+        "matching.meeting_request.withdrawn",
+        request.subject,
+        {"candidate": [request.candidate_id, None]},
+    )
+    return request

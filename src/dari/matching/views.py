@@ -13,8 +13,8 @@ from dari.accounts.audit import Actor
 from dari.registry.models import Organization
 
 from . import engine, services
-from .forms import MatchingProfileForm, SearchForm, SuggestionFilterForm
-from .models import MatchingProfile
+from .forms import MatchingProfileForm, MeetingRequestForm, SearchForm, SuggestionFilterForm
+from .models import MatchingProfile, MeetingRequest
 from .permissions import can_change_matching_profile, can_view_suggestions
 
 SEARCH_LIMIT = 200
@@ -72,6 +72,7 @@ def suggestions(request, pk: int):
         "is_startup": subject.kind == Organization.Kind.STARTUP,
         "can_edit_profile": can_change_matching_profile(request.user, subject),
         "index_ready": engine.is_ready(),
+        "meeting_requested": MeetingRequest.objects.open_candidate_ids(subject),
     }
     return render(request, "matching/suggestions.html", context)
 
@@ -137,3 +138,56 @@ def edit_profile(request, pk: int):
         "cancel_url": organization.get_absolute_url(),
     }
     return render(request, "registry/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_meeting(request, pk: int, candidate_pk: int):
+    """Ask for a meeting with a suggestion: a short form, then back to the suggestions."""
+    subject = visible_subject(request, pk)
+    candidate = get_object_or_404(Organization.objects.visible_to(request.user), pk=candidate_pk)
+    form = MeetingRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_meeting(
+                Actor.from_request(request), subject, candidate, form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Meeting requested. The partnership's staff will arrange it."))
+            return redirect(subject_url(subject))
+    existing = MeetingRequest.objects.filter(
+        subject=subject, candidate=candidate, status=MeetingRequest.Status.OPEN
+    ).first()
+    context = {"subject": subject, "candidate": candidate, "form": form, "existing": existing}
+    return render(request, "matching/request_meeting.html", context)
+
+
+@login_required
+def meeting_requests(request):
+    """The meeting requests the user may see (made by them, or for or with their organizations)."""
+    found = (
+        MeetingRequest.objects.visible_to(request.user)
+        .select_related("subject", "candidate", "requested_by")
+        .order_by("-created_at", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in MeetingRequest.Status.values:
+        found = found.filter(status=status)
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": MeetingRequest.Status.choices}
+    return render(request, "matching/meeting_requests.html", context)
+
+
+@login_required
+@require_POST
+def withdraw_meeting_request(request, request_pk: int):
+    found = get_object_or_404(MeetingRequest.objects.visible_to(request.user), pk=request_pk)
+    try:
+        services.withdraw_meeting_request(Actor.from_request(request), found)
+        messages.success(request, _("The meeting request was withdrawn."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("matching:meeting-requests")

@@ -1,0 +1,130 @@
+"""Meeting requests from suggestions: the link, the form, the API, the scoping, the withdrawal."""
+
+import pytest
+
+from dari.accounts.models import AuditEntry
+from dari.matching.models import MeetingRequest
+
+from ..factories import UserFactory
+from ..helpers import get_json
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_suggestion_links_to_a_meeting_request_and_shows_when_one_is_open(world, client):
+    client.force_login(world["member"])
+    suggestions = f"/organizations/{world['startup'].pk}/suggestions/"
+    link = f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/"
+    assert link in client.get(suggestions, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    form = client.get(link, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "미팅 요청" in form and "Harbor Endocrine Clinics" in form
+    response = client.post(link, {"message": "Glandy 임상 협력을 논의하고 싶습니다."})
+
+    assert response.status_code == 302 and response["Location"] == suggestions
+    request = MeetingRequest.objects.get()
+    assert (request.subject, request.candidate, request.requested_by) == (
+        world["startup"],
+        world["fit"],
+        world["member"],
+    )
+    assert request.status == "open" and request.message.startswith("Glandy")
+    assert AuditEntry.objects.filter(action="matching.meeting_request.created").count() == 1
+    page = client.get(suggestions, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Meeting requested" in page
+    again = client.get(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "already requested" in again
+
+
+def test_a_second_open_request_and_a_too_long_message_are_refused(world, client):
+    client.force_login(world["member"])
+    link = f"/organizations/{world['startup'].pk}/suggestions/{world['fund'].pk}/meeting/"
+    too_long = client.post(link, {"message": "x" * 2001}, HTTP_ACCEPT_LANGUAGE="en")
+    assert too_long.status_code == 200 and not MeetingRequest.objects.exists()
+    client.post(link, {"message": ""})
+    refused = client.post(link, {"message": "again"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200 and "already requested" in refused.content.decode()
+    assert MeetingRequest.objects.count() == 1
+
+
+def test_outsiders_cannot_request_meetings_or_see_requests(world, client, api_client):
+    client.force_login(world["member"])
+    client.post(f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {})
+    request = MeetingRequest.objects.get()
+
+    client.force_login(world["outsider"])
+    # The private startup is invisible (404); a public partner's suggestions are not theirs (403).
+    assert (
+        client.post(
+            f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/organizations/{world['fund'].pk}/suggestions/{world['fit'].pk}/meeting/").status_code
+        == 403
+    )
+    # Nor can a member reach a private candidate they do not see.
+    client.force_login(world["member"])
+    hidden = f"/organizations/{world['startup'].pk}/suggestions/{world['hidden'].pk}/meeting/"
+    assert client.post(hidden, {}).status_code == 404
+    assert MeetingRequest.objects.count() == 1
+
+    outsider = api_client(world["outsider"])
+    assert get_json(outsider, "/api/v1/meeting-requests")["count"] == 0
+    assert outsider.post(f"/api/v1/meeting-requests/{request.pk}/withdraw").status_code == 404
+    client.force_login(world["outsider"])
+    assert "Harbor Endocrine" not in client.get("/meeting-requests/").content.decode()
+    assert client.post(f"/meeting-requests/{request.pk}/withdraw/").status_code == 404
+    assert MeetingRequest.objects.get().status == "open"
+
+
+def test_meeting_requests_through_the_api(world, api_client):
+    client = api_client(world["member"])
+    url = f"/api/v1/organizations/{world['startup'].pk}/meeting-requests"
+    created = client.post(
+        url, {"candidate_id": world["fit"].pk, "message": "hello"}, content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["candidate_id"] == world["fit"].pk and body["status"] == "open"
+    assert body["requested_by"] == "startup-member" and body["created_at"].endswith("+00:00")
+    duplicate = client.post(url, {"candidate_id": world["fit"].pk}, content_type="application/json")
+    assert duplicate.status_code == 422
+    itself = client.post(url, {"candidate_id": world["startup"].pk}, content_type="application/json")
+    assert itself.status_code == 422
+    unknown = client.post(url, {"candidate_id": 10**6}, content_type="application/json")
+    assert unknown.status_code == 404
+    long = client.post(
+        url, {"candidate_id": world["fund"].pk, "message": "x" * 2001}, content_type="application/json"
+    )
+    assert long.status_code == 422
+
+    listed = get_json(client, "/api/v1/meeting-requests?status=open")
+    assert [item["id"] for item in listed["items"]] == [body["id"]]
+    assert client.get("/api/v1/meeting-requests?status=maybe").status_code == 422
+
+    # Another user of no organization can neither see nor withdraw it; the requester can.
+    stranger = api_client(UserFactory(username="stranger"))
+    assert stranger.post(f"/api/v1/meeting-requests/{body['id']}/withdraw").status_code == 404
+    withdrawn = client.post(f"/api/v1/meeting-requests/{body['id']}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert client.post(f"/api/v1/meeting-requests/{body['id']}/withdraw").status_code == 422
+    # Withdrawn, the pair may be asked again.
+    assert (
+        client.post(url, {"candidate_id": world["fit"].pk}, content_type="application/json").status_code
+        == 201
+    )
+
+
+def test_the_list_page_shows_requests_with_their_zone_and_withdraws(world, client):
+    client.force_login(world["member"])
+    client.post(
+        f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {"message": "hi"}
+    )
+    page = client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Harbor Endocrine Clinics" in page and "UTC" in page and "Withdraw" in page
+    request = MeetingRequest.objects.get()
+    assert client.post(f"/meeting-requests/{request.pk}/withdraw/").status_code == 302
+    assert MeetingRequest.objects.get().status == "withdrawn"
+    assert "Withdraw</button>" not in client.get("/meeting-requests/?status=withdrawn").content.decode()
