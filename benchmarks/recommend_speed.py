@@ -10,7 +10,8 @@ and ClinicalTrials.gov titles). One query is what ``dari.matching.engine.suggest
 subject's text vector against every candidate (the search index's coarse two-stage cosine), then
 ``RecommendationIndex.recommend`` with those text scores, with reasons. Measured in the same run:
 the same query with the exact text cosine (the baseline without the two-stage shortcut), and the
-brute-force per-candidate loop of ``matching_speed`` on a few queries.
+brute-force per-candidate loop of ``matching_speed`` on a few queries, and the two-stage query
+without the learned re-ranking of the linear score's best 1,000 (``rerank.py``).
 
 Vectors are cached by text under ``var/benchmarks/`` (shared with search_speed.py), so a second run
 does not encode again; the first run encodes ~20,000 distinct texts (a few minutes on 2 cores).
@@ -118,6 +119,15 @@ def main() -> None:
         assert len(fast) == 10 and all(item.reasons for item in fast)
         overlap.append(len({i.candidate_id for i in fast} & {i.candidate_id for i in slow}) / 10)
 
+    # The same queries without the learned re-ranking (rerank.py): what the second stage costs.
+    reranker, index.reranker = index.reranker, None
+    linear_only = []
+    for subject in subjects[30:]:
+        started = time.perf_counter()
+        suggest(subject, exact=False)
+        linear_only.append((time.perf_counter() - started) * 1000)
+    index.reranker = reranker
+
     subset = {name: index.weights[name] for name in FEATURES}
     brute = []
     for subject in subjects[30 : 30 + options.brute_force_queries]:
@@ -131,6 +141,8 @@ def main() -> None:
         "top10_with_text_two_stage_ms": percentiles(two_stage),
         "top10_with_text_exact_ms": percentiles(exact),
         "two_stage_vs_exact_top10_overlap": round(statistics.mean(overlap), 3),
+        "learned_rerank": reranker is not None,
+        "top10_with_text_two_stage_without_learned_rerank_ms": percentiles(linear_only),
         "brute_force_queries": len(brute),
         "brute_force_python_loop_ms": percentiles(brute),
         "search_index_build_seconds": round(search_build_seconds, 1),

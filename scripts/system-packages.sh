@@ -5,10 +5,11 @@
 #   libpango-1.0-0 libpangoft2-1.0-0   WeasyPrint's text layout (PDF reports)
 #   poppler-utils     pdftotext / pdftoppm to check generated PDFs
 #   gettext           msgfmt, to compile the translation catalogs after editing them
+#   libgomp1          OpenMP runtime of LightGBM (the matching engine's learned re-ranking)
 # Usage: scripts/system-packages.sh [--browser]   (--browser adds chromium; the demo does not need it)
 set -euo pipefail
 
-packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext)
+packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext libgomp1)
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium)
 fi

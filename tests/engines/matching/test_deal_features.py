@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from dari.engines.matching import reasons
-from dari.engines.matching.evaluation import _fit_listwise, _Sample
-from dari.engines.matching.graph import Bipartite
+from dari.engines.matching.graph import Bipartite, FollowGraph
 from dari.engines.matching.profiles import Deal, Profile
 from dari.engines.matching.recommend import DEAL_FEATURES, FEATURES, RecommendationIndex
 
@@ -29,7 +28,7 @@ def subject(**fields) -> Profile:
 
 
 def index_of(*profiles: Profile) -> RecommendationIndex:
-    return RecommendationIndex.build(profiles, as_of=AS_OF)
+    return RecommendationIndex.build(profiles, as_of=AS_OF, rerank=False)
 
 
 def feature(index: RecommendationIndex, profile: Profile, name: str, candidate: str) -> float:
@@ -161,18 +160,37 @@ def test_counts_of_one_read_in_the_singular():
     )
 
 
-def test_listwise_fit_learns_the_feature_that_separates_relevant_candidates():
-    generator = np.random.default_rng(0)
-    samples = []
-    for _ in range(20):
-        negatives = generator.normal(size=(30, 2))
-        positives = np.array([[2.0, generator.normal()]])
-        samples.append(_Sample(positives, negatives, np.ones(30), 1.0, negatives[:2]))
+def test_follow_graph_counts_who_entered_a_company_after_whom():
+    # Seed enters both companies first; Later follows it into Gene after four months; Fast joins
+    # Gene within the lag (a co-investor of the same round, not a follower).
+    graph = FollowGraph(
+        [(0, "gene", 0), (1, "gene", 120), (2, "gene", 10), (0, "cell", 0), (1, "cell", 200)],
+        n_rows=4,
+        lag_days=30,
+    )
 
-    weights, loss = _fit_listwise(samples, l2=1e-3, iterations=200, rate=0.05)
+    assert graph.followed(0, 1) == 2 and graph.followed(0, 2) == 0 and graph.followed(1, 0) == 0
+    towards_seed = graph.signals([0], degree=np.array([2.0, 2.0, 1.0, 0.0]))
+    assert towards_seed["follows"].tolist() == pytest.approx([0.0, math.log(3), 0.0, 0.0])
+    assert towards_seed["follow_share"][1] == pytest.approx(math.log1p(10 * 2 / 2))
+    towards_later = graph.signals([1], degree=np.array([2.0, 2.0, 1.0, 0.0]))
+    assert towards_later["leads"].tolist() == pytest.approx([math.log(3), 0.0, math.log(2), 0.0])
+    assert not towards_later["follows"].any()
 
-    assert weights[0] > 1.0 and abs(weights[1]) < weights[0] / 3
-    assert loss < math.log(31)  # better than not knowing anything
+
+def test_follow_features_reach_the_candidates_that_follow_the_subjects_investors(seeders):
+    # Angel backs Newco and entered Gene in May; Seed followed it into Gene in July, Later in
+    # November. Neither entered a company before Angel did.
+    angel = investor("angel", deal("newco", date(2023, 1, 1)), deal("gene", date(2023, 5, 1)))
+    index = index_of(*seeders.profiles, angel)
+    newco = subject()
+
+    assert feature(index, newco, "follows", "later") == pytest.approx(math.log(2))
+    assert feature(index, newco, "follows", "seed") == pytest.approx(math.log(2))
+    assert feature(index, newco, "follows", "hospital") == 0.0
+    assert feature(index, newco, "leads", "seed") == 0.0
+    assert feature(index, newco, "subject_investors", "hospital") == pytest.approx(math.log(2))
+    assert feature(seeders, newco, "follows", "later") == 0.0  # no investor yet: nobody to follow
 
 
 def test_follow_on_marks_the_companys_own_investors_only_when_they_may_be_suggested(seeders):

@@ -255,3 +255,40 @@ def test_command_on_the_real_crunchbase_files(tmp_path):
     results = json.loads(out.read_text())
     check_shape(results)
     assert results["new_relationships"]["all"]["n_companies"] > 100
+
+
+def test_command_learns_a_model_on_earlier_periods_saves_it_and_reports_with_it(tiny, tmp_path):
+    out, model = tmp_path / "results.json", tmp_path / "model" / "reranker.json"
+    arguments = ["--out", str(out), "--cutoff", "2012-01-01", "--save-model", str(model)]
+    for name in ("companies", "rounds", "train", "test"):
+        arguments += [f"--{name}", str(tiny[name])]
+    # The tiny history, as if it were two earlier periods (the model may not learn much from it).
+    for _ in range(2):
+        arguments += ["--tune-train", str(tiny["train"]), "--tune-test", str(tiny["test"])]
+        arguments += ["--tune-cutoff", "2012-01-01"]
+
+    assert evaluate_matching(arguments) == 0
+
+    check_shape(json.loads(out.read_text()))
+    meta = json.loads(out.with_suffix(".meta.json").read_text())
+    assert meta["tuned_on"]["cutoff"] == ["2012-01-01", "2012-01-01"]
+    assert meta["reranker"]["pool_size"] == 1000
+    saved = json.loads(model.read_text())
+    assert saved["cutoffs"] == ["2012-01-01", "2012-01-01"] and len(saved["models"]) == 3
+    assert all((model.parent / name).exists() for name in saved["models"])
+
+
+def test_command_refuses_unpaired_tuning_files_and_a_model_without_tuning(tiny, tmp_path, capsys):
+    base = ["--out", str(tmp_path / "r.json")]
+    for name in ("companies", "rounds", "train", "test"):
+        base += [f"--{name}", str(tiny[name])]
+    for extra in (
+        ["--tune-train", str(tiny["train"])],
+        ["--tune-train", str(tiny["train"]), "--tune-test", str(tiny["test"]), "--tune-cutoff", "2012-01-01"]
+        + ["--tune-train", str(tiny["train"]), "--tune-test", str(tiny["test"])],
+        ["--save-model", str(tmp_path / "m.json")],
+        ["--no-rerank", "--tune-train", str(tiny["train"]), "--tune-test", str(tiny["test"])],
+    ):
+        with pytest.raises(SystemExit):
+            evaluate_matching(base + extra)
+    assert not (tmp_path / "r.json").exists() and not (tmp_path / "m.json").exists()

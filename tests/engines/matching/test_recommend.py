@@ -230,3 +230,27 @@ def test_text_scores_are_an_input_by_id_or_array():
     array = np.zeros(index.n)
     array[index.row_of["hospital"]] = 50.0
     assert ids(index.recommend(startup(), k=1, text_scores=array)) == ["hospital"]
+
+
+def test_the_learned_model_reorders_only_the_linear_stages_best_candidates(monkeypatch):
+    from dari.engines.matching import rerank
+
+    index = RecommendationIndex.build(organizations(), as_of=date(2024, 6, 1))
+    linear = RecommendationIndex.build(organizations(), as_of=date(2024, 6, 1), rerank=False)
+    assert index.reranker is not None and linear.reranker is None
+    subject = startup()
+    mask = index.eligible(subject)
+    plain = linear.scores(subject, eligible=mask).scores
+    best_two = {int(row) for row in np.flatnonzero(mask)[np.argsort(-plain[mask])[:2]]}
+    monkeypatch.setattr(rerank, "POOL_SIZE", 2)
+
+    scores, matrix, _, pool = index.scores(subject, eligible=mask)
+
+    assert set(pool.tolist()) == best_two
+    others = np.flatnonzero(mask & ~np.isin(np.arange(index.n), pool))
+    assert scores[pool].min() > scores[others].max()
+    learned = index.reranker.scores(np.ascontiguousarray(matrix[np.ix_(rerank.RERANK_ROWS, pool)].T))
+    assert np.allclose(scores[pool], plain[pool] + learned)
+    top = index.recommend(subject, k=2)
+    assert {index.row_of[item.candidate_id] for item in top} == best_two
+    assert all(item.reasons for item in top)

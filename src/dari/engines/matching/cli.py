@@ -2,15 +2,16 @@
 
     dari evaluate-matching --companies companies.csv --rounds rounds.csv \\
         --train investments-train.csv --test investments-test.csv [--cutoff 2012-01-01] \\
-        [--tune-train T --tune-test S] --out results.json
+        [--tune-train T --tune-test S [--save-model M]] [--no-rerank] --out results.json
 
 ``results.json`` has exactly the shape of issue 5; ``results.meta.json`` beside it says which
-split the weights were tuned on, the weights, and the split's sizes.
+split the re-ranking model was learned on, the linear weights, and the split's sizes.
 
 Runs without a database (``dari.cli`` dispatches here before Django is set up), so an operator can
-measure the recommender on their own deal history in Crunchbase's CSV layout. With ``--tune-train``
-and ``--tune-test`` (an earlier split), the weights are learned there first and then reported on
-``--train``/``--test``, so the figures are never tuned on themselves.
+measure the recommender on their own deal history in Crunchbase's CSV layout. Without tuning options
+the re-ranking model shipped with the engine is measured; with ``--tune-train`` and ``--tune-test``
+(an earlier split) a model is learned there first and then reported on ``--train``/``--test``, so
+the figures are never tuned on themselves. ``--no-rerank`` measures the linear stage alone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from . import crunchbase, evaluation
+from . import crunchbase, evaluation, rerank
 from .recommend import DEFAULT_WEIGHTS, RecommendationIndex
 
 
@@ -39,6 +40,7 @@ def _index(split: crunchbase.CrunchbaseSplit, half_life_years: float) -> Recomme
         as_of=split.cutoff,
         sector_parents=crunchbase.CATEGORY_PARENTS,
         half_life_years=half_life_years,
+        rerank=False,
     )
 
 
@@ -57,63 +59,83 @@ def main(argv: list[str] | None = None) -> int:
         "--cutoff", type=date.fromisoformat, help="YYYY-MM-DD (default: the test file's earliest date)"
     )
     parser.add_argument("--out", required=True, type=Path, help="where to write the results JSON")
-    parser.add_argument("--tune-train", type=Path, help="an earlier training file to tune the weights on")
-    parser.add_argument("--tune-test", type=Path, help="its test file")
-    parser.add_argument("--tune-cutoff", type=date.fromisoformat)
     parser.add_argument(
-        "--tune-bio-weight",
-        type=float,
-        default=1.0,
-        help="weight of a bio/health company in the tuning loss (default 1: every company alike)",
+        "--tune-train",
+        type=Path,
+        action="append",
+        help="an earlier training file to learn the model on (repeat for several earlier periods)",
+    )
+    parser.add_argument(
+        "--tune-test", type=Path, action="append", help="its test file (as many as --tune-train)"
+    )
+    parser.add_argument(
+        "--tune-cutoff", type=date.fromisoformat, action="append", help="its cut-off (none, or one per pair)"
+    )
+    parser.add_argument(
+        "--save-model",
+        type=Path,
+        help="write the model learned on the tuning split here (a .json, its LightGBM files beside it)",
+    )
+    parser.add_argument(
+        "--no-rerank", action="store_true", help="measure the linear stage alone, without the learned model"
     )
     parser.add_argument("--half-life-years", type=float, default=2.0, help="deal recency decay (default 2)")
     options = parser.parse_args(argv)
     progress = _progress(time.perf_counter())
 
-    weights = dict(DEFAULT_WEIGHTS)
     tuning = None
-    if options.tune_train or options.tune_test:
-        if not (options.tune_train and options.tune_test):
-            parser.error("--tune-train and --tune-test go together")
-        progress("tuning split")
-        tune_split = crunchbase.load_split(
-            options.companies,
-            options.rounds,
-            options.tune_train,
-            options.tune_test,
-            options.tune_cutoff,
-            progress,
-        )
-        tuned, objective = evaluation.tune(
-            tune_split,
-            _index(tune_split, options.half_life_years),
-            bio_weight=options.tune_bio_weight,
-            progress=progress,
-        )
-        weights.update(tuned)
+    tuned = bool(options.tune_train or options.tune_test)
+    if options.save_model and not tuned:
+        parser.error("--save-model needs --tune-train and --tune-test")
+    reranker = None if options.no_rerank or tuned else rerank.shipped()
+    if tuned:
+        pairs = list(zip(options.tune_train or [], options.tune_test or [], strict=False))
+        if not options.tune_train or len(options.tune_train) != len(options.tune_test or []):
+            parser.error("give --tune-train and --tune-test in pairs")
+        if options.tune_cutoff and len(options.tune_cutoff) != len(pairs):
+            parser.error("give no --tune-cutoff, or one per --tune-train/--tune-test pair")
+        if options.no_rerank:
+            parser.error("--no-rerank measures the linear stage alone: there is nothing to tune")
+        periods = []
+        for number, (train, test) in enumerate(pairs):
+            progress(f"tuning split {number + 1}/{len(pairs)}")
+            cutoff = options.tune_cutoff[number] if options.tune_cutoff else None
+            tune_split = crunchbase.load_split(
+                options.companies, options.rounds, train, test, cutoff, progress
+            )
+            periods.append((tune_split, _index(tune_split, options.half_life_years)))
+        reranker = evaluation.tune(periods, progress=progress)
+        reranker.meta.update(train=[train.name for train, _ in pairs], test=[test.name for _, test in pairs])
         tuning = {
-            "train": str(options.tune_train),
-            "test": str(options.tune_test),
-            "cutoff": tune_split.cutoff.isoformat(),
-            "method": "listwise logistic model on the new-relationship protocol: each relevant "
-            "investor against 150 hard and 400 random weighted negatives (evaluation.tune)",
-            "bio_weight": options.tune_bio_weight,
-            "training_loss": round(objective, 4),
+            "train": [str(train) for train, _ in pairs],
+            "test": [str(test) for _, test in pairs],
+            "cutoff": [tune_split.cutoff.isoformat() for tune_split, _ in periods],
+            "method": f"LightGBM lambdarank re-ranking the linear stage's {rerank.POOL_SIZE} best "
+            f"investors per company, new-relationship protocol, mean of {len(rerank.SEEDS)} seeds "
+            "(evaluation.tune, rerank.py)",
+            "companies": reranker.meta["companies"],
         }
+        if options.save_model:
+            reranker.save(options.save_model)
+            progress(f"saved the re-ranking model to {options.save_model}")
 
     progress("evaluation split")
     split = crunchbase.load_split(
         options.companies, options.rounds, options.train, options.test, options.cutoff, progress
     )
     index = _index(split, options.half_life_years)
-    results = evaluation.evaluate(split, index, weights=weights, progress=progress)
+    index.reranker = reranker
+    results = evaluation.evaluate(split, index, progress=progress)
     meta = {
         "cutoff": split.cutoff.isoformat(),
         "train": str(options.train),
         "test": str(options.test),
         "training_investors": len(split.investors),
         "half_life_years": options.half_life_years,
-        "weights": {name: round(value, 4) for name, value in weights.items()},
+        "linear_weights": {name: round(value, 4) for name, value in DEFAULT_WEIGHTS.items()},
+        "reranker": None
+        if reranker is None
+        else {"pool_size": rerank.POOL_SIZE, "scale": round(reranker.scale, 4), **reranker.meta},
         "tuned_on": tuning,
     }
     # --out holds exactly the issue's shape; what was tuned where goes beside it.

@@ -189,3 +189,92 @@ class Bipartite:
 
     def shared_with(self, row: int, other: int) -> int:
         return len(np.intersect1d(self.items_of(row), self.items_of(other), assume_unique=True))
+
+
+class FollowGraph:
+    """Who follows whom into companies: ``count(a, b)`` is the number of companies candidate ``b``
+    first invested in more than ``lag_days`` after candidate ``a`` did.
+
+    Co-investment is symmetric; this is not. A seed fund's portfolio is where certain later-stage
+    funds go next, so "follows your investors" says who joins a company's next round better than
+    "has invested beside them" (measured on Crunchbase, development split, see
+    ``benchmarks/results/matching-evaluation.md``). Held as two CSR arrays (out and in), so a query
+    is one gather per given row and a ``bincount`` over the candidates.
+    """
+
+    def __init__(self, entries: Iterable[tuple[int, str, int]], n_rows: int, lag_days: int = 30) -> None:
+        """``entries`` are (candidate row, company, day number of its first deal in the company)."""
+        by_company: dict[str, list[tuple[int, int]]] = {}
+        for row, company, day in entries:
+            by_company.setdefault(company, []).append((day, row))
+        leaders, followers = [], []
+        for found in by_company.values():
+            if len(found) < 2:
+                continue
+            days = np.array([day for day, _ in found])
+            rows = np.array([row for _, row in found], dtype=np.int64)
+            later = days[None, :] - days[:, None] > lag_days
+            first, second = np.nonzero(later)
+            leaders.append(rows[first])
+            followers.append(rows[second])
+        self.n_rows = n_rows
+        empty = np.zeros(0, dtype=np.int64)
+        pairs = np.concatenate(leaders) * n_rows + np.concatenate(followers) if leaders else empty
+        keys, counts = np.unique(pairs, return_counts=True)
+        source, target = keys // max(n_rows, 1), keys % max(n_rows, 1)
+        self.out_ptr, order_out = _csr_order(source, n_rows)
+        self.out_rows, self.out_counts = target[order_out], counts[order_out].astype(np.float64)
+        self.in_ptr, order_in = _csr_order(target, n_rows)
+        self.in_rows, self.in_counts = source[order_in], counts[order_in].astype(np.float64)
+
+    def _gather(self, ptr, rows_of, counts_of, rows: np.ndarray, per_row: np.ndarray | None) -> tuple:
+        found_rows, found_log, found_share = [], [], []
+        for row in rows:
+            start, end = ptr[row], ptr[row + 1]
+            if start == end:
+                continue
+            found_rows.append(rows_of[start:end])
+            found_log.append(np.log1p(counts_of[start:end]))
+            if per_row is not None:
+                found_share.append(counts_of[start:end] / max(per_row[row], 1.0))
+        if not found_rows:
+            return np.zeros(self.n_rows), np.zeros(self.n_rows)
+        who = np.concatenate(found_rows)
+        summed = np.bincount(who, weights=np.concatenate(found_log), minlength=self.n_rows)
+        share = (
+            np.bincount(who, weights=np.concatenate(found_share), minlength=self.n_rows)
+            if found_share
+            else np.zeros(self.n_rows)
+        )
+        return summed, share
+
+    def signals(self, rows: Sequence[int] | np.ndarray, degree: np.ndarray) -> dict[str, np.ndarray]:
+        """Towards ``rows`` (a company's investors), for every candidate:
+
+        - ``follows``: Σ over ``rows`` of log(1 + companies it entered after that row);
+        - ``follow_share``: log(1 + 10 × Σ of the same counts per the row's portfolio size
+          (``degree``)): how often a row's companies see this candidate come in later;
+        - ``leads``: Σ log(1 + companies it entered before that row).
+
+        0 for ``rows`` themselves.
+        """
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        follows, share = self._gather(self.out_ptr, self.out_rows, self.out_counts, rows, degree)
+        leads, _ = self._gather(self.in_ptr, self.in_rows, self.in_counts, rows, None)
+        found = {"follows": follows, "follow_share": np.log1p(10.0 * share), "leads": leads}
+        for vector in found.values():
+            vector[rows] = 0.0
+        return found
+
+    def followed(self, leader: int, follower: int) -> int:
+        """Companies ``follower`` entered after ``leader``."""
+        start, end = self.out_ptr[leader], self.out_ptr[leader + 1]
+        hit = np.flatnonzero(self.out_rows[start:end] == follower)
+        return int(self.out_counts[start + hit[0]]) if len(hit) else 0
+
+
+def _csr_order(rows: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.add.at(indptr, rows + 1, 1)
+    return np.cumsum(indptr), order

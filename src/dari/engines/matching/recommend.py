@@ -6,11 +6,13 @@ stage Z) and the two relation graphs (portfolio, partners). A query then reads a
 the subject's keys, so its cost grows with the subject's keys and the number of candidates, never
 with a Python loop over candidates: top 10 among 100,000 organizations is a few milliseconds.
 
-The score is a weighted sum of named features (``FEATURES``): declared fit, deal history, timing
-(who invests right now), revealed stage behaviour (first-round or later entries) and the
-co-investment graph beyond direct co-investors. The deal-based weights were learned on an earlier
-Crunchbase split than the one reported (see ``benchmarks/results/matching-evaluation.json``).
-Reasons are computed only for the returned candidates.
+The score has two stages. First a weighted sum of named features (``FEATURES``): declared fit,
+deal history, timing (who invests right now), revealed stage behaviour (first-round or later
+entries), the co-investment graph beyond direct co-investors, and who follows the subject's
+investors into companies. Then a learned ranking model (rerank.py) corrects the scores of the
+first stage's best candidates. Both were learned on an earlier Crunchbase split than the one
+reported (see ``benchmarks/results/matching-evaluation.md``). Reasons are computed only for the
+returned candidates, from what each feature added in both stages.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 
 from . import reasons as text
-from .graph import Bipartite
+from .graph import Bipartite, FollowGraph
 from .profiles import PARTNER_KINDS, STAGES, STARTUP_KIND, Deal, Profile
 from .reasons import Labels, Reason
 
@@ -82,14 +85,41 @@ FEATURES = (
     "co_investment_idf_per_investor",  # the same per sqrt(number of the subject's investors)
     "similar_companies",  # invested in the companies closest to the subject by shared investors
     "two_hop",  # co-invests with the co-investors of the subject's investors
+    # Directed: who enters companies after (or before) the subject's investors (graph.FollowGraph).
+    "follows",  # Σ log companies it entered after one of the subject's investors
+    "follow_share",  # how often the subject's investors' companies see it come in later
+    "leads",  # Σ log companies it entered before one of the subject's investors
+    # The subject's own context, the same for every candidate: nothing to a weighted sum, but a
+    # learned ranking model (rerank.py) reads the other features differently by it.
+    "subject_investors",  # log(1 + the subject's investors)
+    "subject_stage",  # the subject's stage, 1 (pre-seed) to 7 (public), 0 when unknown
     "follow_on",  # 1 if it already invested in the subject (only eligible with include_related)
 )
 
 FEATURE_ROWS = {name: position for position, name in enumerate(FEATURES)}
 
+#: Deal counts in the subject's sectors, places and stages (the first deal-history features).
+PLACE_HISTORY_FEATURES = (
+    "sector_deals",
+    "sector_group_deals",
+    "sector_recent",
+    "sector_stage_deals",
+    "sector_share",
+    "region_deals",
+    "region_share",
+    "sector_region_deals",
+    "country_deals",
+    "stage_deals",
+)
+
+#: The subject's own context: the same for every candidate (see FEATURES).
+SUBJECT_FEATURES = ("subject_investors", "subject_stage")
+
 #: The timing, stage-fit and collaborative features read deal dates and the graph only: they are 0
 #: for candidates without deals, and the collaborative ones for subjects without investors.
-DEAL_FEATURES = FEATURES[FEATURES.index("recent_90d") :]
+DEAL_FEATURES = tuple(
+    name for name in FEATURES[FEATURES.index("recent_90d") :] if name not in SUBJECT_FEATURES
+)
 
 #: How the reasons group the features (each group is one reason; see ``reasons``).
 TIMING_FEATURES = ("recent_90d", "recent_180d", "recent_2y", "recent_new_180d", "activity_trend")
@@ -111,6 +141,9 @@ COLLABORATIVE_FEATURES = (
     "co_investment_idf_per_investor",
     "similar_companies",
     "two_hop",
+    "follows",
+    "follow_share",
+    "leads",
 )
 HISTORY_FEATURES = tuple(
     name
@@ -124,15 +157,19 @@ FIRST_ROUND_STAGES = frozenset({"", "pre_seed", "seed"})
 #: An entry within this many days of the company's first known deal counts as a first-round entry.
 FIRST_ROUND_DAYS = 30
 
-#: The deal-history, timing, entry and graph weights were learned on Crunchbase, train < 2011-01-01
-#: / test 2011 only (never on the reported 2012 split), by ``dari.engines.matching.evaluation.tune``
-#: (a listwise logistic model; ``follow_on`` by a grid search on the all-relationship protocol).
-#: Several features are correlated (deal counts overall, by sector, by region, recent), so some
-#: weights are negative: read them together, not one by one. The declared-profile features
-#: (declared sectors, places, stages, check sizes, shared partners, text) cannot be learned from
-#: Crunchbase (it has none) and keep hand-set weights; the learned ones are scaled
-#: (``evaluation.SCORE_SPREAD``) so that a full declared match is on the scale of a modest deal
-#: history.
+#: Entering a company more than this many days after another investor counts as following it.
+FOLLOW_LAG_DAYS = 30
+
+#: The linear stage. The deal-history, timing, entry and graph weights were learned on Crunchbase,
+#: train < 2011-01-01 / test 2011 only (never on the reported 2012 split), by a listwise logistic
+#: model (``evaluation.tune`` up to commit 45471ca; ``follow_on`` by a grid search on the
+#: all-relationship protocol), then scaled so that the best candidate's deal-history score is about
+#: 4 above the median candidate's. Several features are correlated (deal counts overall, by sector,
+#: by region, recent), so some weights are negative: read them together, not one by one. The
+#: declared-profile features (declared sectors, places, stages, check sizes, shared partners, text)
+#: cannot be learned from Crunchbase (it has none) and keep hand-set weights, chosen so that a full
+#: declared match is on the scale of a modest deal history. The follow and subject-context features
+#: weigh 0 here: only the learned second stage (rerank.py) reads them.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "sector_declared": 2.0,
     "sector_deals": -1.0021,
@@ -182,11 +219,26 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "co_investment_idf_per_investor": 0.9504,
     "similar_companies": 0.9557,
     "two_hop": -0.1509,
+    "follows": 0.0,
+    "follow_share": 0.0,
+    "leads": 0.0,
+    "subject_investors": 0.0,
+    "subject_stage": 0.0,
     "follow_on": 12.0,
 }
 
 #: How much one feedback mark moves a fully similar candidate, in units of the score's spread.
 FEEDBACK_STRENGTH = 1.0
+
+
+class Scored(NamedTuple):
+    """``RecommendationIndex.scores``: every candidate's score, the feature matrix (features ×
+    candidates), the feedback adjustment, and the rows the re-ranking model scored."""
+
+    scores: np.ndarray
+    matrix: np.ndarray
+    adjustment: np.ndarray
+    pool: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -196,6 +248,13 @@ class Recommendation:
     candidate_id: str
     score: float
     reasons: tuple[Reason, ...]
+
+
+def best_rows(scores: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
+    """The ``size`` of ``rows`` with the highest ``scores`` (all of them if fewer), in no order."""
+    if len(rows) <= size:
+        return rows
+    return rows[np.argpartition(-scores[rows], size - 1)[:size]]
 
 
 def next_stage(stage: str) -> str:
@@ -289,6 +348,7 @@ class RecommendationIndex:
         weights: Mapping[str, float] | None = None,
         half_life_years: float = 2.0,
         text_vectors: np.ndarray | None = None,
+        rerank: bool = True,
     ) -> RecommendationIndex:
         """Index ``profiles`` (every organization that may be suggested, or may be a subject).
 
@@ -296,7 +356,9 @@ class RecommendationIndex:
         ``half_life_years`` old counts half. ``sector_parents`` maps a taxonomy key to its parent,
         so that "medical devices" also counts towards "medical"; ``labels`` maps keys to
         (English, Korean) labels for the reasons. ``text_vectors`` (one unit row per profile, in
-        order) make feedback also reach candidates whose descriptions are alike.
+        order) make feedback also reach candidates whose descriptions are alike. ``rerank`` uses
+        the learned re-ranking model shipped with the engine (``rerank.shipped``); set
+        ``index.reranker`` to use another one, or None for the linear score alone.
         """
         index = cls()
         index.profiles = list(profiles)
@@ -304,6 +366,12 @@ class RecommendationIndex:
         index.labels = Labels(labels)
         index.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         index.text_vectors = text_vectors
+        if rerank:
+            from .rerank import shipped
+
+            index.reranker = shipped()
+        else:
+            index.reranker = None
         n = len(index.profiles)
         index.n = n
         index.row_of = {profile.id: row for row, profile in enumerate(index.profiles)}
@@ -450,6 +518,7 @@ class RecommendationIndex:
         sector_new, sector_region_new = _Postings(), _Postings()
         entries = {kind: _Postings() for kind in ("first", "later")}
         entries_recent = {kind: _Postings() for kind in ("first", "later")}
+        first_entries: list[tuple[int, str, int]] = []
         for row, profile in enumerate(self.profiles):
             entered: dict[str, Deal] = {}
             for deal in profile.deals:
@@ -470,6 +539,7 @@ class RecommendationIndex:
                     entered[deal.company] = deal
             first_rounds = 0
             for deal in entered.values():
+                first_entries.append((row, deal.company, deal.on.toordinal()))
                 kind = "first" if (deal.on - first_known[deal.company]).days <= FIRST_ROUND_DAYS else "later"
                 first_rounds += kind == "first"
                 weight = math.exp(-decay * max((as_of - deal.on).days, 0))
@@ -496,6 +566,7 @@ class RecommendationIndex:
         self.new_sector_region_recent = sector_region_new.freeze()
         self.entries = {kind: postings.freeze() for kind, postings in entries.items()}
         self.entries_recent = {kind: postings.freeze() for kind, postings in entries_recent.items()}
+        self.follow_graph = FollowGraph(first_entries, n, lag_days=FOLLOW_LAG_DAYS)
 
     def expand(self, sectors: Iterable[str]) -> frozenset[str]:
         """The keys with their taxonomy ancestors (cached: deals share a few sector sets)."""
@@ -613,6 +684,8 @@ class RecommendationIndex:
         matrix[row["recent"]] = self.log_recent
         matrix[row["recent_new"]] = self.log_recent_new
         prior_rows = self.prior_rows(subject)
+        matrix[row["subject_investors"]] = math.log1p(len(self.portfolio.rows_of_item(subject.id)))
+        matrix[row["subject_stage"]] = STAGES.index(subject.stage) + 1 if subject.stage in STAGES else 0
         if subject.related:
             matrix[row["shared_partners"]] = np.log1p(self.partners.shared_counts(sorted(subject.related)))
         self._timing_features(matrix, subject, own)
@@ -681,6 +754,9 @@ class RecommendationIndex:
         matrix[row["co_investment_idf_per_investor"]] = found["idf"] / math.sqrt(len(prior_rows))
         matrix[row["similar_companies"]] = found["similar_items"]
         matrix[row["two_hop"]] = found["two_hop"]
+        directed = self.follow_graph.signals(prior_rows, self.portfolio.degree)
+        for name in ("follows", "follow_share", "leads"):
+            matrix[row[name]] = directed[name]
         matrix[row["follow_on"], self.portfolio.rows_of_item(subject.id)] = 1.0
 
     def _size_fit(self, sought: float) -> np.ndarray:
@@ -799,11 +875,18 @@ class RecommendationIndex:
         self,
         subject: str | Profile,
         *,
+        eligible: np.ndarray | None = None,
         text_scores=None,
         feedback: Mapping[str, bool] | None = None,
         weights: Mapping[str, float] | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(scores, feature matrix, feedback adjustment) for every candidate."""
+    ) -> Scored:
+        """Every candidate's score, in two stages.
+
+        The linear score (``weights``) ranks all candidates; with a re-ranking model
+        (``self.reranker``, see rerank.py), its ``rerank.POOL_SIZE`` best ``eligible`` ones
+        (default: all) get the model's scaled output added, and are placed above every other
+        candidate. A feedback mark moves candidates in both stages alike.
+        """
         matrix = self.features(subject, text_scores)
         vector = self.weight_vector(weights)
         scores = vector @ matrix
@@ -819,7 +902,44 @@ class RecommendationIndex:
                 )
                 if not relevant:
                     adjustment[row] -= 10.0 * spread  # the marked candidate itself goes to the bottom
-        return scores + adjustment, matrix, adjustment
+        scores = scores + adjustment
+        pool = np.zeros(0, dtype=np.int64)
+        rows = np.flatnonzero(eligible) if eligible is not None else np.arange(self.n)
+        if self.reranker is not None and len(rows):
+            from .rerank import POOL_SIZE, RERANK_ROWS
+
+            pool = best_rows(scores, rows, POOL_SIZE)
+            learned = self.reranker.scores(np.ascontiguousarray(matrix[np.ix_(RERANK_ROWS, pool)].T))
+            pooled = scores[pool] + learned
+            rest = np.ones(self.n, dtype=bool)
+            rest[pool] = False
+            if rest.any():
+                gap = float(scores[rest].max() - pooled.min())
+                if gap >= 0:
+                    scores[rest] -= gap + 1.0
+            scores[pool] = pooled
+        return Scored(scores, matrix, adjustment, pool)
+
+    def contributions(
+        self, matrix: np.ndarray, rows: Sequence[int], pool: np.ndarray, weights: Mapping[str, float] | None
+    ) -> np.ndarray:
+        """What each feature added to the score of each of ``rows`` (rows × FEATURES): the weighted
+        features, plus for the re-ranked candidates the model's per-feature contributions. The
+        subject's own context features explain nothing about a candidate and count 0."""
+        vector = self.weight_vector(weights)
+        found = (vector[:, None] * matrix[:, list(rows)]).T.astype(np.float64)
+        if self.reranker is not None and len(pool):
+            from .rerank import RERANK_ROWS
+
+            reranked = np.flatnonzero(np.isin(np.asarray(rows, dtype=np.int64), pool))
+            if len(reranked):
+                chosen = np.asarray(rows, dtype=np.int64)[reranked]
+                values = self.reranker.contributions(
+                    np.ascontiguousarray(matrix[np.ix_(RERANK_ROWS, chosen)].T)
+                )
+                found[np.ix_(reranked, RERANK_ROWS)] += values
+        found[:, [FEATURE_ROWS[name] for name in SUBJECT_FEATURES]] = 0.0
+        return found
 
     def recommend(
         self,
@@ -842,9 +962,6 @@ class RecommendationIndex:
         order); ``feedback`` maps candidate ids to the requesting user's marks (True: relevant).
         """
         subject = self.subject_profile(subject)
-        scores, matrix, adjustment = self.scores(
-            subject, text_scores=text_scores, feedback=feedback, weights=weights
-        )
         mask = self.eligible(
             subject,
             kinds=kinds,
@@ -856,17 +973,21 @@ class RecommendationIndex:
         candidates = np.flatnonzero(mask)
         if not len(candidates):
             return []
+        scores, matrix, adjustment, pool = self.scores(
+            subject, eligible=mask, text_scores=text_scores, feedback=feedback, weights=weights
+        )
         ranked = scores[candidates]
         k = min(k, len(candidates))
         top = np.argpartition(-ranked, k - 1)[:k]
         top = top[np.lexsort((-self.log_activity[candidates[top]], -ranked[top]))]
-        vector = self.weight_vector(weights)
+        rows = [int(candidates[position]) for position in top]
+        contributions = self.contributions(matrix, rows, pool, weights) if with_reasons else None
         found = []
-        for position in top:
-            row = int(candidates[position])
-            contributions = vector * matrix[:, row]
+        for number, row in enumerate(rows):
             reasons = (
-                self.reasons(subject, row, contributions, float(adjustment[row])) if with_reasons else ()
+                self.reasons(subject, row, contributions[number], float(adjustment[row]))
+                if with_reasons
+                else ()
             )
             found.append(Recommendation(self.profiles[row].id, float(scores[row]), tuple(reasons)))
         return found
@@ -884,22 +1005,7 @@ class RecommendationIndex:
             return round(sum(max(share[name], 0.0) for name in names) / total, 3)
 
         found: list[Reason] = []
-        history = weight(
-            "sector_deals",
-            "sector_group_deals",
-            "sector_recent",
-            "sector_stage_deals",
-            "sector_share",
-            "region_deals",
-            "region_share",
-            "sector_region_deals",
-            "country_deals",
-            "stage_deals",
-            "activity",
-            "recent",
-            "recent_new",
-            *HISTORY_FEATURES,
-        )
+        history = weight(*PLACE_HISTORY_FEATURES, "activity", "recent", "recent_new", *HISTORY_FEATURES)
         if candidate.deals and history > 0:
             found.append(self._deal_history(subject, candidate, history))
         timing = weight(*TIMING_FEATURES)
