@@ -33,6 +33,7 @@ from dari.api import api
 from dari.files.links import signed_file_token
 from dari.files.services import store_generated
 from dari.jobs.models import Job
+from dari.matching.models import MeetingRequest
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
 from dari.registry.models import Relationship
@@ -151,6 +152,21 @@ PAGES: dict[str, list[Row]] = {
             (LOGIN, 404, 302, 302, 302),
             {"verdict": "relevant"},
         ),
+    ],
+    # Meeting requests: whoever sees the subject's suggestions may ask; ``meeting`` (the member's
+    # request for S with ``public``) is seen and withdrawn by its requester, S's members and staff.
+    "organizations/<int:pk>/suggestions/<int:candidate_pk>/meeting/": [
+        Row("GET", "/organizations/{startup}/suggestions/{third}/meeting/", (LOGIN, 404, 200, 200, 200)),
+        Row(
+            "POST",
+            "/organizations/{startup}/suggestions/{third}/meeting/",
+            (LOGIN, 404, 302, 302, 302),
+            {"message": "hello"},
+        ),
+    ],
+    "meeting-requests/": [Row("GET", "/meeting-requests/", (LOGIN, 200, 200, 200, 200))],
+    "meeting-requests/<int:request_pk>/withdraw/": [
+        Row("POST", "/meeting-requests/{meeting}/withdraw/", (LOGIN, 404, 302, 404, 302), body={}),
     ],
     "organizations/<int:pk>/matching-profile/": [
         Row("GET", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 200, 403, 200)),
@@ -485,6 +501,19 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/files/{file_id}"): [Row("GET", "/api/v1/files/{document}", (404, 404, 200, 200, 200))],
     ("GET", "/api/v1/search"): [Row("GET", "/api/v1/search?q=thyroid", same(200))],
+    ("POST", "/api/v1/organizations/{organization_id}/meeting-requests"): [
+        Row(
+            "POST",
+            ORG + "/{startup}/meeting-requests",
+            (401, 404, 201, 201, 201),
+            {"candidate_id": "{third}", "message": "hello"},
+            json=True,
+        ),
+    ],
+    ("GET", "/api/v1/meeting-requests"): [Row("GET", "/api/v1/meeting-requests", (401, 200, 200, 200, 200))],
+    ("POST", "/api/v1/meeting-requests/{request_id}/withdraw"): [
+        Row("POST", "/api/v1/meeting-requests/{meeting}/withdraw", (401, 404, 200, 404, 200), body={}),
+    ],
     ("GET", "/api/v1/organizations/{organization_id}/suggestions"): [
         Row("GET", ORG + "/{startup}/suggestions", (401, 404, 200, 200, 200)),
     ],
@@ -612,6 +641,7 @@ def world(db):
     person.user = users["member"]
     person.save(update_fields=["user"])
     document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
+    meeting = MeetingRequest.objects.create(requested_by=users["member"], subject=startup, candidate=public)
     ids = {
         "startup": startup.pk,
         "public": public.pk,
@@ -635,6 +665,7 @@ def world(db):
         "unsubscribe": unsubscribe_token(users["member"], "agreements.action_item_due"),
         "document": document.pk,
         "signed_document": signed_file_token(document),
+        "meeting": meeting.pk,
     }
     return ids, users
 

@@ -272,7 +272,7 @@ def test_command_learns_a_model_on_earlier_periods_saves_it_and_reports_with_it(
     check_shape(json.loads(out.read_text()))
     meta = json.loads(out.with_suffix(".meta.json").read_text())
     assert meta["tuned_on"]["cutoff"] == ["2012-01-01", "2012-01-01"]
-    assert meta["reranker"]["pool_size"] == 1000
+    assert meta["reranker"]["pool_size"] == 300
     saved = json.loads(model.read_text())
     assert saved["cutoffs"] == ["2012-01-01", "2012-01-01"] and len(saved["models"]) == 3
     assert all((model.parent / name).exists() for name in saved["models"])

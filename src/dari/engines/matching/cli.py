@@ -110,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             "train": [str(train) for train, _ in pairs],
             "test": [str(test) for _, test in pairs],
             "cutoff": [tune_split.cutoff.isoformat() for tune_split, _ in periods],
-            "method": f"LightGBM lambdarank re-ranking the linear stage's {rerank.POOL_SIZE} best "
-            f"investors per company, new-relationship protocol, mean of {len(rerank.SEEDS)} seeds "
+            "method": f"LightGBM lambdarank learned on the linear stage's {rerank.TRAINING_POOL_SIZE} "
+            f"best investors per company (re-ordering the {rerank.POOL_SIZE} best when scored), "
+            f"new-relationship protocol, mean of {len(rerank.SEEDS)} seeds "
             "(evaluation.tune, rerank.py)",
             "companies": reranker.meta["companies"],
         }

@@ -25,7 +25,7 @@ import numpy as np
 
 from .crunchbase import CrunchbaseSplit
 from .recommend import RecommendationIndex, best_rows
-from .rerank import POOL_SIZE, RERANK_ROWS, Reranker
+from .rerank import RERANK_ROWS, TRAINING_POOL_SIZE, Reranker
 
 CUTOFFS = (10, 50)
 METRICS = ("hit_rate@10", "recall@10", "recall@50", "mrr", "ndcg@10")
@@ -151,7 +151,7 @@ def tune(
     its index built as of its own cut-off).
 
     Every company of each period's new-relationship protocol is one ranking to learn: the linear
-    stage's ``POOL_SIZE`` best eligible investors (exactly the pool the model will re-order),
+    stage's ``TRAINING_POOL_SIZE`` best eligible investors (a deeper pool than the one it serves),
     labelled 1 for the company's relevant investors among them. Companies whose relevant investors
     are all outside the pool are skipped (the model never sees them). LightGBM lambdarank
     (rerank.py), on ``threads`` threads (fixed, so that the same splits always give the same model).
@@ -169,7 +169,7 @@ def tune(
                 )
             matrix = index.features(split.companies[case.company])
             linear = vector @ matrix
-            pool = best_rows(linear, np.flatnonzero(case.eligible), POOL_SIZE)
+            pool = best_rows(linear, np.flatnonzero(case.eligible), TRAINING_POOL_SIZE)
             labels = np.isin(pool, case.relevant)
             groups.append((np.ascontiguousarray(matrix[np.ix_(RERANK_ROWS, pool)].T), labels, linear[pool]))
     progress(
