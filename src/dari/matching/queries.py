@@ -34,6 +34,11 @@ class MeetingRequestQuerySet(models.QuerySet):
             models.Q(requested_by=user) | models.Q(subject__in=ids) | models.Q(candidate__in=ids)
         )
 
+    def open(self, subject, candidate=None):
+        """``subject``'s open requests (with ``candidate`` only, when given)."""
+        found = self.filter(subject=subject, status="open")
+        return found if candidate is None else found.filter(candidate=candidate)
+
     def open_candidate_ids(self, subject) -> set[int]:
         """The organizations ``subject`` has an open meeting request with."""
-        return set(self.filter(subject=subject, status="open").values_list("candidate_id", flat=True))
+        return set(self.open(subject).values_list("candidate_id", flat=True))

@@ -112,10 +112,7 @@ def request_meeting(
         raise ValidationError(
             {"message": _("Keep the message under %(limit)d characters.") % {"limit": MESSAGE_LIMIT}}
         )
-    open_requests = MeetingRequest.objects.select_for_update().filter(
-        subject=subject, candidate=candidate, status=MeetingRequest.Status.OPEN
-    )
-    if open_requests.exists():
+    if MeetingRequest.objects.select_for_update().open(subject, candidate).exists():
         raise ValidationError({"candidate": _("A meeting with this organization is already requested.")})
     request = MeetingRequest.objects.create(
         requested_by=actor.user, subject=subject, candidate=candidate, message=message

@@ -158,9 +158,7 @@ def request_meeting(request, pk: int, candidate_pk: int):
         else:
             messages.success(request, _("Meeting requested. The partnership's staff will arrange it."))
             return redirect(subject_url(subject))
-    existing = MeetingRequest.objects.filter(
-        subject=subject, candidate=candidate, status=MeetingRequest.Status.OPEN
-    ).first()
+    existing = MeetingRequest.objects.open(subject, candidate).select_related("requested_by").first()
     context = {"subject": subject, "candidate": candidate, "form": form, "existing": existing}
     return render(request, "matching/request_meeting.html", context)
 
