@@ -154,7 +154,8 @@ PAGES: dict[str, list[Row]] = {
         ),
     ],
     # Meeting requests: whoever sees the subject's suggestions may ask; ``meeting`` (the member's
-    # request for S with ``public``) is seen and withdrawn by its requester, S's members and staff.
+    # request for S with ``public``) is seen and withdrawn by its requester, S's members, the
+    # manager of S's program and staff.
     "organizations/<int:pk>/suggestions/<int:candidate_pk>/meeting/": [
         Row("GET", "/organizations/{startup}/suggestions/{third}/meeting/", (LOGIN, 404, 200, 200, 200)),
         Row(
@@ -166,7 +167,7 @@ PAGES: dict[str, list[Row]] = {
     ],
     "meeting-requests/": [Row("GET", "/meeting-requests/", (LOGIN, 200, 200, 200, 200))],
     "meeting-requests/<int:request_pk>/withdraw/": [
-        Row("POST", "/meeting-requests/{meeting}/withdraw/", (LOGIN, 404, 302, 404, 302), body={}),
+        Row("POST", "/meeting-requests/{meeting}/withdraw/", (LOGIN, 404, 302, 302, 302), body={}),
     ],
     "organizations/<int:pk>/matching-profile/": [
         Row("GET", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 200, 403, 200)),
@@ -512,7 +513,7 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/meeting-requests"): [Row("GET", "/api/v1/meeting-requests", (401, 200, 200, 200, 200))],
     ("POST", "/api/v1/meeting-requests/{request_id}/withdraw"): [
-        Row("POST", "/api/v1/meeting-requests/{meeting}/withdraw", (401, 404, 200, 404, 200), body={}),
+        Row("POST", "/api/v1/meeting-requests/{meeting}/withdraw", (401, 404, 200, 200, 200), body={}),
     ],
     ("GET", "/api/v1/organizations/{organization_id}/suggestions"): [
         Row("GET", ORG + "/{startup}/suggestions", (401, 404, 200, 200, 200)),

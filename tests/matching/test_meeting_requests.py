@@ -2,10 +2,12 @@
 
 import pytest
 
-from dari.accounts.models import AuditEntry
+from dari.accounts.audit import Actor
+from dari.accounts.models import AuditEntry, Role
+from dari.accounts.services import grant_membership
 from dari.matching.models import MeetingRequest
 
-from ..factories import UserFactory
+from ..factories import ParticipantFactory, ProgramFactory, UserFactory
 from ..helpers import get_json
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,25 @@ def test_the_list_page_shows_requests_with_their_zone_and_withdraws(world, clien
     assert client.post(f"/meeting-requests/{request.pk}/withdraw/").status_code == 302
     assert MeetingRequest.objects.get().status == "withdrawn"
     assert "Withdraw</button>" not in client.get("/meeting-requests/?status=withdrawn").content.decode()
+
+
+def test_managers_of_the_subjects_program_see_and_withdraw_its_requests(world, client, api_client):
+    client.force_login(world["member"])
+    client.post(f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {})
+    request = MeetingRequest.objects.get()
+    program, elsewhere = ProgramFactory(), ProgramFactory()
+    ParticipantFactory(program=program, organization=world["startup"])
+    manager, other = UserFactory(username="pm"), UserFactory(username="other-pm")
+    grant_membership(Actor.system(), manager, Role.PROGRAM_MANAGER, program)
+    grant_membership(Actor.system(), other, Role.PROGRAM_MANAGER, elsewhere)
+
+    outsider_manager = api_client(other)
+    assert get_json(outsider_manager, "/api/v1/meeting-requests")["items"] == []
+    assert outsider_manager.post(f"/api/v1/meeting-requests/{request.pk}/withdraw").status_code == 404
+
+    manager_client = api_client(manager)
+    assert [found["id"] for found in get_json(manager_client, "/api/v1/meeting-requests")["items"]] == [
+        request.pk
+    ]
+    assert manager_client.post(f"/api/v1/meeting-requests/{request.pk}/withdraw").status_code == 200
+    assert MeetingRequest.objects.get().status == "withdrawn"

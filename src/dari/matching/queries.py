@@ -20,8 +20,9 @@ class FeedbackQuerySet(models.QuerySet):
 
 class MeetingRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see every request; others the requests they made and those of their organizations,
-        on either side."""
+        """Staff see every request; others the requests they made, those of their organizations on
+        either side, and those made for an organization of a program they manage (the people who
+        may act on its suggestions, see permissions.can_view_suggestions)."""
         from dari.accounts.access import access_for
 
         access = access_for(user)
@@ -30,9 +31,14 @@ class MeetingRequestQuerySet(models.QuerySet):
         if access.sees_everything:
             return self
         ids = list(access.organization_ids)
-        return self.filter(
-            models.Q(requested_by=user) | models.Q(subject__in=ids) | models.Q(candidate__in=ids)
-        )
+        seen = models.Q(requested_by=user) | models.Q(subject__in=ids) | models.Q(candidate__in=ids)
+        if access.managed_program_ids:
+            from dari.programs.queries import organizations_of_programs
+            from dari.registry.models import Organization
+
+            managed = Organization.objects.filter(organizations_of_programs(access.managed_program_ids))
+            seen |= models.Q(subject__in=managed.values("pk"))
+        return self.filter(seen)
 
     def open(self, subject, candidate=None):
         """``subject``'s open requests (with ``candidate`` only, when given)."""
