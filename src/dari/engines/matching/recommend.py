@@ -31,6 +31,7 @@ from . import reasons as text
 from .graph import Bipartite, FollowGraph
 from .profiles import PARTNER_KINDS, STAGES, STARTUP_KIND, Deal, Profile
 from .reasons import Labels, Reason
+from .threads import one_thread
 
 #: The named features of the score, in the order of the feature matrix's rows.
 FEATURES = (
@@ -941,6 +942,7 @@ class RecommendationIndex:
         found[:, [FEATURE_ROWS[name] for name in SUBJECT_FEATURES]] = 0.0
         return found
 
+    @one_thread
     def recommend(
         self,
         subject: str | Profile,

@@ -82,9 +82,11 @@ ROUNDS = 200
 #: feature sampling): the development split's figures improved on every metric with three.
 SEEDS = (0, 1, 2)
 
-#: Threads per prediction: the model scores its pool with 600 trees (1,000 rows take ~11 ms a
-#: booster on one core of the development machine).
-PREDICT_THREADS = 2
+#: Threads per prediction. One: a pool of 300 takes ~1 ms a booster on one core, and OpenMP's
+#: second thread cost more than it saved (waking it, and waiting for it when the other core is
+#: busy): with 2 threads the 100,000-organization benchmark's p95 was 48.6 ms, with 1 thread 23.8 ms
+#: (benchmarks/recommend_speed.py, the same machine minutes apart).
+PREDICT_THREADS = 1
 
 #: The shipped model: its description (JSON) and, beside it, one LightGBM text file per seed.
 MODEL_PATH = Path(__file__).parent / "data" / "reranker.json"

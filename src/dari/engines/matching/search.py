@@ -61,6 +61,7 @@ import numpy as np
 from . import text as encoder
 from .glossary import Glossary
 from .names import NameIndex
+from .threads import one_thread
 from .tokens import tokenize
 
 #: 2: two-stage semantic scoring (projection and coarse vectors stored), tokens as vocabulary ids,
@@ -454,6 +455,7 @@ class SearchIndex:
             "name": self._name_scores(query),
         }
 
+    @one_thread
     def search(
         self,
         query: str,
@@ -563,6 +565,7 @@ class SearchIndex:
         """The stored unit vector of one document (float32; KeyError if unknown)."""
         return self._vectors16[self._position[str(doc_id)]].astype(np.float32)
 
+    @one_thread
     def similarities(
         self, vector: np.ndarray, exact: bool = True, exact_for: Iterable[int] | None = None
     ) -> np.ndarray:

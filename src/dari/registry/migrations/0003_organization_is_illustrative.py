@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_person_listing_basis_and_account'),
+        ("registry", "0002_person_listing_basis_and_account"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='is_illustrative',
-            field=models.BooleanField(default=False, help_text='A made-up organization written for the demo; never a real one.', verbose_name='illustrative record'),
+            model_name="organization",
+            name="is_illustrative",
+            field=models.BooleanField(
+                default=False,
+                help_text="A made-up organization written for the demo; never a real one.",
+                verbose_name="illustrative record",
+            ),
         ),
     ]
