@@ -14,8 +14,9 @@ company names, recombined with a seed). Measures, in one run:
   ``search`` with the encoder's vector cache emptied before every query (every text encoded, the
   headline figure), and ``search_warm`` with the cache kept (repeated queries and glossary terms
   found there, as in a long-running web process); and once more with ``allowed_ids`` (90% of the
-  documents, as the web search passes what the user may see), given as ids and as a mask made once
-  (``SearchIndex.allowed_mask``);
+  documents: what a user who is not staff may see), given as ids (what the web search did before
+  ``matching.engine.Loaded``) and as a mask made per query the way the web search now makes it: the
+  snapshot's public mask (made once) copied, and the user's grants (100 ids) set in it;
 - ``exact_reference``: the same queries scored by the one-stage computation (exact cosine with every
   vector, ``SearchIndex.signal_scores``), and how many of the two-stage top-10 lists are identical
   to it (ids and order);
@@ -179,7 +180,8 @@ def main() -> None:
     timings: dict[str, list[float]] = {}
     warm_timings, allowed_timings, mask_timings = [], [], []
     allowed = set(rng.sample(index.ids, int(0.9 * len(index))))
-    allowed_mask = index.allowed_mask(allowed)
+    public_mask = index.allowed_mask(allowed)
+    granted = [index.ids[position] for position in rng.sample(range(len(index)), 100)]
     for category, query in queries[30:]:
         encoder.clear_cache()
         started = time.perf_counter()
@@ -198,6 +200,8 @@ def main() -> None:
         allowed_timings.append(time.perf_counter() - started)
         encoder.clear_cache()
         started = time.perf_counter()
+        allowed_mask = public_mask.copy()
+        allowed_mask[[index.position(doc_id) for doc_id in granted]] = True
         index.search(query, k=10, allowed_ids=allowed_mask)
         mask_timings.append(time.perf_counter() - started)
 
@@ -261,7 +265,7 @@ def main() -> None:
         "search": {category: percentiles(samples) for category, samples in sorted(timings.items())},
         "search_warm": percentiles(warm_timings),
         "search_allowed_ids_90_percent": percentiles(allowed_timings),
-        "search_allowed_mask_90_percent": percentiles(mask_timings),
+        "search_non_staff_mask_per_query_90_percent": percentiles(mask_timings),
         "exact_reference": {
             **percentiles(exact_timings),
             "top10_identical_to_two_stage": f"{identical} of {len(exact_timings)}",
@@ -281,7 +285,7 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
     shown = ("machine", "build", "search", "search_warm", "search_allowed_ids_90_percent")
-    shown += ("search_allowed_mask_90_percent", "exact_reference", "similarities")
+    shown += ("search_non_staff_mask_per_query_90_percent", "exact_reference", "similarities")
     print(json.dumps({k: report[k] for k in (*shown, "brute_force_baseline")}, indent=1))
 
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from dari.accounts.access import access_for
 from dari.core.bilingual import localized
 from dari.engines.matching.recommend import RecommendationIndex
-from dari.registry.models import Organization, Person, Relationship, Sector
+from dari.registry.models import Affiliation, Organization, Person, Relationship, Sector
 
 from .models import Feedback, IndexSnapshot, MatchingProfile
 from .profiles import (
@@ -80,7 +80,8 @@ def fingerprint() -> str:
         MatchingProfile.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
         Relationship.objects.aggregate(n=Count("pk"), last=Max("pk")),
         Sector.objects.aggregate(n=Count("pk"), last=Max("pk")),
-        Person.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Person.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+        Affiliation.objects.aggregate(n=Count("pk"), last=Max("pk")),
         Organization.sectors.through.objects.aggregate(n=Count("pk"), last=Max("pk")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -177,10 +178,67 @@ def refresh_index() -> IndexSnapshot | None:
 
 @dataclass
 class Loaded:
+    """One process's copy of a snapshot, with what queries need to scope their results fast.
+
+    Visibility is kept as it was when the copy loaded: which documents are public (``public``, per
+    search document; ``public_rows``, per recommender row) and each organization's cluster. A query
+    ORs in what is granted to its user (a small query: their organizations, their programs' ones),
+    and every result is read back through ``visible_to``: a profile made private since is never
+    shown; one made public since shows after the next refresh, like any other edit (the fingerprint
+    moves, a new snapshot is stored, every process loads it). Looking up every visible id per query
+    instead cost ~30 ms at 100,000 profiles."""
+
     version: int
     search: object  # dari.engines.matching.search.SearchIndex
     recommendation: RecommendationIndex
     positions: np.ndarray  # of the recommender's profiles in the search index
+    public: np.ndarray
+    public_rows: np.ndarray
+    cluster_rows: np.ndarray  # the cluster's pk per recommender row, 0 for none
+
+    @classmethod
+    def of(cls, version: int, search) -> Loaded:
+        recommendation, positions = recommendation_index(search)
+        profiles = recommendation.profiles
+        public_rows = np.array([profile.extra["is_public"] for profile in profiles], dtype=bool)
+        cluster_rows = np.array([profile.extra["cluster_id"] or 0 for profile in profiles], dtype=np.int64)
+        public = np.zeros(len(search), dtype=bool)
+        public[positions[public_rows]] = True
+        people = Person.objects.filter(is_public=True).values_list("pk", flat=True)
+        public[_positions(search, map(person_id, people))] = True
+        return cls(version, search, recommendation, positions, public, public_rows, cluster_rows)
+
+    def allowed(self, user) -> np.ndarray | None:
+        """Which search documents ``user`` may see (None: all, for staff)."""
+        if access_for(user).sees_everything:
+            return None
+        mask = self.public.copy()
+        granted = [
+            *map(organization_id, Organization.objects.granted_to(user).values_list("pk", flat=True)),
+            *map(person_id, Person.objects.granted_to(user).values_list("pk", flat=True)),
+        ]
+        mask[_positions(self.search, granted)] = True
+        return mask
+
+    def allowed_rows(self, user, cluster=None) -> np.ndarray | None:
+        """Which recommender rows ``user`` may see, in ``cluster`` if given (None: all)."""
+        mask = None
+        if not access_for(user).sees_everything:
+            mask = self.public_rows.copy()
+            row_of = self.recommendation.row_of
+            for pk in Organization.objects.granted_to(user).values_list("pk", flat=True):
+                row = row_of.get(organization_id(pk))
+                if row is not None:
+                    mask[row] = True
+        if cluster is not None:
+            in_cluster = self.cluster_rows == cluster.pk
+            mask = in_cluster if mask is None else mask & in_cluster
+        return mask
+
+
+def _positions(search, ids) -> list[int]:
+    """The search positions of those of ``ids`` that the snapshot holds."""
+    return [position for position in map(search.position, ids) if position is not None]
 
 
 _lock = threading.Lock()
@@ -204,7 +262,7 @@ def loaded() -> Loaded | None:
         if _loaded is None or _loaded.version != version:
             snapshot = IndexSnapshot.objects.get(version=version)
             search = search_engine().SearchIndex.from_bytes(bytes(snapshot.data))
-            _loaded = Loaded(version, search, *recommendation_index(search))
+            _loaded = Loaded.of(version, search)
     return _loaded
 
 
@@ -237,10 +295,11 @@ def forget_loaded() -> None:
 
 
 def recommendation_index(search) -> tuple[RecommendationIndex, np.ndarray]:
-    """The recommender over every organization, with the snapshot's text vectors, and the position
-    of each of its profiles in the search index (to align text scores with it)."""
+    """The recommender over every organization in the snapshot, with the snapshot's text vectors,
+    and the position of each of its profiles in the search index (to align text scores with it).
+    An organization created since the snapshot joins at the next one, as in search."""
     _keys, parents, labels, _groups = sector_tree()
-    profiles = organization_profiles()
+    profiles = [profile for profile in organization_profiles() if search.position(profile.id) is not None]
     positions = np.array([search.position(profile.id) for profile in profiles], dtype=np.int64)
     vectors = np.stack([search.vector(profile.id) for profile in profiles]) if profiles else None
     index = RecommendationIndex.build(profiles, sector_parents=parents, labels=labels, text_vectors=vectors)
@@ -280,17 +339,11 @@ def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchR
     index = current.search
     organizations = Organization.objects.visible_to(user)
     people = Person.objects.visible_to(user)
-    # Staff see everything: no list of allowed ids to build (at 100,000 it costs ~30 ms a query).
-    everything = access_for(user).sees_everything and not kind
     if kind == "person":
         organizations = organizations.none()
     elif kind:
         organizations, people = organizations.filter(kind=kind), people.none()
-    allowed = None
-    if not everything:
-        allowed = {organization_id(pk) for pk in organizations.values_list("pk", flat=True)}
-        allowed |= {person_id(pk) for pk in people.values_list("pk", flat=True)}
-    hits = index.search(text, k=limit, allowed_ids=allowed)
+    hits = index.search(text, k=limit, allowed_ids=current.allowed(user), kinds=[kind] if kind else None)
     wanted = [(parse_id(hit.id), hit) for hit in hits]
     organization_rows = organizations.in_bulk(
         [ref[1] for ref, _hit in wanted if ref and ref[0] == "organization"]
@@ -360,8 +413,6 @@ def suggestions(
     visible = Organization.objects.visible_to(user)
     if cluster is not None:
         visible = visible.filter(cluster=cluster)
-    allowed = {organization_id(pk) for pk in visible.values_list("pk", flat=True)}
-    hidden = [profile.id for profile in index.profiles if profile.id not in allowed]
     found = index.recommend(
         subject_key,
         k,
@@ -369,7 +420,7 @@ def suggestions(
         countries=[country] if country else None,
         stages=[stage] if stage else None,
         include_related=include_related,
-        exclude=hidden,
+        allowed=current.allowed_rows(user, cluster),
         # Coarse cosine for every candidate on a large index (exact below TwoStage.start): the text
         # score is one feature among many, and the exact pass would cost ~30 ms at 100,000.
         text_scores=current.search.similarities(current.search.vector(subject_key), exact=False)[

@@ -278,6 +278,8 @@ class Person(BilingualNamed):
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Search re-indexes people when this moves (matching.engine.fingerprint).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -6,6 +6,8 @@ lets a program manager see the startups in their programs, without the registry 
 """
 
 from collections.abc import Callable
+from functools import reduce
+from operator import or_
 
 from django.db import models
 from django.db.models import Q
@@ -20,33 +22,57 @@ def sees_everything(user) -> bool:
     return access_for(user).sees_everything
 
 
+def _any(conditions: list[Q]) -> Q | None:
+    return reduce(or_, conditions) if conditions else None
+
+
+def _organization_grants(access: Access) -> Q | None:
+    """What ``access`` opens beyond public profiles: its own organizations and the later apps' grants."""
+    conditions = [Q(pk__in=access.organization_ids)] if access.organization_ids else []
+    for grant in organization_visibility_grants:
+        extra = grant(access)
+        if extra is not None:
+            conditions.append(extra)
+    return _any(conditions)
+
+
+def _person_grants(user, access: Access) -> Q | None:
+    """What ``access`` opens beyond public people: the viewer's own entry and their colleagues."""
+    conditions = [Q(user=user)] if access.is_authenticated else []
+    if access.organization_ids:
+        from .models import Affiliation
+
+        colleagues = Affiliation.objects.filter(organization_id__in=access.organization_ids)
+        conditions.append(Q(pk__in=colleagues.values("person_id")))
+    return _any(conditions)
+
+
+def _public_or(self, granted: Q | None):
+    return self.filter(Q(is_public=True) if granted is None else Q(is_public=True) | granted)
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, user):
         access = access_for(user)
         if access.sees_everything:
             return self
-        condition = Q(is_public=True)
-        if access.organization_ids:
-            condition |= Q(pk__in=access.organization_ids)
-        for grant in organization_visibility_grants:
-            extra = grant(access)
-            if extra is not None:
-                condition |= extra
-        return self.filter(condition)
+        return _public_or(self, _organization_grants(access))
+
+    def granted_to(self, user):
+        """The organizations ``user`` sees whether or not they are public (all, for staff): with the
+        public ones, ``visible_to``. Search keeps the public ones as a mask per index snapshot and
+        asks only this, which is small, per query."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        granted = _organization_grants(access)
+        return self.none() if granted is None else self.filter(granted)
 
     def files_visible_to(self, user):
         """Organizations whose documents ``user`` may see: their own, those the later apps' grants
         open to them (e.g. the startups of a program they manage), all for staff; never merely
         because the profile is public."""
-        access = access_for(user)
-        if access.sees_everything:
-            return self
-        condition = Q(pk__in=access.organization_ids)
-        for grant in organization_visibility_grants:
-            extra = grant(access)
-            if extra is not None:
-                condition |= extra
-        return self.filter(condition)
+        return self.granted_to(user)
 
     def search(self, text: str):
         """Case-insensitive match on either name, the short names or the description."""
@@ -73,15 +99,15 @@ class PersonQuerySet(models.QuerySet):
         access = access_for(user)
         if access.sees_everything:
             return self
-        condition = Q(is_public=True)
-        if access.is_authenticated:
-            condition |= Q(user=user)
-        if access.organization_ids:
-            from .models import Affiliation
+        return _public_or(self, _person_grants(user, access))
 
-            colleagues = Affiliation.objects.filter(organization_id__in=access.organization_ids)
-            condition |= Q(pk__in=colleagues.values("person_id"))
-        return self.filter(condition)
+    def granted_to(self, user):
+        """The people ``user`` sees whether or not they are public (all, for staff)."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        granted = _person_grants(user, access)
+        return self.none() if granted is None else self.filter(granted)
 
     def search(self, text: str):
         text = text.strip()

@@ -3,6 +3,7 @@
 from datetime import date
 
 import numpy as np
+import pytest
 
 from dari.engines.matching.profiles import Deal, Profile
 from dari.engines.matching.recommend import RecommendationIndex
@@ -148,6 +149,20 @@ def test_filters_by_kind_country_and_stage():
     partner = Profile(id="p", kind="corporate", sectors=frozenset({"medical"}))
     assert ids(index.recommend(partner, stages=["seed"])) == ["seoul-startup"]
     assert ids(index.recommend(partner, stages=["series_b"])) == []
+
+
+def test_an_allowed_mask_keeps_only_its_rows_and_must_fit_the_index():
+    index = build()
+    everyone = ids(index.recommend(startup(), kinds=["hospital", "distributor"]))
+    allowed = np.zeros(index.n, dtype=bool)
+    allowed[index.row_of["distributor"]] = True
+    assert everyone == ["hospital", "distributor"]
+    assert ids(index.recommend(startup(), kinds=["hospital", "distributor"], allowed=allowed)) == [
+        "distributor"
+    ]
+    for wrong in (np.ones(index.n + 1, dtype=bool), np.ones(index.n, dtype=np.int64)):
+        with pytest.raises(ValueError, match="one entry per indexed profile"):
+            index.recommend(startup(), allowed=wrong)
 
 
 def test_related_organizations_are_left_out_unless_asked_for():

@@ -831,12 +831,18 @@ class RecommendationIndex:
         stages: Iterable[str] | None = None,
         include_related: bool = False,
         exclude: Iterable[str] = (),
+        allowed: np.ndarray | None = None,
     ) -> np.ndarray:
         """Candidates that may be suggested: the right kinds, filters, not the subject itself, and
-        not organizations it already works with (unless ``include_related``)."""
+        not organizations it already works with (unless ``include_related``); only ``allowed`` ones
+        (a boolean per row, e.g. what the user may see) when given."""
         if kinds is None:
             kinds = PARTNER_KINDS if subject.kind == STARTUP_KIND else (STARTUP_KIND,)
         mask = np.isin(self.kind, [self.codes["kind"].get(kind, -2) for kind in kinds])
+        if allowed is not None:
+            if allowed.shape != (self.n,) or allowed.dtype != bool:
+                raise ValueError("allowed must be a boolean array with one entry per indexed profile")
+            mask &= allowed
         if countries:
             mask &= np.isin(self.country, [self.codes["country"].get(key, -2) for key in countries])
         if stages:
@@ -953,6 +959,7 @@ class RecommendationIndex:
         stages: Iterable[str] | None = None,
         include_related: bool = False,
         exclude: Iterable[str] = (),
+        allowed: np.ndarray | None = None,
         text_scores: Mapping[str, float] | np.ndarray | None = None,
         feedback: Mapping[str, bool] | None = None,
         weights: Mapping[str, float] | None = None,
@@ -971,6 +978,7 @@ class RecommendationIndex:
             stages=stages,
             include_related=include_related,
             exclude=exclude,
+            allowed=allowed,
         )
         candidates = np.flatnonzero(mask)
         if not len(candidates):
