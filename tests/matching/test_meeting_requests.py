@@ -6,6 +6,7 @@ from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry, Role
 from dari.accounts.services import grant_membership
 from dari.matching.models import MeetingRequest
+from dari.notifications.models import Notification
 
 from ..factories import ParticipantFactory, ProgramFactory, UserFactory
 from ..helpers import get_json
@@ -152,3 +153,28 @@ def test_managers_of_the_subjects_program_see_and_withdraw_its_requests(world, c
     ]
     assert manager_client.post(f"/api/v1/meeting-requests/{request.pk}/withdraw").status_code == 200
     assert MeetingRequest.objects.get().status == "withdrawn"
+
+
+def test_the_requested_organizations_members_are_notified_in_both_languages(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    clinician = UserFactory(username="clinician", email="clinician@example.org", language="en")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    client.force_login(world["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/",
+            {"message": "Glandy 임상 협력을 논의하고 싶습니다."},
+        )
+
+    notice = Notification.objects.get()
+    assert notice.recipient == clinician and notice.kind == "matching.meeting_requested"
+    assert notice.title_en == "Meeting request from Glandscope"
+    assert notice.title_ko == "글랜드스코프의 미팅 요청"
+    assert "would like to meet Harbor Endocrine Clinics" in notice.body_en
+    assert "미팅을 요청했습니다" in notice.body_ko and "Glandy 임상 협력" in notice.body_ko
+    assert notice.link == "/meeting-requests/"
+    assert [message.to for message in mailoutbox] == [["clinician@example.org"]]
+    # The clinician sees the request they were told about.
+    client.force_login(clinician)
+    assert "Glandscope" in client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -2,11 +2,12 @@
 registration requests they decide."""
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from .access import access_for
-from .models import ROLE_SCOPES, Invitation, RegistrationRequest, Role
+from .access import ORGANIZATION_ROLES, access_for
+from .models import ROLE_SCOPES, Invitation, Membership, RegistrationRequest, Role
 
 
 def grantable_roles(user) -> list[str]:
@@ -84,3 +85,24 @@ def with_organizations(requests) -> list[RegistrationRequest]:
 def can_review_registrations(user) -> bool:
     access = access_for(user)
     return access.sees_everything or bool(access.administered_organization_ids)
+
+
+def members_by_organization(organization_ids) -> dict[int, list]:
+    """Active users who are members or administrators, per organization (those without an e-mail
+    address still see their notices under the bell): whom to tell about an organization's business."""
+    memberships = (
+        Membership.objects.filter(
+            role__in=ORGANIZATION_ROLES,
+            scope_type=ContentType.objects.get_for_model(apps.get_model("registry", "Organization")),
+            scope_id__in=organization_ids,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+    members: dict[int, list] = {}
+    for membership in memberships:
+        users = members.setdefault(membership.scope_id, [])
+        if membership.user not in users:
+            users.append(membership.user)
+    return members

@@ -9,14 +9,11 @@ with the due time in the item's zone and in theirs.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from dari.accounts.access import ORGANIZATION_ROLES
-from dari.accounts.models import Membership
+from dari.accounts.queries import members_by_organization
 from dari.core.timezones import in_zone
 from dari.notifications.services import notify
-from dari.registry.models import Organization
 
 from .models import ActionItem, ReminderSent
 
@@ -31,27 +28,6 @@ def items_needing_reminders(now: datetime, days: int) -> list[ActionItem]:
         .select_related("agreement", "owner_party__organization")
         .order_by("due_at", "pk")
     )
-
-
-def members_by_organization(organization_ids) -> dict[int, list]:
-    """Active users who are members or administrators, per organization (those without an e-mail
-    address still see their reminders under the bell)."""
-    memberships = (
-        Membership.objects.filter(
-            role__in=ORGANIZATION_ROLES,
-            scope_type=ContentType.objects.get_for_model(Organization),
-            scope_id__in=organization_ids,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user__username")
-    )
-    members: dict[int, list] = {}
-    for membership in memberships:
-        users = members.setdefault(membership.scope_id, [])
-        if membership.user not in users:
-            users.append(membership.user)
-    return members
 
 
 @dataclass(frozen=True)

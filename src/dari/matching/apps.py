@@ -8,4 +8,9 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching and search")
 
     def ready(self):
+        from dari.notifications.kinds import register_kind
+
         from . import panels  # noqa: F401  (registers the suggestions panel on the organization page)
+        from .services import MEETING_REQUESTED
+
+        register_kind(MEETING_REQUESTED, _("Meeting requests to my organization"))

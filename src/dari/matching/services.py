@@ -7,9 +7,12 @@ validates (``ValidationError`` with field errors) and records an audit entry
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dari.accounts.audit import Actor, diff, log_action, snapshot
+from dari.accounts.queries import members_by_organization
+from dari.notifications.services import notify
 from dari.registry.models import Organization
 
 from .models import Feedback, MatchingProfile, MeetingRequest
@@ -17,6 +20,9 @@ from .permissions import can_change_matching_profile, can_view_suggestions
 
 #: The longest message a meeting request may carry.
 MESSAGE_LIMIT = 2000
+
+#: The notification kind telling the requested organization's members (bell and e-mail, as each chose).
+MEETING_REQUESTED = "matching.meeting_requested"
 
 PROFILE_FIELDS = [
     "stage",
@@ -99,7 +105,8 @@ def request_meeting(
     actor: Actor, subject: Organization, candidate: Organization, message: str = ""
 ) -> MeetingRequest:
     """Ask that ``subject`` meet ``candidate`` (one of its suggestions). Those who see ``subject``'s
-    suggestions may ask; the caller has checked the actor may see ``candidate``. Audit:
+    suggestions may ask; the caller has checked the actor may see ``candidate``. ``candidate``'s
+    members are notified (``MEETING_REQUESTED``; the e-mail leaves after the commit). Audit:
     matching.meeting_request.created."""
     require(
         actor.user is not None and can_view_suggestions(actor.user, subject),
@@ -118,6 +125,11 @@ def request_meeting(
         requested_by=actor.user, subject=subject, candidate=candidate, message=message
     )
     log_action(actor, "matching.meeting_request.created", subject, {"candidate": [None, candidate.pk]})
+    for member in members_by_organization([candidate.pk]).get(candidate.pk, []):
+        if member.pk != actor.user.pk:
+            notify(
+                member, MEETING_REQUESTED, subject_object=request, link=reverse("matching:meeting-requests")
+            )
     return request
 
 
