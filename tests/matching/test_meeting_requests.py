@@ -178,3 +178,47 @@ def test_the_requested_organizations_members_are_notified_in_both_languages(
     # The clinician sees the request they were told about.
     client.force_login(clinician)
     assert "Glandscope" in client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_mail_server_that_refuses_does_not_fail_the_request_or_the_other_notices(
+    world, client, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPRecipientsRefused
+
+    from django.core.mail import EmailMessage
+
+    first = UserFactory(username="a-clinician", email="refused@example.org")
+    second = UserFactory(username="b-clinician", email="second@example.org")
+    for member in (first, second):
+        grant_membership(Actor.system(), member, Role.ORGANIZATION_MEMBER, world["fit"])
+    send = EmailMessage.send
+
+    def refusing(message, *args, **kwargs):
+        if message.to == ["refused@example.org"]:
+            raise SMTPRecipientsRefused({"refused@example.org": (550, b"no such user")})
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", refusing)
+    client.force_login(world["member"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {}
+        )
+
+    assert response.status_code == 302 and MeetingRequest.objects.count() == 1
+    assert Notification.objects.filter(recipient__in=[first, second]).count() == 2
+    assert [message.to for message in mailoutbox] == [["second@example.org"]]
+
+
+def test_notice_titles_are_plain_text_not_html(world, client):
+    clinician = UserFactory(username="clinician")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    world["startup"].name_en = "Glands & <Co>"
+    world["startup"].save()
+    client.force_login(world["member"])
+    client.post(f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {})
+
+    assert Notification.objects.get().title_en == "Meeting request from Glands & <Co>"
+    client.force_login(clinician)
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Glands &amp; &lt;Co&gt;" in page and "<Co>" not in page  # escaped once, where shown

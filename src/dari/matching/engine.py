@@ -81,7 +81,7 @@ def fingerprint() -> str:
         Relationship.objects.aggregate(n=Count("pk"), last=Max("pk")),
         Sector.objects.aggregate(n=Count("pk"), last=Max("pk")),
         Person.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
-        Affiliation.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Affiliation.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
         Organization.sectors.through.objects.aggregate(n=Count("pk"), last=Max("pk")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -123,7 +123,9 @@ def notify(
         if by_email:
             language = user.language if user.language in LANGUAGES else "ko"
             message = email_message(user, definition, rendered[language], full_context["link_url"], language)
-            transaction.on_commit(message.send)
+            # robust: a mail server that refuses must not fail the change that was just committed, nor
+            # keep the other recipients' e-mails from leaving (Django logs the error).
+            transaction.on_commit(message.send, robust=True)
     return Delivery(notification, by_email)
 
 

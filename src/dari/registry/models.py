@@ -309,6 +309,8 @@ class Affiliation(models.Model):
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # Search re-indexes the person when this moves (matching.engine.fingerprint).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("affiliation")
