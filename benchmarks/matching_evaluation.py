@@ -90,10 +90,31 @@ DEVELOPMENT_NOTES = [
     "on 2011 they are in-sample. The harness pools for 2011 were chosen with them, and the 'linear",
     "stage alone' table of the development run below (MRR 0.1103 / HitRate@10 0.2101, bio/health) is",
     "measured on their own training year; the first row above (0.1040 / 0.2319) is the linear model",
-    "learned on 2010 instead (the previous development run). On the development year the kept model",
-    "reaches 2.0× the category-popularity MRR and 1.67× its HitRate@10 (bio/health): below the",
-    "targets, which it meets on the reported year.",
+    "learned on 2010 instead (the previous development run).",
+    "",
+    "## Reproducibility, and variants tried on the development year only (2026-11-27)",
+    "",
+    "The model shipped on 2026-11-26 was written by this script, but a re-run learned a different",
+    "one (2012, new relationships, bio/health: MRR 0.1399 / HitRate@10 0.2997, against 0.1430 /",
+    "0.2902 for the shipped one, measured the same day). `deterministic` does not stop LightGBM",
+    "from choosing its row- or column-wise histogram layout by timing both, and the machine's load",
+    "differed. `force_row_wise` now fixes the layout (`rerank.PARAMETERS`): two runs of the",
+    "development command wrote byte-identical model files. The earlier model could not be",
+    "reproduced; the shipped one is now the model this script writes.",
+    "",
+    "Also tried then, on the development year only (learn 2009+2010, measure 2011, new",
+    "relationships, MRR / HitRate@10), none kept: the kept settings 0.1167 / 0.2428 (bio/health),",
+    "0.1218 / 0.2361 (all); five seeds 0.1167 / 0.2464, 0.1211 / 0.2387; 400 rounds 0.1142 /",
+    "0.2391, 0.1206 / 0.2301; 100 rounds 0.1137 / 0.2391, 0.1201 / 0.2380; 31 leaves 0.1221 /",
+    "0.2464, 0.1181 / 0.2226 (better on the 276 bio/health companies, worse on all 3,033: not",
+    "taken). 2012 was not measured for these variants.",
 ]
+
+
+def verdict(ratio: float | None, required: float) -> str:
+    if ratio is None:
+        return "not measurable (the baseline is 0)"
+    return f"{ratio}×, {'met' if ratio >= required else '**not met**'}"
 
 
 def shared_data() -> Path:
@@ -196,6 +217,13 @@ def main() -> None:
         "linear_stage_alone": development_linear["new_relationships"],
     }
     meta["linear_stage_alone"] = linear
+    developed = development["new_relationships"]["bio_health"]
+    development_ratios = tuple(
+        round(developed["dari"][metric] / developed["baseline_category_popularity"][metric], 2)
+        if developed["baseline_category_popularity"][metric]
+        else None
+        for metric in ("mrr", "hit_rate@10")
+    )
     output = ROOT / "benchmarks" / "results"
     output.mkdir(parents=True, exist_ok=True)
     (output / "matching-evaluation.json").write_text(json.dumps({**results, "meta": meta}, indent=2) + "\n")
@@ -221,9 +249,9 @@ def main() -> None:
         "",
         *table(results),
         "",
-        f"Target (new relationships, bio/health): MRR ≥ 2.5× category popularity — reached "
-        f"{ratios['mrr_ratio_vs_category_popularity']}×; HitRate@10 ≥ 1.8× — reached "
-        f"{ratios['hit_rate@10_ratio_vs_category_popularity']}×.",
+        "Targets (new relationships, bio/health): MRR ≥ 2.5× category popularity: "
+        f"{verdict(ratios['mrr_ratio_vs_category_popularity'], 2.5)}; HitRate@10 ≥ 1.8×: "
+        f"{verdict(ratios['hit_rate@10_ratio_vs_category_popularity'], 1.8)}.",
         "",
         "The linear stage alone (`--no-rerank`: the previous model), same split, same invocation:",
         "",
@@ -232,7 +260,9 @@ def main() -> None:
         *DEVELOPMENT_NOTES,
         "",
         "Development run, measured in the same invocation (model learned on the 2009 and 2010 splits,",
-        "reported on train < 2011-01-01 / test 2011), then the linear stage alone:",
+        "reported on train < 2011-01-01 / test 2011), then the linear stage alone. On this year the",
+        f"model reaches {development_ratios[0]}× the category-popularity MRR and {development_ratios[1]}×",
+        "its HitRate@10 (new relationships, bio/health); the targets are 2.5× and 1.8×.",
         "",
         *table(development, ("new_relationships",)),
         "",

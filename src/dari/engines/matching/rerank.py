@@ -73,7 +73,10 @@ PARAMETERS = {
     "bagging_freq": 1,
     "feature_fraction": 0.8,
     "lambdarank_truncation_level": 20,
+    # Reproducible training: ``deterministic`` alone is not, as LightGBM otherwise picks its row- or
+    # column-wise histogram layout by timing both (a re-run on a busy machine learned another model).
     "deterministic": True,
+    "force_row_wise": True,
     "verbose": -1,
 }
 ROUNDS = 200
