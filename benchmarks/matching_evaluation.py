@@ -107,8 +107,9 @@ DEVELOPMENT_NOTES = [
     "0.1218 / 0.2361 (all); five seeds 0.1167 / 0.2464, 0.1211 / 0.2387; 400 rounds 0.1142 /",
     "0.2391, 0.1206 / 0.2301; 100 rounds 0.1137 / 0.2391, 0.1201 / 0.2380; 31 leaves 0.1221 /",
     "0.2464, 0.1181 / 0.2226 (better on the 276 bio/health companies, worse on all 3,033: not",
-    "taken); three earlier years (2008+2009+2010) 0.1099 / 0.2428, 0.1192 / 0.2311. 2012 was not",
-    "measured for these variants.",
+    "taken); three earlier years (2008+2009+2010) 0.1099 / 0.2428, 0.1192 / 0.2311; lambdarank",
+    "truncation at 10 0.1243 / 0.2355, 0.1013 / 0.2008, at 40 0.1162 / 0.2428, 0.1212 / 0.2407.",
+    "2012 was not measured for these variants.",
 ]
 
 
