@@ -299,8 +299,9 @@ def recommendation_index(search) -> tuple[RecommendationIndex, np.ndarray]:
     and the position of each of its profiles in the search index (to align text scores with it).
     An organization created since the snapshot joins at the next one, as in search."""
     _keys, parents, labels, _groups = sector_tree()
-    profiles = [profile for profile in organization_profiles() if search.position(profile.id) is not None]
-    positions = np.array([search.position(profile.id) for profile in profiles], dtype=np.int64)
+    held = [(profile, search.position(profile.id)) for profile in organization_profiles()]
+    profiles = [profile for profile, position in held if position is not None]
+    positions = np.array([position for _profile, position in held if position is not None], dtype=np.int64)
     vectors = np.stack([search.vector(profile.id) for profile in profiles]) if profiles else None
     index = RecommendationIndex.build(profiles, sector_parents=parents, labels=labels, text_vectors=vectors)
     return index, positions

@@ -5,8 +5,21 @@ them: the organization's own members, partnership staff, and the managers of a p
 organization runs or joins.
 """
 
+from django.db.models import Q
+
 from dari.accounts.access import access_for
 from dari.registry.permissions import can_change_organization
+
+
+def suggestion_subjects(access) -> Q:
+    """The organizations whose suggestions ``access`` may see, as a Q over Organization, for
+    everyone but staff (who see all): its own organizations and its managed programs' ones."""
+    found = Q(pk__in=access.organization_ids)
+    if access.managed_program_ids:
+        from dari.programs.queries import organizations_of_programs
+
+        found |= organizations_of_programs(access.managed_program_ids)
+    return found
 
 
 def can_view_suggestions(user, organization) -> bool:
@@ -17,14 +30,9 @@ def can_view_suggestions(user, organization) -> bool:
         return True
     if not access.managed_program_ids:
         return False
-    from dari.programs.queries import organizations_of_programs
     from dari.registry.models import Organization
 
-    return (
-        Organization.objects.filter(organizations_of_programs(access.managed_program_ids))
-        .filter(pk=organization.pk)
-        .exists()
-    )
+    return Organization.objects.filter(suggestion_subjects(access), pk=organization.pk).exists()
 
 
 def can_change_matching_profile(user, organization) -> bool:

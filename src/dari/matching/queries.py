@@ -30,15 +30,16 @@ class MeetingRequestQuerySet(models.QuerySet):
             return self.none()
         if access.sees_everything:
             return self
-        ids = list(access.organization_ids)
-        seen = models.Q(requested_by=user) | models.Q(subject__in=ids) | models.Q(candidate__in=ids)
-        if access.managed_program_ids:
-            from dari.programs.queries import organizations_of_programs
-            from dari.registry.models import Organization
+        from dari.registry.models import Organization
 
-            managed = Organization.objects.filter(organizations_of_programs(access.managed_program_ids))
-            seen |= models.Q(subject__in=managed.values("pk"))
-        return self.filter(seen)
+        from .permissions import suggestion_subjects
+
+        subjects = Organization.objects.filter(suggestion_subjects(access)).values("pk")
+        return self.filter(
+            models.Q(requested_by=user)
+            | models.Q(subject__in=subjects)
+            | models.Q(candidate__in=list(access.organization_ids))
+        )
 
     def open(self, subject, candidate=None):
         """``subject``'s open requests (with ``candidate`` only, when given)."""
