@@ -328,6 +328,11 @@ class SearchResult:
         return localized(self.obj, "description").text
 
 
+#: How many times a search or suggestion query runs again when some of its results are no longer
+#: visible (made private or deleted since the snapshot loaded), so that it still fills its page.
+HIDDEN_RETRIES = 2
+
+
 def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchResult]:
     """Organizations and people matching ``text`` (Korean or English), best first, that ``user``
     may see. ``kind``: an organization kind, ``"person"``, or empty for everything."""
@@ -344,12 +349,24 @@ def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchR
         organizations = organizations.none()
     elif kind:
         organizations, people = organizations.filter(kind=kind), people.none()
-    hits = index.search(text, k=limit, allowed_ids=current.allowed(user), kinds=[kind] if kind else None)
-    wanted = [(parse_id(hit.id), hit) for hit in hits]
-    organization_rows = organizations.in_bulk(
-        [ref[1] for ref, _hit in wanted if ref and ref[0] == "organization"]
-    )
-    person_rows = people.in_bulk([ref[1] for ref, _hit in wanted if ref and ref[0] == "person"])
+    allowed = current.allowed(user)
+    for attempt in range(HIDDEN_RETRIES + 1):
+        hits = index.search(text, k=limit, allowed_ids=allowed, kinds=[kind] if kind else None)
+        wanted = [(parse_id(hit.id), hit) for hit in hits]
+        organization_rows = organizations.in_bulk(
+            [ref[1] for ref, _hit in wanted if ref and ref[0] == "organization"]
+        )
+        person_rows = people.in_bulk([ref[1] for ref, _hit in wanted if ref and ref[0] == "person"])
+        hidden = [
+            hit.id
+            for ref, hit in wanted
+            if ref and ref[1] not in (organization_rows if ref[0] == "organization" else person_rows)
+        ]
+        if not hidden or attempt == HIDDEN_RETRIES:
+            break
+        # Made private (or deleted) since the snapshot: search again without them (see suggestions).
+        allowed = np.ones(len(index), dtype=bool) if allowed is None else allowed.copy()
+        allowed[_positions(index, hidden)] = False
     results = []
     for ref, hit in wanted:
         if not hit.matched:
@@ -414,23 +431,35 @@ def suggestions(
     visible = Organization.objects.visible_to(user)
     if cluster is not None:
         visible = visible.filter(cluster=cluster)
-    found = index.recommend(
-        subject_key,
-        k,
-        kinds=kinds,
-        countries=[country] if country else None,
-        stages=[stage] if stage else None,
-        include_related=include_related,
-        allowed=current.allowed_rows(user, cluster),
-        # Coarse cosine for every candidate on a large index (exact below TwoStage.start): the text
-        # score is one feature among many, and the exact pass would cost ~30 ms at 100,000.
-        text_scores=current.search.similarities(current.search.vector(subject_key), exact=False)[
-            current.positions
-        ],
-        feedback={organization_id(pk): relevant for pk, relevant in marks.items()},
-        weights=weights_for(index.profiles[index.row_of[subject_key]]),
-    )
-    rows = visible.select_related("cluster").in_bulk([parse_id(item.candidate_id)[1] for item in found])
+    allowed = current.allowed_rows(user, cluster)
+    # Coarse cosine for every candidate on a large index (exact below TwoStage.start): the text
+    # score is one feature among many, and the exact pass would cost ~30 ms at 100,000.
+    text_scores = current.search.similarities(current.search.vector(subject_key), exact=False)[
+        current.positions
+    ]
+    for attempt in range(HIDDEN_RETRIES + 1):
+        found = index.recommend(
+            subject_key,
+            k,
+            kinds=kinds,
+            countries=[country] if country else None,
+            stages=[stage] if stage else None,
+            include_related=include_related,
+            allowed=allowed,
+            text_scores=text_scores,
+            feedback={organization_id(pk): relevant for pk, relevant in marks.items()},
+            weights=weights_for(index.profiles[index.row_of[subject_key]]),
+        )
+        rows = visible.select_related("cluster").in_bulk([parse_id(item.candidate_id)[1] for item in found])
+        hidden = [
+            index.row_of[item.candidate_id] for item in found if parse_id(item.candidate_id)[1] not in rows
+        ]
+        if not hidden or attempt == HIDDEN_RETRIES:
+            break
+        # Made private (or deleted) since the snapshot: rank again without them, so that the
+        # page still shows k suggestions rather than a gap until the next refresh.
+        allowed = np.ones(index.n, dtype=bool) if allowed is None else allowed.copy()
+        allowed[hidden] = False
     related = index.profiles[index.row_of[subject_key]].related
     korean = (get_language() or "ko").startswith("ko")
     result = []
