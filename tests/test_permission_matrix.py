@@ -169,6 +169,14 @@ PAGES: dict[str, list[Row]] = {
     "meeting-requests/<int:request_pk>/withdraw/": [
         Row("POST", "/meeting-requests/{meeting}/withdraw/", (LOGIN, 404, 302, 302, 302), body={}),
     ],
+    "meeting-requests/<int:request_pk>/answer/": [
+        Row(
+            "POST",
+            "/meeting-requests/{meeting}/answer/",
+            (LOGIN, 404, 403, 403, 302),
+            {"decision": "accept", "reply": "yes"},
+        ),
+    ],
     "organizations/<int:pk>/matching-profile/": [
         Row("GET", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 200, 403, 200)),
         Row("POST", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 302, 403, 302), body={}),
@@ -514,6 +522,19 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/meeting-requests"): [Row("GET", "/api/v1/meeting-requests", (401, 200, 200, 200, 200))],
     ("POST", "/api/v1/meeting-requests/{request_id}/withdraw"): [
         Row("POST", "/api/v1/meeting-requests/{meeting}/withdraw", (401, 404, 200, 200, 200), body={}),
+    ],
+    # Only the requested organization (``public``: none of the personas is its member) and staff answer.
+    ("POST", "/api/v1/meeting-requests/{request_id}/accept"): [
+        Row(
+            "POST",
+            "/api/v1/meeting-requests/{meeting}/accept",
+            (401, 404, 403, 403, 200),
+            {"reply": "yes"},
+            json=True,
+        ),
+    ],
+    ("POST", "/api/v1/meeting-requests/{request_id}/decline"): [
+        Row("POST", "/api/v1/meeting-requests/{meeting}/decline", (401, 404, 403, 403, 200), {}, json=True),
     ],
     ("GET", "/api/v1/organizations/{organization_id}/suggestions"): [
         Row("GET", ORG + "/{startup}/suggestions", (401, 404, 200, 200, 200)),

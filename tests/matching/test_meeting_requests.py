@@ -222,3 +222,115 @@ def test_notice_titles_are_plain_text_not_html(world, client):
     client.force_login(clinician)
     page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Glands &amp; &lt;Co&gt;" in page and "<Co>" not in page  # escaped once, where shown
+
+
+JSON = "application/json"
+
+
+def _requested(world, client, message="Glandy 임상 협력을 논의하고 싶습니다."):
+    client.force_login(world["member"])
+    client.post(
+        f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {"message": message}
+    )
+    return MeetingRequest.objects.get()
+
+
+def test_the_requested_organization_accepts_on_the_page_and_the_requesting_side_is_told(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    world["member"].email, world["member"].language = "member@example.org", "ko"
+    world["member"].save()
+    request = _requested(world, client)
+    clinician = UserFactory(username="clinician", time_zone="America/Los_Angeles")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    # The requesting side sees no answer buttons; the requested side does.
+    assert 'value="accept"' not in client.get("/meeting-requests/").content.decode()
+    client.force_login(clinician)
+    page = client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="accept"' in page and 'value="decline"' in page and "Withdraw</button>" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/meeting-requests/{request.pk}/answer/", {"decision": "accept", "reply": "Happy to meet."}
+        )
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.reply, request.answered_by) == ("accepted", "Happy to meet.", clinician)
+    assert request.answered_at is not None
+    assert AuditEntry.objects.filter(action="matching.meeting_request.accepted").count() == 1
+    notice = Notification.objects.get(kind="matching.meeting_answered")
+    assert notice.recipient == world["member"]
+    assert notice.title_en == "Harbor Endocrine Clinics accepted your meeting request"
+    assert "미팅 요청을 수락했습니다" in notice.title_ko and "Happy to meet." in notice.body_ko
+    assert [message.to for message in mailoutbox] == [["member@example.org"]]
+    assert "수락" in mailoutbox[0].subject
+    answered = client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "accepted" in answered and "Happy to meet." in answered and 'value="accept"' not in answered
+    # Answered once: a second answer is refused with a message, and the answer stays.
+    client.post(f"/meeting-requests/{request.pk}/answer/", {"decision": "decline"})
+    request.refresh_from_db()
+    assert request.status == "accepted"
+
+
+def test_only_the_requested_side_answers_and_only_open_requests(world, client, api_client):
+    request = _requested(world, client)
+    # The requester sees the request but may not answer it for the other side (403), in either way.
+    assert client.post(f"/meeting-requests/{request.pk}/answer/", {"decision": "accept"}).status_code == 403
+    requester = api_client(world["member"])
+    assert (
+        requester.post(f"/api/v1/meeting-requests/{request.pk}/accept", content_type=JSON).status_code == 403
+    )
+    # Someone who cannot see it gets 404; a bad decision is refused without a change.
+    assert (
+        api_client(world["outsider"])
+        .post(f"/api/v1/meeting-requests/{request.pk}/decline", content_type=JSON)
+        .status_code
+        == 404
+    )
+    clinician = UserFactory(username="clinician")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    client.force_login(clinician)
+    assert client.post(f"/meeting-requests/{request.pk}/answer/", {"decision": "maybe"}).status_code == 302
+    too_long = api_client(clinician).post(
+        f"/api/v1/meeting-requests/{request.pk}/decline",
+        {"reply": "x" * 2001},
+        content_type=JSON,
+    )
+    assert too_long.status_code == 422
+    request.refresh_from_db()
+    assert request.status == "open" and request.answered_by is None
+
+    declined = api_client(clinician).post(
+        f"/api/v1/meeting-requests/{request.pk}/decline",
+        {"reply": "Not this year."},
+        content_type=JSON,
+    )
+    assert declined.status_code == 200, declined.content
+    body = declined.json()
+    assert (body["status"], body["reply"], body["answered_by"]) == ("declined", "Not this year.", "clinician")
+    assert body["answered_at"].endswith("+00:00")
+    # Declined: neither side may answer or withdraw it again.
+    assert (
+        api_client(clinician)
+        .post(f"/api/v1/meeting-requests/{request.pk}/accept", content_type=JSON)
+        .status_code
+        == 422
+    )
+    assert requester.post(f"/api/v1/meeting-requests/{request.pk}/withdraw").status_code == 422
+    listed = get_json(requester, "/api/v1/meeting-requests?status=declined")
+    assert [item["reply"] for item in listed["items"]] == ["Not this year."]
+
+
+def test_a_withdrawn_request_cannot_be_accepted(world, client, api_client):
+    request = _requested(world, client)
+    client.post(f"/meeting-requests/{request.pk}/withdraw/")
+    clinician = UserFactory(username="clinician")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    assert (
+        api_client(clinician)
+        .post(f"/api/v1/meeting-requests/{request.pk}/accept", content_type=JSON)
+        .status_code
+        == 422
+    )
+    assert MeetingRequest.objects.get().status == "withdrawn"

@@ -305,6 +305,9 @@ class MeetingRequestOut(Schema):
     message: str
     status: str
     created_at: str
+    reply: str
+    answered_by: str | None
+    answered_at: str | None
 
     @staticmethod
     def resolve_requested_by(obj) -> str:
@@ -313,6 +316,14 @@ class MeetingRequestOut(Schema):
     @staticmethod
     def resolve_created_at(obj) -> str:
         return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_answered_by(obj) -> str | None:
+        return obj.answered_by.get_username() if obj.answered_by_id else None
+
+    @staticmethod
+    def resolve_answered_at(obj) -> str | None:
+        return obj.answered_at.isoformat() if obj.answered_at else None
 
 
 @router.post(
@@ -339,7 +350,7 @@ class MeetingRequestFilters(Schema):
 @paginate(Pagination)
 def list_meeting_requests(request, filters: Query[MeetingRequestFilters]):
     """Made by the caller, or for or with the caller's organizations (staff: all); newest first."""
-    found = MeetingRequest.objects.visible_to(request.user).select_related("requested_by")
+    found = MeetingRequest.objects.visible_to(request.user).select_related("requested_by", "answered_by")
     if filters.status:
         found = found.filter(status=filters.status)
     return found.order_by("-created_at", "-pk")
@@ -358,3 +369,42 @@ def withdraw_meeting_request(request, request_id: int):
     )
     actor = Actor.from_request(request)
     return answer(200, lambda: services.withdraw_meeting_request(actor, found))
+
+
+class MeetingAnswerIn(Schema):
+    reply: str = Field("", max_length=services.MESSAGE_LIMIT)
+
+
+def _answer(request, request_id: int, accept: bool, payload: MeetingAnswerIn | None):
+    found = get_object_or_404(
+        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
+        pk=request_id,
+    )
+    actor = Actor.from_request(request)
+    return answer(
+        200, lambda: services.answer_meeting_request(actor, found, accept, payload.reply if payload else "")
+    )
+
+
+@meeting_router.post(
+    "/{request_id}/accept",
+    response={200: MeetingRequestOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Accept a meeting request",
+)
+def accept_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
+    """The requested organization's members, or staff, accept an open request, with an optional
+    ``reply`` (422 when it is no longer open; 403 for the requesting side). The requester's side is
+    notified."""
+    return _answer(request, request_id, True, payload)
+
+
+@meeting_router.post(
+    "/{request_id}/decline",
+    response={200: MeetingRequestOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Decline a meeting request",
+)
+def decline_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
+    """As accepting, with the other answer."""
+    return _answer(request, request_id, False, payload)

@@ -11,6 +11,7 @@ class MatchingConfig(AppConfig):
         from dari.notifications.kinds import register_kind
 
         from . import panels  # noqa: F401  (registers the suggestions panel on the organization page)
-        from .services import MEETING_REQUESTED
+        from .services import MEETING_ANSWERED, MEETING_REQUESTED
 
         register_kind(MEETING_REQUESTED, _("Meeting requests to my organization"))
+        register_kind(MEETING_ANSWERED, _("Answers to my organization's meeting requests"))

@@ -153,12 +153,15 @@ class IndexSnapshot(models.Model):
 class MeetingRequest(models.Model):
     """A request, made from a suggestion, that ``subject`` meet ``candidate``.
 
-    The partnering work (meetings, slots, delegations) receives these; until it exists a request is
-    open or withdrawn. One open request per pair: asking again while one is open is refused.
+    The requested organization's people accept or decline it, with a reply; until then the
+    requester may withdraw it. The partnering work (meetings, slots, delegations) arranges the
+    accepted ones. One open request per pair: asking again while one is open is refused.
     """
 
     class Status(models.TextChoices):
         OPEN = "open", _("requested")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     requested_by = models.ForeignKey(
@@ -178,6 +181,16 @@ class MeetingRequest(models.Model):
     )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    reply = models.TextField(_("reply"), blank=True, max_length=2000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -38,3 +38,11 @@ def can_view_suggestions(user, organization) -> bool:
 def can_change_matching_profile(user, organization) -> bool:
     """The same people who keep the organization's profile: its members and staff."""
     return can_change_organization(user, organization)
+
+
+def can_answer_meeting_request(user, request) -> bool:
+    """The requested organization's own members, and staff, accept or decline a request."""
+    access = access_for(user)
+    return access.is_authenticated and (
+        access.sees_everything or request.candidate_id in access.organization_ids
+    )

@@ -1,4 +1,5 @@
-"""Matching use cases: keep a matching profile, mark a suggestion relevant or not, request a meeting.
+"""Matching use cases: keep a matching profile, mark a suggestion relevant or not, request a meeting
+and answer one.
 
 Each function runs in one transaction, checks the actor's permission (``PermissionDenied``),
 validates (``ValidationError`` with field errors) and records an audit entry
@@ -8,6 +9,7 @@ validates (``ValidationError`` with field errors) and records an audit entry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dari.accounts.audit import Actor, diff, log_action, snapshot
@@ -16,13 +18,16 @@ from dari.notifications.services import notify
 from dari.registry.models import Organization
 
 from .models import Feedback, MatchingProfile, MeetingRequest
-from .permissions import can_change_matching_profile, can_view_suggestions
+from .permissions import can_answer_meeting_request, can_change_matching_profile, can_view_suggestions
 
 #: The longest message a meeting request may carry.
 MESSAGE_LIMIT = 2000
 
 #: The notification kind telling the requested organization's members (bell and e-mail, as each chose).
 MEETING_REQUESTED = "matching.meeting_requested"
+
+#: The notification kind telling the requester, and the requesting organization's members, the answer.
+MEETING_ANSWERED = "matching.meeting_answered"
 
 PROFILE_FIELDS = [
     "stage",
@@ -41,6 +46,13 @@ PROFILE_FIELDS = [
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def _check_length(field: str, text: str) -> None:
+    if len(text) > MESSAGE_LIMIT:
+        raise ValidationError(
+            {field: _("Keep the message under %(limit)d characters.") % {"limit": MESSAGE_LIMIT}}
+        )
 
 
 @transaction.atomic
@@ -115,10 +127,7 @@ def request_meeting(
     if subject.pk == candidate.pk:
         raise ValidationError({"candidate": _("An organization cannot meet itself.")})
     message = (message or "").strip()
-    if len(message) > MESSAGE_LIMIT:
-        raise ValidationError(
-            {"message": _("Keep the message under %(limit)d characters.") % {"limit": MESSAGE_LIMIT}}
-        )
+    _check_length("message", message)
     if MeetingRequest.objects.select_for_update().open(subject, candidate).exists():
         raise ValidationError({"candidate": _("A meeting with this organization is already requested.")})
     request = MeetingRequest.objects.create(
@@ -152,4 +161,44 @@ def withdraw_meeting_request(actor: Actor, request: MeetingRequest) -> MeetingRe
         request.subject,
         {"candidate": [request.candidate_id, None]},
     )
+    return request
+
+
+@transaction.atomic
+def answer_meeting_request(
+    actor: Actor, request: MeetingRequest, accept: bool, reply: str = ""
+) -> MeetingRequest:
+    """Accept or decline an open request, with an optional reply: the requested organization's
+    members, or staff. The requester and the requesting organization's members are notified
+    (``MEETING_ANSWERED``). Audit: matching.meeting_request.accepted / .declined."""
+    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    require(
+        actor.user is not None and can_answer_meeting_request(actor.user, request),
+        _("Only the requested organization's members and the partnership's staff can answer this request."),
+    )
+    if request.status != MeetingRequest.Status.OPEN:
+        raise ValidationError({"status": _("This request is no longer open.")})
+    reply = (reply or "").strip()
+    _check_length("reply", reply)
+    request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
+    request.reply = reply
+    request.answered_by = actor.user
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "reply", "answered_by", "answered_at", "updated_at"])
+    log_action(
+        actor,
+        f"matching.meeting_request.{request.status}",
+        request.subject,
+        {"candidate": [request.candidate_id, request.candidate_id], "status": ["open", request.status]},
+    )
+    recipients = {
+        member.pk: member
+        for member in members_by_organization([request.subject_id]).get(request.subject_id, [])
+    }
+    recipients.setdefault(request.requested_by_id, request.requested_by)
+    recipients.pop(actor.user.pk, None)
+    link = reverse("matching:meeting-requests")
+    for recipient in recipients.values():
+        if recipient.is_active:
+            notify(recipient, MEETING_ANSWERED, subject_object=request, link=link)
     return request

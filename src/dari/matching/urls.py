@@ -19,4 +19,9 @@ urlpatterns = [
         views.withdraw_meeting_request,
         name="withdraw-meeting-request",
     ),
+    path(
+        "meeting-requests/<int:request_pk>/answer/",
+        views.answer_meeting_request,
+        name="answer-meeting-request",
+    ),
 ]

@@ -15,7 +15,7 @@ from dari.registry.models import Organization
 from . import engine, services
 from .forms import MatchingProfileForm, MeetingRequestForm, SearchForm, SuggestionFilterForm
 from .models import MatchingProfile, MeetingRequest
-from .permissions import can_change_matching_profile, can_view_suggestions
+from .permissions import can_answer_meeting_request, can_change_matching_profile, can_view_suggestions
 
 SEARCH_LIMIT = 200
 SUGGESTION_LIMIT = 20
@@ -168,14 +168,25 @@ def meeting_requests(request):
     """The meeting requests the user may see (made by them, or for or with their organizations)."""
     found = (
         MeetingRequest.objects.visible_to(request.user)
-        .select_related("subject", "candidate", "requested_by")
+        .select_related("subject", "candidate", "requested_by", "answered_by")
         .order_by("-created_at", "-pk")
     )
     status = request.GET.get("status", "")
     if status in MeetingRequest.Status.values:
         found = found.filter(status=status)
     page = Paginator(found, 25).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": MeetingRequest.Status.choices}
+    for item in page:
+        is_open = item.status == MeetingRequest.Status.OPEN
+        item.can_answer = is_open and can_answer_meeting_request(request.user, item)
+        item.can_withdraw = is_open and (
+            item.requested_by_id == request.user.pk or can_view_suggestions(request.user, item.subject)
+        )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": MeetingRequest.Status.choices,
+        "reply_limit": services.MESSAGE_LIMIT,
+    }
     return render(request, "matching/meeting_requests.html", context)
 
 
@@ -188,4 +199,27 @@ def withdraw_meeting_request(request, request_pk: int):
         messages.success(request, _("The meeting request was withdrawn."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("matching:meeting-requests")
+
+
+@login_required
+@require_POST
+def answer_meeting_request(request, request_pk: int):
+    """Accept or decline (``decision``) a request made to one of the user's organizations."""
+    found = get_object_or_404(MeetingRequest.objects.visible_to(request.user), pk=request_pk)
+    decision = request.POST.get("decision", "")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept or to decline the request."))
+        return redirect("matching:meeting-requests")
+    try:
+        services.answer_meeting_request(
+            Actor.from_request(request), found, decision == "accept", request.POST.get("reply", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if decision == "accept":
+            messages.success(request, _("The meeting request was accepted."))
+        else:
+            messages.success(request, _("The meeting request was declined."))
     return redirect("matching:meeting-requests")
