@@ -46,3 +46,10 @@ def can_answer_meeting_request(user, request) -> bool:
     return access.is_authenticated and (
         access.sees_everything or request.candidate_id in access.organization_ids
     )
+
+
+def can_withdraw_meeting_request(user, request) -> bool:
+    """Whoever made the request, and the people who act on the subject's suggestions."""
+    return bool(user and user.is_authenticated) and (
+        request.requested_by_id == user.pk or can_view_suggestions(user, request.subject)
+    )

@@ -18,7 +18,12 @@ from dari.notifications.services import notify
 from dari.registry.models import Organization
 
 from .models import Feedback, MatchingProfile, MeetingRequest
-from .permissions import can_answer_meeting_request, can_change_matching_profile, can_view_suggestions
+from .permissions import (
+    can_answer_meeting_request,
+    can_change_matching_profile,
+    can_view_suggestions,
+    can_withdraw_meeting_request,
+)
 
 #: The longest message a meeting request may carry.
 MESSAGE_LIMIT = 2000
@@ -147,8 +152,7 @@ def withdraw_meeting_request(actor: Actor, request: MeetingRequest) -> MeetingRe
     """Withdraw an open request: whoever made it, the subject's people, or staff."""
     request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
     require(
-        actor.user is not None
-        and (request.requested_by_id == actor.user.pk or can_view_suggestions(actor.user, request.subject)),
+        actor.user is not None and can_withdraw_meeting_request(actor.user, request),
         _("You may not withdraw this request."),
     )
     if request.status != MeetingRequest.Status.OPEN:
@@ -189,7 +193,7 @@ def answer_meeting_request(
         actor,
         f"matching.meeting_request.{request.status}",
         request.subject,
-        {"candidate": [request.candidate_id, request.candidate_id], "status": ["open", request.status]},
+        {"status": [MeetingRequest.Status.OPEN.value, request.status]},
     )
     recipients = {
         member.pk: member

@@ -15,7 +15,12 @@ from dari.registry.models import Organization
 from . import engine, services
 from .forms import MatchingProfileForm, MeetingRequestForm, SearchForm, SuggestionFilterForm
 from .models import MatchingProfile, MeetingRequest
-from .permissions import can_answer_meeting_request, can_change_matching_profile, can_view_suggestions
+from .permissions import (
+    can_answer_meeting_request,
+    can_change_matching_profile,
+    can_view_suggestions,
+    can_withdraw_meeting_request,
+)
 
 SEARCH_LIMIT = 200
 SUGGESTION_LIMIT = 20
@@ -178,9 +183,7 @@ def meeting_requests(request):
     for item in page:
         is_open = item.status == MeetingRequest.Status.OPEN
         item.can_answer = is_open and can_answer_meeting_request(request.user, item)
-        item.can_withdraw = is_open and (
-            item.requested_by_id == request.user.pk or can_view_suggestions(request.user, item.subject)
-        )
+        item.can_withdraw = is_open and can_withdraw_meeting_request(request.user, item)
     context = {
         "page": page,
         "status": status,
