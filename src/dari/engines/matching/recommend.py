@@ -90,6 +90,8 @@ FEATURES = (
     "follows",  # Σ log companies it entered after one of the subject's investors
     "follow_share",  # how often the subject's investors' companies see it come in later
     "leads",  # Σ log companies it entered before one of the subject's investors
+    # Follow-on habit: an investor that mostly invests again in its companies opens fewer new ones.
+    "deals_per_company",  # its deals per company it invested in (0 without deals)
     # The subject's own context, the same for every candidate: nothing to a weighted sum, but a
     # learned ranking model (rerank.py) reads the other features differently by it.
     "subject_investors",  # log(1 + the subject's investors)
@@ -169,8 +171,8 @@ FOLLOW_LAG_DAYS = 30
 #: by region, recent), so some weights are negative: read them together, not one by one. The
 #: declared-profile features (declared sectors, places, stages, check sizes, shared partners, text)
 #: cannot be learned from Crunchbase (it has none) and keep hand-set weights, chosen so that a full
-#: declared match is on the scale of a modest deal history. The follow and subject-context features
-#: weigh 0 here: only the learned second stage (rerank.py) reads them.
+#: declared match is on the scale of a modest deal history. The follow, follow-on habit and
+#: subject-context features weigh 0 here: only the learned second stage (rerank.py) reads them.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "sector_declared": 2.0,
     "sector_deals": -1.0021,
@@ -223,6 +225,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "follows": 0.0,
     "follow_share": 0.0,
     "leads": 0.0,
+    "deals_per_company": 0.0,
     "subject_investors": 0.0,
     "subject_stage": 0.0,
     "follow_on": 12.0,
@@ -394,6 +397,7 @@ class RecommendationIndex:
         index.total = np.zeros(n, dtype=np.float64)
         index.recent = np.zeros(n, dtype=np.float64)
         index.recent_new = np.zeros(n, dtype=np.float64)
+        index.deals_per_company = np.zeros(n, dtype=np.float32)
         index.typical = np.full(n, np.nan)  # log of the median revealed check
         index.check_low = np.full(n, np.nan)
         index.check_high = np.full(n, np.nan)
@@ -458,6 +462,10 @@ class RecommendationIndex:
                 if deal.on and (deal.company not in first_deals or deal.on < first_deals[deal.company]):
                     first_deals[deal.company] = deal.on
             index.recent_new[row] = sum(day >= last_year for day in first_deals.values())
+            if profile.deals:
+                index.deals_per_company[row] = len(profile.deals) / len(
+                    {deal.company for deal in profile.deals}
+                )
             if amounts:
                 index.typical[row] = math.log(statistics.median(amounts))
             # The sector profile feedback compares: declared sectors and revealed shares, unit length.
@@ -684,6 +692,7 @@ class RecommendationIndex:
         matrix[row["activity"]] = self.log_activity
         matrix[row["recent"]] = self.log_recent
         matrix[row["recent_new"]] = self.log_recent_new
+        matrix[row["deals_per_company"]] = self.deals_per_company
         prior_rows = self.prior_rows(subject)
         matrix[row["subject_investors"]] = math.log1p(len(self.portfolio.rows_of_item(subject.id)))
         matrix[row["subject_stage"]] = STAGES.index(subject.stage) + 1 if subject.stage in STAGES else 0

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 #: profiles, texts or partner links), and the subject's context, by which it reads them.
 #: ``follow_on`` stays linear: a company's own investors investing again is a different question
 #: (the all-relationship protocol), not learned here.
+#: ``deals_per_company`` (added 2026-11-27) comes last: LightGBM samples features by column, so
+#: its place is part of the model that was measured on the development year.
 RERANK_FEATURES = (
     *PLACE_HISTORY_FEATURES,
     "size_fit",
@@ -46,8 +48,9 @@ RERANK_FEATURES = (
     "recent",
     "recent_new",
     "co_investment",
-    *(name for name in DEAL_FEATURES if name != "follow_on"),
+    *(name for name in DEAL_FEATURES if name not in ("follow_on", "deals_per_company")),
     *SUBJECT_FEATURES,
+    "deals_per_company",
 )
 RERANK_ROWS = np.array([FEATURES.index(name) for name in RERANK_FEATURES])
 
