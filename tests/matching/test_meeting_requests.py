@@ -334,3 +334,46 @@ def test_a_withdrawn_request_cannot_be_accepted(world, client, api_client):
         == 422
     )
     assert MeetingRequest.objects.get().status == "withdrawn"
+
+
+def test_an_accepted_meeting_cannot_be_requested_again_but_a_declined_one_can(world, client, api_client):
+    request = _requested(world, client)
+    clinician = UserFactory(username="clinician")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    answering = api_client(clinician)
+    assert (
+        answering.post(f"/api/v1/meeting-requests/{request.pk}/accept", content_type=JSON).status_code == 200
+    )
+    url = f"/api/v1/organizations/{world['startup'].pk}/meeting-requests"
+    requester = api_client(world["member"])
+    again = requester.post(url, {"candidate_id": world["fit"].pk}, content_type=JSON)
+    assert again.status_code == 422  # the meeting is to be arranged, not asked for twice
+    page = client.get(f"/organizations/{world['startup'].pk}/suggestions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"/suggestions/{world['fit'].pk}/meeting/" not in page.content.decode()
+
+    MeetingRequest.objects.filter(pk=request.pk).update(status="declined")
+    assert requester.post(url, {"candidate_id": world["fit"].pk}, content_type=JSON).status_code == 201
+
+
+def test_an_answer_is_audited_with_its_request_and_a_long_reply_is_explained(world, client, api_client):
+    request = _requested(world, client)
+    clinician = UserFactory(username="clinician")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    answering = api_client(clinician)
+    too_long = answering.post(
+        f"/api/v1/meeting-requests/{request.pk}/decline",
+        {"reply": "x" * 2001},
+        content_type=JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert too_long.status_code == 422
+    client.force_login(clinician)
+    client.post(f"/meeting-requests/{request.pk}/answer/", {"decision": "decline", "reply": "x" * 2001})
+    assert MeetingRequest.objects.get().status == "open"
+    assert (
+        answering.post(f"/api/v1/meeting-requests/{request.pk}/decline", content_type=JSON).status_code == 200
+    )
+    entry = AuditEntry.objects.get(action="matching.meeting_request.declined")
+    assert entry.changes["request"] == [None, request.pk] and entry.changes["status"] == ["open", "declined"]
+    page = client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "거절됨" in page and "답변자: clinician" in page

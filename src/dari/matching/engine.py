@@ -357,10 +357,12 @@ def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchR
             [ref[1] for ref, _hit in wanted if ref and ref[0] == "organization"]
         )
         person_rows = people.in_bulk([ref[1] for ref, _hit in wanted if ref and ref[0] == "person"])
-        hidden = [
+        hidden = [  # only hits that would be shown: unmatched filler is dropped below anyway
             hit.id
             for ref, hit in wanted
-            if ref and ref[1] not in (organization_rows if ref[0] == "organization" else person_rows)
+            if ref
+            and hit.matched
+            and ref[1] not in (organization_rows if ref[0] == "organization" else person_rows)
         ]
         if not hidden or attempt == HIDDEN_RETRIES:
             break

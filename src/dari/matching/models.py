@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dari.registry.models import Organization
 
@@ -161,7 +162,7 @@ class MeetingRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("requested")
         ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+        DECLINED = "declined", pgettext_lazy("meeting request", "declined")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     requested_by = models.ForeignKey(

@@ -53,11 +53,9 @@ def require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _check_length(field: str, text: str) -> None:
+def _check_length(field: str, text: str, message: str) -> None:
     if len(text) > MESSAGE_LIMIT:
-        raise ValidationError(
-            {field: _("Keep the message under %(limit)d characters.") % {"limit": MESSAGE_LIMIT}}
-        )
+        raise ValidationError({field: message % {"limit": MESSAGE_LIMIT}})
 
 
 @transaction.atomic
@@ -132,7 +130,7 @@ def request_meeting(
     if subject.pk == candidate.pk:
         raise ValidationError({"candidate": _("An organization cannot meet itself.")})
     message = (message or "").strip()
-    _check_length("message", message)
+    _check_length("message", message, _("Keep the message under %(limit)d characters."))
     if MeetingRequest.objects.select_for_update().open(subject, candidate).exists():
         raise ValidationError({"candidate": _("A meeting with this organization is already requested.")})
     request = MeetingRequest.objects.create(
@@ -183,7 +181,7 @@ def answer_meeting_request(
     if request.status != MeetingRequest.Status.OPEN:
         raise ValidationError({"status": _("This request is no longer open.")})
     reply = (reply or "").strip()
-    _check_length("reply", reply)
+    _check_length("reply", reply, _("Keep the reply under %(limit)d characters."))
     request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED
     request.reply = reply
     request.answered_by = actor.user
@@ -193,7 +191,11 @@ def answer_meeting_request(
         actor,
         f"matching.meeting_request.{request.status}",
         request.subject,
-        {"status": [MeetingRequest.Status.OPEN.value, request.status]},
+        {
+            "request": [None, request.pk],
+            "candidate": [None, request.candidate_id],
+            "status": [MeetingRequest.Status.OPEN.value, request.status],
+        },
     )
     recipients = {
         member.pk: member

@@ -161,7 +161,10 @@ def request_meeting(request, pk: int, candidate_pk: int):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Meeting requested. The partnership's staff will arrange it."))
+            messages.success(
+                request,
+                _("Meeting requested. The organization's members are told and will accept or decline it."),
+            )
             return redirect(subject_url(subject))
     existing = MeetingRequest.objects.open(subject, candidate).select_related("requested_by").first()
     context = {"subject": subject, "candidate": candidate, "form": form, "existing": existing}
