@@ -333,6 +333,13 @@ class SearchResult:
 HIDDEN_RETRIES = 2
 
 
+def _without(allowed: np.ndarray | None, size: int, positions) -> np.ndarray:
+    """A copy of the mask ``allowed`` (None: everything) with ``positions`` left out."""
+    mask = np.ones(size, dtype=bool) if allowed is None else allowed.copy()
+    mask[positions] = False
+    return mask
+
+
 def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchResult]:
     """Organizations and people matching ``text`` (Korean or English), best first, that ``user``
     may see. ``kind``: an organization kind, ``"person"``, or empty for everything."""
@@ -366,9 +373,8 @@ def search(user, text: str, *, kind: str = "", limit: int = 100) -> list[SearchR
         ]
         if not hidden or attempt == HIDDEN_RETRIES:
             break
-        # Made private (or deleted) since the snapshot: search again without them (see suggestions).
-        allowed = np.ones(len(index), dtype=bool) if allowed is None else allowed.copy()
-        allowed[_positions(index, hidden)] = False
+        # Made private (or deleted) since the snapshot: search again without them.
+        allowed = _without(allowed, len(index), _positions(index, hidden))
     results = []
     for ref, hit in wanted:
         if not hit.matched:
@@ -458,10 +464,7 @@ def suggestions(
         ]
         if not hidden or attempt == HIDDEN_RETRIES:
             break
-        # Made private (or deleted) since the snapshot: rank again without them, so that the
-        # page still shows k suggestions rather than a gap until the next refresh.
-        allowed = np.ones(index.n, dtype=bool) if allowed is None else allowed.copy()
-        allowed[hidden] = False
+        allowed = _without(allowed, index.n, hidden)  # made private or deleted since the snapshot
     related = index.profiles[index.row_of[subject_key]].related
     korean = (get_language() or "ko").startswith("ko")
     result = []

@@ -26,6 +26,6 @@ def suggestions_for_organization(request, organization):
             "suggestions": engine.suggestions(request.user, organization, k=PANEL_SUGGESTIONS),
             "can_edit_profile": can_change_matching_profile(request.user, organization),
             "index_ready": engine.is_ready(),
-            "meeting_requested": MeetingRequest.objects.open_candidate_ids(organization),
+            "meeting_requested": MeetingRequest.objects.live_candidate_ids(organization),
         },
     )

@@ -41,12 +41,12 @@ class MeetingRequestQuerySet(models.QuerySet):
             | models.Q(candidate__in=list(access.organization_ids))
         )
 
-    def open(self, subject, candidate=None):
+    def live(self, subject, candidate=None):
         """``subject``'s live requests: open, or accepted (a meeting to arrange), with ``candidate``
         only when given. While one is live, the pair cannot be asked again."""
         found = self.filter(subject=subject, status__in=["open", "accepted"])
         return found if candidate is None else found.filter(candidate=candidate)
 
-    def open_candidate_ids(self, subject) -> set[int]:
+    def live_candidate_ids(self, subject) -> set[int]:
         """The organizations ``subject`` has a live (open or accepted) meeting request with."""
-        return set(self.open(subject).values_list("candidate_id", flat=True))
+        return set(self.live(subject).values_list("candidate_id", flat=True))

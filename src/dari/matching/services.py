@@ -131,7 +131,7 @@ def request_meeting(
         raise ValidationError({"candidate": _("An organization cannot meet itself.")})
     message = (message or "").strip()
     _check_length("message", message, _("Keep the message under %(limit)d characters."))
-    if MeetingRequest.objects.select_for_update().open(subject, candidate).exists():
+    if MeetingRequest.objects.select_for_update().live(subject, candidate).exists():
         raise ValidationError({"candidate": _("A meeting with this organization is already requested.")})
     request = MeetingRequest.objects.create(
         requested_by=actor.user, subject=subject, candidate=candidate, message=message
@@ -145,16 +145,21 @@ def request_meeting(
     return request
 
 
+def _lock_open(actor: Actor, request: MeetingRequest, allowed, refusal: str) -> MeetingRequest:
+    """``request`` locked for the transaction, once ``allowed(user, request)`` holds and it is open."""
+    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    require(actor.user is not None and allowed(actor.user, request), refusal)
+    if request.status != MeetingRequest.Status.OPEN:
+        raise ValidationError({"status": _("This request is no longer open.")})
+    return request
+
+
 @transaction.atomic
 def withdraw_meeting_request(actor: Actor, request: MeetingRequest) -> MeetingRequest:
     """Withdraw an open request: whoever made it, the subject's people, or staff."""
-    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
-    require(
-        actor.user is not None and can_withdraw_meeting_request(actor.user, request),
-        _("You may not withdraw this request."),
+    request = _lock_open(
+        actor, request, can_withdraw_meeting_request, _("You may not withdraw this request.")
     )
-    if request.status != MeetingRequest.Status.OPEN:
-        raise ValidationError({"status": _("This request is no longer open.")})
     request.status = MeetingRequest.Status.WITHDRAWN
     request.save(update_fields=["status", "updated_at"])
     log_action(
@@ -173,13 +178,12 @@ def answer_meeting_request(
     """Accept or decline an open request, with an optional reply: the requested organization's
     members, or staff. The requester and the requesting organization's members are notified
     (``MEETING_ANSWERED``). Audit: matching.meeting_request.accepted / .declined."""
-    request = MeetingRequest.objects.select_for_update().get(pk=request.pk)
-    require(
-        actor.user is not None and can_answer_meeting_request(actor.user, request),
+    request = _lock_open(
+        actor,
+        request,
+        can_answer_meeting_request,
         _("Only the requested organization's members and the partnership's staff can answer this request."),
     )
-    if request.status != MeetingRequest.Status.OPEN:
-        raise ValidationError({"status": _("This request is no longer open.")})
     reply = (reply or "").strip()
     _check_length("reply", reply, _("Keep the reply under %(limit)d characters."))
     request.status = MeetingRequest.Status.ACCEPTED if accept else MeetingRequest.Status.DECLINED

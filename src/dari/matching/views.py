@@ -77,7 +77,7 @@ def suggestions(request, pk: int):
         "is_startup": subject.kind == Organization.Kind.STARTUP,
         "can_edit_profile": can_change_matching_profile(request.user, subject),
         "index_ready": engine.is_ready(),
-        "meeting_requested": MeetingRequest.objects.open_candidate_ids(subject),
+        "meeting_requested": MeetingRequest.objects.live_candidate_ids(subject),
     }
     return render(request, "matching/suggestions.html", context)
 
@@ -166,7 +166,7 @@ def request_meeting(request, pk: int, candidate_pk: int):
                 _("Meeting requested. The organization's members are told and will accept or decline it."),
             )
             return redirect(subject_url(subject))
-    existing = MeetingRequest.objects.open(subject, candidate).select_related("requested_by").first()
+    existing = MeetingRequest.objects.live(subject, candidate).select_related("requested_by").first()
     context = {"subject": subject, "candidate": candidate, "form": form, "existing": existing}
     return render(request, "matching/request_meeting.html", context)
 
