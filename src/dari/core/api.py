@@ -6,6 +6,7 @@ import binascii
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
@@ -35,16 +36,27 @@ class ApiBasicAuthMiddleware:
     ``dari.accounts.backends.ApiTokenBackend``. Wrong credentials get 401 rather than silently reading
     as anonymous, so a script learns that its credentials are wrong instead of seeing less data; a
     locked-out username gets 429.
+
+    Every ``/api/`` answer to a signed-in caller (session, Basic or Bearer) is ``Cache-Control:
+    private, no-store``: it may carry personal data or private records, which no cache should keep.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        response = self.authenticated_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def authenticated_response(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _sep, credentials = header.partition(" ")
         scheme = scheme.lower()
-        if request.path.startswith("/api/") and scheme in ("basic", "bearer"):
+        if scheme in ("basic", "bearer"):
             if scheme == "bearer":
                 key = credentials.strip()
                 user = authenticate(request, api_token=key) if key else None
@@ -62,6 +74,7 @@ class ApiBasicAuthMiddleware:
                 )
                 return response
             request.user = user
+            request.authenticated_by_header = True
         return self.get_response(request)
 
     @staticmethod
@@ -98,13 +111,14 @@ def signed_in(request):
     """Auth for every API write and for the caller's own data: the user the middleware found
     (session, HTTP Basic or Bearer token), or None for a 401.
 
-    A session can be ridden by another site, so session writes need Django's CSRF token; a request
-    that carries its own ``Authorization`` header cannot be forged that way (the middleware has
-    already rejected wrong credentials).
+    A session can be ridden by another site, so session writes need Django's CSRF token. Only a
+    request that the middleware signed in by its own Basic or Bearer credentials cannot be forged that
+    way: a request signed in by its session cookie needs the token whatever other header it carries.
     """
     if not request.user.is_authenticated:
         return None
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not request.META.get("HTTP_AUTHORIZATION"):
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    if writes and not getattr(request, "authenticated_by_header", False):
         if check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value as X-CSRFToken.")
     return request.user
