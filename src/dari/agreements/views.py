@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -44,7 +45,7 @@ def agreement_list(request):
     agreements = (
         Agreement.objects.visible_to(request.user)
         .select_related("place_organization")
-        .prefetch_related("parties__organization")
+        .prefetch_related(Prefetch("parties", queryset=visible_parties(request.user)))
     )
     if query:
         agreements = agreements.search(query)

@@ -41,6 +41,22 @@ class MeetingRequestQuerySet(models.QuerySet):
             | models.Q(candidate__in=list(access.organization_ids))
         )
 
+    def for_listing(self, user):
+        """Rows ready to show to ``user``, ``subject_visible``/``candidate_visible`` saying whether
+        ``user`` may be told each organization's name: the organizations ``user`` sees (either may
+        have become private since the request), and the subject to the requested organization's
+        members, since asking for a meeting tells them who asks."""
+        from dari.accounts.access import access_for
+        from dari.registry.models import Organization
+
+        organizations = Organization.objects.visible_to(user)
+        asked = models.Q(candidate_id__in=list(access_for(user).organization_ids))
+        return self.select_related("subject", "candidate", "requested_by", "answered_by").annotate(
+            subject_visible=models.Exists(organizations.filter(pk=models.OuterRef("subject_id")))
+            | asked,
+            candidate_visible=models.Exists(organizations.filter(pk=models.OuterRef("candidate_id"))),
+        )
+
     def live(self, subject, candidate=None):
         """``subject``'s live requests: open, or accepted (a meeting to arrange), with ``candidate``
         only when given. While one is live, the pair cannot be asked again."""

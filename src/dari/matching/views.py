@@ -176,7 +176,7 @@ def meeting_requests(request):
     """The meeting requests the user may see (made by them, or for or with their organizations)."""
     found = (
         MeetingRequest.objects.visible_to(request.user)
-        .select_related("subject", "candidate", "requested_by", "answered_by")
+        .for_listing(request.user)
         .order_by("-created_at", "-pk")
     )
     status = request.GET.get("status", "")
