@@ -114,6 +114,9 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "backup-roundtrip.md")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dari.settings")
+    from dari.secret_key import use_installation_key
+
+    use_installation_key(create=True)  # as `dari demo` does: the subprocesses below inherit it
     import django
 
     django.setup()

@@ -9,6 +9,8 @@
 import os
 import sys
 
+from dari.secret_key import use_installation_key
+
 
 def main(argv: list[str] | None = None) -> None:
     arguments = list(sys.argv if argv is None else argv)
@@ -18,6 +20,8 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(evaluate_matching(arguments[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dari.settings")
+    # A demo installation signs with its own random key, made by `dari demo` (see dari.secret_key).
+    use_installation_key(create=arguments[1:2] == ["demo"])
     from django.core.management import execute_from_command_line
 
     arguments[0] = "dari"

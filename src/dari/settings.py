@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dari import secret_key
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -60,15 +62,21 @@ def env_zone_list(name: str, default: list[str]) -> list[str]:
 
 
 # The working directory holds var/ (the SQLite file, uploads) unless DARI_VAR_DIR says otherwise.
-VAR_DIR = Path(env_str("DARI_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+VAR_DIR = secret_key.var_dir()
 
 DEBUG = env_bool("DARI_DEBUG", False)
-SECRET_KEY = os.environ.get("DARI_SECRET_KEY", "")
+# No default key: anything signed with a key in the public source can be forged (see dari.secret_key).
+SECRET_KEY = os.environ.get(secret_key.VARIABLE, "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DARI_REQUIRE_SECRET_KEY"):
-        raise ImproperlyConfigured("DARI_SECRET_KEY must be set in production")
-    # Demo and tests only: a fixed key is acceptable because nothing signed with it leaves this machine.
-    SECRET_KEY = "dari-insecure-demo-key-set-DARI_SECRET_KEY-in-production"
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{secret_key.VARIABLE} is not set. Set it to a long random value (e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`) and keep it secret; "
+            "`dari demo` makes one for a demo installation."
+        )
+    SECRET_KEY = secret_key.installation_key(VAR_DIR, create=True)
+# Rotation: the new key in DARI_SECRET_KEY, the old one here until the links signed with it expire.
+SECRET_KEY_FALLBACKS = env_list("DARI_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("DARI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
