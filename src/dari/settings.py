@@ -109,6 +109,15 @@ JOB_STALE_MINUTES = env_int("DARI_JOB_STALE_MINUTES", 30)
 if JOB_STALE_MINUTES < 1:
     raise ImproperlyConfigured(f"DARI_JOB_STALE_MINUTES={JOB_STALE_MINUTES} must be at least 1")
 
+# Each meeting request e-mails every member of the requested organization: a user may make this many
+# in 24 hours in all, and this many to any one organization (withdrawing does not give them back).
+MEETING_REQUESTS_PER_DAY = env_int("DARI_MEETING_REQUESTS_PER_DAY", 20)
+MEETING_REQUESTS_PER_ORGANIZATION_PER_DAY = env_int("DARI_MEETING_REQUESTS_PER_ORGANIZATION_PER_DAY", 2)
+if min(MEETING_REQUESTS_PER_DAY, MEETING_REQUESTS_PER_ORGANIZATION_PER_DAY) < 1:
+    raise ImproperlyConfigured(
+        "DARI_MEETING_REQUESTS_PER_DAY and DARI_MEETING_REQUESTS_PER_ORGANIZATION_PER_DAY must be at least 1"
+    )
+
 # The partnership's own time zones, in which every time is shown besides its own zone.
 PARTNERSHIP_TIME_ZONES = env_zone_list("DARI_PARTNERSHIP_TIME_ZONES", ["Asia/Seoul", "America/Los_Angeles"])
 

@@ -1,6 +1,10 @@
 """Meeting requests from suggestions: the link, the form, the API, the scoping, the withdrawal."""
 
+import json
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry, Role
@@ -377,3 +381,40 @@ def test_an_answer_is_audited_with_its_request_and_a_long_reply_is_explained(wor
     assert entry.changes["request"] == [None, request.pk] and entry.changes["status"] == ["open", "declined"]
     page = client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "거절됨" in page and "답변자: clinician" in page
+
+
+def test_asking_and_withdrawing_cannot_mail_an_organization_without_end(world, api_client):
+    """Security finding 11: each request-and-withdraw cycle e-mailed every member of the requested
+    organization, with no limit. Withdrawn requests count towards the daily limit per organization."""
+    clinician = UserFactory(username="clinician", email="clinician@harbor.invalid")
+    grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
+    client = api_client(world["member"])
+    url = f"/api/v1/organizations/{world['startup'].pk}/meeting-requests"
+
+    answers = []
+    for _cycle in range(3):
+        made = client.post(url, {"candidate_id": world["fit"].pk}, content_type="application/json")
+        answers.append(made.status_code)
+        if made.status_code == 201:
+            client.post(f"/api/v1/meeting-requests/{made.json()['id']}/withdraw")
+
+    assert answers == [201, 201, 422]
+    assert "in the last 24 hours" in json.dumps(made.json())
+    assert Notification.objects.filter(recipient=clinician, kind="matching.meeting_requested").count() == 2
+    # Another organization may still be asked.
+    other = client.post(url, {"candidate_id": world["fund"].pk}, content_type="application/json")
+    assert other.status_code == 201
+
+
+def test_a_user_makes_a_limited_number_of_meeting_requests_a_day(world, api_client, settings):
+    settings.MEETING_REQUESTS_PER_DAY = 1
+    client = api_client(world["member"])
+    url = f"/api/v1/organizations/{world['startup'].pk}/meeting-requests"
+
+    first = client.post(url, {"candidate_id": world["fit"].pk}, content_type="application/json")
+    second = client.post(url, {"candidate_id": world["fund"].pk}, content_type="application/json")
+    MeetingRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    next_day = client.post(url, {"candidate_id": world["fund"].pk}, content_type="application/json")
+
+    assert (first.status_code, second.status_code, next_day.status_code) == (201, 422, 201)
+    assert "You have made 1 meeting request in the last 24 hours" in second.json()["detail"][0]["msg"]

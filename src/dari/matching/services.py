@@ -6,11 +6,15 @@ validates (``ValidationError`` with field errors) and records an audit entry
 (``matching.<model>.<verb>``). A changed profile schedules an index refresh after the commit.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dari.accounts.audit import Actor, diff, log_action, snapshot
 from dari.accounts.queries import members_by_organization
@@ -115,6 +119,34 @@ def clear_mark(actor: Actor, subject: Organization, candidate: Organization) -> 
     return bool(deleted)
 
 
+def _check_daily_limits(user, candidate: Organization) -> None:
+    """Every request e-mails the requested organization's members: a user makes at most
+    ``MEETING_REQUESTS_PER_DAY`` in 24 hours, and at most ``MEETING_REQUESTS_PER_ORGANIZATION_PER_DAY``
+    to one organization; withdrawn ones count, or asking and withdrawing would mail without end."""
+    since = timezone.now() - timedelta(days=1)
+    recent = MeetingRequest.objects.filter(requested_by=user, created_at__gte=since)
+    limit = settings.MEETING_REQUESTS_PER_DAY
+    if recent.count() >= limit:
+        message = ngettext(
+            "You have made %(limit)d meeting request in the last 24 hours, the most allowed. "
+            "Try again later.",
+            "You have made %(limit)d meeting requests in the last 24 hours, the most allowed. "
+            "Try again later.",
+            limit,
+        )
+        raise ValidationError({"candidate": message % {"limit": limit}}, code="limit")
+    limit = settings.MEETING_REQUESTS_PER_ORGANIZATION_PER_DAY
+    if recent.filter(candidate=candidate).count() >= limit:
+        message = ngettext(
+            "You have asked this organization for a meeting %(limit)d time in the last 24 hours, the most "
+            "allowed. Try again later.",
+            "You have asked this organization for a meeting %(limit)d times in the last 24 hours, the most "
+            "allowed. Try again later.",
+            limit,
+        )
+        raise ValidationError({"candidate": message % {"limit": limit}}, code="limit")
+
+
 @transaction.atomic
 def request_meeting(
     actor: Actor, subject: Organization, candidate: Organization, message: str = ""
@@ -133,6 +165,7 @@ def request_meeting(
     _check_length("message", message, _("Keep the message under %(limit)d characters."))
     if MeetingRequest.objects.select_for_update().live(subject, candidate).exists():
         raise ValidationError({"candidate": _("A meeting with this organization is already requested.")})
+    _check_daily_limits(actor.user, candidate)
     request = MeetingRequest.objects.create(
         requested_by=actor.user, subject=subject, candidate=candidate, message=message
     )
