@@ -311,8 +311,11 @@ def test_the_history_endpoint_lists_field_changes_newest_first(world):
         client, "patch", f"/api/v1/organizations/{world.a.pk}", {"short_name_en": "S.A.", "city_en": "Ulsan"}
     )
 
-    history = Client().get(f"/api/v1/organizations/{world.a.pk}/history").json()
+    history = client.get(f"/api/v1/organizations/{world.a.pk}/history").json()
+    public = Client().get(f"/api/v1/organizations/{world.a.pk}/history", HTTP_ACCEPT_LANGUAGE="en").json()
 
+    # Usernames only to the organization's insiders; the public reads who changed it in general terms.
+    assert [item["actor"] for item in public["items"]] == ["a member of Startup A"] * 2
     assert history["count"] == 2
     assert [
         (item["action"], item["actor"], [(c["field"], c["old"], c["new"]) for c in item["changes"]])

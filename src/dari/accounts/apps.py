@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "dari.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import history_rules  # noqa: F401  (who sees a membership's history)

@@ -11,7 +11,10 @@ class AgreementsConfig(AppConfig):
         from dari.jobs.kinds import register_kind
         from dari.notifications.kinds import register_kind as register_notification_kind
 
-        from . import panels  # noqa: F401  (registers this app's panels on earlier apps' pages)
+        from . import (
+            history_rules,  # noqa: F401  (who sees what in agreements' and action items' histories)
+            panels,  # noqa: F401  (registers this app's panels on earlier apps' pages)
+        )
         from .reminders import ACTION_ITEM_DUE
         from .tasks import AGREEMENT_PDF
 

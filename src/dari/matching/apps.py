@@ -10,7 +10,10 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from dari.notifications.kinds import register_kind
 
-        from . import panels  # noqa: F401  (registers the suggestions panel on the organization page)
+        from . import (
+            history_rules,  # noqa: F401  (who sees matching's entries in histories)
+            panels,  # noqa: F401  (registers the suggestions panel on the organization page)
+        )
         from .services import MEETING_ANSWERED, MEETING_REQUESTED
 
         register_kind(MEETING_REQUESTED, _("Meeting requests to my organization"))

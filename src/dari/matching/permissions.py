@@ -35,6 +35,16 @@ def can_view_suggestions(user, organization) -> bool:
     return Organization.objects.filter(suggestion_subjects(access), pk=organization.pk).exists()
 
 
+def can_view_matching_profile(user, organization) -> bool:
+    """Signed-in users who may see the organization, as ``GET .../matching-profile`` answers them:
+    a profile says how much an organization seeks and what it needs, not for anonymous visitors."""
+    from dari.registry.models import Organization
+
+    return access_for(user).is_authenticated and (
+        Organization.objects.visible_to(user).filter(pk=organization.pk).exists()
+    )
+
+
 def can_change_matching_profile(user, organization) -> bool:
     """The same people who keep the organization's profile: its members and staff."""
     return can_change_organization(user, organization)

@@ -400,7 +400,7 @@ class HistoryEntryOut(Schema):
 
     @staticmethod
     def resolve_actor(obj) -> str:
-        return obj.entry.actor_label
+        return obj.actor
 
     @staticmethod
     def resolve_created_at(obj) -> datetime:

@@ -8,4 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (the profile panel, the export and the erasure)
+        from . import (
+            history_rules,  # noqa: F401  (who sees what in organizations' and people's histories)
+            personal_data,  # noqa: F401  (the profile panel, the export and the erasure)
+        )
