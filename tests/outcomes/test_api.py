@@ -257,13 +257,27 @@ def test_anonymous_list_shows_all_six_public_outcomes_but_no_amount_under_negoti
     by_key = {item["key"]: item for item in page["items"]}
     investment = by_key["thyroscope-us-vc-investment"]
     assert page["count"] == 6
-    assert (investment["amount"], investment["currency"], investment["redacted_fields"]) == (
-        None,
-        "",
-        ["amount", "currency"],
+    assert (investment["amount"], investment["currency"]) == (None, "")
+    # The texts that could repeat the amount are redacted too: the summary says what may be said.
+    assert investment["redacted_fields"] == [
+        "amount",
+        "counterparty_description_en",
+        "counterparty_description_ko",
+        "currency",
+        "summary_en",
+        "summary_ko",
+        "title_en",
+        "title_ko",
+    ]
+    assert (investment["summary_en"], investment["summary_ko"]) == (
+        "An investment from a US venture-capital firm is under review (amount confidential).",
+        "미국 벤처캐피탈로부터 투자 심사 중(금액 비공개).",
     )
+    assert investment["title_en"] == "US venture-capital investment under review"
+    assert investment["counterparty_description_en"] == ""
     assert [item["amount"] for item in page["items"]] == [None] * 6
-    assert "10000000" not in str(page)
+    for spelling in ("10000000", "10 million", "1,000만"):
+        assert spelling not in str(page)
 
 
 @pytest.mark.django_db

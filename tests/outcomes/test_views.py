@@ -22,6 +22,35 @@ def test_outcome_list_shows_the_six_scenario_outcomes_with_their_figures(client,
     assert html.count("Entry into the US market") == 3
 
 
+def test_a_confidential_amount_is_not_repeated_by_the_summary(client, scenario, superuser):
+    """Thyroscope's investment is in review: visitors read the public summary, insiders the figure."""
+    outcome = Outcome.objects.get(key="thyroscope-us-vc-investment")
+
+    english = get_page(client, outcome.get_absolute_url(), "en")
+    korean = get_page(client, outcome.get_absolute_url(), "ko")
+    client.force_login(superuser)
+    insider = get_page(client, outcome.get_absolute_url(), "en")
+
+    assert "An investment from a US venture-capital firm is under review (amount confidential)." in english
+    assert "미국 벤처캐피탈로부터 투자 심사 중(금액 비공개)." in korean
+    assert "10 million" not in english and "1,000만" not in korean
+    assert "confidential while under negotiation" in english  # the amount, and the unnamed counterparty
+    assert "A US$10 million investment from a US venture-capital firm is under review." in insider
+    assert "USD 10,000,000" in insider
+
+
+def test_an_amount_the_source_does_not_give_is_not_reported_rather_than_confidential(client, scenario):
+    """SB Solution's provisional contract has no amount: nothing is hidden, so nothing says confidential."""
+    outcome = Outcome.objects.get(key="sb-solution-hangzhou-provisional-contract")
+
+    detail = get_page(client, outcome.get_absolute_url(), "en")
+    startup = get_page(client, outcome.startup.get_absolute_url(), "en")
+
+    assert "not reported" in detail and "confidential" not in detail
+    assert "200,000 units a year" in detail
+    assert "amount confidential" not in startup
+
+
 def test_outcome_list_filters_by_kind_and_stage(client, scenario):
     html = get_page(client, "/outcomes/?kind=investment&stage=in_review", "ko")
 

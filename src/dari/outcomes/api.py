@@ -20,6 +20,15 @@ class ProgramRef(Schema):
     name_en: str
 
 
+def shown_text(field: str) -> staticmethod:
+    """A resolver giving ``field`` as the caller may see it (``dari.core.redaction.shown``)."""
+
+    def resolve(obj: Outcome, context) -> str:
+        return redaction.shown(context["request"].user, obj, field, default="")
+
+    return staticmethod(resolve)
+
+
 class OutcomeOut(Schema):
     id: int
     key: str
@@ -61,6 +70,14 @@ class OutcomeOut(Schema):
     @staticmethod
     def resolve_currency(obj: Outcome, context) -> str:
         return redaction.shown(context["request"].user, obj, "currency", default="")
+
+    # Texts that may repeat a hidden amount: their public text, or "" (``redacted_fields`` names them).
+    resolve_title_ko = shown_text("title_ko")
+    resolve_title_en = shown_text("title_en")
+    resolve_summary_ko = shown_text("summary_ko")
+    resolve_summary_en = shown_text("summary_en")
+    resolve_counterparty_description_ko = shown_text("counterparty_description_ko")
+    resolve_counterparty_description_en = shown_text("counterparty_description_en")
 
     @staticmethod
     def resolve_counterparty(obj: Outcome):

@@ -10,8 +10,20 @@ class OutcomesConfig(AppConfig):
     def ready(self):
         from dari.core import redaction
 
-        from . import panels  # noqa: F401  (registers this app's panels on earlier apps' pages)
-        from .models import Outcome
-        from .permissions import confidential_fields
+        from . import (
+            panels,  # noqa: F401  (registers this app's panels on earlier apps' pages)
+            permissions,
+        )
+        from .models import Outcome, StageChange
 
-        redaction.register(Outcome, confidential_fields)
+        redaction.register(
+            Outcome,
+            permissions.confidential_fields,
+            public_fields=permissions.PUBLIC_TEXT_FIELDS,
+            placeholder=permissions.hidden_text_label,
+        )
+        redaction.register(
+            StageChange,
+            permissions.confidential_stage_change_fields,
+            placeholder=lambda change: permissions.hidden_text_label(change.outcome),
+        )

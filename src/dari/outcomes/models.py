@@ -54,6 +54,21 @@ class Outcome(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
+    # While the amount is hidden from a viewer, so are the title, summary and counterparty
+    # description (they may repeat it): the viewer reads these instead (see permissions).
+    public_title_ko = models.CharField(
+        _("public title (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown instead of the title to those who may not see a confidential amount."),
+    )
+    public_title_en = models.CharField(_("public title (English)"), max_length=300, blank=True)
+    public_summary_ko = models.TextField(
+        _("public summary (Korean)"),
+        blank=True,
+        help_text=_("What may be said publicly while the amount is confidential, without the amount."),
+    )
+    public_summary_en = models.TextField(_("public summary (English)"), blank=True)
     market_country = models.CharField(_("market (ISO 3166)"), max_length=2, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)

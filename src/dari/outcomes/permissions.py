@@ -3,6 +3,25 @@
 from dari.accounts.access import access_for
 
 CONFIDENTIAL_AMOUNT_FIELDS = frozenset({"amount", "currency"})
+# Free text that may repeat the amount is hidden with it; pages and the API show what may be said
+# publicly instead (``PUBLIC_TEXT_FIELDS``), or the disclosure ("confidential while under negotiation").
+AMOUNT_TEXT_FIELDS = frozenset(
+    {
+        "title_ko",
+        "title_en",
+        "summary_ko",
+        "summary_en",
+        "counterparty_description_ko",
+        "counterparty_description_en",
+    }
+)
+PUBLIC_TEXT_FIELDS = {
+    "title_ko": "public_title_ko",
+    "title_en": "public_title_en",
+    "summary_ko": "public_summary_ko",
+    "summary_en": "public_summary_en",
+}
+STAGE_NOTE_FIELDS = frozenset({"note_ko", "note_en"})
 
 
 def is_insider(user, outcome) -> bool:
@@ -15,11 +34,29 @@ def is_insider(user, outcome) -> bool:
     )
 
 
+def is_amount_hidden(user, outcome) -> bool:
+    """Whether ``outcome`` has an amount that ``user`` may not see (see ``Outcome.is_amount_confidential``);
+    an outcome whose source gives no amount hides nothing."""
+    return outcome.amount is not None and outcome.is_amount_confidential and not is_insider(user, outcome)
+
+
 def confidential_fields(user, outcome) -> frozenset[str]:
-    """The redaction rule for outcomes (registered with ``dari.core.redaction``)."""
-    if outcome.is_amount_confidential and not is_insider(user, outcome):
-        return CONFIDENTIAL_AMOUNT_FIELDS
+    """The redaction rule for outcomes (registered with ``dari.core.redaction``): the amount and
+    every text that may repeat it."""
+    if is_amount_hidden(user, outcome):
+        return CONFIDENTIAL_AMOUNT_FIELDS | AMOUNT_TEXT_FIELDS
     return frozenset()
+
+
+def confidential_stage_change_fields(user, change) -> frozenset[str]:
+    """The redaction rule for stage changes: a note follows its outcome's amount."""
+    return STAGE_NOTE_FIELDS if is_amount_hidden(user, change.outcome) else frozenset()
+
+
+def hidden_text_label(outcome) -> str:
+    """What a hidden text of ``outcome`` reads as: "confidential while under negotiation", or
+    "confidential" when its amount is confidential at every stage."""
+    return str(outcome.get_amount_disclosure_display())
 
 
 def can_change_outcome(user, outcome) -> bool:

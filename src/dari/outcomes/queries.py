@@ -2,13 +2,35 @@
 
 Rows: a public outcome of a startup the viewer may see; every outcome of the viewer's own
 organizations; every outcome of the programs the viewer manages; everything for staff.
-Confidential fields (see ``permissions.confidential_fields``): the amount while under negotiation.
+Confidential fields (see ``permissions.confidential_fields``): the amount while under negotiation,
+and the texts that may repeat it.
 """
 
 from django.db import models
 from django.db.models import Q
 
 from dari.accounts.access import access_for
+
+
+def _insiders(access) -> Q | None:
+    """The outcomes ``access`` is an insider of (``permissions.is_insider``, staff aside), or None."""
+    condition = None
+    if access.organization_ids:
+        condition = Q(startup_id__in=access.organization_ids)
+    if access.managed_program_ids:
+        managed = Q(program_id__in=access.managed_program_ids)
+        condition = managed if condition is None else condition | managed
+    return condition
+
+
+def amount_confidential() -> Q:
+    """Outcomes with an amount that only insiders may see (``Outcome.is_amount_confidential``)."""
+    from .vocabulary import NEGOTIATION_STAGES, Disclosure
+
+    return Q(amount__isnull=False) & (
+        Q(amount_disclosure=Disclosure.CONFIDENTIAL)
+        | Q(amount_disclosure=Disclosure.AUTO, stage__in=NEGOTIATION_STAGES)
+    )
 
 
 class OutcomeQuerySet(models.QuerySet):
@@ -19,22 +41,28 @@ class OutcomeQuerySet(models.QuerySet):
         if access.sees_everything:
             return self
         condition = Q(is_public=True, startup__in=Organization.objects.visible_to(user))
-        if access.organization_ids:
-            condition |= Q(startup_id__in=access.organization_ids)
-        if access.managed_program_ids:
-            condition |= Q(program_id__in=access.managed_program_ids)
-        return self.filter(condition)
+        insiders = _insiders(access)
+        return self.filter(condition if insiders is None else condition | insiders)
 
     def for_listing(self, user):
-        """Rows ready to show to ``user``: related rows joined, and ``counterparty_visible`` telling
-        whether ``user`` may see the named counterparty (a private one is shown as hidden)."""
+        """Rows ready to show to ``user``: related rows joined, ``counterparty_visible`` telling
+        whether ``user`` may see the named counterparty (a private one is shown as hidden), and
+        ``amount_hidden`` whether the amount, and the texts that may repeat it, are hidden from
+        ``user`` (``permissions.is_amount_hidden``; ``filtered`` searches those texts only when not)."""
         from dari.registry.models import Organization
 
         visible_counterparty = Organization.objects.visible_to(user).filter(
             pk=models.OuterRef("counterparty_id")
         )
+        access = access_for(user)
+        if access.sees_everything:
+            amount_hidden = models.Value(False)
+        else:
+            insiders = _insiders(access)
+            hidden = amount_confidential() if insiders is None else amount_confidential() & ~insiders
+            amount_hidden = models.ExpressionWrapper(hidden, output_field=models.BooleanField())
         return self.select_related("startup", "counterparty", "program", "source").annotate(
-            counterparty_visible=models.Exists(visible_counterparty)
+            counterparty_visible=models.Exists(visible_counterparty), amount_hidden=amount_hidden
         )
 
     def filtered(
@@ -59,12 +87,21 @@ class OutcomeQuerySet(models.QuerySet):
             ).distinct()
         if text and text.strip():
             text = text.strip()
+            # A text that may repeat a hidden amount is not searched, or a search would reveal it.
+            # Without ``for_listing``'s ``amount_hidden``, only where no amount is confidential.
+            annotated = "amount_hidden" in self.query.annotations
+            shown = Q(amount_hidden=False) if annotated else ~amount_confidential()
             outcomes = outcomes.filter(
-                Q(title_ko__icontains=text)
-                | Q(title_en__icontains=text)
+                Q(public_title_ko__icontains=text)
+                | Q(public_title_en__icontains=text)
                 | Q(startup__name_ko__icontains=text)
                 | Q(startup__name_en__icontains=text)
-                | Q(counterparty_description_ko__icontains=text)
-                | Q(counterparty_description_en__icontains=text)
+                | shown
+                & (
+                    Q(title_ko__icontains=text)
+                    | Q(title_en__icontains=text)
+                    | Q(counterparty_description_ko__icontains=text)
+                    | Q(counterparty_description_en__icontains=text)
+                )
             )
         return outcomes

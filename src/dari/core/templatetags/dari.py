@@ -7,19 +7,22 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from dari.core.bilingual import localized
+from dari.core import redaction
 from dari.core.money import format_money, format_quantity
 from dari.core.timezones import format_moment
 
 register = template.Library()
 
 
-@register.simple_tag
-def loc(obj, field: str):
-    """The viewer's language of ``obj.<field>_ko/_en``, marked visibly when it falls back."""
+@register.simple_tag(takes_context=True)
+def loc(context, obj, field: str):
+    """The viewer's language of ``obj.<field>_ko/_en``, marked visibly when it falls back; a text
+    confidential for the viewer (``dari.core.redaction``) shows its public text or reads as such."""
     if obj is None:
         return ""
-    value = localized(obj, field)
+    value = redaction.shown_text(context.get("user"), obj, field)
+    if value is None:
+        return format_html('<span class="redacted">{}</span>', redaction.placeholder(obj))
     if value.is_fallback:
         return format_html(
             '<span lang="{}" class="lang-fallback" title="{}">{}</span>',
@@ -30,10 +33,13 @@ def loc(obj, field: str):
     return value.text
 
 
-@register.simple_tag
-def loc_text(obj, field: str) -> str:
+@register.simple_tag(takes_context=True)
+def loc_text(context, obj, field: str) -> str:
     """Plain text variant of ``loc`` (for attributes and titles)."""
-    return "" if obj is None else localized(obj, field).text
+    if obj is None:
+        return ""
+    value = redaction.shown_text(context.get("user"), obj, field)
+    return redaction.placeholder(obj) if value is None else value.text
 
 
 def viewer_zone(context) -> str | None:
