@@ -10,6 +10,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.forms import CleanTextMixin
+
 from .models import ROLE_SCOPES, RegistrationRequest, Role, User
 from .queries import grantable_roles, grantable_scopes
 from .services import can_grant
@@ -43,7 +45,7 @@ def language_field():
     return forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
-class NewAccountForm(SetPasswordMixin, forms.Form):
+class NewAccountForm(CleanTextMixin, SetPasswordMixin, forms.Form):
     """Username, password (checked by Django's password validators), language and time zone."""
 
     username = UsernameField(
@@ -146,7 +148,7 @@ class RegistrationForm(NewAccountForm):
         return {name: self.cleaned_data.get(name, "") for name in names}
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(CleanTextMixin, forms.Form):
     """E-mail, role and scope, offering only what the inviting user may grant."""
 
     email = forms.EmailField(label=_("E-mail address"))
@@ -196,12 +198,12 @@ class InvitationForm(forms.Form):
         return cleaned
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CleanTextMixin, forms.Form):
     language = language_field()
     time_zone = TimeZoneField()
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(CleanTextMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “monthly KPI export”.")
     )
@@ -214,13 +216,13 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class RejectRegistrationForm(forms.Form):
+class RejectRegistrationForm(CleanTextMixin, forms.Form):
     note = forms.CharField(
         label=_("Reason (sent to the applicant)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(CleanTextMixin, forms.Form):
     """The user confirms by typing their username and their password."""
 
     username = forms.CharField(label=_("Your username"), max_length=150)

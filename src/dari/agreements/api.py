@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dari.accounts.audit import Actor
-from dari.core.api import Pagination, Ref, absolute_url, signed_in
+from dari.core.api import InputSchema, MultilineText, Pagination, Ref, absolute_url, signed_in
 from dari.core.schemas import in_own_zone
 from dari.registry.models import Organization, Person
 
@@ -207,35 +207,35 @@ def get_agreement(request, agreement_id: int):
 # --- writes on agreements ----------------------------------------------------------------------------
 
 
-class AgreementIn(Schema):
+class AgreementIn(InputSchema):
     key: str
     kind: Agreement.Kind = Agreement.Kind.MOU
     title_ko: str = ""
     title_en: str = ""
-    summary_ko: str = ""
-    summary_en: str = ""
+    summary_ko: MultilineText = ""
+    summary_en: MultilineText = ""
     signed_at: datetime | None = None
     signed_time_zone: str = ""
     place_ko: str = ""
     place_en: str = ""
-    context_ko: str = ""
-    context_en: str = ""
+    context_ko: MultilineText = ""
+    context_en: MultilineText = ""
     is_public: bool = True
 
 
-class AgreementPatch(Schema):
+class AgreementPatch(InputSchema):
     key: str | None = None
     kind: Agreement.Kind | None = None
     title_ko: str | None = None
     title_en: str | None = None
-    summary_ko: str | None = None
-    summary_en: str | None = None
+    summary_ko: MultilineText | None = None
+    summary_en: MultilineText | None = None
     signed_at: datetime | None = None
     signed_time_zone: str | None = None
     place_ko: str | None = None
     place_en: str | None = None
-    context_ko: str | None = None
-    context_en: str | None = None
+    context_ko: MultilineText | None = None
+    context_en: MultilineText | None = None
     is_public: bool | None = None
 
 
@@ -267,7 +267,7 @@ def update_agreement(request, agreement_id: int, payload: AgreementPatch):
     return detailed_agreement(request, agreement.pk)
 
 
-class PartyIn(Schema):
+class PartyIn(InputSchema):
     organization: int
     head: int | None = None
     head_title_ko: str = ""
@@ -302,12 +302,12 @@ def remove_party(request, agreement_id: int, party_id: int):
     return Status(204, None)
 
 
-class AreaIn(Schema):
+class AreaIn(InputSchema):
     number: int | None = None
     title_ko: str = ""
     title_en: str = ""
-    description_ko: str = ""
-    description_en: str = ""
+    description_ko: MultilineText = ""
+    description_en: MultilineText = ""
 
 
 @router.post(
@@ -322,7 +322,7 @@ def add_area(request, agreement_id: int, payload: AreaIn):
 # --- action items ------------------------------------------------------------------------------------
 
 
-class ActionItemIn(Schema):
+class ActionItemIn(InputSchema):
     key: str = ""
     title_ko: str = ""
     title_en: str = ""
@@ -332,7 +332,7 @@ class ActionItemIn(Schema):
     due_time_zone: str = ""
 
 
-class ActionItemPatch(Schema):
+class ActionItemPatch(InputSchema):
     title_ko: str | None = None
     title_en: str | None = None
     area_number: int | None = None
@@ -428,9 +428,9 @@ def update_action_item(request, item_id: int, payload: ActionItemPatch):
     return detailed_item(request, item.pk)
 
 
-class NoteIn(Schema):
-    text_ko: str = ""
-    text_en: str = ""
+class NoteIn(InputSchema):
+    text_ko: MultilineText = ""
+    text_en: MultilineText = ""
 
 
 @action_items_router.post(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.forms import CleanTextMixin
 from dari.core.timezones import in_zone, zone_choices
 from dari.registry.models import Organization, Person
 
@@ -40,7 +41,7 @@ def local_initial(moment, zone: str):
     return in_zone(moment, zone).replace(tzinfo=None) if moment is not None and zone else None
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(CleanTextMixin, forms.Form):
     """A form whose ``cleaned_data`` goes to a service; the service's ValidationError lands here."""
 
     def add_service_error(self, error: ValidationError) -> None:
@@ -156,7 +157,7 @@ class ProgressNoteForm(ServiceForm):
     )
 
 
-class ActionItemFilterForm(forms.Form):
+class ActionItemFilterForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *ActionItem.Status.choices]
     )

@@ -1,16 +1,24 @@
-"""Shared pieces of the API: the ``web_url`` field, reference schemas, the basic-auth middleware."""
+"""Shared pieces of the API: the ``web_url`` field, reference schemas, the base of input schemas,
+the basic-auth middleware."""
 
 import base64
 import binascii
+from functools import cache
+from typing import Annotated, get_args, get_origin
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.utils import check_csrf
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from .text import clean_text
 
 
 def absolute_url(context, path: str) -> str:
@@ -25,6 +33,49 @@ class Ref(Schema):
     key: str
     name_ko: str
     name_en: str
+
+
+class Multiline:
+    """Marks an input string that may span lines: ``description: MultilineText = ""``."""
+
+
+MultilineText = Annotated[str, Multiline()]
+
+
+@cache
+def is_multiline(schema: type[Schema], field_name: str) -> bool:
+    def marked(annotation) -> bool:
+        if get_origin(annotation) is Annotated:
+            return any(isinstance(extra, Multiline) for extra in annotation.__metadata__)
+        return any(marked(argument) for argument in get_args(annotation))
+
+    field = schema.model_fields[field_name]
+    return any(isinstance(extra, Multiline) for extra in field.metadata) or marked(field.annotation)
+
+
+def cleaned_strings(value, multiline: bool):
+    """``value`` with each string in it (or in its list) cleaned; nested schemas clean their own."""
+    if isinstance(value, str):
+        return clean_text(value, multiline=multiline)
+    if isinstance(value, list | tuple):
+        return [cleaned_strings(item, multiline) for item in value]
+    return value
+
+
+class InputSchema(Schema):
+    """The base of every API input (request bodies and query filters). Every string in it follows
+    ``dari.core.text.clean_text``, single-line unless its field is ``MultilineText``: a refused
+    character answers 422 on its field (``{"loc": ["body", "payload", field], "msg": ..., "type":
+    "not_text"}``), invisible formatting characters are removed from single-line fields.
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def clean_text_fields(cls, value, info: ValidationInfo):
+        try:
+            return cleaned_strings(value, is_multiline(cls, info.field_name))
+        except ValidationError as error:
+            raise PydanticCustomError(error.code, error.messages[0]) from None
 
 
 class ApiBasicAuthMiddleware:

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
-from dari.core.api import ErrorOut, Pagination, absolute_url, signed_in
+from dari.core.api import ErrorOut, InputSchema, MultilineText, Pagination, absolute_url, signed_in
 from dari.registry.api import WRITE_ERRORS, answer
 from dari.registry.models import Cluster, Organization
 
@@ -66,7 +66,7 @@ class SearchResultOut(Schema):
         return absolute_url(context, obj.obj.get_absolute_url())
 
 
-class SearchFilters(Schema):
+class SearchFilters(InputSchema):
     q: str = Field(..., min_length=1, max_length=200, description="Korean or English")
     kind: str = Field("", description="An organization kind, `person`, or empty for everything")
 
@@ -130,7 +130,7 @@ class SuggestionOut(Schema):
         return absolute_url(context, obj.organization.get_absolute_url())
 
 
-class SuggestionFilters(Schema):
+class SuggestionFilters(InputSchema):
     kind: str = ""
     cluster: str = Field("", description="A cluster key, e.g. `san-diego`")
     country: str = Field("", pattern=r"^([A-Za-z]{2})?$")
@@ -182,7 +182,7 @@ def list_suggestions(request, organization_id: int, filters: Query[SuggestionFil
     )
 
 
-class MarkIn(Schema):
+class MarkIn(InputSchema):
     relevant: bool
 
 
@@ -240,13 +240,13 @@ class MatchingProfileOut(Schema):
     regions_of_interest: list[str]
 
 
-class MatchingProfileIn(Schema):
+class MatchingProfileIn(InputSchema):
     stage: str | None = None
     amount_sought_usd: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=0)
-    needs_ko: str | None = Field(None, max_length=5000)
-    needs_en: str | None = Field(None, max_length=5000)
-    thesis_ko: str | None = Field(None, max_length=5000)
-    thesis_en: str | None = Field(None, max_length=5000)
+    needs_ko: MultilineText | None = Field(None, max_length=5000)
+    needs_en: MultilineText | None = Field(None, max_length=5000)
+    thesis_ko: MultilineText | None = Field(None, max_length=5000)
+    thesis_en: MultilineText | None = Field(None, max_length=5000)
     check_min_usd: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=0)
     check_max_usd: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=0)
     stages_of_interest: list[str] | None = None
@@ -292,9 +292,9 @@ def update_matching_profile(request, organization_id: int, payload: MatchingProf
 meeting_router = Router(tags=["matching"])
 
 
-class MeetingRequestIn(Schema):
+class MeetingRequestIn(InputSchema):
     candidate_id: int
-    message: str = Field("", max_length=services.MESSAGE_LIMIT)
+    message: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
 
 
 class MeetingRequestOut(Schema):
@@ -340,7 +340,7 @@ def request_meeting(request, organization_id: int, payload: MeetingRequestIn):
     return answer(201, lambda: services.request_meeting(actor, subject, candidate, payload.message))
 
 
-class MeetingRequestFilters(Schema):
+class MeetingRequestFilters(InputSchema):
     status: MeetingRequest.Status | None = None
 
 
@@ -371,8 +371,8 @@ def withdraw_meeting_request(request, request_id: int):
     return answer(200, lambda: services.withdraw_meeting_request(actor, found))
 
 
-class MeetingAnswerIn(Schema):
-    reply: str = Field("", max_length=services.MESSAGE_LIMIT)
+class MeetingAnswerIn(InputSchema):
+    reply: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
 
 
 def _answer(request, request_id: int, accept: bool, payload: MeetingAnswerIn | None):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.forms import CleanTextMixin
 from dari.engines.matching.profiles import PARTNER_KINDS, STARTUP_KIND
 from dari.registry.models import Cluster, Organization
 
@@ -9,12 +10,12 @@ from .models import MatchingProfile, Stage
 SEARCH_KINDS = [("", _("everything")), ("person", _("people")), *Organization.Kind.choices]
 
 
-class SearchForm(forms.Form):
+class SearchForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=SEARCH_KINDS)
 
 
-class SuggestionFilterForm(forms.Form):
+class SuggestionFilterForm(CleanTextMixin, forms.Form):
     """Filters on a subject's suggestions; the kinds offered depend on whether it is a startup."""
 
     kind = forms.ChoiceField(label=_("Kind"), required=False)
@@ -51,7 +52,7 @@ class StageListField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class MatchingProfileForm(forms.ModelForm):
+class MatchingProfileForm(CleanTextMixin, forms.ModelForm):
     stages_of_interest = StageListField(label=_("Stages of interest"), required=False, choices=Stage.choices)
     regions_of_interest = forms.CharField(
         label=_("Regions of interest"),
@@ -91,7 +92,7 @@ class MatchingProfileForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class MeetingRequestForm(forms.Form):
+class MeetingRequestForm(CleanTextMixin, forms.Form):
     message = forms.CharField(
         label=_("Message (optional)"),
         required=False,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
+from dari.core.text import clean_text
 from dari.registry.models import Organization
 
 from . import engine, services
@@ -218,9 +219,8 @@ def answer_meeting_request(request, request_pk: int):
         messages.error(request, _("Choose to accept or to decline the request."))
         return redirect("matching:meeting-requests")
     try:
-        services.answer_meeting_request(
-            Actor.from_request(request), found, decision == "accept", request.POST.get("reply", "")
-        )
+        reply = clean_text(request.POST.get("reply", ""), multiline=True)
+        services.answer_meeting_request(Actor.from_request(request), found, decision == "accept", reply)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

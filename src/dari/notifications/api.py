@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
-from dari.core.api import ErrorOut, Pagination, absolute_url, signed_in
+from dari.core.api import ErrorOut, InputSchema, Pagination, absolute_url, signed_in
 
 from . import services
 from .kinds import get_kind, is_registered
@@ -63,13 +63,13 @@ class PreferenceOut(Schema):
     in_app: bool
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InputSchema):
     kind: str
     by_email: bool | None = None
     in_app: bool | None = None
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(InputSchema):
     preferences: list[PreferenceIn]
 
 

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.forms import CleanTextMixin
 
-class PreferencesForm(forms.Form):
+
+class PreferencesForm(CleanTextMixin, forms.Form):
     """Two checkboxes per kind that can be turned off: ``<kind>:email`` and ``<kind>:app``."""
 
     def __init__(self, *args, preferences, **kwargs):

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.api import ErrorOut, Pagination, Ref, absolute_url, signed_in
+from dari.core.api import ErrorOut, InputSchema, MultilineText, Pagination, Ref, absolute_url, signed_in
 
 from . import services
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector, Source
@@ -251,7 +251,7 @@ def get_person(request, person_id: int):
 # --- writes ----------------------------------------------------------------------------------------
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
     key: str = ""
     kind: str
     name_ko: str = ""
@@ -260,8 +260,8 @@ class OrganizationIn(Schema):
     name_en_origin: str = "original"
     short_name_ko: str = ""
     short_name_en: str = ""
-    description_ko: str = ""
-    description_en: str = ""
+    description_ko: MultilineText = ""
+    description_en: MultilineText = ""
     cluster: str | None = None
     sectors: list[str] = []
     website: str = ""
@@ -271,7 +271,7 @@ class OrganizationIn(Schema):
     is_public: bool = True
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(InputSchema):
     """Only the fields sent change; ``cluster`` by key (null: none), ``sectors`` as the full list of keys."""
 
     kind: str = None
@@ -281,8 +281,8 @@ class OrganizationPatch(Schema):
     name_en_origin: str = None
     short_name_ko: str = None
     short_name_en: str = None
-    description_ko: str = None
-    description_en: str = None
+    description_ko: MultilineText = None
+    description_en: MultilineText = None
     cluster: str | None = None
     sectors: list[str] = None
     website: str = None
@@ -352,7 +352,7 @@ def update_organization(request, organization_id: int, payload: OrganizationPatc
     )
 
 
-class MergeIn(Schema):
+class MergeIn(InputSchema):
     duplicate_id: int
 
 
@@ -416,7 +416,7 @@ def organization_history(request, organization_id: int):
     return history_for(request.user, visible_organization(request, organization_id))
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     """``organization_id``: affiliate the new person with this organization (members: one of theirs).
     ``is_public`` needs a ``public_listing_basis``: ``consent`` or ``public_role``."""
 
@@ -433,7 +433,7 @@ class PersonIn(Schema):
     title_en: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     name_ko: str = None
     name_en: str = None
     name_ko_origin: str = None
@@ -492,7 +492,7 @@ class AffiliationDetailOut(Schema):
         return absolute_url(context, obj.organization.get_absolute_url())
 
 
-class AffiliationIn(Schema):
+class AffiliationIn(InputSchema):
     person_id: int
     organization_id: int
     title_ko: str = ""
@@ -501,7 +501,7 @@ class AffiliationIn(Schema):
     ended_on: date | None = None
 
 
-class AffiliationPatch(Schema):
+class AffiliationPatch(InputSchema):
     title_ko: str = None
     title_en: str = None
     started_on: date | None = None
@@ -572,14 +572,14 @@ class RelationshipOut(Schema):
         return absolute_url(context, obj.subject.get_absolute_url())
 
 
-class RelationshipIn(Schema):
+class RelationshipIn(InputSchema):
     subject_id: int
     kind: str
     object_id: int
     started_on: date | None = None
     ended_on: date | None = None
-    note_ko: str = ""
-    note_en: str = ""
+    note_ko: MultilineText = ""
+    note_en: MultilineText = ""
 
 
 @relationships_router.post(

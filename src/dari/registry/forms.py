@@ -2,10 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.forms import CleanTextMixin
+
 from .models import Affiliation, Cluster, Organization, Person, Relationship, Sector
 
 
-class OrganizationFilterForm(forms.Form):
+class OrganizationFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     cluster = forms.ModelChoiceField(
@@ -48,7 +50,7 @@ class OrganizationFilterForm(forms.Form):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(CleanTextMixin, forms.ModelForm):
     """An organization's profile. The ``key`` is asked only when adding (and may be left empty)."""
 
     class Meta:
@@ -86,7 +88,7 @@ class OrganizationForm(forms.ModelForm):
             self.fields["key"].help_text = _("Leave empty to make one from the English name.")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(CleanTextMixin, forms.ModelForm):
     """A person's names and contact. When adding, also where they work (members: one of their
     organizations)."""
 
@@ -119,7 +121,7 @@ class PersonForm(forms.ModelForm):
             self.fields["organization"].required = organization_required
 
 
-class AffiliationForm(forms.ModelForm):
+class AffiliationForm(CleanTextMixin, forms.ModelForm):
     """A position at an organization; the person is chosen only when adding."""
 
     class Meta:
@@ -135,7 +137,7 @@ class AffiliationForm(forms.ModelForm):
             self.fields["person"].queryset = people
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(CleanTextMixin, forms.Form):
     """A tie between the organization whose page this is and another one, in either direction."""
 
     OUTGOING, INCOMING = "outgoing", "incoming"
@@ -163,7 +165,7 @@ class RelationshipForm(forms.Form):
         self.fields["other"].queryset = organizations
 
 
-class MergeForm(forms.Form):
+class MergeForm(CleanTextMixin, forms.Form):
     duplicate = forms.ModelChoiceField(
         label=_("Duplicate to merge into this organization"), queryset=Organization.objects.none()
     )
