@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from dari.accounts.models import User
 
@@ -125,3 +126,30 @@ def test_a_successful_sign_in_resets_the_count(client):
     assert sign_in(client, TEST_PASSWORD).status_code == 302
     client.logout()
     assert [sign_in(client, "wrong password").status_code for _attempt in range(4)] == [200, 200, 200, 200]
+
+
+def test_wrong_passwords_when_deleting_the_account_count_towards_the_lockout(client):
+    """Security finding 10: whoever holds a session could guess the password on the deletion form
+    without limit (400 each time)."""
+    target = UserFactory(username="target")
+    client.force_login(target)
+    client.cookies["django_language"] = "en"
+
+    def delete(password):
+        return client.post("/accounts/profile/delete/", {"username": "target", "password": password})
+
+    failures = [delete("wrong password").status_code for _attempt in range(4)]
+    fifth = delete("wrong password")
+    with_the_right_password = delete(TEST_PASSWORD)
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3").post(
+        "/accounts/login/", {"username": "target", "password": "wrong password"}
+    )
+
+    assert failures == [400, 400, 400, 400]
+    assert fifth.status_code == 429
+    assert with_the_right_password.status_code == 429
+    target.refresh_from_db()
+    assert target.is_active and target.username == "target"
+    # The same count as sign-in: the page's lockout now holds for the sign-in form too.
+    assert sign_in(Client(), TEST_PASSWORD).status_code == 429
+    assert elsewhere.status_code == 200

@@ -1,9 +1,12 @@
 """Self-registration: a new startup or a claim on an existing organization, decided by staff (and,
 for a claim, by the organization's administrators)."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry, Membership, RegistrationRequest, Role, User
@@ -199,3 +202,27 @@ def test_private_organizations_cannot_be_claimed(client):
     assert response.status_code == 200
     assert not User.objects.filter(username="snoop").exists()
     assert mail.outbox == []
+
+
+def test_registration_says_the_same_whether_or_not_an_address_is_in_use(
+    django_capture_on_commit_callbacks,
+):
+    """Security issue 20, item 9: the registration form must not tell who has an account."""
+    UserFactory(username="existing", email="taken@example.com")
+    claimed = OrganizationFactory()
+    answers = []
+    for username, email in [("fresh", "fresh@example.com"), ("second", "taken@example.com")]:
+        client = Client()
+        client.cookies["django_language"] = "en"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/accounts/register/",
+                account(username, email=email, kind="claim", organization=claimed.pk),
+            )
+        page = client.get(response["Location"]).content.decode()
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        page = page.replace(email, "<email>").replace(username, "<user>")
+        answers.append((response.status_code, response["Location"], page))
+
+    assert answers[0] == answers[1]
+    assert [message.to for message in mail.outbox] == [["fresh@example.com"], ["taken@example.com"]]

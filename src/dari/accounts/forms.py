@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordMixin, UsernameField
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -223,14 +224,19 @@ class RejectRegistrationForm(CleanTextMixin, forms.Form):
 
 
 class DeleteAccountForm(CleanTextMixin, forms.Form):
-    """The user confirms by typing their username and their password."""
+    """The user confirms by typing their username and their password.
+
+    The password is checked through ``authenticate``, as at sign-in, so django-axes counts wrong
+    ones and locks the username and address out after five: whoever holds a session cannot guess
+    the password without limit here either. Bind it with the ``request``."""
 
     username = forms.CharField(label=_("Your username"), max_length=150)
     password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -240,6 +246,9 @@ class DeleteAccountForm(CleanTextMixin, forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        confirmed = authenticate(self.request, username=self.user.get_username(), password=password)
+        if getattr(self.request, "axes_locked_out", False):
+            raise ValidationError(_("Too many wrong passwords: try again later."), code="locked_out")
+        if confirmed is None or confirmed.pk != self.user.pk:
             raise ValidationError(_("The password is not correct."), code="wrong_password")
         return password

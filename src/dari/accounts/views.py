@@ -309,7 +309,7 @@ def personal_data_download(request):
 @require_POST
 def account_delete(request):
     user = request.user
-    form = DeleteAccountForm(request.POST, user=user)
+    form = DeleteAccountForm(request.POST, user=user, request=request)
     if form.is_valid():
         try:
             services.delete_account(Actor.from_request(request), user)
