@@ -95,7 +95,7 @@ def round_trip(source_url: str, target_url: str, tmp_path: Path) -> dict:
     with tarfile.open(archive) as opened:
         names = opened.getnames()
     assert "manifest.json" in names and manifest["database_file"] in names
-    assert manifest["migrations"]["files"] == ["0001_initial"]
+    assert manifest["migrations"]["files"] == ["0001_initial", "0002_dates_within_bounds"]
 
     refused = dari("restore", str(archive), database_url=source_url, files_dir=tmp_path / "x", check=False)
     assert refused.returncode != 0

@@ -1,7 +1,5 @@
 """Forms of the account pages. They validate input; the writes are the services' job."""
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django import forms
 from django.apps import apps
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.forms import CleanTextMixin
+from dari.core.time import validate_zone
 
 from .models import ROLE_SCOPES, RegistrationRequest, Role, User
 from .queries import grantable_roles, grantable_scopes
@@ -20,14 +19,7 @@ from .services import can_grant
 
 def clean_zone(value: str) -> str:
     value = value.strip()
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationError(
-            _("“%(zone)s” is not a time zone. Enter an IANA zone such as Asia/Seoul or America/Los_Angeles."),
-            code="invalid_zone",
-            params={"zone": value},
-        ) from error
+    validate_zone(value)
     return value
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.timezones import validate_zone
+from dari.core.time import validate_in_range, validate_zone
 
 
 class User(AbstractUser):
@@ -18,7 +18,12 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_zone]
     )
-    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(
+        _("e-mail verified at"), null=True, blank=True, validators=[validate_in_range]
+    )
+    # Django's own two dates, bounded like every other (the admin edits them on the user's page).
+    last_login = models.DateTimeField(_("last login"), blank=True, null=True, validators=[validate_in_range])
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now, validators=[validate_in_range])
 
     class Meta:
         verbose_name = _("user")
@@ -150,9 +155,13 @@ class Invitation(models.Model):
         related_name="invitations_sent",
         on_delete=models.SET_NULL,
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False, validators=[validate_in_range]
+    )
+    expires_at = models.DateTimeField(_("expires at"), validators=[validate_in_range])
+    accepted_at = models.DateTimeField(
+        _("accepted at"), null=True, blank=True, validators=[validate_in_range]
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accepted by"),
@@ -161,7 +170,7 @@ class Invitation(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, validators=[validate_in_range])
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -236,7 +245,7 @@ class RegistrationRequest(models.Model):
     message = models.TextField(_("message to the reviewers"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, validators=[validate_in_range])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -286,9 +295,11 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("key prefix"), max_length=16, editable=False)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(
+        _("last used at"), null=True, blank=True, validators=[validate_in_range]
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, validators=[validate_in_range])
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, validators=[validate_in_range])
 
     class Meta:
         verbose_name = _("API token")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.forms import CleanTextMixin
-from dari.core.timezones import in_zone, zone_choices
+from dari.core.time import in_zone_or_utc, zone_choices
 from dari.registry.models import Organization, Person
 
 from .models import ActionItem, Agreement, AgreementParty, CooperationArea
@@ -38,7 +38,9 @@ def zone_field(label, required: bool = False) -> forms.ChoiceField:
 
 
 def local_initial(moment, zone: str):
-    return in_zone(moment, zone).replace(tzinfo=None) if moment is not None and zone else None
+    """The stored time as the wall-clock time to edit (in UTC where the zone cannot show it: saving
+    then asks for a time within the range)."""
+    return in_zone_or_utc(moment, zone).replace(tzinfo=None) if moment is not None and zone else None
 
 
 class ServiceForm(CleanTextMixin, forms.Form):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized
-from dari.core.timezones import validate_zone
+from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import KEY_HELP, Organization, Person, Source
 
 from .queries import ActionItemQuerySet, AgreementQuerySet, ProgressNoteQuerySet
@@ -26,7 +26,7 @@ class Agreement(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, validators=[validate_in_range])
     signed_time_zone = models.CharField(
         _("time zone of signing"), max_length=64, blank=True, validators=[validate_zone]
     )
@@ -151,7 +151,7 @@ class ActionItem(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, validators=[validate_in_range])
     due_time_zone = models.CharField(
         _("time zone of due date"), max_length=64, blank=True, validators=[validate_zone]
     )
@@ -210,7 +210,7 @@ class ProgressNote(models.Model):
     parties see notes (``ProgressNote.objects.visible_to``)."""
 
     action_item = models.ForeignKey(ActionItem, related_name="progress_notes", on_delete=models.CASCADE)
-    written_at = models.DateTimeField(_("written at"))
+    written_at = models.DateTimeField(_("written at"), validators=[validate_in_range])
     text_ko = models.TextField(_("text (Korean)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
     author = models.ForeignKey(
@@ -245,7 +245,7 @@ class ReminderSent(models.Model):
 
     action_item = models.ForeignKey(ActionItem, related_name="reminders_sent", on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
-    sent_on = models.DateField(_("sent on"))
+    sent_on = models.DateField(_("sent on"), validators=[validate_in_range])
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:

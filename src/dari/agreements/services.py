@@ -2,11 +2,8 @@
 validates with ``full_clean`` (``ValidationError``, nothing written) and writes one audit entry.
 
 The UI, the API and the CLI call these functions only. Times are given as a local date-time plus an
-IANA zone (or as an aware datetime) and stored in UTC; see ``to_utc``.
+IANA zone (or as an aware datetime) and stored in UTC; see ``dari.core.time.to_utc``.
 """
-
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dari.accounts.audit import Actor, diff, log_action, snapshot
-from dari.core.timezones import validate_zone
+from dari.core.time import to_utc
 
 from .models import ActionItem, Agreement, AgreementParty, CooperationArea, ProgressNote
 from .permissions import (
@@ -76,24 +73,6 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def to_utc(moment: datetime | None, zone: str, zone_field: str) -> datetime | None:
-    """A local (naive) date-time read in ``zone``, or an aware one as is, in UTC.
-
-    Raises ``ValidationError`` on ``zone_field`` when the zone is missing or unknown.
-    """
-    if moment is None:
-        return None
-    if not zone:
-        raise ValidationError({zone_field: _("Give the time zone of this time (e.g. Asia/Seoul).")})
-    try:
-        validate_zone(zone)
-    except ValidationError as error:
-        raise ValidationError({zone_field: error.messages}) from error
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment.astimezone(UTC)
-
-
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
@@ -113,9 +92,9 @@ def set_moment(obj, values: dict, field: str, zone_field: str) -> dict:
     values = dict(values)
     zone = values.get(zone_field, getattr(obj, zone_field))
     if field in values:
-        values[field] = to_utc(values[field], zone, zone_field)
+        values[field] = to_utc(values[field], zone, field, zone_field)
     elif zone_field in values and getattr(obj, field) is not None:
-        to_utc(getattr(obj, field), zone, zone_field)  # validates the new zone
+        to_utc(getattr(obj, field), zone, field, zone_field)  # validates the new zone
     return values
 
 

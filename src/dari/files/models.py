@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.time import validate_in_range
+
 from .queries import StoredFileQuerySet
 
 
@@ -35,7 +37,7 @@ class StoredFile(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, validators=[validate_in_range])
 
     objects = StoredFileQuerySet.as_manager()
 

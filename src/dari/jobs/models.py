@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.time import validate_in_range
+
 from .queries import JobQuerySet
 
 
@@ -38,11 +40,15 @@ class Job(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True, validators=[validate_in_range])
+    finished_at = models.DateTimeField(
+        _("finished at"), null=True, blank=True, validators=[validate_in_range]
+    )
     # The last sign of life of a running job (its claim, then each step): the stale-job clean-up
     # marks a job failed when this is too old, as its worker has most likely died.
-    progress_updated_at = models.DateTimeField(_("progress updated at"), null=True, blank=True)
+    progress_updated_at = models.DateTimeField(
+        _("progress updated at"), null=True, blank=True, validators=[validate_in_range]
+    )
     task_result_id = models.CharField(_("task result id"), max_length=64, blank=True)
     # The object the job works on (an import into an organization, a report of a program), if any.
     object_type = models.ForeignKey(
@@ -99,8 +105,12 @@ class PeriodicRun(models.Model):
     """When a periodic task last ran, so that ``dari run_periodic`` may be called every minute."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    last_started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
-    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_started_at = models.DateTimeField(
+        _("last started at"), null=True, blank=True, validators=[validate_in_range]
+    )
+    last_finished_at = models.DateTimeField(
+        _("last finished at"), null=True, blank=True, validators=[validate_in_range]
+    )
     last_succeeded = models.BooleanField(_("last run succeeded"), null=True, blank=True)
     last_summary = models.CharField(_("last summary"), max_length=500, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dari.core.time import validate_in_range
 from dari.registry.models import Organization
 
 from .queries import FeedbackQuerySet, MatchingProfileQuerySet, MeetingRequestQuerySet
@@ -191,7 +192,9 @@ class MeetingRequest(models.Model):
         null=True,
         blank=True,
     )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        _("answered at"), null=True, blank=True, validators=[validate_in_range]
+    )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized
+from dari.core.time import validate_in_range
 
 from .queries import NotificationQuerySet
 
@@ -34,7 +35,7 @@ class Notification(models.Model):
     )
     subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True, validators=[validate_in_range])
 
     objects = NotificationQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized
 from dari.core.money import CURRENCY_CHOICES
+from dari.core.time import validate_in_range
 from dari.programs.models import Program
 from dari.registry.models import KEY_HELP, Organization, Source
 
@@ -83,8 +84,8 @@ class Outcome(models.Model):
     quantity_unit_ko = models.CharField(_("unit (Korean)"), max_length=40, blank=True)
     quantity_unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
     quantity_period = models.CharField(_("period"), max_length=8, choices=Period.choices, blank=True)
-    reported_on = models.DateField(_("reported on"))
-    occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
+    reported_on = models.DateField(_("reported on"), validators=[validate_in_range])
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True, validators=[validate_in_range])
     is_public = models.BooleanField(_("public"), default=True)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
@@ -153,7 +154,7 @@ class StageChange(models.Model):
 
     outcome = models.ForeignKey(Outcome, related_name="stage_history", on_delete=models.CASCADE)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
-    recorded_on = models.DateField(_("recorded on"))
+    recorded_on = models.DateField(_("recorded on"), validators=[validate_in_range])
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
     source = models.ForeignKey(

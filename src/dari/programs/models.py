@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import BilingualNamed
+from dari.core.time import validate_in_range
 from dari.registry.models import KEY_HELP, Organization, Source
 
 from .queries import ProgramQuerySet
@@ -15,8 +16,8 @@ class Program(BilingualNamed):
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     start_year = models.PositiveSmallIntegerField(_("running since (year)"), null=True, blank=True)
-    started_on = models.DateField(_("started on"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True, validators=[validate_in_range])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_in_range])
     is_public = models.BooleanField(_("public"), default=True)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
@@ -70,7 +71,7 @@ class Participant(models.Model):
 
     program = models.ForeignKey(Program, related_name="participants", on_delete=models.CASCADE)
     organization = models.ForeignKey(Organization, related_name="participations", on_delete=models.PROTECT)
-    since = models.DateField(_("since"), null=True, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True, validators=[validate_in_range])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT

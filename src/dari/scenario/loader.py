@@ -10,12 +10,13 @@ from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from dari.agreements.models import ActionItem, Agreement, AgreementParty, CooperationArea
+from dari.core.time import to_utc
 from dari.matching.models import MatchingProfile
 from dari.outcomes.models import Outcome, StageChange
 from dari.programs.models import Participant, Program, ProgramRole
@@ -40,17 +41,21 @@ class ScenarioError(ValueError):
 
 
 def parse_moment(value) -> tuple[datetime | None, str]:
-    """``{local: "2024-01-17 10:30", zone: America/Los_Angeles}`` -> (aware datetime, zone)."""
+    """``{local: "2024-01-17 10:30", zone: America/Los_Angeles}`` -> (aware datetime, zone), read by
+    ``dari.core.time.to_utc``: an unknown zone, a time out of range, or one the zone skips or has
+    twice is a bad file."""
     if value is None:
         return None, ""
+    expected = f"expected {{local: 'YYYY-MM-DD HH:MM', zone: IANA}}, got {value!r}"
     try:
         zone = value["zone"]
         local = datetime.strptime(str(value["local"]), "%Y-%m-%d %H:%M")
-        # An unknown zone raises ZoneInfoNotFoundError (a KeyError) or ValueError: report it as a bad file.
-        tzinfo = ZoneInfo(zone)
     except (KeyError, TypeError, ValueError) as error:
-        raise ScenarioError(f"expected {{local: 'YYYY-MM-DD HH:MM', zone: IANA}}, got {value!r}") from error
-    return local.replace(tzinfo=tzinfo), zone
+        raise ScenarioError(expected) from error
+    try:
+        return to_utc(local, zone, "local", "zone"), zone
+    except ValidationError as error:
+        raise ScenarioError(f"{expected}: {' '.join(error.messages)}") from error
 
 
 def parse_date(value) -> date | None:

@@ -1,11 +1,13 @@
 """``dari send_action_item_reminders``: notify the owners of action items due soon or overdue."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from dari.agreements.reminders import send_reminders
+from dari.core.time import validate_in_range
 
 
 class Command(BaseCommand):
@@ -33,5 +35,13 @@ class Command(BaseCommand):
                 raise CommandError(f"--now: {error}") from error
             if timezone.is_naive(moment):
                 moment = moment.replace(tzinfo=UTC)
+            try:
+                validate_in_range(moment)
+            except ValidationError as error:
+                raise CommandError(f"--now: {error.messages[0]}") from error
+        try:
+            moment + timedelta(days=days)
+        except OverflowError as error:
+            raise CommandError("--days reaches past the year 9999") from error
         sent = send_reminders(moment, days)
         self.stdout.write(f"{len(sent)} reminder(s) sent.")

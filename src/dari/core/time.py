@@ -1,0 +1,238 @@
+"""Times in Dari: which zones are accepted, which dates are stored, how a local time is read, and how a
+time is shown.
+
+- **Zones**: the canonical IANA names, one per place (``canonical_zones``); ``validate_zone`` and the
+  forms' ``zone_choices`` read the same list.
+- **Range**: every stored date and time lies from 1900-01-01 to 2200-12-31 (``validate_in_range``, the
+  validator of every model date field), so that every zone can show it.
+- **Reading**: a local (naive) date-time is read in its zone by ``to_utc``, which refuses a time that
+  the zone skips or repeats rather than shift it; an aware one is taken as is.
+- **Showing**: 24-hour ``YYYY-MM-DD HH:MM`` with the zone abbreviation, first in the time's own zone,
+  then in the partnership's other zones and the viewer's zone where they differ, e.g.
+  ``2024-01-17 10:30 PST (2024-01-18 03:30 KST)``. Locale date formats are never used, so the Korean
+  and the English page read the same figures. A time stored before the range was checked, which a
+  zone cannot show (year 1 in Los Angeles, 9999-12-31 23:00 UTC in Seoul), is shown in UTC instead.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+EARLIEST = datetime.combine(EARLIEST_DATE, datetime.min.time(), tzinfo=UTC)
+LATEST = datetime.combine(LATEST_DATE, datetime.max.time(), tzinfo=UTC)
+
+
+# --- zones --------------------------------------------------------------------------------------------
+
+
+@cache
+def canonical_zones() -> frozenset[str]:
+    """The zones Dari accepts: UTC and each place's own name in the time zone database's ``zone.tab``
+    (the list ``tzselect`` offers: Asia/Seoul, America/Los_Angeles, Europe/Amsterdam, ...).
+
+    Refused: the backward-compatible aliases (US/Pacific, Asia/Calcutta, ROK), the POSIX-style rules
+    (EST5EDT), ``localtime``, ``Factory`` and the ``posix/`` and ``right/`` copies. The aliases only
+    keep old data readable; accepting them would store one place under several names, which the
+    forms would list twice and which ``zones_to_show`` would not recognise as the same zone. Read
+    from the ``tzdata`` package, so the list does not depend on the host's files.
+    """
+    table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    names = {line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")}
+    return frozenset({"UTC", *names})
+
+
+def validate_zone(name: str) -> None:
+    """Raise ``ValidationError`` unless ``name`` is a canonical IANA time zone (``canonical_zones``)."""
+    if name not in canonical_zones():
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone. Enter an IANA zone such as Asia/Seoul or America/Los_Angeles."),
+            code="invalid_zone",
+            params={"zone": name},
+        )
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(canonical_zones())]
+
+
+# --- range --------------------------------------------------------------------------------------------
+
+
+def validate_in_range(value: date | datetime | None) -> None:
+    """Raise ``ValidationError`` unless ``value`` lies from 1900-01-01 to 2200-12-31.
+
+    An aware datetime is compared by its instant, a naive one by its wall-clock time, without
+    converting either, so that a value near year 1 or 9999 is refused instead of overflowing.
+    """
+    if value is not None and not _is_in_range(value):
+        raise _out_of_range(value)
+
+
+def _is_in_range(value: date | datetime) -> bool:
+    if not isinstance(value, datetime):
+        return EARLIEST_DATE <= value <= LATEST_DATE
+    if timezone.is_aware(value):
+        return EARLIEST <= value <= LATEST
+    return EARLIEST.replace(tzinfo=None) <= value <= LATEST.replace(tzinfo=None)
+
+
+def _out_of_range(value: date | datetime) -> ValidationError:
+    shown = value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) else value.isoformat()
+    return ValidationError(
+        _("%(value)s is out of range: give a date from %(earliest)s to %(latest)s."),
+        code="out_of_range",
+        params={"value": shown, "earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+    )
+
+
+# --- reading a local time -----------------------------------------------------------------------------
+
+
+def to_utc(moment: datetime | None, zone: str, field: str, zone_field: str) -> datetime | None:
+    """A local (naive) date-time read in ``zone``, or an aware one as is, in UTC.
+
+    Raises ``ValidationError`` on ``zone_field`` when the zone is missing or not accepted, and on
+    ``field`` when the time is out of range (checked before converting, which could overflow), or when
+    it is a local time that ``zone`` skips (clocks put forward) or has twice (clocks turned back).
+    """
+    if moment is None:
+        return None
+    if not zone:
+        raise ValidationError({zone_field: _("Give the time zone of this time (e.g. Asia/Seoul).")})
+    try:
+        validate_zone(zone)
+    except ValidationError as error:
+        raise ValidationError({zone_field: error.messages}) from error
+    try:
+        if not _is_in_range(moment):  # before converting, which could overflow
+            raise _out_of_range(moment)
+        utc = (read_local(moment, zone) if timezone.is_naive(moment) else moment).astimezone(UTC)
+        if not _is_in_range(utc):  # a local time at the edge of the range, outside it in UTC
+            raise _out_of_range(moment)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+    return utc
+
+
+def read_local(moment: datetime, zone: str) -> datetime:
+    """The wall-clock time ``moment`` (naive, within the range) in ``zone``, as an aware datetime.
+
+    Raises ``ValidationError`` when the zone skips that time or has it twice, naming the jump or the
+    two instants: a time is never shifted silently.
+    """
+    tzinfo = ZoneInfo(zone)
+    first, second = moment.replace(tzinfo=tzinfo, fold=0), moment.replace(tzinfo=tzinfo, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    if first.astimezone(UTC).astimezone(tzinfo).replace(tzinfo=None) != moment:
+        jump_start, jump_end = _clock_jump(first, second, tzinfo)
+        raise ValidationError(
+            _(
+                "%(moment)s does not exist in %(zone)s: the clocks jumped from %(from)s to %(to)s. "
+                "Give a time before %(from)s or from %(to)s."
+            ),
+            code="nonexistent_time",
+            params={"moment": _wall_clock(moment), "zone": zone, "from": jump_start, "to": jump_end},
+        )
+    earlier, later = sorted([first, second], key=lambda candidate: candidate.astimezone(UTC))
+    raise ValidationError(
+        _(
+            "%(moment)s happens twice in %(zone)s, as the clocks were turned back: first at %(first)s, "
+            "then at %(second)s. Say which: give the time with its UTC offset (%(first_iso)s or "
+            "%(second_iso)s), or give it in UTC (%(first_utc)s or %(second_utc)s)."
+        ),
+        code="ambiguous_time",
+        params={
+            "moment": _wall_clock(moment),
+            "zone": zone,
+            "first": f"{earlier:%H:%M} {earlier.tzname()}",
+            "second": f"{later:%H:%M} {later.tzname()}",
+            "first_iso": earlier.isoformat(),
+            "second_iso": later.isoformat(),
+            "first_utc": f"{_wall_clock(earlier.astimezone(UTC))} UTC",
+            "second_utc": f"{_wall_clock(later.astimezone(UTC))} UTC",
+        },
+    )
+
+
+def _clock_jump(first: datetime, second: datetime, tzinfo: ZoneInfo) -> tuple[str, str]:
+    """The wall-clock times before and after the jump over a skipped local time (``first`` and
+    ``second`` are its two readings, by the offset before and after the jump)."""
+    low, high = sorted([first.astimezone(UTC), second.astimezone(UTC)])
+    offset_after = high.astimezone(tzinfo).utcoffset()
+    while high - low > timedelta(seconds=1):  # the first instant with the new offset
+        middle = low + (high - low) / 2
+        if middle.astimezone(tzinfo).utcoffset() == offset_after:
+            high = middle
+        else:
+            low = middle
+    after = high.replace(microsecond=0).astimezone(tzinfo).replace(tzinfo=None)
+    before = after - (offset_after - low.astimezone(tzinfo).utcoffset())
+    if before.date() == after.date():
+        return f"{before:%H:%M}", f"{after:%H:%M}"
+    return _wall_clock(before), _wall_clock(after)
+
+
+# --- showing ------------------------------------------------------------------------------------------
+
+
+def _wall_clock(moment: datetime) -> str:
+    """``YYYY-MM-DD HH:MM``, the year in four digits even before 1000."""
+    return moment.isoformat(sep=" ", timespec="minutes")[:16]
+
+
+def in_zone(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def in_zone_or_utc(moment: datetime, zone: str) -> datetime:
+    """``moment`` in ``zone``; in UTC where the zone cannot show it (a time stored before the range
+    was checked: year 1 west of Greenwich, 9999-12-31 late in the day east of it)."""
+    try:
+        return in_zone(moment, zone)
+    except OverflowError:
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            return moment
+
+
+def format_in_zone(moment: datetime, zone: str) -> str:
+    local = in_zone_or_utc(moment, zone)
+    return f"{_wall_clock(local)} {local.tzname()}"
+
+
+def zones_to_show(own_zone: str, partnership_zones: list[str], viewer_zone: str | None = None) -> list[str]:
+    """The zone the event happened in first, then the others worth showing, without repeats."""
+    zones = [own_zone, *partnership_zones]
+    if viewer_zone:
+        zones.append(viewer_zone)
+    ordered: list[str] = []
+    for zone in zones:
+        if zone and zone not in ordered:
+            ordered.append(zone)
+    return ordered
+
+
+def format_moment(
+    moment: datetime, own_zone: str, partnership_zones: list[str], viewer_zone: str | None = None
+) -> tuple[str, list[str]]:
+    """Return the time in its own zone and the list of renderings in the other zones.
+
+    Zones that give the very same wall-clock text (e.g. two zones with the same offset and
+    abbreviation, or several that can only show the time in UTC) are shown once.
+    """
+    primary = format_in_zone(moment, own_zone)
+    others: list[str] = []
+    for zone in zones_to_show(own_zone, partnership_zones, viewer_zone)[1:]:
+        text = format_in_zone(moment, zone)
+        if text != primary and text not in others:
+            others.append(text)
+    return primary, others
