@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from dari.accounts.models import User
@@ -126,6 +127,7 @@ class AffiliationFactory(DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     title_ko = "대표"
     title_en = factory.Sequence(lambda n: f"Chief Executive {n}")
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class AgreementFactory(DjangoModelFactory):

@@ -101,6 +101,13 @@ PAGES: dict[str, list[Row]] = {
         Row("GET", "/organizations/{startup}/relationships/new/", (LOGIN, 404, 200, 403, 200)),
         Row("POST", "/organizations/{startup}/relationships/new/", (LOGIN, 404, 200, 403, 200), body={}),
     ],
+    "organizations/affiliations/awaiting/": [
+        Row("GET", "/organizations/affiliations/awaiting/", (LOGIN, 200, 200, 200, 200)),
+    ],
+    "organizations/affiliations/<int:pk>/confirm/": [
+        # ``claim``: the public organization says that ``person`` (the member's own entry) works there.
+        Row("POST", "/organizations/affiliations/{claim}/confirm/", (LOGIN, 404, 302, 404, 302), body={}),
+    ],
     "organizations/affiliations/<int:pk>/edit/": [
         Row("GET", "/organizations/affiliations/{affiliation}/edit/", (LOGIN, 404, 200, 404, 200)),
     ],
@@ -391,6 +398,12 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
         ),
     ],
+    ("GET", "/api/v1/affiliations/awaiting-confirmation"): [
+        Row("GET", "/api/v1/affiliations/awaiting-confirmation", (401, 200, 200, 200, 200)),
+    ],
+    ("POST", "/api/v1/affiliations/{affiliation_id}/confirm"): [
+        Row("POST", "/api/v1/affiliations/{claim}/confirm", (401, 404, 200, 404, 200)),
+    ],
     ("DELETE", "/api/v1/affiliations/{affiliation_id}"): [
         Row("DELETE", "/api/v1/affiliations/{affiliation}", (401, 404, 204, 404, 204)),
     ],
@@ -615,6 +628,7 @@ def world(db):
     ParticipantFactory(program=program, organization=startup)
     person = PersonFactory(key="person", is_public=False)
     affiliation = AffiliationFactory(person=person, organization=startup)
+    claim = AffiliationFactory(person=person, organization=public, confirmed_at=None)
     relationship = Relationship.objects.create(subject=startup, kind="partners_with", object=public)
     agreement = AgreementFactory(key="agreement", is_public=False)
     party = AgreementPartyFactory(agreement=agreement, organization=startup, position=1)
@@ -672,6 +686,7 @@ def world(db):
         "program": program.pk,
         "person": person.pk,
         "affiliation": affiliation.pk,
+        "claim": claim.pk,
         "relationship": relationship.pk,
         "agreement": agreement.pk,
         "party_public": party_public.pk,

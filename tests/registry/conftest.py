@@ -39,7 +39,11 @@ def world(db):
     b = OrganizationFactory(key="startup-b", name_ko="스타트업 비", name_en="Startup B", cluster=cluster)
     hidden = OrganizationFactory(key="hidden-c", name_en="Hidden C", is_public=False)
     person = AffiliationFactory(
-        person__key="kim", person__name_en="Kim", organization=a, title_en="Chief Executive"
+        person__key="kim",
+        person__name_en="Kim",
+        person__public_listing_basis="consent",
+        organization=a,
+        title_en="Chief Executive",
     ).person
     program = ProgramFactory(key="program-p")
     users = {

@@ -209,7 +209,8 @@ def test_only_staff_open_the_merge_page(world, persona):
     assert registry_state() == before
 
 
-def test_a_member_registers_a_colleague_and_edits_them(world):
+def test_a_member_registers_a_colleague_and_an_administrator_edits_them(world):
+    """Members say who works at their organization; its administrators keep those people's entries."""
     client = client_for(world, "member_a")
 
     form = get_page(client, f"/organizations/people/new/?organization={world.a.pk}", "en")
@@ -227,7 +228,8 @@ def test_a_member_registers_a_colleague_and_edits_them(world):
         },
     )
     lee = Person.objects.get(key="lee")
-    edited = client.post(
+    member_edit = client.get(f"/organizations/people/{lee.pk}/edit/")
+    edited = client_for(world, "admin_a").post(
         f"/organizations/people/{lee.pk}/edit/",
         {
             "name_en": "Lee Ji-eun",
@@ -240,14 +242,14 @@ def test_a_member_registers_a_colleague_and_edits_them(world):
 
     assert "Register a new person" in get_page(client, world.a.get_absolute_url(), "en")
     assert "Organization" in form
-    assert created.status_code == 302 and edited.status_code == 302
+    assert created.status_code == 302 and edited.status_code == 302 and member_edit.status_code == 403
     assert lee.affiliations.get().organization == world.a
+    assert lee.affiliations.get().is_confirmed  # the organization made the entry: no claim on anyone
     assert [entry.action for entry in AuditEntry.objects.order_by("pk")] == [
         "registry.person.created",
         "registry.affiliation.created",
         "registry.person.changed",
     ]
-    assert "Edit" in page
     assert "<td>name (English)</td><td>Lee</td><td>Lee Ji-eun</td>" in page
 
 
@@ -269,7 +271,9 @@ def test_a_member_may_not_register_someone_at_another_organization(world):
     assert registry_state() == before
 
 
-@pytest.mark.parametrize(("persona", "status"), [("outsider", 403), ("member_b", 403), ("member_a", 200)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("outsider", 403), ("member_b", 403), ("member_a", 403), ("admin_a", 200)]
+)
 def test_who_may_edit_a_person(world, persona, status):
     assert (
         client_for(world, persona).get(f"/organizations/people/{world.person.pk}/edit/").status_code == status

@@ -17,11 +17,12 @@ from .conftest import PERSONAS, user_of
 
 pytestmark = pytest.mark.django_db
 
-# persona: (create organization, change A, change B, merge, create person at A, change Kim (at A))
+# persona: (create organization, change A, change B, merge, create person at A, change Kim (at A,
+# confirmed): A's administrators keep the people confirmed as A's, its members do not)
 RULES = {
     "anonymous": (False, False, False, False, False, False),
     "outsider": (False, False, False, False, False, False),
-    "member_a": (False, True, False, False, True, True),
+    "member_a": (False, True, False, False, True, False),
     "admin_a": (False, True, False, False, True, True),
     "member_b": (False, False, True, False, False, False),
     "manager": (True, False, False, False, False, False),

@@ -173,6 +173,8 @@ def test_a_member_adds_a_colleague_to_their_organization(world):
                 "person": [None, person.pk],
                 "organization": [None, world.a.pk],
                 "title_en": [None, "Engineer"],
+                "confirmed_at": [None, affiliation.confirmed_at.isoformat()],
+                "confirmed_by": [None, world.users["member_a"].pk],
             },
         ),
     ]
@@ -203,8 +205,8 @@ def test_a_person_needs_a_name(world):
     }
 
 
-@pytest.mark.parametrize("persona", ["member_a", "staff"])
-def test_colleagues_and_staff_edit_a_person(world, persona):
+@pytest.mark.parametrize("persona", ["admin_a", "staff"])
+def test_administrators_of_a_confirmed_organization_and_staff_edit_a_person(world, persona):
     services.update_person(actor_of(world, persona), world.person, {"name_ko": "김", "is_public": False})
 
     entry = only_entry()
@@ -216,7 +218,7 @@ def test_colleagues_and_staff_edit_a_person(world, persona):
     )
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "outsider", "member_b", "manager"])
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "member_a", "member_b", "manager"])
 def test_others_may_not_edit_a_person(world, persona):
     assert_refused(services.update_person, actor_of(world, persona), world.person, {"name_en": "Changed"})
 

@@ -138,9 +138,12 @@ def organization_profiles() -> list[Profile]:
 
 
 def person_profiles() -> list[Profile]:
-    """Every person as a Profile for search: names, and their affiliations' titles as text."""
+    """Every person as a Profile for search: names, and their confirmed affiliations' titles as text
+    (an unconfirmed one is a claim, which search must not publish)."""
     titles: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for person_pk, title_en, title_ko, name_en, name_ko in Affiliation.objects.values_list(
+    for person_pk, title_en, title_ko, name_en, name_ko in Affiliation.objects.filter(
+        confirmed_at__isnull=False
+    ).values_list(
         "person_id", "title_en", "title_ko", "organization__name_en", "organization__name_ko"
     ):
         titles[person_pk].append(

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
@@ -149,6 +149,11 @@ class AffiliationOut(Schema):
     title_en: str
     started_on: str | None
     ended_on: str | None
+    confirmed: bool = Field(description="False while the person or staff has not confirmed it (a request)")
+
+    @staticmethod
+    def resolve_confirmed(obj: Affiliation) -> bool:
+        return obj.is_confirmed
 
     @staticmethod
     def resolve_started_on(obj: Affiliation) -> str | None:
@@ -224,9 +229,7 @@ def get_organization(request, organization_id: int):
 
 
 def people_for(request):
-    affiliations = Affiliation.objects.filter(
-        organization__in=Organization.objects.visible_to(request.user)
-    ).select_related("organization")
+    affiliations = Affiliation.objects.visible_to(request.user).select_related("organization")
     return Person.objects.visible_to(request.user).prefetch_related(
         Prefetch("affiliations", queryset=affiliations)
     )
@@ -485,7 +488,12 @@ class AffiliationDetailOut(Schema):
     title_en: str
     started_on: date | None
     ended_on: date | None
+    confirmed: bool = Field(description="False while the person or staff has not confirmed it (a request)")
     web_url: str
+
+    @staticmethod
+    def resolve_confirmed(obj: Affiliation) -> bool:
+        return obj.is_confirmed
 
     @staticmethod
     def resolve_web_url(obj: Affiliation, context) -> str:
@@ -509,10 +517,19 @@ class AffiliationPatch(InputSchema):
 
 
 def visible_affiliations(request):
-    user = request.user
-    return Affiliation.objects.filter(
-        person__in=Person.objects.visible_to(user), organization__in=Organization.objects.visible_to(user)
-    ).select_related("person", "organization")
+    return Affiliation.objects.visible_to(request.user).select_related("person", "organization")
+
+
+@affiliations_router.get(
+    "/awaiting-confirmation",
+    response=list[AffiliationDetailOut],
+    auth=signed_in,
+    summary="Affiliations awaiting my confirmation",
+)
+@paginate(Pagination)
+def awaiting_confirmation(request):
+    """Organizations' claims on the caller's own person (all claims, for staff), oldest first."""
+    return visible_affiliations(request).awaiting_confirmation_by(request.user).order_by("pk")
 
 
 @affiliations_router.post(
@@ -545,6 +562,19 @@ def update_affiliation(request, affiliation_id: int, payload: AffiliationPatch):
     return answer(
         200, lambda: services.update_affiliation(actor, affiliation, payload.dict(exclude_unset=True))
     )
+
+
+@affiliations_router.post(
+    "/{affiliation_id}/confirm",
+    response={200: AffiliationDetailOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Confirm an affiliation",
+)
+def confirm_affiliation(request, affiliation_id: int):
+    """The person themself or staff confirm an organization's claim (to turn it down, DELETE it)."""
+    affiliation = get_object_or_404(visible_affiliations(request), pk=affiliation_id)
+    actor = Actor.from_request(request)
+    return answer(200, lambda: services.confirm_affiliation(actor, affiliation))
 
 
 @affiliations_router.delete(

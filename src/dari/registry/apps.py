@@ -8,7 +8,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from dari.notifications.kinds import register_kind
+
         from . import (
             history_rules,  # noqa: F401  (who sees what in organizations' and people's histories)
             personal_data,  # noqa: F401  (the profile panel, the export and the erasure)
         )
+        from .services import AFFILIATION_REQUESTED
+
+        register_kind(AFFILIATION_REQUESTED, _("Organizations saying that I work with them"))

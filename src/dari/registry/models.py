@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import BilingualNamed, localized
-from dari.core.timezones import validate_zone
+from dari.core.time import validate_in_range, validate_zone
 
-from .queries import OrganizationQuerySet, PersonQuerySet, SectorQuerySet
+from .queries import AffiliationQuerySet, OrganizationQuerySet, PersonQuerySet, SectorQuerySet
 
 
 def validate_period(obj) -> None:
@@ -29,8 +29,10 @@ class Source(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     url = models.URLField(_("address"), blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at (time, if known)"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, validators=[validate_in_range])
+    published_at = models.DateTimeField(
+        _("published at (time, if known)"), null=True, blank=True, validators=[validate_in_range]
+    )
     published_time_zone = models.CharField(
         _("time zone of publication"), max_length=64, blank=True, validators=[validate_zone]
     )
@@ -256,7 +258,9 @@ class Person(BilingualNamed):
         blank=True,
         help_text=_("Required for a public profile."),
     )
-    listing_consent_at = models.DateTimeField(_("consent to the listing given at"), null=True, blank=True)
+    listing_consent_at = models.DateTimeField(
+        _("consent to the listing given at"), null=True, blank=True, validators=[validate_in_range]
+    )
     listing_consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("consent recorded by"),
@@ -304,13 +308,30 @@ class Affiliation(models.Model):
     organization = models.ForeignKey(Organization, related_name="affiliations", on_delete=models.CASCADE)
     title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    started_on = models.DateField(_("from"), null=True, blank=True)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_in_range])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[validate_in_range])
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # An affiliation gives its organization's administrators a say over the person only once the
+    # person themself or staff confirmed it (or the organization created the person with it): anyone
+    # may otherwise claim anyone. Unconfirmed, it is a request, shown to its organization and the
+    # person, and grants nothing.
+    confirmed_at = models.DateTimeField(
+        _("confirmed at"), null=True, blank=True, validators=[validate_in_range]
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
     # Search re-indexes the person when this moves (matching.engine.fingerprint).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AffiliationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("affiliation")
@@ -329,6 +350,10 @@ class Affiliation(models.Model):
     def __str__(self) -> str:
         return f"{self.person} – {localized(self, 'title')} @ {self.organization}"
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
     def clean(self):
         super().clean()
         validate_period(self)
@@ -346,8 +371,8 @@ class Relationship(models.Model):
     subject = models.ForeignKey(Organization, related_name="relationships_out", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     object = models.ForeignKey(Organization, related_name="relationships_in", on_delete=models.CASCADE)
-    started_on = models.DateField(_("from"), null=True, blank=True)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True, validators=[validate_in_range])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[validate_in_range])
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
     source = models.ForeignKey(

@@ -34,21 +34,46 @@ def can_create_person(user, organization=None) -> bool:
 
 
 def can_change_person(user, person) -> bool:
-    """Staff, and members of an organization the person is affiliated with."""
+    """Who has the right over a person's record (rename, re-address, unlist, attach elsewhere): the
+    person themself (their linked account), staff, and the administrators of an organization the
+    person is affiliated with through a *confirmed* affiliation (see ``Affiliation.confirmed_at``).
+    People listed for a public role (the officials a public source names) are changed by staff only:
+    no organization speaks for a mayor or a president."""
     access = access_for(user)
     if access.sees_everything:
         return True
-    if not access.organization_ids or person.pk is None:
+    if person.pk is None or not access.is_authenticated:
         return False
-    return any(
-        affiliation.organization_id in access.organization_ids for affiliation in person.affiliations.all()
+    if person.public_listing_basis == person.ListingBasis.PUBLIC_ROLE:
+        return False
+    if person.user_id is not None and person.user_id == user.pk:
+        return True
+    administered = access.administered_organization_ids
+    return bool(administered) and any(
+        affiliation.organization_id in administered and affiliation.is_confirmed
+        for affiliation in person.affiliations.all()
     )
 
 
 def can_change_affiliation(user, affiliation) -> bool:
-    """Staff, and members of the organization the affiliation is with."""
+    """Staff, and members of the organization the affiliation is with (they say who works there; an
+    affiliation to a person they have no right over stays a request until confirmed)."""
     access = access_for(user)
     return access.sees_everything or affiliation.organization_id in access.organization_ids
+
+
+def can_confirm_affiliation(user, affiliation) -> bool:
+    """The person themself and staff: an organization cannot confirm its own claim on someone."""
+    access = access_for(user)
+    if access.sees_everything:
+        return True
+    person = affiliation.person
+    return access.is_authenticated and person.user_id is not None and person.user_id == user.pk
+
+
+def can_remove_affiliation(user, affiliation) -> bool:
+    """Its organization's members and staff, and the person, who may turn down a claim on them."""
+    return can_change_affiliation(user, affiliation) or can_confirm_affiliation(user, affiliation)
 
 
 def can_change_relationship(user, relationship) -> bool:

@@ -42,7 +42,10 @@ def _person_grants(user, access: Access) -> Q | None:
     if access.organization_ids:
         from .models import Affiliation
 
-        colleagues = Affiliation.objects.filter(organization_id__in=access.organization_ids)
+        # Only confirmed affiliations: a claim on someone must not open their record to the claimant.
+        colleagues = Affiliation.objects.filter(
+            organization_id__in=access.organization_ids, confirmed_at__isnull=False
+        )
         conditions.append(Q(pk__in=colleagues.values("person_id")))
     return _any(conditions)
 
@@ -114,6 +117,38 @@ class PersonQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(key__icontains=text))
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Affiliations between a person and an organization that ``user`` both sees. An unconfirmed
+        one (a request) only to its organization's members, the person themself and staff: until
+        the person or staff confirms it, it is a claim, not a fact to publish."""
+        from .models import Organization, Person
+
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        claims = Q(confirmed_at__isnull=False)
+        if access.organization_ids:
+            claims |= Q(organization_id__in=access.organization_ids)
+        if access.is_authenticated:
+            claims |= Q(person__user=user)
+        return self.filter(
+            claims,
+            person__in=Person.objects.visible_to(user),
+            organization__in=Organization.objects.visible_to(user),
+        )
+
+    def awaiting_confirmation_by(self, user):
+        """Unconfirmed affiliations ``user`` may confirm: claims on their own person, all for staff."""
+        pending = self.filter(confirmed_at__isnull=True)
+        access = access_for(user)
+        if access.sees_everything:
+            return pending
+        if not access.is_authenticated:
+            return pending.none()
+        return pending.filter(person__user=user)
 
 
 class SectorQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor, diff, log_action, snapshot
 from dari.core.merging import reassign_references
+from dari.notifications.services import notify
 
 from .models import Affiliation, Organization, Person, Relationship
 from .permissions import (
@@ -22,10 +23,15 @@ from .permissions import (
     can_change_organization,
     can_change_person,
     can_change_relationship,
+    can_confirm_affiliation,
     can_create_organization,
     can_create_person,
     can_merge_organizations,
+    can_remove_affiliation,
 )
+
+#: Notice to a person (their linked account) that an organization claims an affiliation with them.
+AFFILIATION_REQUESTED = "registry.affiliation_requested"
 
 ORGANIZATION_FIELDS = [
     "key",
@@ -61,7 +67,16 @@ PERSON_FIELDS = [
 # Written by the services themselves when the basis becomes, or stops being, consent.
 CONSENT_FIELDS = ["listing_consent_at", "listing_consent_recorded_by"]
 PERSON_EDITABLE_FIELDS = [name for name in PERSON_FIELDS if name != "key"]
-AFFILIATION_FIELDS = ["person", "organization", "title_ko", "title_en", "started_on", "ended_on"]
+AFFILIATION_FIELDS = [
+    "person",
+    "organization",
+    "title_ko",
+    "title_en",
+    "started_on",
+    "ended_on",
+    "confirmed_at",
+    "confirmed_by",
+]
 AFFILIATION_EDITABLE_FIELDS = ["title_ko", "title_en", "started_on", "ended_on"]
 RELATIONSHIP_FIELDS = ["subject", "kind", "object", "started_on", "ended_on", "note_ko", "note_en"]
 RELATIONSHIP_VALUE_FIELDS = ["started_on", "ended_on", "note_ko", "note_en"]
@@ -230,8 +245,14 @@ def create_person(
         actor, "registry.person.created", person, created_changes(person, PERSON_FIELDS + CONSENT_FIELDS)
     )
     if organization is not None:
+        # The organization made this record: its affiliation is no claim on someone else's person.
         affiliation = Affiliation(
-            person=person, organization=organization, title_ko=title_ko, title_en=title_en
+            person=person,
+            organization=organization,
+            title_ko=title_ko,
+            title_en=title_en,
+            confirmed_at=timezone.now(),
+            confirmed_by=actor.user,
         )
         affiliation.full_clean()
         affiliation.save()
@@ -338,17 +359,49 @@ def withdraw_listing_consent(actor: Actor, person: Person) -> Person:
 @transaction.atomic
 def add_affiliation(actor: Actor, person: Person, organization: Organization, values: dict) -> Affiliation:
     """Record that ``person`` holds a position at ``organization`` (``AFFILIATION_EDITABLE_FIELDS``).
-    Audit: registry.affiliation.created."""
+
+    The organization's members may say who works there, but not take over someone's record: unless
+    the actor has the right over the person (``can_change_person``: the person themself, staff, an
+    administrator of an organization already confirmed as theirs), the affiliation is unconfirmed, a
+    request that the person or staff confirms (``confirm_affiliation``), and grants the organization
+    nothing over the person until then. The person's account, if any, is notified of the request.
+    Audit: registry.affiliation.created (with ``confirmed_at`` when confirmed at once)."""
     affiliation = Affiliation(
         person=person, organization=organization, **only(values, AFFILIATION_EDITABLE_FIELDS)
     )
     require(
         can_change_affiliation(actor.user, affiliation), _("You may not add people to this organization.")
     )
+    if can_change_person(actor.user, person):
+        affiliation.confirmed_at = timezone.now()
+        affiliation.confirmed_by = actor.user
     affiliation.full_clean()
     affiliation.save()
     log_action(
         actor, "registry.affiliation.created", affiliation, created_changes(affiliation, AFFILIATION_FIELDS)
+    )
+    if not affiliation.is_confirmed and person.user is not None and person.user != actor.user:
+        notify(person.user, AFFILIATION_REQUESTED, subject_object=affiliation, link=person.get_absolute_url())
+    return affiliation
+
+
+@transaction.atomic
+def confirm_affiliation(actor: Actor, affiliation: Affiliation) -> Affiliation:
+    """The person themself or staff confirm that ``affiliation`` is true; from then on it counts
+    for the organization (its administrators may keep the person's record, its members see them).
+    Confirming a confirmed one changes nothing. Audit: registry.affiliation.confirmed."""
+    require(can_confirm_affiliation(actor.user, affiliation), _("You may not confirm this affiliation."))
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    if affiliation.is_confirmed:
+        return affiliation
+    affiliation.confirmed_at = timezone.now()
+    affiliation.confirmed_by = actor.user
+    affiliation.save(update_fields=["confirmed_at", "confirmed_by", "updated_at"])
+    log_action(
+        actor,
+        "registry.affiliation.confirmed",
+        affiliation,
+        {"confirmed_at": [None, affiliation.confirmed_at.isoformat()], "confirmed_by": [None, actor.user.pk]},
     )
     return affiliation
 
@@ -372,8 +425,9 @@ def update_affiliation(actor: Actor, affiliation: Affiliation, values: dict) -> 
 
 @transaction.atomic
 def remove_affiliation(actor: Actor, affiliation: Affiliation) -> None:
-    """Delete an affiliation. Audit: registry.affiliation.deleted with what it held."""
-    require(can_change_affiliation(actor.user, affiliation), _("You may not edit this affiliation."))
+    """Delete an affiliation (its organization's members, staff, or the person turning a claim on
+    them down). Audit: registry.affiliation.deleted with what it held."""
+    require(can_remove_affiliation(actor.user, affiliation), _("You may not edit this affiliation."))
     affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)  # log what is stored
     log_action(
         actor,

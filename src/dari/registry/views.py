@@ -30,9 +30,11 @@ from .permissions import (
     can_change_organization,
     can_change_person,
     can_change_relationship,
+    can_confirm_affiliation,
     can_create_organization,
     can_create_person,
     can_merge_organizations,
+    can_remove_affiliation,
 )
 
 
@@ -40,7 +42,12 @@ def organization_list(request):
     form = OrganizationFilterForm(request.GET or None)
     organizations = form.filter(Organization.objects.visible_to(request.user).for_listing())
     page = paginate(request, organizations)
-    context = {"form": form, "page": page, "can_create": can_create_organization(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "can_create": can_create_organization(request.user),
+        "affiliations_awaiting": Affiliation.objects.awaiting_confirmation_by(request.user).count(),
+    }
     return render(request, "registry/organization_list.html", context)
 
 
@@ -68,9 +75,9 @@ def organization_detail(request, pk: int):
         relationship.can_remove = can_change_relationship(user, relationship)
     context = {
         "organization": organization,
-        "affiliations": Affiliation.objects.filter(
-            organization=organization, person__in=Person.objects.visible_to(user)
-        ).select_related("person"),
+        "affiliations": Affiliation.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("person"),
         "relationships_out": relationships_out,
         "relationships_in": relationships_in,
         "panels": organization_panels.panels_for(request, organization),
@@ -86,9 +93,14 @@ def person_detail(request, pk: int):
     person = get_object_or_404(
         Person.objects.visible_to(request.user).prefetch_related("affiliations"), pk=pk
     )
-    affiliations = Affiliation.objects.filter(
-        person=person, organization__in=Organization.objects.visible_to(request.user)
-    ).select_related("organization")
+    affiliations = list(
+        Affiliation.objects.visible_to(request.user).filter(person=person).select_related("organization")
+    )
+    for affiliation in affiliations:
+        affiliation.person = person
+        affiliation.can_confirm = not affiliation.is_confirmed and can_confirm_affiliation(
+            request.user, affiliation
+        )
     context = {
         "person": person,
         "affiliations": affiliations,
@@ -358,17 +370,47 @@ def affiliation_add(request, pk: int):
     )
 
 
-def visible_affiliation(request, pk: int) -> Affiliation:
+def visible_affiliation(request, pk: int, allowed=can_change_affiliation) -> Affiliation:
     user = request.user
     affiliation = get_object_or_404(
-        Affiliation.objects.filter(
-            person__in=Person.objects.visible_to(user), organization__in=Organization.objects.visible_to(user)
-        ).select_related("person", "organization"),
-        pk=pk,
+        Affiliation.objects.visible_to(user).select_related("person", "organization"), pk=pk
     )
-    if not can_change_affiliation(user, affiliation):
+    if not allowed(user, affiliation):
         raise PermissionDenied(_("You may not edit this affiliation."))
     return affiliation
+
+
+@login_required
+def affiliations_awaiting(request):
+    """Organizations' claims on the viewer's own person (every claim, for staff) to confirm or turn down."""
+    affiliations = (
+        Affiliation.objects.visible_to(request.user)
+        .awaiting_confirmation_by(request.user)
+        .select_related("person", "organization")
+        .order_by("pk")
+    )
+    return render(
+        request, "registry/affiliations_awaiting.html", {"page": paginate(request, affiliations)}
+    )
+
+
+@login_required
+@require_POST
+def affiliation_confirm(request, pk: int):
+    affiliation = visible_affiliation(request, pk, allowed=can_confirm_affiliation)
+    services.confirm_affiliation(Actor.from_request(request), affiliation)
+    messages.success(request, _("The affiliation is confirmed."))
+    return back_from_affiliation(request, affiliation)
+
+
+def back_from_affiliation(request, affiliation):
+    """Back to the list of claims when acted on from there, else the organization's page for its
+    members and the person's page for the person or staff turning a claim down."""
+    if request.POST.get("from") == "awaiting":
+        return redirect("registry:affiliations-awaiting")
+    if can_change_affiliation(request.user, affiliation):
+        return redirect(affiliation.organization)
+    return redirect(affiliation.person)
 
 
 @login_required
@@ -399,18 +441,22 @@ def affiliation_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def affiliation_remove(request, pk: int):
-    affiliation = visible_affiliation(request, pk)
+    affiliation = visible_affiliation(request, pk, allowed=can_remove_affiliation)
     if request.method == "POST":
         services.remove_affiliation(Actor.from_request(request), affiliation)
         messages.success(request, _("The affiliation was removed."))
-        return redirect(affiliation.organization)
+        return back_from_affiliation(request, affiliation)
     return render(
         request,
         "registry/confirm_remove.html",
         {
             "title": _("Remove this affiliation?"),
             "what": affiliation,
-            "cancel_url": affiliation.organization.get_absolute_url(),
+            "cancel_url": (
+                affiliation.organization
+                if can_change_affiliation(request.user, affiliation)
+                else affiliation.person
+            ).get_absolute_url(),
         },
     )
 

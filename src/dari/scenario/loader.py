@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from dari.agreements.models import ActionItem, Agreement, AgreementParty, CooperationArea
 from dari.core.time import to_utc
@@ -227,7 +228,7 @@ class Loader:
             values["source"] = self.lookup(Source, record.get("source"))
             person = self.upsert(Person, {"key": record["key"]}, values)
             for affiliation in record.get("affiliations", []):
-                self.upsert(
+                loaded = self.upsert(
                     Affiliation,
                     {
                         "person": person,
@@ -241,6 +242,9 @@ class Loader:
                         "source": self.lookup(Source, affiliation.get("source", record.get("source"))),
                     },
                 )
+                if not loaded.is_confirmed:  # a public source states it: confirmed as staff would
+                    loaded.confirmed_at = timezone.now()
+                    loaded.save(update_fields=["confirmed_at"])
 
         for record in data.get("relationships", []):
             self.load_relationship(record)
