@@ -1,25 +1,29 @@
-"""Dates and times stored before their range was checked (or written straight into the database)
-never break a page, an API answer, a PDF or the reminders: a time that a zone cannot show is shown in
-UTC instead.
+"""Every stored date and time lies from 1900-01-01 to 2200-12-31, in every app; and the ones stored
+before that was checked (or written straight into the database) never break a page, an API answer, a
+PDF or the reminders: a time that a zone cannot show is shown in UTC instead.
 
-The world is the permission matrix's. Its agreement's signing and its action item's
+For the second, the world is the permission matrix's. Its agreement's signing and its action item's
 due time are set to the extremes Python can hold: 9999-12-31 23:00 UTC (already year 10000 in Seoul)
 and 0001-01-01 00:00 UTC (still year 0 in Los Angeles); dates get the extremes too. Every GET row of
 the matrix is then requested as every persona, whose own zones add a third rendering.
 """
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import models
 from django.test import Client
 
 from dari.accounts.models import User
 from dari.agreements.models import ActionItem, Agreement, ProgressNote
+from dari.core.time import validate_in_range
 from dari.notifications.models import Notification
 from dari.outcomes.models import Outcome
 from dari.programs.models import Program
-from dari.registry.models import Affiliation, Person
+from dari.registry.models import Affiliation, Person, Relationship
 
 from . import test_permission_matrix as matrix
 
@@ -38,6 +42,53 @@ def client_of(user=None, language: str = "en", **options) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def date_fields():
+    for model in apps.get_models():
+        if not model.__module__.startswith("dari."):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add):
+                yield f"{model._meta.label}.{field.name}", field
+
+
+@pytest.mark.parametrize(
+    ("name", "field"), list(date_fields()), ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_every_date_field_is_bounded(name, field):
+    assert validate_in_range in field.validators
+
+
+def test_an_affiliation_out_of_range_is_422_through_the_api(world):
+    ids, users = world
+
+    response = client_of(users["staff"]).patch(
+        f"/api/v1/affiliations/{ids['affiliation']}",
+        data=json.dumps({"started_on": "0001-01-01"}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert (
+        "0001-01-01 is out of range: give a date from 1900-01-01 to 2200-12-31." in response.content.decode()
+    )
+    assert Affiliation.objects.get(pk=ids["affiliation"]).started_on is None
+
+
+def test_a_relationship_out_of_range_is_a_form_error(world):
+    ids, users = world
+
+    response = client_of(users["staff"]).post(
+        f"/organizations/{ids['startup']}/relationships/new/",
+        {"direction": "outgoing", "kind": "supplies", "other": ids["third"], "started_on": "9999-12-31"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["started_on"] == [
+        "9999-12-31 is out of range: give a date from 1900-01-01 to 2200-12-31."
+    ]
+    assert not Relationship.objects.filter(kind="supplies").exists()
 
 
 ROWS = [row for rows in [*matrix.PAGES.values(), *matrix.API.values()] for row in rows]
