@@ -77,6 +77,7 @@ def world(db):
     meeting = MeetingRequest.objects.create(requested_by=staff, subject=b, candidate=a, message="Hello")
     AuditEntry.objects.all().delete()
     client = Client()
+    client.cookies["django_language"] = "en"  # the messages below are asserted in English
     client.force_login(staff)
     return SimpleNamespace(
         a=a,

@@ -4,12 +4,20 @@ strings are cleaned before any page or API view reads them."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from dari.core.text import clean_query, clean_text
 
 from ..factories import OrganizationFactory
 
 RLO, LRI, PDI, ZWSP, ZWJ, BOM = "\u202e", "\u2066", "\u2069", "\u200b", "\u200d", "\ufeff"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English (the catalog also has them in Korean, the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -389,6 +389,7 @@ def test_asking_and_withdrawing_cannot_mail_an_organization_without_end(world, a
     clinician = UserFactory(username="clinician", email="clinician@harbor.invalid")
     grant_membership(Actor.system(), clinician, Role.ORGANIZATION_MEMBER, world["fit"])
     client = api_client(world["member"])
+    client.cookies["django_language"] = "en"
     url = f"/api/v1/organizations/{world['startup'].pk}/meeting-requests"
 
     answers = []
@@ -409,6 +410,7 @@ def test_asking_and_withdrawing_cannot_mail_an_organization_without_end(world, a
 def test_a_user_makes_a_limited_number_of_meeting_requests_a_day(world, api_client, settings):
     settings.MEETING_REQUESTS_PER_DAY = 1
     client = api_client(world["member"])
+    client.cookies["django_language"] = "en"
     url = f"/api/v1/organizations/{world['startup'].pk}/meeting-requests"
 
     first = client.post(url, {"candidate_id": world["fit"].pk}, content_type="application/json")
