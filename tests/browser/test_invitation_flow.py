@@ -35,6 +35,9 @@ def test_invitation_first_sign_in_and_profile_editing_in_korean_and_english(live
         stage="term_sheet",
         title_en="Seed round",
         title_ko="시드 투자",
+        # While the amount is confidential, visitors read the public title (the title could carry it).
+        public_title_en="Seed round",
+        public_title_ko="시드 투자",
         amount="2500000",
         currency="USD",
     )
