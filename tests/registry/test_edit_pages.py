@@ -302,8 +302,9 @@ def test_a_member_adds_edits_and_removes_an_affiliation(world):
     assert "Remove this affiliation?" in confirm
     assert removed.status_code == 302
     assert not Affiliation.objects.filter(person=newcomer).exists()
+    # Newcomer is not the member's to claim: the affiliation was a request until removed.
     assert [entry.action for entry in AuditEntry.objects.order_by("pk")] == [
-        "registry.affiliation.created",
+        "registry.affiliation.requested",
         "registry.affiliation.deleted",
     ]
 

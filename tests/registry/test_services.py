@@ -240,9 +240,10 @@ def test_a_member_adds_changes_and_removes_an_affiliation(world):
     services.remove_affiliation(actor, affiliation)
 
     assert not Affiliation.objects.filter(person=person).exists()
+    # Park is not the member's to claim: the affiliation is a request (unconfirmed) throughout.
     assert list(registry_state_entries()) == [
         (
-            "registry.affiliation.created",
+            "registry.affiliation.requested",
             affiliation_id,
             {
                 "person": [None, person.pk],

@@ -225,7 +225,7 @@ class DeleteAccountForm(CleanTextMixin, forms.Form):
     username = forms.CharField(label=_("Your username"), max_length=150)
     password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, *args, user, request=None, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.request = request

@@ -213,7 +213,7 @@ def profile_context(request, **extra):
         "tokens": ApiToken.objects.filter(user=user),
         "registrations": RegistrationRequest.objects.filter(user=user),
         "token_form": ApiTokenForm(),
-        "delete_form": DeleteAccountForm(user=user),
+        "delete_form": DeleteAccountForm(user=user, request=request),
         "can_invite": can_invite(user),
         "can_review_registrations": can_review_registrations(user),
         "panels": profile_panels.panels_for(request, user),

@@ -139,13 +139,20 @@ def organization_profiles() -> list[Profile]:
 
 def person_profiles() -> list[Profile]:
     """Every person as a Profile for search: names, and their confirmed affiliations' titles as text
-    (an unconfirmed one is a claim, which search must not publish)."""
+    (an unconfirmed one is a claim, which search must not publish), with the organization's name
+    where its profile is public (a private one's name would find its people for anyone)."""
     titles: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for person_pk, title_en, title_ko, name_en, name_ko in Affiliation.objects.filter(
-        confirmed_at__isnull=False
-    ).values_list(
-        "person_id", "title_en", "title_ko", "organization__name_en", "organization__name_ko"
-    ):
+    rows = Affiliation.objects.confirmed().values_list(
+        "person_id",
+        "title_en",
+        "title_ko",
+        "organization__name_en",
+        "organization__name_ko",
+        "organization__is_public",
+    )
+    for person_pk, title_en, title_ko, name_en, name_ko, is_public in rows:
+        if not is_public:
+            name_en = name_ko = ""
         titles[person_pk].append(
             (" ".join(filter(None, [title_en, name_en])), " ".join(filter(None, [title_ko, name_ko])))
         )

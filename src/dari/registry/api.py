@@ -469,7 +469,8 @@ def create_person(request, payload: PersonIn):
     "/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, auth=signed_in, summary="Change a person"
 )
 def update_person(request, person_id: int, payload: PersonPatch):
-    """Staff, and members of an organization the person is affiliated with."""
+    """The person themself, staff, and administrators of an organization confirmed as the person's
+    (officials listed for a public role: staff only)."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
     actor = Actor.from_request(request)
 

@@ -1,5 +1,7 @@
 """The registry: clusters, organizations, people, their ties, the sector taxonomy and sources."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -353,6 +355,11 @@ class Affiliation(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        """Not ended yet (an affiliation without an end date is current)."""
+        return self.ended_on is None or self.ended_on >= date.today()
 
     def clean(self):
         super().clean()

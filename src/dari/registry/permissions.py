@@ -36,7 +36,7 @@ def can_create_person(user, organization=None) -> bool:
 def can_change_person(user, person) -> bool:
     """Who has the right over a person's record (rename, re-address, unlist, attach elsewhere): the
     person themself (their linked account), staff, and the administrators of an organization the
-    person is affiliated with through a *confirmed* affiliation (see ``Affiliation.confirmed_at``).
+    person is affiliated with through a *confirmed*, current affiliation (``Affiliation.confirmed_at``).
     People listed for a public role (the officials a public source names) are changed by staff only:
     no organization speaks for a mayor or a president."""
     access = access_for(user)
@@ -50,9 +50,15 @@ def can_change_person(user, person) -> bool:
         return True
     administered = access.administered_organization_ids
     return bool(administered) and any(
-        affiliation.organization_id in administered and affiliation.is_confirmed
+        affiliation.organization_id in administered and affiliation.is_confirmed and affiliation.is_current
         for affiliation in person.affiliations.all()
     )
+
+
+def can_set_public_role(user) -> bool:
+    """Only staff record that a public source names someone in an official role: that basis lists
+    the person without their consent and takes their entry out of anyone else's hands."""
+    return access_for(user).sees_everything
 
 
 def can_change_affiliation(user, affiliation) -> bool:

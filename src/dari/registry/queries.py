@@ -43,9 +43,7 @@ def _person_grants(user, access: Access) -> Q | None:
         from .models import Affiliation
 
         # Only confirmed affiliations: a claim on someone must not open their record to the claimant.
-        colleagues = Affiliation.objects.filter(
-            organization_id__in=access.organization_ids, confirmed_at__isnull=False
-        )
+        colleagues = Affiliation.objects.confirmed().filter(organization_id__in=access.organization_ids)
         conditions.append(Q(pk__in=colleagues.values("person_id")))
     return _any(conditions)
 
@@ -120,10 +118,16 @@ class PersonQuerySet(models.QuerySet):
 
 
 class AffiliationQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Those the person or staff confirmed: the only ones that count for rights and visibility."""
+        return self.filter(confirmed_at__isnull=False)
+
     def visible_to(self, user):
         """Affiliations between a person and an organization that ``user`` both sees. An unconfirmed
         one (a request) only to its organization's members, the person themself and staff: until
-        the person or staff confirms it, it is a claim, not a fact to publish."""
+        the person or staff confirms it, it is a claim, not a fact to publish. The person also sees
+        every affiliation of their own, a private organization's claim included (its notice named
+        the organization), so that they can confirm it or turn it down."""
         from .models import Organization, Person
 
         access = access_for(user)
@@ -132,17 +136,18 @@ class AffiliationQuerySet(models.QuerySet):
         claims = Q(confirmed_at__isnull=False)
         if access.organization_ids:
             claims |= Q(organization_id__in=access.organization_ids)
-        if access.is_authenticated:
-            claims |= Q(person__user=user)
-        return self.filter(
+        shown = Q(
             claims,
             person__in=Person.objects.visible_to(user),
             organization__in=Organization.objects.visible_to(user),
         )
+        if access.is_authenticated:
+            shown |= Q(person__user=user)
+        return self.filter(shown)
 
     def awaiting_confirmation_by(self, user):
         """Unconfirmed affiliations ``user`` may confirm: claims on their own person, all for staff."""
-        pending = self.filter(confirmed_at__isnull=True)
+        pending = self.filter(confirmed_at__isnull=True)  # the others are confirmed()
         access = access_for(user)
         if access.sees_everything:
             return pending

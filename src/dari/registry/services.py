@@ -6,14 +6,18 @@ an audit entry with the field-level changes (``registry.<model>.<verb>``). The c
 checked that the actor may *see* the objects it passes (pages and the API answer 404 otherwise).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor, diff, log_action, snapshot
+from dari.accounts.models import AuditEntry
 from dari.core.merging import reassign_references
 from dari.notifications.services import notify
 
@@ -28,10 +32,14 @@ from .permissions import (
     can_create_person,
     can_merge_organizations,
     can_remove_affiliation,
+    can_set_public_role,
 )
 
 #: Notice to a person (their linked account) that an organization claims an affiliation with them.
 AFFILIATION_REQUESTED = "registry.affiliation_requested"
+#: The audit action of such a claim; an actor makes at most ``CLAIMS_PER_DAY`` in 24 hours.
+CLAIM_ACTION = "registry.affiliation.requested"
+CLAIMS_PER_DAY = 10
 
 ORGANIZATION_FIELDS = [
     "key",
@@ -238,6 +246,7 @@ def create_person(
     if not values.get("key"):
         values["key"] = unique_key(Person, values.get("name_en", ""), fallback="person")
     person = Person(**values)
+    require_public_role_right(actor, "", person.public_listing_basis)
     stamp_consent(actor, person, previous_basis="")
     person.full_clean()
     person.save()
@@ -274,6 +283,7 @@ def update_person(actor: Actor, person: Person, values: dict) -> Person:
     before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
     for name, value in values.items():
         setattr(person, name, value)
+    require_public_role_right(actor, before["public_listing_basis"], person.public_listing_basis)
     stamp_consent(actor, person, previous_basis=before["public_listing_basis"])
     person.full_clean()
     person.save()
@@ -281,6 +291,20 @@ def update_person(actor: Actor, person: Person, values: dict) -> Person:
     if changes:
         log_action(actor, "registry.person.changed", person, changes)
     return person
+
+
+def require_public_role_right(actor: Actor, previous_basis: str, basis: str) -> None:
+    """Only staff move a person's basis to or from a public role (``can_set_public_role``)."""
+    changed = previous_basis != basis and Person.ListingBasis.PUBLIC_ROLE in (previous_basis, basis)
+    if changed and not can_set_public_role(actor.user):
+        raise ValidationError(
+            {
+                "public_listing_basis": _(
+                    "Only partnership staff may record, or remove, that a public source names someone "
+                    "in an official role."
+                )
+            }
+        )
 
 
 def stamp_consent(actor: Actor, person: Person, previous_basis: str) -> None:
@@ -365,7 +389,9 @@ def add_affiliation(actor: Actor, person: Person, organization: Organization, va
     administrator of an organization already confirmed as theirs), the affiliation is unconfirmed, a
     request that the person or staff confirms (``confirm_affiliation``), and grants the organization
     nothing over the person until then. The person's account, if any, is notified of the request.
-    Audit: registry.affiliation.created (with ``confirmed_at`` when confirmed at once)."""
+    A request is refused while one from the same organization awaits the person, and beyond
+    ``CLAIMS_PER_DAY`` a day per actor (each one e-mails the person).
+    Audit: registry.affiliation.created (confirmed at once) or registry.affiliation.requested."""
     affiliation = Affiliation(
         person=person, organization=organization, **only(values, AFFILIATION_EDITABLE_FIELDS)
     )
@@ -375,14 +401,40 @@ def add_affiliation(actor: Actor, person: Person, organization: Organization, va
     if can_change_person(actor.user, person):
         affiliation.confirmed_at = timezone.now()
         affiliation.confirmed_by = actor.user
+    else:
+        check_claim_limits(actor, person, organization)
     affiliation.full_clean()
     affiliation.save()
-    log_action(
-        actor, "registry.affiliation.created", affiliation, created_changes(affiliation, AFFILIATION_FIELDS)
-    )
-    if not affiliation.is_confirmed and person.user is not None and person.user != actor.user:
-        notify(person.user, AFFILIATION_REQUESTED, subject_object=affiliation, link=person.get_absolute_url())
+    action = "registry.affiliation.created" if affiliation.is_confirmed else CLAIM_ACTION
+    log_action(actor, action, affiliation, created_changes(affiliation, AFFILIATION_FIELDS))
+    if not affiliation.is_confirmed:
+        notify_claim(actor, affiliation)
     return affiliation
+
+
+def check_claim_limits(actor: Actor, person: Person, organization: Organization) -> None:
+    awaiting = Affiliation.objects.filter(person=person, organization=organization, confirmed_at__isnull=True)
+    if awaiting.exists():
+        raise ValidationError(
+            {"person": _("This person already has a request from this organization to confirm.")}
+        )
+    since = timezone.now() - timedelta(days=1)
+    made = AuditEntry.objects.filter(actor=actor.user, action=CLAIM_ACTION, created_at__gte=since).count()
+    if made >= CLAIMS_PER_DAY:
+        message = ngettext(
+            "You have asked %(limit)d person to confirm an affiliation in the last 24 hours, the most "
+            "allowed. Try again later.",
+            "You have asked %(limit)d people to confirm an affiliation in the last 24 hours, the most "
+            "allowed. Try again later.",
+            CLAIMS_PER_DAY,
+        )
+        raise ValidationError({"person": message % {"limit": CLAIMS_PER_DAY}})
+
+
+def notify_claim(actor: Actor, affiliation: Affiliation) -> None:
+    person = affiliation.person
+    if person.user is not None and person.user != actor.user:
+        notify(person.user, AFFILIATION_REQUESTED, subject_object=affiliation, link=person.get_absolute_url())
 
 
 @transaction.atomic
@@ -415,11 +467,22 @@ def update_affiliation(actor: Actor, affiliation: Affiliation, values: dict) -> 
     before = snapshot(affiliation, AFFILIATION_FIELDS)
     for name, value in values.items():
         setattr(affiliation, name, value)
+    # The person confirmed what it said, not what it says now: a change by someone without the
+    # right over the person makes it a request again.
+    reopened = (
+        affiliation.is_confirmed
+        and diff(before, snapshot(affiliation, AFFILIATION_FIELDS))
+        and not can_change_person(actor.user, affiliation.person)
+    )
+    if reopened:
+        affiliation.confirmed_at = affiliation.confirmed_by = None
     affiliation.full_clean()
     affiliation.save()
     changes = diff(before, snapshot(affiliation, AFFILIATION_FIELDS))
     if changes:
         log_action(actor, "registry.affiliation.changed", affiliation, changes)
+    if reopened:
+        notify_claim(actor, affiliation)
     return affiliation
 
 

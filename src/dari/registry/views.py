@@ -357,8 +357,15 @@ def affiliation_add(request, pk: int):
             person = values.pop("person")
             return services.add_affiliation(Actor.from_request(request), person, organization, values)
 
-        if saved_or_errors(request, form, add) is not None:
-            messages.success(request, _("The affiliation was added."))
+        added = saved_or_errors(request, form, add)
+        if added is not None:
+            if added.is_confirmed:
+                messages.success(request, _("The affiliation was added."))
+            else:
+                messages.success(
+                    request,
+                    _("The affiliation was added as a request, until the person or staff confirms it."),
+                )
             return redirect(organization)
     return render_form(
         request,

@@ -14,13 +14,19 @@ from dari.core.timezones import format_moment
 register = template.Library()
 
 
+def viewer(context):
+    """Whom a template renders for: the signed-in user of a page, or the recipient of a notice (an
+    e-mail renders without a request)."""
+    return context.get("user") or context.get("recipient")
+
+
 @register.simple_tag(takes_context=True)
 def loc(context, obj, field: str):
     """The viewer's language of ``obj.<field>_ko/_en``, marked visibly when it falls back; a text
     confidential for the viewer (``dari.core.redaction``) shows its public text or reads as such."""
     if obj is None:
         return ""
-    value = redaction.shown_text(context.get("user"), obj, field)
+    value = redaction.shown_text(viewer(context), obj, field)
     if value is None:
         return format_html('<span class="redacted">{}</span>', redaction.placeholder(obj))
     if value.is_fallback:
@@ -38,7 +44,7 @@ def loc_text(context, obj, field: str) -> str:
     """Plain text variant of ``loc`` (for attributes and titles)."""
     if obj is None:
         return ""
-    value = redaction.shown_text(context.get("user"), obj, field)
+    value = redaction.shown_text(viewer(context), obj, field)
     return redaction.placeholder(obj) if value is None else value.text
 
 
