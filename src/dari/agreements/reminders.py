@@ -62,3 +62,8 @@ def send_reminders(now: datetime, days: int) -> list[Reminder]:
                 ReminderSent.objects.create(action_item=item, user=user, sent_on=sent_on)
             sent.append(Reminder(item, user))
     return sent
+
+
+def send_reminders_periodically(now: datetime) -> str:
+    """The periodic runner's entry (``dari run_periodic``, hourly): reminders due within 7 days."""
+    return f"{len(send_reminders(now, days=7))} reminder(s) sent"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,5 +13,8 @@ class JobsConfig(AppConfig):
         from dari.notifications.kinds import register_kind
 
         from .notices import JOB_FINISHED
+        from .periodic import fail_stale_jobs, register_periodic
 
         register_kind(JOB_FINISHED, _("My background jobs finished or failed"))
+        # Often enough that a dead job is not shown as running for long past DARI_JOB_STALE_MINUTES.
+        register_periodic("stale-jobs", timedelta(minutes=5), fail_stale_jobs)

@@ -9,6 +9,7 @@ once still run each task at most once per interval. The tasks themselves are ide
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,35 +26,30 @@ logger = logging.getLogger(__name__)
 class PeriodicTask:
     name: str
     every: timedelta
-    # Dotted path of a function ``(now) -> str`` returning a one-line summary; a path rather than the
-    # function, so that this platform app does not import the domain apps at start-up.
-    function: str
+    # A function ``(now) -> str`` returning a one-line summary, or its dotted path.
+    function: Callable[[datetime], str] | str
 
 
-def send_action_item_reminders(now: datetime) -> str:
-    from dari.agreements.reminders import send_reminders
+_registered: dict[str, PeriodicTask] = {}
 
-    return f"{len(send_reminders(now, days=7))} reminder(s) sent"
+
+def register_periodic(name: str, every: timedelta, function: Callable[[datetime], str]) -> PeriodicTask:
+    """Run ``function(now)`` every ``every`` from ``dari run_periodic``. Apps call it from their
+    ``AppConfig.ready``, as they register notification kinds: this platform app knows none of them."""
+    periodic = PeriodicTask(name, every, function)
+    _registered[name] = periodic
+    return periodic
+
+
+def periodic_tasks() -> tuple[PeriodicTask, ...]:
+    """The registered tasks, in the order of registration (the order of INSTALLED_APPS)."""
+    return tuple(_registered.values())
 
 
 def fail_stale_jobs(now: datetime) -> str:
     from .services import fail_stale_jobs
 
     return f"{len(fail_stale_jobs(now))} stale job(s) marked failed"
-
-
-PERIODIC_TASKS = (
-    # Hourly, although each member gets at most one reminder a day: their day starts at their own
-    # midnight, which falls on a different hour in Seoul and in San Diego.
-    PeriodicTask(
-        "action-item-reminders", timedelta(hours=1), "dari.jobs.periodic.send_action_item_reminders"
-    ),
-    # Often enough that a dead job is not shown as running for long past DARI_JOB_STALE_MINUTES.
-    PeriodicTask("stale-jobs", timedelta(minutes=5), "dari.jobs.periodic.fail_stale_jobs"),
-    # Registry edits from any app reach search and suggestions within a minute (only what changed
-    # is encoded again; nothing is done when nothing changed).
-    PeriodicTask("matching-index", timedelta(minutes=1), "dari.matching.tasks.refresh_periodically"),
-)
 
 
 @dataclass(frozen=True)
@@ -71,15 +67,17 @@ def claim(periodic: PeriodicTask, now: datetime) -> bool:
     return PeriodicRun.objects.filter(due, name=periodic.name).update(last_started_at=now) == 1
 
 
-def run_due(now: datetime, tasks=PERIODIC_TASKS) -> list[Outcome]:
-    """Run every task of ``tasks`` that is due at ``now``; a failing task does not stop the others."""
+def run_due(now: datetime, tasks=None) -> list[Outcome]:
+    """Run every task of ``tasks`` (by default the registered ones) that is due at ``now``; a failing
+    task does not stop the others."""
     outcomes = []
-    for periodic in tasks:
+    for periodic in periodic_tasks() if tasks is None else tasks:
         if not claim(periodic, now):
             outcomes.append(Outcome(periodic.name, ran=False))
             continue
         try:
-            summary = import_string(periodic.function)(now)
+            function = periodic.function
+            summary = (import_string(function) if isinstance(function, str) else function)(now)
         except Exception as error:
             logger.exception("Periodic task %s failed", periodic.name)
             PeriodicRun.objects.filter(name=periodic.name).update(

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching and search")
 
     def ready(self):
+        from dari.jobs.periodic import register_periodic
         from dari.notifications.kinds import register_kind
 
         from . import (
@@ -15,6 +18,10 @@ class MatchingConfig(AppConfig):
             panels,  # noqa: F401  (registers the suggestions panel on the organization page)
         )
         from .services import MEETING_ANSWERED, MEETING_REQUESTED
+        from .tasks import refresh_periodically
 
         register_kind(MEETING_REQUESTED, _("Meeting requests to my organization"))
         register_kind(MEETING_ANSWERED, _("Answers to my organization's meeting requests"))
+        # Registry edits from any app reach search and suggestions within a minute (only what changed
+        # is encoded again; nothing is done when nothing changed).
+        register_periodic("matching-index", timedelta(minutes=1), refresh_periodically)

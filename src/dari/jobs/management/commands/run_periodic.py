@@ -7,13 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from dari.jobs.periodic import PERIODIC_TASKS, run_due
+from dari.jobs.periodic import periodic_tasks, run_due
 
 
 class Command(BaseCommand):
     help = (
         "Run each periodic task that is due ("
-        + ", ".join(f"{task.name} every {task.every}" for task in PERIODIC_TASKS)
+        + ", ".join(f"{task.name} every {task.every}" for task in periodic_tasks())
         + "). Each run is recorded, so calling this every minute (cron) is safe: a task runs at most "
         "once per interval, however many callers there are."
     )
