@@ -338,6 +338,7 @@ PAGES: dict[str, list[Row]] = {
 # ----------------------------------------------------------------------------------------------
 ORG = "/api/v1/organizations"
 API: dict[tuple[str, str], list[Row]] = {
+    ("GET", "/api/v1/"): [Row("GET", "/api/v1/", same(200))],
     ("GET", "/api/v1/clusters"): [Row("GET", "/api/v1/clusters", same(200))],
     ("GET", "/api/v1/clusters/{cluster_id}"): [Row("GET", "/api/v1/clusters/{cluster}", same(200))],
     ("GET", ORG): [Row("GET", ORG, same(200))],

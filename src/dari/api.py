@@ -1,12 +1,14 @@
 """The Dari API, ``/api/v1/``. Each app contributes routers; lists are ``{"items": [...], "count": N}``."""
 
-from django.db import DataError
-from ninja import NinjaAPI
+from functools import cache
+
+from django.urls import reverse
+from ninja import NinjaAPI, Schema
 
 from dari import __version__
 from dari.accounts.api import me_router
 from dari.agreements.api import router as agreements_router
-from dari.core.api import out_of_range
+from dari.core.api import register_error_handlers
 from dari.jobs.api import router as jobs_router
 from dari.outcomes.api import router as outcomes_router
 from dari.programs.api import router as programs_router
@@ -28,8 +30,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
 )
-api.add_exception_handler(OverflowError, out_of_range)
-api.add_exception_handler(DataError, out_of_range)
+register_error_handlers(api)
 api.add_router("/clusters", clusters_router)
 api.add_router("/organizations", organizations_router)
 api.add_router("/people", people_router)
@@ -46,3 +47,39 @@ api.add_router("/search", "dari.matching.api.search_router")
 api.add_router("/organizations", "dari.matching.api.router")
 api.add_router("/meeting-requests", "dari.matching.api.meeting_router")
 api.add_router("/notifications", "dari.notifications.api.router")
+
+
+class ResourceOut(Schema):
+    name: str
+    url: str
+
+
+class IndexOut(Schema):
+    resources: list[ResourceOut]
+    openapi: str
+    docs: str
+
+
+@cache
+def resource_paths() -> list[str]:
+    """The API's collections: each path of one segment under the root that answers GET."""
+    root = reverse("api-v1:api-root")
+    paths = api.get_openapi_schema()["paths"]
+    return sorted(
+        path
+        for path, operations in paths.items()
+        if "get" in operations and path.startswith(root) and path != root and "/" not in path[len(root) :]
+    )
+
+
+@api.get("/", response=IndexOut, summary="The index of the API's resources", url_name="api-root")
+def api_root(request):
+    """Public: what the API offers, with the addresses of its OpenAPI document and its documentation."""
+    return {
+        "resources": [
+            {"name": path.rsplit("/", 1)[-1], "url": request.build_absolute_uri(path)}
+            for path in resource_paths()
+        ],
+        "openapi": request.build_absolute_uri(reverse("api-v1:openapi-json")),
+        "docs": request.build_absolute_uri(reverse("api-v1:openapi-view")),
+    }

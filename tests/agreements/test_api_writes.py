@@ -74,7 +74,7 @@ def test_unknown_time_zone_is_422_and_changes_nothing(world, client_of):
     )
 
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "signed_time_zone"]
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "signed_time_zone"]
     world.agreement.refresh_from_db()
     assert world.agreement.signed_time_zone == "America/Los_Angeles"
     assert written() == 0

@@ -23,7 +23,7 @@ def patch(client, url, body):
 def field_error(response, field: str) -> str:
     assert response.status_code == 422, response.content
     errors = response.json()["detail"]
-    assert [error["loc"] for error in errors] == [["body", field]], errors
+    assert [error["loc"] for error in errors] == [["body", "payload", field]], errors
     return errors[0]["msg"]
 
 

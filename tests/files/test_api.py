@@ -67,7 +67,7 @@ def test_an_executable_upload_is_422_with_the_reason(member, startup):
     )
 
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "file"]
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "file"]
     assert StoredFile.objects.count() == 0
 
 

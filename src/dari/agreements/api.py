@@ -5,21 +5,17 @@ caller may not see is 404, one they see but may not change is 403, invalid input
 """
 
 from datetime import datetime
-from functools import wraps
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dari.accounts.audit import Actor
-from dari.core.api import InputSchema, MultilineText, Pagination, Ref, absolute_url, signed_in
+from dari.core.api import WRITE_ERRORS, InputSchema, MultilineText, Pagination, Ref, absolute_url, signed_in
 from dari.core.schemas import in_own_zone
 from dari.registry.models import Organization, Person
 
@@ -31,33 +27,8 @@ router = Router(tags=["agreements"])
 action_items_router = Router(tags=["action items"])
 
 
-def validation_errors(error: DjangoValidationError) -> list[dict]:
-    if hasattr(error, "error_dict"):
-        return [
-            {"loc": ["body", field], "msg": message, "type": "value_error"}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [{"loc": ["body"], "msg": message, "type": "value_error"} for message in error.messages]
-
-
-def service_errors(view):
-    """Turn the services' PermissionDenied into 403 and ValidationError into 422."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise HttpError(403, str(error) or "Forbidden") from error
-        except DjangoValidationError as error:
-            raise NinjaValidationError(validation_errors(error)) from error
-
-    return wrapper
-
-
-def invalid(field: str, message: str) -> NinjaValidationError:
-    return NinjaValidationError([{"loc": ["body", field], "msg": message, "type": "value_error"}])
+def invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
 
 
 def visible_or_422(queryset, pk: int | None, field: str):
@@ -252,15 +223,20 @@ def detailed_agreement(request, agreement_id: int) -> Agreement:
     )
 
 
-@router.post("", response={201: AgreementOut}, auth=signed_in, summary="Create an agreement (staff)")
-@service_errors
+@router.post(
+    "", response={201: AgreementOut, **WRITE_ERRORS}, auth=signed_in, summary="Create an agreement (staff)"
+)
 def create_agreement(request, payload: AgreementIn):
     agreement = services.create_agreement(Actor.from_request(request), **payload.dict())
     return Status(201, detailed_agreement(request, agreement.pk))
 
 
-@router.patch("/{agreement_id}", response=AgreementOut, auth=signed_in, summary="Change an agreement")
-@service_errors
+@router.patch(
+    "/{agreement_id}",
+    response={200: AgreementOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Change an agreement",
+)
 def update_agreement(request, agreement_id: int, payload: AgreementPatch):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
     services.update_agreement(Actor.from_request(request), agreement, **given(payload))
@@ -277,8 +253,9 @@ class PartyIn(InputSchema):
     signatory_title_en: str = ""
 
 
-@router.post("/{agreement_id}/parties", response={201: PartyOut}, auth=signed_in, summary="Add a party")
-@service_errors
+@router.post(
+    "/{agreement_id}/parties", response={201: PartyOut, **WRITE_ERRORS}, auth=signed_in, summary="Add a party"
+)
 def add_party(request, agreement_id: int, payload: PartyIn):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
     values = payload.dict()
@@ -292,9 +269,11 @@ def add_party(request, agreement_id: int, payload: PartyIn):
 
 
 @router.delete(
-    "/{agreement_id}/parties/{party_id}", response={204: None}, auth=signed_in, summary="Remove a party"
+    "/{agreement_id}/parties/{party_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Remove a party",
 )
-@service_errors
 def remove_party(request, agreement_id: int, party_id: int):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
     party = get_object_or_404(agreement.parties.select_related("agreement"), pk=party_id)
@@ -311,9 +290,11 @@ class AreaIn(InputSchema):
 
 
 @router.post(
-    "/{agreement_id}/areas", response={201: AreaOut}, auth=signed_in, summary="Add a cooperation area"
+    "/{agreement_id}/areas",
+    response={201: AreaOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Add a cooperation area",
 )
-@service_errors
 def add_area(request, agreement_id: int, payload: AreaIn):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
     return Status(201, services.add_area(Actor.from_request(request), agreement, **payload.dict()))
@@ -369,11 +350,10 @@ def detailed_item(request, item_id: int) -> ActionItem:
 
 @router.post(
     "/{agreement_id}/action-items",
-    response={201: ActionItemOut},
+    response={201: ActionItemOut, **WRITE_ERRORS},
     auth=signed_in,
     summary="Create an action item",
 )
-@service_errors
 def create_action_item(request, agreement_id: int, payload: ActionItemIn):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
     values = item_values(agreement, payload.dict())
@@ -410,9 +390,11 @@ def get_action_item(request, item_id: int):
 
 
 @action_items_router.patch(
-    "/{item_id}", response=ActionItemOut, auth=signed_in, summary="Change an action item"
+    "/{item_id}",
+    response={200: ActionItemOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Change an action item",
 )
-@service_errors
 def update_action_item(request, item_id: int, payload: ActionItemPatch):
     item = get_object_or_404(
         ActionItem.objects.visible_to(request.user).select_related("agreement"), pk=item_id
@@ -434,9 +416,11 @@ class NoteIn(InputSchema):
 
 
 @action_items_router.post(
-    "/{item_id}/notes", response={201: ProgressNoteOut}, auth=signed_in, summary="Add a progress note"
+    "/{item_id}/notes",
+    response={201: ProgressNoteOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Add a progress note",
 )
-@service_errors
 def add_progress_note(request, item_id: int, payload: NoteIn):
     item = get_object_or_404(ActionItem.objects.visible_to(request.user), pk=item_id)
     note: ProgressNote = services.add_progress_note(Actor.from_request(request), item, **payload.dict())

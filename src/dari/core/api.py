@@ -1,5 +1,13 @@
 """Shared pieces of the API: the ``web_url`` field, reference schemas, the base of input schemas,
-the basic-auth middleware."""
+the basic-auth middleware, and the one error contract.
+
+Errors: a view calls the services and returns their object; what they raise is answered by the
+handlers that ``register_error_handlers`` puts on the ``NinjaAPI`` once. Every error is
+``{"detail": "..."}`` (401, 403, 404, 409), except invalid input (422), whose ``detail`` is a list of
+``{"loc": [...], "msg": ..., "type": ...}``, django-ninja's own shape: a service's ``ValidationError``
+on field ``x`` is at ``["body", "payload", "x"]``, one on no field at ``["body", "payload"]``.
+``errors(401, 403, ...)`` declares them in an operation's ``response``.
+"""
 
 import base64
 import binascii
@@ -8,7 +16,8 @@ from typing import Annotated, get_args, get_origin
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from ninja import Field, Schema
@@ -33,6 +42,22 @@ class Ref(Schema):
     key: str
     name_ko: str
     name_en: str
+
+
+class SourceOut(Schema):
+    """Where a figure or a fact comes from."""
+
+    id: int
+    key: str
+    title_ko: str
+    title_en: str
+    publisher: str
+    url: str
+    published_on: str | None
+
+    @staticmethod
+    def resolve_published_on(obj) -> str | None:
+        return obj.published_on.isoformat() if obj.published_on else None
 
 
 class Multiline:
@@ -177,3 +202,62 @@ def signed_in(request):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+class Conflict(Exception):
+    """The change was refused because the data changed meanwhile or clashes with what exists: 409."""
+
+
+def errors(*statuses: int) -> dict:
+    """The error answers an operation declares: ``response={200: ThingOut, **errors(401, 404)}``."""
+    return {status: InvalidOut if status == 422 else ErrorOut for status in statuses}
+
+
+WRITE_ERRORS = errors(401, 403, 404, 422)
+
+
+def field_errors(error: ValidationError) -> list[dict]:
+    """A service's ``ValidationError`` in the shape of django-ninja's own 422 answers."""
+    found = (
+        error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
+    )
+    return [
+        {
+            "loc": ["body", "payload"] if field == NON_FIELD_ERRORS else ["body", "payload", field],
+            "msg": str(message),
+            "type": "invalid",
+        }
+        for field, messages in found
+        for message in messages
+    ]
+
+
+def forbidden(request, error: PermissionDenied):
+    return JsonResponse({"detail": str(error) or "Forbidden"}, status=403)
+
+
+def invalid(request, error: ValidationError):
+    return JsonResponse({"detail": field_errors(error)}, status=422)
+
+
+def conflict(request, error: Conflict):
+    return JsonResponse({"detail": str(error) or "Conflict"}, status=409)
+
+
+def register_error_handlers(api) -> None:
+    """Answer the services' refusals in the one error shape (not found is django-ninja's own 404)."""
+    api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(Conflict, conflict)
+    api.add_exception_handler(OverflowError, out_of_range)
+    api.add_exception_handler(DataError, out_of_range)

@@ -5,29 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from dari.accounts.audit import Actor
-from dari.core.api import ErrorOut, absolute_url, signed_in
+from dari.core.api import WRITE_ERRORS, absolute_url, errors, signed_in
 
 from . import services
 from .models import Purpose, StoredFile
 from .permissions import can_view_file
 
 router = Router(tags=["files"])
-
-
-class FieldErrorOut(Schema):
-    loc: list[str]
-    msg: str
-    type: str
-
-
-class InvalidOut(Schema):
-    detail: list[FieldErrorOut]
 
 
 class FileOut(Schema):
@@ -69,18 +60,18 @@ class FileOut(Schema):
         return absolute_url(context, stored_file.get_absolute_url())
 
 
-@router.get("/{file_id}", response={200: FileOut, 404: ErrorOut}, summary="One file's metadata")
+@router.get("/{file_id}", response={200: FileOut, **errors(404)}, summary="One file's metadata")
 def get_file(request, file_id: int):
     """Staff, the uploader, and whoever may see the object the file belongs to; 404 for anyone else."""
     stored_file = get_object_or_404(StoredFile.objects.select_related("owner_type"), pk=file_id)
     if not can_view_file(request.user, stored_file):
-        return Status(404, {"detail": "Not Found"})
+        raise Http404
     return stored_file
 
 
 @router.post(
     "",
-    response={201: FileOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    response={201: FileOut, **WRITE_ERRORS},
     auth=signed_in,
     summary="Upload an organization's document",
 )
@@ -92,9 +83,6 @@ def upload_file(request, organization_id: Form[int], file: File[UploadedFile]):
     organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=organization_id)
     try:
         stored_file = services.store_upload(Actor.from_request(request), file, organization, Purpose.DOCUMENT)
-    except PermissionDenied as error:
-        return Status(403, {"detail": str(error) or "Forbidden"})
     except ValidationError as error:
-        details = [{"loc": ["body", "file"], "msg": message, "type": "invalid"} for message in error.messages]
-        return Status(422, {"detail": details})
+        raise ValidationError({"file": error.messages}) from error
     return Status(201, stored_file)

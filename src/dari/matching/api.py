@@ -5,11 +5,20 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
-from dari.core.api import ErrorOut, InputSchema, MultilineText, Pagination, absolute_url, signed_in
-from dari.registry.api import WRITE_ERRORS, answer
+from dari.core.api import (
+    WRITE_ERRORS,
+    ErrorOut,
+    InputSchema,
+    MultilineText,
+    Pagination,
+    absolute_url,
+    errors,
+    signed_in,
+)
 from dari.registry.models import Cluster, Organization
 
 from . import engine, services
@@ -139,6 +148,10 @@ class SuggestionFilters(InputSchema):
     limit: int = Field(10, ge=1, le=50)
 
 
+def unknown(name: str, value: str) -> ValidationError:
+    return ValidationError([{"loc": ["query", name], "msg": f"Unknown {name} {value!r}.", "type": "invalid"}])
+
+
 def subject_for(request, organization_id: int) -> Organization:
     subject = get_object_or_404(Organization.objects.visible_to(request.user), pk=organization_id)
     if not can_view_suggestions(request.user, subject):
@@ -150,26 +163,23 @@ def subject_for(request, organization_id: int) -> Organization:
 
 @router.get(
     "/{organization_id}/suggestions",
-    response={200: list[SuggestionOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: list[SuggestionOut], **errors(401, 403, 404, 422)},
     auth=signed_in,
     summary="Suggested partners (for a startup) or startups (for a partner)",
 )
 def list_suggestions(request, organization_id: int, filters: Query[SuggestionFilters]):
     """The best candidates with their reasons in both languages and the caller's own marks.
     Members of the organization, program managers of its programs and staff only."""
-    try:
-        subject = subject_for(request, organization_id)
-    except PermissionDenied as error:
-        return Status(403, {"detail": str(error)})
+    subject = subject_for(request, organization_id)
     if filters.kind and filters.kind not in Organization.Kind.values:
-        return Status(422, {"detail": f"Unknown kind {filters.kind!r}."})
+        raise unknown("kind", filters.kind)
     if filters.stage and filters.stage not in Stage.values:
-        return Status(422, {"detail": f"Unknown stage {filters.stage!r}."})
+        raise unknown("stage", filters.stage)
     cluster = None
     if filters.cluster:
         cluster = Cluster.objects.filter(key=filters.cluster).first()
         if cluster is None:
-            return Status(422, {"detail": f"Unknown cluster {filters.cluster!r}."})
+            raise unknown("cluster", filters.cluster)
     return engine.suggestions(
         request.user,
         subject,
@@ -206,13 +216,8 @@ def visible_pair(request, organization_id: int, candidate_id: int):
 def mark_suggestion(request, organization_id: int, candidate_id: int, payload: MarkIn):
     """The caller's own verdict; it changes only the caller's suggestions. A new mark replaces the old."""
     subject, candidate = visible_pair(request, organization_id, candidate_id)
-    actor = Actor.from_request(request)
-
-    def mark():
-        feedback = services.mark_suggestion(actor, subject, candidate, payload.relevant)
-        return {"candidate_id": candidate.pk, "relevant": feedback.is_relevant}
-
-    return answer(200, mark)
+    feedback = services.mark_suggestion(Actor.from_request(request), subject, candidate, payload.relevant)
+    return {"candidate_id": candidate.pk, "relevant": feedback.is_relevant}
 
 
 @router.delete(
@@ -223,8 +228,8 @@ def mark_suggestion(request, organization_id: int, candidate_id: int, payload: M
 )
 def clear_mark(request, organization_id: int, candidate_id: int):
     subject, candidate = visible_pair(request, organization_id, candidate_id)
-    actor = Actor.from_request(request)
-    return answer(204, lambda: services.clear_mark(actor, subject, candidate) and None)
+    services.clear_mark(Actor.from_request(request), subject, candidate)
+    return Status(204, None)
 
 
 class MatchingProfileOut(Schema):
@@ -285,8 +290,7 @@ def update_matching_profile(request, organization_id: int, payload: MatchingProf
     for name in ("stages_of_interest", "regions_of_interest"):
         if name in values and values[name] is None:
             values[name] = []
-    actor = Actor.from_request(request)
-    return answer(200, lambda: services.update_matching_profile(actor, organization, values))
+    return services.update_matching_profile(Actor.from_request(request), organization, values)
 
 
 meeting_router = Router(tags=["matching"])
@@ -336,8 +340,9 @@ def request_meeting(request, organization_id: int, payload: MeetingRequestIn):
     """Ask that the organization meet ``candidate_id`` (for the partnering work to arrange). Its
     members, the managers of its programs and staff; one open request per pair (422 otherwise)."""
     subject, candidate = visible_pair(request, organization_id, payload.candidate_id)
-    actor = Actor.from_request(request)
-    return answer(201, lambda: services.request_meeting(actor, subject, candidate, payload.message))
+    return Status(
+        201, services.request_meeting(Actor.from_request(request), subject, candidate, payload.message)
+    )
 
 
 class MeetingRequestFilters(InputSchema):
@@ -367,8 +372,7 @@ def withdraw_meeting_request(request, request_id: int):
         MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
         pk=request_id,
     )
-    actor = Actor.from_request(request)
-    return answer(200, lambda: services.withdraw_meeting_request(actor, found))
+    return services.withdraw_meeting_request(Actor.from_request(request), found)
 
 
 class MeetingAnswerIn(InputSchema):
@@ -380,10 +384,8 @@ def _answer(request, request_id: int, accept: bool, payload: MeetingAnswerIn | N
         MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
         pk=request_id,
     )
-    actor = Actor.from_request(request)
-    return answer(
-        200, lambda: services.answer_meeting_request(actor, found, accept, payload.reply if payload else "")
-    )
+    reply = payload.reply if payload else ""
+    return services.answer_meeting_request(Actor.from_request(request), found, accept, reply)
 
 
 @meeting_router.post(

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
-from dari.core.api import ErrorOut, InputSchema, Pagination, absolute_url, signed_in
+from dari.core.api import InputSchema, Pagination, absolute_url, errors, signed_in
 
 from . import services
 from .kinds import get_kind, is_registered
@@ -89,7 +89,7 @@ def list_notifications(request, unread: bool = False):
 
 
 @router.post(
-    "/read-all", response={200: ReadAllOut, 401: ErrorOut}, auth=signed_in, summary="Mark all as read"
+    "/read-all", response={200: ReadAllOut, **errors(401, 403)}, auth=signed_in, summary="Mark all as read"
 )
 def read_all(request):
     return {"marked": services.mark_all_read(request.user)}
@@ -97,7 +97,7 @@ def read_all(request):
 
 @router.post(
     "/{notification_id}/read",
-    response={200: NotificationOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: NotificationOut, **errors(401, 403, 404, 422)},
     auth=signed_in,
     summary="Mark one notification as read",
 )
@@ -111,7 +111,7 @@ def read_one(request, notification_id: int):
 
 @router.get(
     "/preferences",
-    response={200: list[PreferenceOut], 401: ErrorOut},
+    response={200: list[PreferenceOut], **errors(401)},
     auth=signed_in,
     summary="My notification preferences",
 )
@@ -123,7 +123,7 @@ def get_preferences(request):
 
 @router.put(
     "/preferences",
-    response={200: list[PreferenceOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[PreferenceOut], **errors(401, 403, 422)},
     auth=signed_in,
     summary="Change my notification preferences",
 )
@@ -132,12 +132,12 @@ def put_preferences(request, payload: PreferencesIn):
     left out (or null) stays as it is. All or nothing: an unknown or essential kind refuses the whole
     request (422)."""
     actor = Actor.from_request(request)
-    try:
-        with transaction.atomic():
-            for entry in payload.preferences:
+    with transaction.atomic():
+        for index, entry in enumerate(payload.preferences):
+            try:
                 services.set_preference(
                     actor, request.user, entry.kind, by_email=entry.by_email, in_app=entry.in_app
                 )
-    except ValidationError as error:
-        return Status(422, {"detail": error.messages[0]})
+            except ValidationError as error:
+                raise ValidationError({f"preferences.{index}.kind": error.messages}) from error
     return preferences_out(request.user)

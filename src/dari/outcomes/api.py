@@ -5,8 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from dari.core import redaction
-from dari.core.api import Pagination, Ref, absolute_url
-from dari.registry.api import SourceOut
+from dari.core.api import Pagination, Ref, SourceOut, absolute_url
 
 from .models import Outcome
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -10,67 +10,25 @@ from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.api import ErrorOut, InputSchema, MultilineText, Pagination, Ref, absolute_url, signed_in
+from dari.core.api import (
+    WRITE_ERRORS,
+    InputSchema,
+    MultilineText,
+    Pagination,
+    Ref,
+    SourceOut,
+    absolute_url,
+    signed_in,
+)
 
 from . import services
-from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector, Source
+from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector
 
 clusters_router = Router(tags=["registry"])
 organizations_router = Router(tags=["registry"])
 people_router = Router(tags=["registry"])
 affiliations_router = Router(tags=["registry"])
 relationships_router = Router(tags=["registry"])
-
-
-# --- writing: who is calling, and how a service's refusal reads --------------------------------------
-
-
-class FieldErrorOut(Schema):
-    loc: list[str]
-    msg: str
-    type: str
-
-
-class InvalidOut(Schema):
-    detail: list[FieldErrorOut]
-
-
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
-
-
-def field_errors(error: ValidationError) -> list[dict]:
-    """A model's ``ValidationError`` in the shape of django-ninja's own 422 answers."""
-    details = []
-    for field, messages in (
-        error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
-    ):
-        location = ["body", "payload"] if field == NON_FIELD_ERRORS else ["body", "payload", field]
-        details += [{"loc": location, "msg": str(message), "type": "invalid"} for message in messages]
-    return details
-
-
-def answer(status: int, work):
-    """Run ``work`` (a service call) and answer ``status`` with its result, or 403/422 if it refuses."""
-    try:
-        return Status(status, work())
-    except PermissionDenied as error:
-        return Status(403, {"detail": str(error) or "Forbidden"})
-    except ValidationError as error:
-        return Status(422, {"detail": field_errors(error)})
-
-
-class SourceOut(Schema):
-    id: int
-    key: str
-    title_ko: str
-    title_en: str
-    publisher: str
-    url: str
-    published_on: str | None
-
-    @staticmethod
-    def resolve_published_on(obj: Source) -> str | None:
-        return obj.published_on.isoformat() if obj.published_on else None
 
 
 class StatisticOut(Schema):
@@ -331,9 +289,8 @@ def referenced(queryset, pk: int, field: str):
 def create_organization(request, payload: OrganizationIn):
     """Staff and program managers. The ``key`` is made from the English name when left empty."""
     actor = Actor.from_request(request)
-    return answer(
-        201,
-        lambda: services.create_organization(actor, organization_values(payload.dict(exclude_unset=False))),
+    return Status(
+        201, services.create_organization(actor, organization_values(payload.dict(exclude_unset=False)))
     )
 
 
@@ -347,11 +304,8 @@ def update_organization(request, organization_id: int, payload: OrganizationPatc
     """Staff, and the organization's members. Only the fields sent change."""
     organization = visible_organization(request, organization_id)
     actor = Actor.from_request(request)
-    return answer(
-        200,
-        lambda: services.update_organization(
-            actor, organization, organization_values(payload.dict(exclude_unset=True))
-        ),
+    return services.update_organization(
+        actor, organization, organization_values(payload.dict(exclude_unset=True))
     )
 
 
@@ -368,15 +322,10 @@ class MergeIn(InputSchema):
 def merge_organizations(request, organization_id: int, payload: MergeIn):
     """Staff only. Everything that pointed at the duplicate now points here; the duplicate is deleted."""
     keep = visible_organization(request, organization_id)
-    actor = Actor.from_request(request)
-
-    def merge():
-        duplicate = referenced(
-            Organization.objects.visible_to(request.user), payload.duplicate_id, "duplicate_id"
-        )
-        return services.merge_organizations(actor, keep, duplicate)
-
-    return answer(200, merge)
+    duplicate = referenced(
+        Organization.objects.visible_to(request.user), payload.duplicate_id, "duplicate_id"
+    )
+    return services.merge_organizations(Actor.from_request(request), keep, duplicate)
 
 
 class FieldChangeOut(Schema):
@@ -452,17 +401,13 @@ def create_person(request, payload: PersonIn):
     values = payload.dict()
     organization_id = values.pop("organization_id")
     affiliation = {"title_ko": values.pop("title_ko"), "title_en": values.pop("title_en")}
-
-    def create():
-        organization = None
-        if organization_id is not None:
-            organization = referenced(
-                Organization.objects.visible_to(request.user), organization_id, "organization_id"
-            )
-        person = services.create_person(actor, values, organization, **affiliation)
-        return get_object_or_404(people_for(request), pk=person.pk)
-
-    return answer(201, create)
+    organization = None
+    if organization_id is not None:
+        organization = referenced(
+            Organization.objects.visible_to(request.user), organization_id, "organization_id"
+        )
+    person = services.create_person(actor, values, organization, **affiliation)
+    return Status(201, get_object_or_404(people_for(request), pk=person.pk))
 
 
 @people_router.patch(
@@ -472,13 +417,8 @@ def update_person(request, person_id: int, payload: PersonPatch):
     """The person themself, staff, and administrators of an organization confirmed as the person's
     (officials listed for a public role: staff only)."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
-    actor = Actor.from_request(request)
-
-    def update():
-        services.update_person(actor, person, payload.dict(exclude_unset=True))
-        return get_object_or_404(people_for(request), pk=person.pk)
-
-    return answer(200, update)
+    services.update_person(Actor.from_request(request), person, payload.dict(exclude_unset=True))
+    return get_object_or_404(people_for(request), pk=person.pk)
 
 
 class AffiliationDetailOut(Schema):
@@ -540,15 +480,11 @@ def add_affiliation(request, payload: AffiliationIn):
     """Staff, and members of the organization."""
     actor = Actor.from_request(request)
     values = payload.dict()
-
-    def add():
-        person = referenced(Person.objects.visible_to(request.user), values.pop("person_id"), "person_id")
-        organization = referenced(
-            Organization.objects.visible_to(request.user), values.pop("organization_id"), "organization_id"
-        )
-        return services.add_affiliation(actor, person, organization, values)
-
-    return answer(201, add)
+    person = referenced(Person.objects.visible_to(request.user), values.pop("person_id"), "person_id")
+    organization = referenced(
+        Organization.objects.visible_to(request.user), values.pop("organization_id"), "organization_id"
+    )
+    return Status(201, services.add_affiliation(actor, person, organization, values))
 
 
 @affiliations_router.patch(
@@ -559,9 +495,8 @@ def add_affiliation(request, payload: AffiliationIn):
 )
 def update_affiliation(request, affiliation_id: int, payload: AffiliationPatch):
     affiliation = get_object_or_404(visible_affiliations(request), pk=affiliation_id)
-    actor = Actor.from_request(request)
-    return answer(
-        200, lambda: services.update_affiliation(actor, affiliation, payload.dict(exclude_unset=True))
+    return services.update_affiliation(
+        Actor.from_request(request), affiliation, payload.dict(exclude_unset=True)
     )
 
 
@@ -574,8 +509,7 @@ def update_affiliation(request, affiliation_id: int, payload: AffiliationPatch):
 def confirm_affiliation(request, affiliation_id: int):
     """The person themself or staff confirm an organization's claim (to turn it down, DELETE it)."""
     affiliation = get_object_or_404(visible_affiliations(request), pk=affiliation_id)
-    actor = Actor.from_request(request)
-    return answer(200, lambda: services.confirm_affiliation(actor, affiliation))
+    return services.confirm_affiliation(Actor.from_request(request), affiliation)
 
 
 @affiliations_router.delete(
@@ -583,8 +517,8 @@ def confirm_affiliation(request, affiliation_id: int):
 )
 def remove_affiliation(request, affiliation_id: int):
     affiliation = get_object_or_404(visible_affiliations(request), pk=affiliation_id)
-    actor = Actor.from_request(request)
-    return answer(204, lambda: services.remove_affiliation(actor, affiliation))
+    services.remove_affiliation(Actor.from_request(request), affiliation)
+    return Status(204, None)
 
 
 class RelationshipOut(Schema):
@@ -620,14 +554,10 @@ def add_relationship(request, payload: RelationshipIn):
     """``subject`` <kind> ``object``, e.g. a fund invests_in a startup. Staff, and members of either side."""
     actor = Actor.from_request(request)
     values = payload.dict()
-
-    def add():
-        visible = Organization.objects.visible_to(request.user)
-        subject = referenced(visible, values.pop("subject_id"), "subject_id")
-        object_ = referenced(visible, values.pop("object_id"), "object_id")
-        return services.add_relationship(actor, subject, values.pop("kind"), object_, values)
-
-    return answer(201, add)
+    visible = Organization.objects.visible_to(request.user)
+    subject = referenced(visible, values.pop("subject_id"), "subject_id")
+    object_ = referenced(visible, values.pop("object_id"), "object_id")
+    return Status(201, services.add_relationship(actor, subject, values.pop("kind"), object_, values))
 
 
 @relationships_router.delete(
@@ -641,5 +571,5 @@ def remove_relationship(request, relationship_id: int):
     relationship = get_object_or_404(
         Relationship.objects.filter(subject__in=visible, object__in=visible), pk=relationship_id
     )
-    actor = Actor.from_request(request)
-    return answer(204, lambda: services.remove_relationship(actor, relationship))
+    services.remove_relationship(Actor.from_request(request), relationship)
+    return Status(204, None)
