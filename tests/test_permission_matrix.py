@@ -307,8 +307,8 @@ PAGES: dict[str, list[Row]] = {
     "accounts/reset/<uidb64>/<token>/": [Row("GET", "/accounts/reset/MQ/not-a-token/", same(200))],
     "accounts/reset/done/": [Row("GET", "/accounts/reset/done/", same(200))],
     "jobs/": [Row("GET", "/jobs/", (LOGIN, 200, 200, 200, 200))],
-    "jobs/start/registry-check/": [
-        Row("POST", "/jobs/start/registry-check/", (LOGIN, 302, 302, 302, 302), body={}),
+    "organizations/check/": [
+        Row("POST", "/organizations/check/", (LOGIN, 302, 302, 302, 302), body={}),
     ],
     "jobs/<int:pk>/": [Row("GET", "/jobs/{job}/", (LOGIN, 404, 200, 404, 200))],
     "jobs/<int:pk>/progress/": [Row("GET", "/jobs/{job}/progress/", (LOGIN, 404, 200, 404, 200))],

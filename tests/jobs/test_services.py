@@ -6,11 +6,11 @@ from django.db import transaction
 
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry
-from dari.jobs.kinds import REGISTRY_CHECK, kind_label
+from dari.jobs.kinds import kind_label
 from dari.jobs.models import Job
 from dari.jobs.progress import job_progress
-from dari.jobs.services import enqueue, start_job, start_registry_check
-from dari.jobs.tasks import check_registry
+from dari.jobs.services import enqueue, start_job
+from dari.registry.jobs import REGISTRY_CHECK, check_registry, start_registry_check
 
 pytestmark = pytest.mark.django_db
 

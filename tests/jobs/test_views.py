@@ -19,11 +19,11 @@ def signed_in(user) -> Client:
 def test_starting_the_registry_check_runs_it_and_shows_its_result(
     owner, organizations, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("dari.jobs.services.REGISTRY_CHECK_PAUSE_SECONDS", 0)
+    monkeypatch.setattr("dari.registry.jobs.REGISTRY_CHECK_PAUSE_SECONDS", 0)
     client = signed_in(owner)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/jobs/start/registry-check/")
+        response = client.post("/organizations/check/")
 
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
@@ -112,7 +112,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(owner_job):
 
 
 def test_starting_a_job_needs_post(owner):
-    assert signed_in(owner).get("/jobs/start/registry-check/").status_code == 405
+    assert signed_in(owner).get("/organizations/check/").status_code == 405
     assert not Job.objects.exists()
 
 

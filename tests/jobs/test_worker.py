@@ -19,10 +19,9 @@ from django.db import connection
 from django.test import Client
 
 from dari.accounts.audit import Actor
-from dari.jobs.kinds import REGISTRY_CHECK
 from dari.jobs.models import Job
 from dari.jobs.services import start_job
-from dari.jobs.tasks import check_registry
+from dari.registry.jobs import REGISTRY_CHECK, check_registry
 
 from ..factories import OrganizationFactory, UserFactory
 

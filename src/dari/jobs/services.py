@@ -8,14 +8,12 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dari.accounts.audit import Actor, log_action
 
-from .kinds import REGISTRY_CHECK
 from .models import Job
 from .notices import notify_job_finished
 from .progress import describe
@@ -58,22 +56,6 @@ def enqueue(job_id: int, task, args: tuple) -> None:
         )
         return
     Job.objects.filter(pk=job_id).update(task_result_id=str(result.id))
-
-
-# The demo job: a few seconds of batches, so that anyone can watch the progress bar move.
-REGISTRY_CHECK_BATCHES = 10
-REGISTRY_CHECK_PAUSE_SECONDS = 0.4
-
-
-def start_registry_check(actor: Actor) -> Job:
-    """Count the organizations ``actor`` may see, in batches (the demo job anyone signed in may start)."""
-    from .tasks import check_registry
-
-    if actor.user is None or not actor.user.is_authenticated:
-        raise PermissionDenied
-    return start_job(
-        actor, REGISTRY_CHECK, check_registry, REGISTRY_CHECK_BATCHES, REGISTRY_CHECK_PAUSE_SECONDS
-    )
 
 
 # Data, not UI text: the error is stored once and read by whoever opens the job, in either language.

@@ -5,7 +5,6 @@ from . import views
 app_name = "jobs"
 urlpatterns = [
     path("", views.job_list, name="job-list"),
-    path("start/registry-check/", views.start_registry_check, name="start-registry-check"),
     path("<int:pk>/", views.job_detail, name="job-detail"),
     path("<int:pk>/progress/", views.job_progress, name="job-progress"),
 ]

@@ -1,15 +1,12 @@
-"""Job pages: the list of one's jobs, a job with its progress bar (polled by htmx), the demo job."""
+"""Job pages: the list of one's jobs (with buttons for the jobs apps let anyone start), a job with
+its progress bar (polled by htmx)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
-from dari.accounts.audit import Actor
 from dari.core.pagination import paginate
 
-from . import services
+from .kinds import startable_kinds
 from .models import Job
 
 
@@ -20,7 +17,8 @@ def visible_job(request, pk: int) -> Job:
 @login_required
 def job_list(request):
     jobs = Job.objects.visible_to(request.user).select_related("started_by")
-    return render(request, "jobs/job_list.html", {"page": paginate(request, jobs)})
+    context = {"page": paginate(request, jobs), "startable": startable_kinds()}
+    return render(request, "jobs/job_list.html", context)
 
 
 @login_required
@@ -32,11 +30,3 @@ def job_detail(request, pk: int):
 def job_progress(request, pk: int):
     """The progress partial alone: htmx polls it until the job has finished."""
     return render(request, "jobs/_progress.html", {"job": visible_job(request, pk)})
-
-
-@login_required
-@require_POST
-def start_registry_check(request):
-    job = services.start_registry_check(Actor.from_request(request))
-    messages.success(request, _("Job started."))
-    return redirect(job)

@@ -8,12 +8,20 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from dari.jobs.kinds import register_kind as register_job_kind
         from dari.notifications.kinds import register_kind
 
         from . import (
             history_rules,  # noqa: F401  (who sees what in organizations' and people's histories)
             personal_data,  # noqa: F401  (the profile panel, the export and the erasure)
         )
+        from .jobs import REGISTRY_CHECK
         from .services import AFFILIATION_REQUESTED
 
         register_kind(AFFILIATION_REQUESTED, _("Organizations saying that I work with them"))
+        register_job_kind(
+            REGISTRY_CHECK,
+            _("Check the registry"),
+            start_url="registry:registry-check",
+            start_help=_("A short demonstration job: counts the organizations you can see, in batches."),
+        )

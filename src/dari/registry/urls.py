@@ -26,4 +26,5 @@ urlpatterns = [
         name="listing-consent-withdraw",
     ),
     path("clusters/<int:pk>/", views.cluster_detail, name="cluster-detail"),
+    path("check/", views.start_registry_check, name="registry-check"),
 ]

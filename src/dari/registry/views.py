@@ -24,6 +24,7 @@ from .forms import (
     RelationshipForm,
     add_service_errors,
 )
+from .jobs import start_registry_check as start_registry_check_job
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship
 from .permissions import (
     can_change_affiliation,
@@ -527,3 +528,12 @@ def relationship_remove(request, pk: int):
             "cancel_url": back_to.get_absolute_url(),
         },
     )
+
+
+@login_required
+@require_POST
+def start_registry_check(request):
+    """Start the demonstration job (``registry.jobs``), offered on /jobs/."""
+    job = start_registry_check_job(Actor.from_request(request))
+    messages.success(request, _("Job started."))
+    return redirect(job)
