@@ -78,9 +78,9 @@ def get_file(request, file_id: int):
 def upload_file(request, organization_id: Form[int], file: File[UploadedFile]):
     """The organization's members and staff. The type is read from the content (PDF, PNG, JPEG, XLSX,
     CSV, text); at most ``DARI_MAX_UPLOAD_MB``."""
-    from dari.registry.models import Organization
-
-    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=organization_id)
+    organization = get_object_or_404(
+        services.visible_owners("registry.organization", request.user), pk=organization_id
+    )
     try:
         stored_file = services.store_upload(Actor.from_request(request), file, organization, Purpose.DOCUMENT)
     except ValidationError as error:

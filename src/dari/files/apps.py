@@ -9,7 +9,3 @@ class FilesConfig(AppConfig):
 
     def ready(self):
         from . import checks, panels  # noqa: F401  (registers the system check and the organization panel)
-        from .permissions import can_add_organization_file
-        from .services import upload_permissions
-
-        upload_permissions["registry.organization"] = can_add_organization_file

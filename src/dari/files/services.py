@@ -24,8 +24,26 @@ from . import sniffing, storage
 from .models import Purpose, StoredFile
 
 # Who may attach files to an object of a given model ("app_label.model"): apps register a predicate
-# ``(user, owner) -> bool``. A model with none accepts uploads from staff only.
+# ``(user, owner) -> bool`` and the objects a user may see (``register_owner``). A model with none
+# accepts uploads from staff only.
 upload_permissions: dict[str, Callable[[object, object], bool]] = {}
+owner_querysets: dict[str, Callable[[object], object]] = {}
+
+
+def register_owner(label: str, *, may_upload: Callable[[object, object], bool], visible_to) -> None:
+    """Let objects of the model ``label`` ("app_label.model") own files: ``may_upload(user, owner)``
+    says who adds them, ``visible_to(user)`` the objects a user may reach. The owning app calls it
+    from its ``AppConfig.ready``: this platform app knows no domain model."""
+    upload_permissions[label] = may_upload
+    owner_querysets[label] = visible_to
+
+
+def visible_owners(label: str, user):
+    """The objects of the registered owner model ``label`` that ``user`` may see."""
+    try:
+        return owner_querysets[label](user)
+    except KeyError:
+        raise LookupError(f"{label!r} is not a registered file owner (register_owner)") from None
 
 MAX_FILENAME_LENGTH = 200
 

@@ -67,9 +67,7 @@ def signed_download(request, token: str):
 @require_POST
 def organization_upload(request, pk: int):
     """Add a document to an organization the user may change; back to its page with the outcome."""
-    from dari.registry.models import Organization
-
-    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    organization = get_object_or_404(services.visible_owners("registry.organization", request.user), pk=pk)
     uploaded = request.FILES.get("file")
     try:
         if uploaded is None:

@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from dari.files.services import register_owner
         from dari.jobs.kinds import register_kind as register_job_kind
         from dari.notifications.kinds import register_kind
 
@@ -16,6 +17,8 @@ class RegistryConfig(AppConfig):
             personal_data,  # noqa: F401  (the profile panel, the export and the erasure)
         )
         from .jobs import REGISTRY_CHECK
+        from .models import Organization
+        from .permissions import can_change_organization
         from .services import AFFILIATION_REQUESTED
 
         register_kind(AFFILIATION_REQUESTED, _("Organizations saying that I work with them"))
@@ -24,4 +27,10 @@ class RegistryConfig(AppConfig):
             _("Check the registry"),
             start_url="registry:registry-check",
             start_help=_("A short demonstration job: counts the organizations you can see, in batches."),
+        )
+        # Organizations own documents: whoever may change the profile (members, staff) adds them.
+        register_owner(
+            "registry.organization",
+            may_upload=can_change_organization,
+            visible_to=lambda user: Organization.objects.visible_to(user),
         )
