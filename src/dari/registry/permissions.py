@@ -68,13 +68,17 @@ def can_change_affiliation(user, affiliation) -> bool:
     return access.sees_everything or affiliation.organization_id in access.organization_ids
 
 
+def can_decide_listing(user, person) -> bool:
+    """The person themselves (their linked account) and staff: a decision only they may take."""
+    # Not ``is_authenticated``: deleting an account withdraws its consent after deactivating it.
+    if user is None:
+        return False
+    return (person.user_id is not None and person.user_id == user.pk) or access_for(user).sees_everything
+
+
 def can_confirm_affiliation(user, affiliation) -> bool:
     """The person themself and staff: an organization cannot confirm its own claim on someone."""
-    access = access_for(user)
-    if access.sees_everything:
-        return True
-    person = affiliation.person
-    return access.is_authenticated and person.user_id is not None and person.user_id == user.pk
+    return can_decide_listing(user, affiliation.person)
 
 
 def can_remove_affiliation(user, affiliation) -> bool:

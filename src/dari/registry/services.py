@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dari.accounts.access import access_for
 from dari.accounts.audit import Actor, diff, log_action, snapshot
 from dari.accounts.models import AuditEntry
 from dari.core.merging import reassign_references
@@ -30,6 +29,7 @@ from .permissions import (
     can_confirm_affiliation,
     can_create_organization,
     can_create_person,
+    can_decide_listing,
     can_merge_organizations,
     can_remove_affiliation,
     can_set_public_role,
@@ -320,13 +320,6 @@ def stamp_consent(actor: Actor, person: Person, previous_basis: str) -> None:
 
 
 # --- consent to the public listing (PIPA, GDPR) ------------------------------------------------------
-
-
-def can_decide_listing(user, person: Person) -> bool:
-    """The person themselves (their linked account) and staff."""
-    return user is not None and (
-        (person.user_id is not None and person.user_id == user.pk) or access_for(user).sees_everything
-    )
 
 
 @transaction.atomic

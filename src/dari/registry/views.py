@@ -34,6 +34,7 @@ from .permissions import (
     can_confirm_affiliation,
     can_create_organization,
     can_create_person,
+    can_decide_listing,
     can_merge_organizations,
     can_remove_affiliation,
 )
@@ -318,7 +319,7 @@ def decide_listing(request, pk: int, decide, message: str):
     """Give or withdraw consent to the public listing: the person themselves (from their profile)
     or staff recording a consent received by mail."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
-    if not services.can_decide_listing(request.user, person):
+    if not can_decide_listing(request.user, person):
         raise PermissionDenied(_("You may not decide on this listing."))
     decide(Actor.from_request(request), person)
     messages.success(request, message)
@@ -416,9 +417,13 @@ def back_from_affiliation(request, affiliation):
     members and the person's page for the person or staff turning a claim down."""
     if request.POST.get("from") == "awaiting":
         return redirect("registry:affiliations-awaiting")
-    if can_change_affiliation(request.user, affiliation):
-        return redirect(affiliation.organization)
-    return redirect(affiliation.person)
+    return redirect(affiliation_home(request.user, affiliation))
+
+
+def affiliation_home(user, affiliation):
+    """The page an affiliation is kept from: its organization's for the organization's members, the
+    person's for the person or staff."""
+    return affiliation.organization if can_change_affiliation(user, affiliation) else affiliation.person
 
 
 @login_required
@@ -460,11 +465,7 @@ def affiliation_remove(request, pk: int):
         {
             "title": _("Remove this affiliation?"),
             "what": affiliation,
-            "cancel_url": (
-                affiliation.organization
-                if can_change_affiliation(request.user, affiliation)
-                else affiliation.person
-            ).get_absolute_url(),
+            "cancel_url": affiliation_home(request.user, affiliation).get_absolute_url(),
         },
     )
 
