@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dari.accounts.audit import Actor, diff, log_action, snapshot
 from dari.core.time import to_utc
+from dari.core.transitions import Transitions
 
 from .models import ActionItem, Agreement, AgreementParty, CooperationArea, ProgressNote
 from .permissions import (
@@ -65,12 +67,15 @@ NOTE_FIELDS = ["action_item", "text_ko", "text_en", "author"]
 
 Status = ActionItem.Status
 # The one state machine of an action item: open → in progress → done, or dropped on the way.
-STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.OPEN: frozenset({Status.IN_PROGRESS, Status.DROPPED}),
-    Status.IN_PROGRESS: frozenset({Status.DONE, Status.DROPPED}),
-    Status.DONE: frozenset(),
-    Status.DROPPED: frozenset(),
-}
+ITEM_STATUS = Transitions(
+    Status,
+    {
+        Status.OPEN: {Status.IN_PROGRESS, Status.DROPPED},
+        Status.IN_PROGRESS: {Status.DONE, Status.DROPPED},
+    },
+    field="status",
+    refusal=gettext_lazy("An action item cannot go from %(old)s to %(new)s."),
+)
 
 
 def require(allowed: bool, message: str) -> None:
@@ -248,15 +253,7 @@ def change_action_item_status(actor: Actor, item: ActionItem, status: str) -> Ac
     require(can_change_action_item(actor.user, item), _("You may not change this action item."))
     if status == item.status:
         return item
-    if status not in Status.values:
-        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
-    if status not in STATUS_TRANSITIONS[item.status]:
-        raise ValidationError(
-            {
-                "status": _("An action item cannot go from %(old)s to %(new)s.")
-                % {"old": Status(item.status).label, "new": Status(status).label}
-            }
-        )
+    ITEM_STATUS.check(item.status, status)
     old = item.status
     item.status = status
     item.save(update_fields=["status"])

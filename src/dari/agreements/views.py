@@ -37,7 +37,7 @@ from .permissions import (
     can_see_progress_notes,
 )
 from .queries import visible_parties
-from .services import STATUS_TRANSITIONS
+from .services import ITEM_STATUS
 
 
 def agreement_list(request):
@@ -253,7 +253,7 @@ def render_item(request, item, note_form=None, status_form=None, status=200):
         "can_change": can_change_action_item(user, item),
         "can_add_note": can_add_progress_note(user, item),
         "sees_notes": can_see_progress_notes(user, item.agreement),
-        "next_statuses": [ActionItem.Status(s) for s in sorted(STATUS_TRANSITIONS[item.status])],
+        "next_statuses": [ActionItem.Status(s) for s in ITEM_STATUS.next_states(item.status)],
         "note_form": note_form or ProgressNoteForm(),
         "status_form": status_form,
         "history": history_for(user, item),
