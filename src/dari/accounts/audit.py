@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from dari.core.services import Fields, assign, lock, only
+
 from .models import AuditEntry
 
 
@@ -77,3 +79,67 @@ def log_action(actor: Actor, action: str, obj: models.Model, changes: dict | Non
         changes=changes or {},
         ip_address=actor.ip_address,
     )
+
+
+# --- the audited writes every use case is made of (see dari.core.services) ---------------------------
+
+
+def created_changes(obj: models.Model, fields: list[str]) -> dict:
+    """The fields of a new object that differ from a blank one, as ``{field: [None, value]}``."""
+    blank = snapshot(type(obj)(), fields)
+    return {name: [None, value] for name, value in snapshot(obj, fields).items() if value != blank[name]}
+
+
+def deleted_changes(obj: models.Model, fields: list[str]) -> dict:
+    """What a deleted object held, as ``{field: [value, None]}``, empty fields left out."""
+    return {
+        name: [value, None] for name, value in snapshot(obj, fields).items() if value not in ("", None, [])
+    }
+
+
+def create(actor: Actor, obj: models.Model, values: dict, fields: Fields, action: str) -> models.Model:
+    """Set ``values`` (``fields.creatable``) on the unsaved ``obj``, validate, save and write the
+    audit entry ``action`` with what the new object holds. Call inside the use case's transaction."""
+    related = assign(obj, only(values, fields.creatable))
+    obj.full_clean()
+    obj.save()
+    for name, value in related.items():
+        getattr(obj, name).set(value)
+    log_action(actor, action, obj, created_changes(obj, fields.audited))
+    return obj
+
+
+def update(
+    actor: Actor,
+    obj: models.Model,
+    values: dict,
+    fields: Fields,
+    action: str,
+    *,
+    version: int | None = None,
+    prepare=None,
+) -> models.Model:
+    """Change ``obj``: lock it (checking ``version``), snapshot, set ``values`` (``fields.changeable``),
+    run ``prepare(obj, before)`` for a use case's own rules, validate, save, and write the audit entry
+    ``action`` with the changed fields if any. Returns the saved object (a fresh instance)."""
+    values = only(values, fields.changeable)
+    obj = lock(obj, version)
+    before = snapshot(obj, fields.audited)
+    related = assign(obj, values)
+    if prepare is not None:
+        prepare(obj, before)
+    obj.full_clean()
+    obj.save()
+    for name, value in related.items():
+        getattr(obj, name).set(value)
+    changes = diff(before, snapshot(obj, fields.audited))
+    if changes:
+        log_action(actor, action, obj, changes)
+    return obj
+
+
+def delete(actor: Actor, obj: models.Model, fields: Fields, action: str) -> None:
+    """Delete ``obj`` and write the audit entry ``action`` with what it held."""
+    changes = deleted_changes(obj, fields.audited)
+    log_action(actor, action, obj, changes)
+    obj.delete()

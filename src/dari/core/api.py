@@ -27,6 +27,7 @@ from ninja.utils import check_csrf
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from .services import Conflict  # noqa: F401 (raised by services, answered 409 here)
 from .text import clean_text
 
 
@@ -212,10 +213,6 @@ class FieldErrorOut(Schema):
 
 class InvalidOut(Schema):
     detail: list[FieldErrorOut]
-
-
-class Conflict(Exception):
-    """The change was refused because the data changed meanwhile or clashes with what exists: 409."""
 
 
 def errors(*statuses: int) -> dict:

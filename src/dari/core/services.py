@@ -3,20 +3,25 @@
 A use case is one function in an app's ``services.py``, called the same way by pages, the API, the
 CLI and tasks::
 
+    THING = Fields(creatable=("key", "name_ko", "name_en"))   # declared once; forms read it too
+
     @transaction.atomic
     def update_thing(actor: Actor, thing: Thing, values: dict, *, version: int | None = None) -> Thing:
         require(can_change_thing(actor.user, thing), _("You may not edit this thing."))
-        return update(actor, thing, values, THING, version=version)
+        return audit.update(actor, thing, values, THING, "things.thing.changed", version=version)
 
 - the first argument is the :class:`~dari.accounts.audit.Actor`, then the objects acted on, then
   the field values as one ``dict`` (``values``), then keyword-only options;
 - it checks permission first (:func:`require`, ``PermissionDenied``, 403 in the API), validates with
   the model's ``full_clean`` (``ValidationError`` with field errors, 422), writes in one transaction
-  and records one audit entry per object written (``<app>.<model>.<verb>``);
+  and records one audit entry per object written (``<app>.<model>.<verb>``): the audited
+  ``create``/``update``/``delete`` of :mod:`dari.accounts.audit`, where the audit log lives, do
+  these steps, built from this module's pieces;
 - the fields a caller may set are declared once, in a :class:`Fields` next to the use cases; forms
   and API schemas read their field lists from it;
 - an edit takes the ``version`` the user saw (models with :class:`Versioned`): if someone saved
-  in between, it raises :class:`Conflict` (409 in the API; pages show the other person's change).
+  in between, it raises :class:`Conflict` (409 in the API; pages show the other person's change);
+- natural keys are made by :func:`unique_key`.
 
 State changes do not go through :func:`update`: each machine has a transition table
 (:class:`dari.core.transitions.Transitions`) and one function that lists its side effects.
@@ -31,8 +36,6 @@ from django.db import models
 from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-
-from dari.accounts.audit import Actor, diff, log_action, snapshot
 
 
 class Conflict(Exception):
@@ -102,42 +105,6 @@ def unique_key(queryset, *candidates: str, fallback: str, field: str = "key", ma
     return key
 
 
-def created_changes(obj: models.Model, fields: list[str]) -> dict:
-    """The fields of a new object that differ from a blank one, as ``{field: [None, value]}``."""
-    blank = snapshot(type(obj)(), fields)
-    return {name: [None, value] for name, value in snapshot(obj, fields).items() if value != blank[name]}
-
-
-def deleted_changes(obj: models.Model, fields: list[str]) -> dict:
-    """What a deleted object held, as ``{field: [value, None]}``, empty fields left out."""
-    return {
-        name: [value, None] for name, value in snapshot(obj, fields).items() if value not in ("", None, [])
-    }
-
-
-def _assign(obj: models.Model, values: dict) -> dict:
-    """Set the plain fields of ``values`` on ``obj``; return the many-to-many ones, set after saving."""
-    related = {}
-    for name, value in values.items():
-        if obj._meta.get_field(name).many_to_many:
-            related[name] = value
-        else:
-            setattr(obj, name, value)
-    return related
-
-
-def create(actor: Actor, obj: models.Model, values: dict, fields: Fields, action: str) -> models.Model:
-    """Set ``values`` (``fields.creatable``) on the unsaved ``obj``, validate, save and write the
-    audit entry ``action`` with what the new object holds. Call inside the use case's transaction."""
-    related = _assign(obj, only(values, fields.creatable))
-    obj.full_clean()
-    obj.save()
-    for name, value in related.items():
-        getattr(obj, name).set(value)
-    log_action(actor, action, obj, created_changes(obj, fields.audited))
-    return obj
-
-
 def lock(obj: models.Model, version: int | None = None) -> models.Model:
     """The stored row of ``obj``, read again under a lock (a form may have changed ``obj``).
 
@@ -147,46 +114,25 @@ def lock(obj: models.Model, version: int | None = None) -> models.Model:
     """
     manager = type(obj)._default_manager
     if isinstance(obj, Versioned):
-        current = version if version is not None else manager.filter(pk=obj.pk).values_list("version", flat=True)[0]
-        if not manager.filter(pk=obj.pk, version=current).update(version=F("version") + 1):
+        if version is None:
+            version = manager.filter(pk=obj.pk).values_list("version", flat=True)[0]
+        if not manager.filter(pk=obj.pk, version=version).update(version=F("version") + 1):
             raise Conflict(
-                _("Someone else saved this %(thing)s while you were editing it. Review their change and try again.")
+                _(
+                    "Someone else saved this %(thing)s while you were editing it. "
+                    "Review their change and try again."
+                )
                 % {"thing": obj._meta.verbose_name}
             )
     return manager.select_for_update().get(pk=obj.pk)
 
 
-def update(
-    actor: Actor,
-    obj: models.Model,
-    values: dict,
-    fields: Fields,
-    action: str,
-    *,
-    version: int | None = None,
-    prepare=None,
-) -> models.Model:
-    """Change ``obj``: lock it (checking ``version``), snapshot, set ``values`` (``fields.changeable``),
-    run ``prepare(obj, before)`` for a use case's own rules, validate, save, and write the audit entry
-    ``action`` with the changed fields if any. Returns the saved object (a fresh instance)."""
-    values = only(values, fields.changeable)
-    obj = lock(obj, version)
-    before = snapshot(obj, fields.audited)
-    related = _assign(obj, values)
-    if prepare is not None:
-        prepare(obj, before)
-    obj.full_clean()
-    obj.save()
-    for name, value in related.items():
-        getattr(obj, name).set(value)
-    changes = diff(before, snapshot(obj, fields.audited))
-    if changes:
-        log_action(actor, action, obj, changes)
-    return obj
-
-
-def delete(actor: Actor, obj: models.Model, fields: Fields, action: str) -> None:
-    """Delete ``obj`` and write the audit entry ``action`` with what it held."""
-    changes = deleted_changes(obj, fields.audited)
-    log_action(actor, action, obj, changes)
-    obj.delete()
+def assign(obj: models.Model, values: dict) -> dict:
+    """Set the plain fields of ``values`` on ``obj``; return the many-to-many ones, set after saving."""
+    related = {}
+    for name, value in values.items():
+        if obj._meta.get_field(name).many_to_many:
+            related[name] = value
+        else:
+            setattr(obj, name, value)
+    return related

@@ -10,10 +10,10 @@ from dari.accounts import history
 
 from .models import Organization, Person
 from .permissions import can_change_organization, can_change_person
-from .services import ORGANIZATION_FIELDS, PERSON_FIELDS
+from .services import ORGANIZATION, PERSON
 
-ORGANIZATION_PAGE_FIELDS = frozenset(ORGANIZATION_FIELDS) | {"description_source", "source"}
-PERSON_PAGE_FIELDS = frozenset(PERSON_FIELDS) - {"email"}
+ORGANIZATION_PAGE_FIELDS = frozenset(ORGANIZATION.creatable) | {"description_source", "source"}
+PERSON_PAGE_FIELDS = frozenset(PERSON.creatable) - {"email"}
 
 
 history.register_insiders(Organization, can_change_organization, organizations=lambda viewer: [viewer.obj])

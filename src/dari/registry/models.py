@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import BilingualNamed, localized
+from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
 
 from .queries import AffiliationQuerySet, OrganizationQuerySet, PersonQuerySet, SectorQuerySet
@@ -137,7 +138,7 @@ class Sector(models.Model):
         return [self.name_ko, self.name_en, *self.synonyms_ko, *self.synonyms_en]
 
 
-class Organization(BilingualNamed):
+class Organization(Versioned, BilingualNamed):
     """Any organization in either cluster: a city, a university, a startup, an investor, ..."""
 
     class Kind(models.TextChoices):
@@ -242,7 +243,7 @@ PUBLIC_WITHOUT_BASIS = _(
 )
 
 
-class Person(BilingualNamed):
+class Person(Versioned, BilingualNamed):
     """Someone named in the registry. Personal data (PIPA, GDPR): a person is shown to the public only
     with a recorded basis, their consent or an official role named in a public source."""
 

@@ -8,16 +8,17 @@ checked that the actor may *see* the objects it passes (pages and the API answer
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dari.accounts.audit import Actor, diff, log_action, snapshot
+from dari.accounts import audit
+from dari.accounts.audit import Actor, created_changes, diff, log_action, snapshot
 from dari.accounts.models import AuditEntry
 from dari.core.merging import reassign_references
+from dari.core.services import Fields, lock, only, require, unique_key
 from dari.notifications.services import notify
 
 from .models import Affiliation, Organization, Person, Relationship
@@ -41,89 +42,50 @@ AFFILIATION_REQUESTED = "registry.affiliation_requested"
 CLAIM_ACTION = "registry.affiliation.requested"
 CLAIMS_PER_DAY = 10
 
-ORGANIZATION_FIELDS = [
-    "key",
-    "kind",
-    "name_ko",
-    "name_ko_origin",
-    "name_en",
-    "name_en_origin",
-    "short_name_ko",
-    "short_name_en",
-    "description_ko",
-    "description_en",
-    "cluster",
-    "sectors",
-    "website",
-    "country",
-    "city_ko",
-    "city_en",
-    "is_public",
-]
-# The natural key stays fixed after creation: imports and the scenario find the organization by it.
-ORGANIZATION_EDITABLE_FIELDS = [name for name in ORGANIZATION_FIELDS if name != "key"]
-PERSON_FIELDS = [
-    "key",
-    "name_ko",
-    "name_ko_origin",
-    "name_en",
-    "name_en_origin",
-    "email",
-    "is_public",
-    "public_listing_basis",
-]
-# Written by the services themselves when the basis becomes, or stops being, consent.
-CONSENT_FIELDS = ["listing_consent_at", "listing_consent_recorded_by"]
-PERSON_EDITABLE_FIELDS = [name for name in PERSON_FIELDS if name != "key"]
-AFFILIATION_FIELDS = [
-    "person",
-    "organization",
-    "title_ko",
-    "title_en",
-    "started_on",
-    "ended_on",
-    "confirmed_at",
-    "confirmed_by",
-]
-AFFILIATION_EDITABLE_FIELDS = ["title_ko", "title_en", "started_on", "ended_on"]
-RELATIONSHIP_FIELDS = ["subject", "kind", "object", "started_on", "ended_on", "note_ko", "note_en"]
-RELATIONSHIP_VALUE_FIELDS = ["started_on", "ended_on", "note_ko", "note_en"]
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def only(values: dict, allowed: list[str]) -> dict:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise TypeError(f"Fields that cannot be set here: {', '.join(sorted(unknown))}")
-    return dict(values)
-
-
-def unique_key(model, *candidates: str, fallback: str) -> str:
-    """A free natural key made from the first candidate that slugifies to something (names in Hangul
-    do not), numbered when taken: ``acme``, ``acme-2``, ..."""
-    base = next((slugify(text) for text in candidates if slugify(text or "")), fallback)[:90]
-    key, number = base, 1
-    while model.objects.filter(key=key).exists():
-        number += 1
-        key = f"{base}-{number}"
-    return key
-
-
-def created_changes(obj, fields: list[str]) -> dict:
-    """The fields of a new object that differ from a blank one, as ``{field: [None, value]}``."""
-    blank = snapshot(type(obj)(), fields)
-    return {name: [None, value] for name, value in snapshot(obj, fields).items() if value != blank[name]}
-
-
-def deleted_changes(obj, fields: list[str]) -> dict:
-    """What a deleted object held, as ``{field: [value, None]}``, empty fields left out."""
-    return {
-        name: [value, None] for name, value in snapshot(obj, fields).items() if value not in ("", None, [])
-    }
+ORGANIZATION = Fields(
+    creatable=(
+        "key",
+        "kind",
+        "name_ko",
+        "name_ko_origin",
+        "name_en",
+        "name_en_origin",
+        "short_name_ko",
+        "short_name_en",
+        "description_ko",
+        "description_en",
+        "cluster",
+        "sectors",
+        "website",
+        "country",
+        "city_ko",
+        "city_en",
+        "is_public",
+    ),
+    # The natural key stays fixed after creation: imports and the scenario find the organization by it.
+)
+PERSON = Fields(
+    creatable=(
+        "key",
+        "name_ko",
+        "name_ko_origin",
+        "name_en",
+        "name_en_origin",
+        "email",
+        "is_public",
+        "public_listing_basis",
+    ),
+    # Written by the services themselves when the basis becomes, or stops being, consent.
+    also_audited=("listing_consent_at", "listing_consent_recorded_by"),
+)
+AFFILIATION = Fields(
+    creatable=("title_ko", "title_en", "started_on", "ended_on"),
+    also_audited=("person", "organization", "confirmed_at", "confirmed_by"),
+)
+RELATIONSHIP = Fields(
+    creatable=("started_on", "ended_on", "note_ko", "note_en"),
+    also_audited=("subject", "kind", "object"),
+)
 
 
 # --- organizations ---------------------------------------------------------------------------------
@@ -131,57 +93,37 @@ def deleted_changes(obj, fields: list[str]) -> dict:
 
 @transaction.atomic
 def create_organization(actor: Actor, values: dict) -> Organization:
-    """Register an organization. ``values``: fields of ``ORGANIZATION_FIELDS`` (``sectors`` a list of
+    """Register an organization. ``values``: fields of ``ORGANIZATION.creatable`` (``sectors`` a list of
     sectors; ``key`` made from the English name when missing). Audit: registry.organization.created."""
     require(can_create_organization(actor.user), _("You may not add organizations."))
-    values = only(values, ORGANIZATION_FIELDS)
-    sectors = values.pop("sectors", [])
+    values = dict(values)
     if not values.get("key"):
         values["key"] = unique_key(
             Organization, values.get("name_en", ""), values.get("short_name_en", ""), fallback="organization"
         )
-    organization = Organization(**values)
-    organization.full_clean()
-    organization.save()
-    organization.sectors.set(sectors)
-    log_action(
-        actor,
-        "registry.organization.created",
-        organization,
-        created_changes(organization, ORGANIZATION_FIELDS),
-    )
-    return organization
+    return audit.create(actor, Organization(), values, ORGANIZATION, "registry.organization.created")
 
 
 @transaction.atomic
-def update_organization(actor: Actor, organization: Organization, values: dict) -> Organization:
-    """Change an organization's profile (``ORGANIZATION_EDITABLE_FIELDS``, sectors included); returns
-    the saved organization. Audit: registry.organization.changed with the changed fields, if any."""
+def update_organization(
+    actor: Actor, organization: Organization, values: dict, *, version: int | None = None
+) -> Organization:
+    """Change an organization's profile (``ORGANIZATION.changeable``, sectors included) from the
+    ``version`` the editor saw (``Conflict`` if someone saved since); returns the saved organization.
+    Audit: registry.organization.changed with the changed fields, if any."""
     require(can_change_organization(actor.user, organization), _("You may not edit this organization."))
-    values = only(values, ORGANIZATION_EDITABLE_FIELDS)
-    # Read the row again under a lock: the snapshot must be what is stored, not what a form changed.
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    before = snapshot(organization, ORGANIZATION_FIELDS)
-    sectors = values.pop("sectors", None)
-    for name, value in values.items():
-        setattr(organization, name, value)
-    organization.full_clean()
-    organization.save()
-    if sectors is not None:
-        organization.sectors.set(sectors)
-    changes = diff(before, snapshot(organization, ORGANIZATION_FIELDS))
-    if changes:
-        log_action(actor, "registry.organization.changed", organization, changes)
-    return organization
+    return audit.update(
+        actor, organization, values, ORGANIZATION, "registry.organization.changed", version=version
+    )
 
 
 # Fields a merge copies from the duplicate when the kept organization has them empty; a name brings
 # its origin mark along.
 FILLABLE_FIELDS = [
-    name for name in ORGANIZATION_EDITABLE_FIELDS if name not in {"kind", "is_public", "sectors"}
+    name for name in ORGANIZATION.changeable if name not in {"kind", "is_public", "sectors"}
 ] + ["description_source", "source"]
 COMPANION_FIELDS = {"name_ko": "name_ko_origin", "name_en": "name_en_origin"}
-MERGE_AUDIT_FIELDS = ORGANIZATION_FIELDS + ["description_source", "source"]
+MERGE_AUDIT_FIELDS = ORGANIZATION.audited + ["description_source", "source"]
 
 
 @transaction.atomic
@@ -198,8 +140,8 @@ def merge_organizations(actor: Actor, keep: Organization, duplicate: Organizatio
     require(can_merge_organizations(actor.user), _("You may not merge organizations."))
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": _("Choose another organization than the one kept.")})
-    keep = Organization.objects.select_for_update().get(pk=keep.pk)
-    duplicate = Organization.objects.select_for_update().get(pk=duplicate.pk)
+    keep = lock(keep)
+    duplicate = lock(duplicate)
     before = snapshot(keep, MERGE_AUDIT_FIELDS)
     duplicate_label = f"{duplicate} (#{duplicate.pk}, {duplicate.key})"
 
@@ -238,11 +180,11 @@ def create_person(
     title_ko: str = "",
     title_en: str = "",
 ) -> Person:
-    """Add a person (``PERSON_FIELDS``), affiliated with ``organization`` when given (members of an
+    """Add a person (``PERSON.creatable``), affiliated with ``organization`` when given (members of an
     organization add people only to it). Audit: registry.person.created, and
     registry.affiliation.created for the affiliation."""
     require(can_create_person(actor.user, organization), _("You may not add people here."))
-    values = only(values, PERSON_FIELDS)
+    values = only(values, PERSON.creatable)
     if not values.get("key"):
         values["key"] = unique_key(Person, values.get("name_en", ""), fallback="person")
     person = Person(**values)
@@ -250,9 +192,7 @@ def create_person(
     stamp_consent(actor, person, previous_basis="")
     person.full_clean()
     person.save()
-    log_action(
-        actor, "registry.person.created", person, created_changes(person, PERSON_FIELDS + CONSENT_FIELDS)
-    )
+    log_action(actor, "registry.person.created", person, created_changes(person, PERSON.audited))
     if organization is not None:
         # The organization made this record: its affiliation is no claim on someone else's person.
         affiliation = Affiliation(
@@ -269,28 +209,24 @@ def create_person(
             actor,
             "registry.affiliation.created",
             affiliation,
-            created_changes(affiliation, AFFILIATION_FIELDS),
+            created_changes(affiliation, AFFILIATION.audited),
         )
     return person
 
 
 @transaction.atomic
-def update_person(actor: Actor, person: Person, values: dict) -> Person:
-    """Change a person's names, e-mail or visibility. Audit: registry.person.changed."""
+def update_person(actor: Actor, person: Person, values: dict, *, version: int | None = None) -> Person:
+    """Change a person's names, e-mail or visibility from the ``version`` the editor saw.
+    Audit: registry.person.changed."""
     require(can_change_person(actor.user, person), _("You may not edit this person."))
-    values = only(values, PERSON_EDITABLE_FIELDS)
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
-    for name, value in values.items():
-        setattr(person, name, value)
-    require_public_role_right(actor, before["public_listing_basis"], person.public_listing_basis)
-    stamp_consent(actor, person, previous_basis=before["public_listing_basis"])
-    person.full_clean()
-    person.save()
-    changes = diff(before, snapshot(person, PERSON_FIELDS + CONSENT_FIELDS))
-    if changes:
-        log_action(actor, "registry.person.changed", person, changes)
-    return person
+
+    def listing_rules(person: Person, before: dict) -> None:
+        require_public_role_right(actor, before["public_listing_basis"], person.public_listing_basis)
+        stamp_consent(actor, person, previous_basis=before["public_listing_basis"])
+
+    return audit.update(
+        actor, person, values, PERSON, "registry.person.changed", version=version, prepare=listing_rules
+    )
 
 
 def require_public_role_right(actor: Actor, previous_basis: str, basis: str) -> None:
@@ -328,8 +264,8 @@ def record_listing_consent(actor: Actor, person: Person) -> Person:
     basis becomes consent (a public role, which needs no consent, stays the basis) and the profile
     becomes public. Audit: registry.person.listing_consent_given. Raises ``PermissionDenied``."""
     require(can_decide_listing(actor.user, person), _("You may not decide on this listing."))
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
+    person = lock(person)
+    before = snapshot(person, PERSON.audited)
     person.listing_consent_at = timezone.now()
     person.listing_consent_recorded_by = actor.user
     if not person.public_listing_basis:
@@ -341,7 +277,7 @@ def record_listing_consent(actor: Actor, person: Person) -> Person:
         actor,
         "registry.person.listing_consent_given",
         person,
-        diff(before, snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)),
+        diff(before, snapshot(person, PERSON.audited)),
     )
     return person
 
@@ -352,8 +288,8 @@ def withdraw_listing_consent(actor: Actor, person: Person) -> Person:
     a person named in a public source in an official role stays listed, since that basis does not
     rest on consent. Audit: registry.person.listing_consent_withdrawn. Raises ``PermissionDenied``."""
     require(can_decide_listing(actor.user, person), _("You may not decide on this listing."))
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)
+    person = lock(person)
+    before = snapshot(person, PERSON.audited)
     person.listing_consent_at = None
     person.listing_consent_recorded_by = None
     if person.public_listing_basis != Person.ListingBasis.PUBLIC_ROLE:
@@ -365,7 +301,7 @@ def withdraw_listing_consent(actor: Actor, person: Person) -> Person:
         actor,
         "registry.person.listing_consent_withdrawn",
         person,
-        diff(before, snapshot(person, PERSON_FIELDS + CONSENT_FIELDS)),
+        diff(before, snapshot(person, PERSON.audited)),
     )
     return person
 
@@ -375,7 +311,7 @@ def withdraw_listing_consent(actor: Actor, person: Person) -> Person:
 
 @transaction.atomic
 def add_affiliation(actor: Actor, person: Person, organization: Organization, values: dict) -> Affiliation:
-    """Record that ``person`` holds a position at ``organization`` (``AFFILIATION_EDITABLE_FIELDS``).
+    """Record that ``person`` holds a position at ``organization`` (``AFFILIATION.creatable``).
 
     The organization's members may say who works there, but not take over someone's record: unless
     the actor has the right over the person (``can_change_person``: the person themself, staff, an
@@ -386,7 +322,7 @@ def add_affiliation(actor: Actor, person: Person, organization: Organization, va
     ``CLAIMS_PER_DAY`` a day per actor (each one e-mails the person).
     Audit: registry.affiliation.created (confirmed at once) or registry.affiliation.requested."""
     affiliation = Affiliation(
-        person=person, organization=organization, **only(values, AFFILIATION_EDITABLE_FIELDS)
+        person=person, organization=organization, **only(values, AFFILIATION.creatable)
     )
     require(
         can_change_affiliation(actor.user, affiliation), _("You may not add people to this organization.")
@@ -399,7 +335,7 @@ def add_affiliation(actor: Actor, person: Person, organization: Organization, va
     affiliation.full_clean()
     affiliation.save()
     action = "registry.affiliation.created" if affiliation.is_confirmed else CLAIM_ACTION
-    log_action(actor, action, affiliation, created_changes(affiliation, AFFILIATION_FIELDS))
+    log_action(actor, action, affiliation, created_changes(affiliation, AFFILIATION.audited))
     if not affiliation.is_confirmed:
         notify_claim(actor, affiliation)
     return affiliation
@@ -436,7 +372,7 @@ def confirm_affiliation(actor: Actor, affiliation: Affiliation) -> Affiliation:
     for the organization (its administrators may keep the person's record, its members see them).
     Confirming a confirmed one changes nothing. Audit: registry.affiliation.confirmed."""
     require(can_confirm_affiliation(actor.user, affiliation), _("You may not confirm this affiliation."))
-    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    affiliation = lock(affiliation)
     if affiliation.is_confirmed:
         return affiliation
     affiliation.confirmed_at = timezone.now()
@@ -455,25 +391,23 @@ def confirm_affiliation(actor: Actor, affiliation: Affiliation) -> Affiliation:
 def update_affiliation(actor: Actor, affiliation: Affiliation, values: dict) -> Affiliation:
     """Change an affiliation's title or dates. Audit: registry.affiliation.changed."""
     require(can_change_affiliation(actor.user, affiliation), _("You may not edit this affiliation."))
-    values = only(values, AFFILIATION_EDITABLE_FIELDS)
-    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
-    before = snapshot(affiliation, AFFILIATION_FIELDS)
-    for name, value in values.items():
-        setattr(affiliation, name, value)
-    # The person confirmed what it said, not what it says now: a change by someone without the
-    # right over the person makes it a request again.
-    reopened = (
-        affiliation.is_confirmed
-        and diff(before, snapshot(affiliation, AFFILIATION_FIELDS))
-        and not can_change_person(actor.user, affiliation.person)
+    reopened = False
+
+    def reopen_claim(affiliation: Affiliation, before: dict) -> None:
+        # The person confirmed what it said, not what it says now: a change by someone without the
+        # right over the person makes it a request again.
+        nonlocal reopened
+        reopened = bool(
+            affiliation.is_confirmed
+            and diff(before, snapshot(affiliation, AFFILIATION.audited))
+            and not can_change_person(actor.user, affiliation.person)
+        )
+        if reopened:
+            affiliation.confirmed_at = affiliation.confirmed_by = None
+
+    affiliation = audit.update(
+        actor, affiliation, values, AFFILIATION, "registry.affiliation.changed", prepare=reopen_claim
     )
-    if reopened:
-        affiliation.confirmed_at = affiliation.confirmed_by = None
-    affiliation.full_clean()
-    affiliation.save()
-    changes = diff(before, snapshot(affiliation, AFFILIATION_FIELDS))
-    if changes:
-        log_action(actor, "registry.affiliation.changed", affiliation, changes)
     if reopened:
         notify_claim(actor, affiliation)
     return affiliation
@@ -484,14 +418,7 @@ def remove_affiliation(actor: Actor, affiliation: Affiliation) -> None:
     """Delete an affiliation (its organization's members, staff, or the person turning a claim on
     them down). Audit: registry.affiliation.deleted with what it held."""
     require(can_remove_affiliation(actor.user, affiliation), _("You may not edit this affiliation."))
-    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)  # log what is stored
-    log_action(
-        actor,
-        "registry.affiliation.deleted",
-        affiliation,
-        deleted_changes(affiliation, AFFILIATION_FIELDS),
-    )
-    affiliation.delete()
+    audit.delete(actor, lock(affiliation), AFFILIATION, "registry.affiliation.deleted")
 
 
 # --- relationships ---------------------------------------------------------------------------------
@@ -504,7 +431,7 @@ def add_relationship(
     """Record that ``subject`` <kind> ``object`` (invests in, partners with, ...), with optional dates
     and notes. Audit: registry.relationship.created."""
     relationship = Relationship(
-        subject=subject, kind=kind, object=object, **only(values or {}, RELATIONSHIP_VALUE_FIELDS)
+        subject=subject, kind=kind, object=object, **only(values or {}, RELATIONSHIP.creatable)
     )
     require(
         can_change_relationship(actor.user, relationship),
@@ -516,7 +443,7 @@ def add_relationship(
         actor,
         "registry.relationship.created",
         relationship,
-        created_changes(relationship, RELATIONSHIP_FIELDS),
+        created_changes(relationship, RELATIONSHIP.audited),
     )
     return relationship
 
@@ -525,11 +452,4 @@ def add_relationship(
 def remove_relationship(actor: Actor, relationship: Relationship) -> None:
     """Delete a relationship. Audit: registry.relationship.deleted with what it held."""
     require(can_change_relationship(actor.user, relationship), _("You may not edit this relationship."))
-    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)  # log what is stored
-    log_action(
-        actor,
-        "registry.relationship.deleted",
-        relationship,
-        deleted_changes(relationship, RELATIONSHIP_FIELDS),
-    )
-    relationship.delete()
+    audit.delete(actor, lock(relationship), RELATIONSHIP, "registry.relationship.deleted")
