@@ -2,45 +2,14 @@
 convert to UTC. Forms only collect input: the services validate and write."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.forms import CleanTextMixin
-from dari.core.time import in_zone_or_utc, zone_choices
+from dari.core.time import LocalDateTimeField, local_initial, zone_field
 from dari.registry.models import Organization, Person
 
 from .models import ActionItem, Agreement, AgreementParty, CooperationArea
-
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock date-time without a zone: the form's zone field says where it is."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=LOCAL_FORMATS, **kwargs)
-
-    def to_python(self, value):
-        # Django's DateTimeField would make the value aware in the server's zone; keep it naive.
-        result = super().to_python(value)
-        return result.replace(tzinfo=None) if result is not None else None
-
-
-def zone_field(label, required: bool = False) -> forms.ChoiceField:
-    choices = [("", "—")] if not required else []
-    partnership = list(settings.PARTNERSHIP_TIME_ZONES)
-    choices += [(zone, zone) for zone in partnership]
-    choices += [choice for choice in zone_choices() if choice[0] not in partnership]
-    return forms.ChoiceField(label=label, required=required, choices=choices)
-
-
-def local_initial(moment, zone: str):
-    """The stored time as the wall-clock time to edit (in UTC where the zone cannot show it: saving
-    then asks for a time within the range)."""
-    return in_zone_or_utc(moment, zone).replace(tzinfo=None) if moment is not None and zone else None
 
 
 class ServiceForm(CleanTextMixin, forms.Form):

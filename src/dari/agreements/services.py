@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dari.accounts.audit import Actor, diff, log_action, snapshot
-from dari.core.time import to_utc
+from dari.core.time import set_moment
 from dari.core.transitions import Transitions
 
 from .models import ActionItem, Agreement, AgreementParty, CooperationArea, ProgressNote
@@ -89,18 +89,6 @@ def apply(obj, values: dict, allowed: list[str]) -> None:
         raise TypeError(f"cannot set {sorted(unknown)} here")
     for name, value in values.items():
         setattr(obj, name, value)
-
-
-def set_moment(obj, values: dict, field: str, zone_field: str) -> dict:
-    """Resolve a local ``field`` against the zone given (or the object's current one); when only the
-    zone changes, the stored instant stays the same."""
-    values = dict(values)
-    zone = values.get(zone_field, getattr(obj, zone_field))
-    if field in values:
-        values[field] = to_utc(values[field], zone, field, zone_field)
-    elif zone_field in values and getattr(obj, field) is not None:
-        to_utc(getattr(obj, field), zone, field, zone_field)  # validates the new zone
-    return values
 
 
 # --- agreements --------------------------------------------------------------------------------------

@@ -7,6 +7,11 @@ time is shown.
   validator of every model date field), so that every zone can show it.
 - **Reading**: a local (naive) date-time is read in its zone by ``to_utc``, which refuses a time that
   the zone skips or repeats rather than shift it; an aware one is taken as is.
+- **Forms**: a local time is a ``LocalDateTimeField`` (naive) beside a ``zone_field``; a service reads
+  the pair with ``set_moment``.
+- **The viewer's zone**: one rule, ``viewer_zones(user)``: the user's own zone when they have one,
+  else the partnership's zones (``settings.PARTNERSHIP_TIME_ZONES``). Pages, e-mails, reminders,
+  documents and histories all read it (``format_for``).
 - **Showing**: 24-hour ``YYYY-MM-DD HH:MM`` with the zone abbreviation, first in the time's own zone,
   then in the partnership's other zones and the viewer's zone where they differ, e.g.
   ``2024-01-17 10:30 PST (2024-01-18 03:30 KST)``. Locale date formats are never used, so the Korean
@@ -19,6 +24,8 @@ from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,6 +128,19 @@ def to_utc(moment: datetime | None, zone: str, field: str, zone_field: str) -> d
     return utc
 
 
+def set_moment(obj, values: dict, field: str, zone_field: str) -> dict:
+    """``values`` for ``obj`` with the local ``field`` read in the zone given (or ``obj``'s current
+    one) by ``to_utc``; when only the zone changes, the stored instant stays the same (the new zone is
+    still checked). Raises ``ValidationError`` as ``to_utc`` does."""
+    values = dict(values)
+    zone = values.get(zone_field, getattr(obj, zone_field))
+    if field in values:
+        values[field] = to_utc(values[field], zone, field, zone_field)
+    elif zone_field in values and getattr(obj, field) is not None:
+        to_utc(getattr(obj, field), zone, field, zone_field)  # validates the new zone
+    return values
+
+
 def read_local(moment: datetime, zone: str) -> datetime:
     """The wall-clock time ``moment`` (naive, within the range) in ``zone``, as an aware datetime.
 
@@ -178,6 +198,68 @@ def _clock_jump(first: datetime, second: datetime, tzinfo: ZoneInfo) -> tuple[st
     if before.date() == after.date():
         return f"{before:%H:%M}", f"{after:%H:%M}"
     return _wall_clock(before), _wall_clock(after)
+
+
+# --- forms --------------------------------------------------------------------------------------------
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date-time without a zone: the form's zone field says where it is."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=LOCAL_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        # Django's DateTimeField would make the value aware in the server's zone; keep it naive.
+        result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+
+def zone_field(label, required: bool = False) -> forms.ChoiceField:
+    """A choice of zone: the partnership's zones first, then every other accepted one."""
+    choices = [("", "—")] if not required else []
+    partnership = partnership_zones()
+    choices += [(zone, zone) for zone in partnership]
+    choices += [choice for choice in zone_choices() if choice[0] not in partnership]
+    return forms.ChoiceField(label=label, required=required, choices=choices)
+
+
+def local_initial(moment: datetime | None, zone: str):
+    """The stored time as the wall-clock time to edit (in UTC where the zone cannot show it: saving
+    then asks for a time within the range)."""
+    return in_zone_or_utc(moment, zone).replace(tzinfo=None) if moment is not None and zone else None
+
+
+# --- whose zones --------------------------------------------------------------------------------------
+
+
+def partnership_zones() -> list[str]:
+    """The partnership's zones (``DARI_PARTNERSHIP_TIME_ZONES``; Asia/Seoul and America/Los_Angeles)."""
+    return list(settings.PARTNERSHIP_TIME_ZONES)
+
+
+def viewer_zones(user) -> list[str]:
+    """The zones ``user`` reads times in, the first one first: their own zone when they have one (a
+    signed-in user, a notice's recipient), else the partnership's zones. The one rule for "the
+    viewer's zone": pages, e-mails, reminders, documents and histories read it, never UTC."""
+    own = getattr(user, "time_zone", "") if getattr(user, "is_authenticated", False) else ""
+    return [own] if own else partnership_zones()
+
+
+def format_for(
+    moment: datetime, user, zone: str | None = None, *, partnership: bool = True
+) -> tuple[str, list[str]]:
+    """``moment`` as ``user`` reads it: in ``zone`` (the time's own zone) first, or, for a time that
+    has none (a change in a history, a job's start), in the viewer's first zone; then in the
+    partnership's other zones (pages and documents; ``partnership=False`` for a short e-mail) and in
+    the viewer's zones, where they differ. Returns the first rendering and the others."""
+    viewer = viewer_zones(user)
+    others = [*partnership_zones(), *viewer] if partnership else viewer
+    return format_moment(moment, zone or viewer[0], others)
 
 
 # --- showing ------------------------------------------------------------------------------------------
