@@ -92,6 +92,49 @@ def test_a_new_startup_is_created_private_on_approval(client, staff_user, django
     assert "Your request for BioLab is approved." in notice.body
 
 
+def test_an_approved_startup_is_created_by_the_registrys_service(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    """The registry's create_organization makes the startup: its own audit entry, with its fields."""
+    registration = register(
+        client,
+        account("maker", kind="new_organization", name_ko="메이커바이오", name_en="Maker Bio"),
+        django_capture_on_commit_callbacks,
+    )
+
+    approve_registration(Actor(staff_user), registration)
+
+    organization = Organization.objects.get(name_en="Maker Bio")
+    registration.refresh_from_db()
+    assert registration.organization == organization
+    assert list(organization.registration_requests.all()) == [registration]
+    [created] = AuditEntry.objects.filter(action="registry.organization.created", object_id=organization.pk)
+    assert (created.actor, created.object_type.model) == (staff_user, "organization")
+    assert created.changes == {
+        "key": [None, "maker-bio"],
+        "kind": [None, "startup"],
+        "name_ko": [None, "메이커바이오"],
+        "name_en": [None, "Maker Bio"],
+        "is_public": [None, False],
+    }
+
+
+def test_a_merge_carries_registration_requests_to_the_organization_kept(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    from dari.registry.services import merge_organizations
+
+    keep, duplicate = OrganizationFactory(key="keep"), OrganizationFactory(key="duplicate")
+    registration = register(
+        client, account("merged", kind="claim", organization=duplicate.pk), django_capture_on_commit_callbacks
+    )
+
+    merge_organizations(Actor(staff_user), keep, duplicate)
+
+    registration.refresh_from_db()
+    assert registration.organization == keep
+
+
 def test_a_claim_is_approved_by_the_organizations_admin(client, django_capture_on_commit_callbacks):
     organization = OrganizationFactory(key="kr-bio", name_en="KR Bio")
     admin = UserFactory(username="kr-admin")

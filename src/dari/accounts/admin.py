@@ -81,10 +81,10 @@ class InvitationAdmin(admin.ModelAdmin):
 class RegistrationRequestAdmin(admin.ModelAdmin):
     """Decide requests on the Registration requests page, which grants the roles and notifies."""
 
-    list_display = ["user", "kind", "organization_id", "name_en", "name_ko", "status", "created_at"]
+    list_display = ["user", "kind", "organization", "name_en", "name_ko", "status", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["user__username", "user__email", "name_ko", "name_en"]
-    raw_id_fields = ["user", "decided_by"]
+    raw_id_fields = ["user", "decided_by", "organization"]
 
 
 @admin.register(ApiToken)

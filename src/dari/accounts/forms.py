@@ -1,7 +1,6 @@
 """Forms of the account pages. They validate input; the writes are the services' job."""
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordMixin, UsernameField
@@ -15,6 +14,7 @@ from dari.core.time import validate_zone
 from .models import ROLE_SCOPES, RegistrationRequest, Role, User
 from .queries import grantable_roles, grantable_scopes
 from .services import can_grant
+from .services.registrations import claimable_organizations
 
 
 def clean_zone(value: str) -> str:
@@ -88,11 +88,6 @@ class AcceptInvitationForm(NewAccountForm):
         return self.invitation.email
 
 
-def public_organizations():
-    Organization = apps.get_model("registry", "Organization")
-    return Organization.objects.filter(is_public=True).order_by("name_en", "name_ko")
-
-
 class RegistrationForm(NewAccountForm):
     email = forms.EmailField(label=_("E-mail address"))
     kind = forms.ChoiceField(
@@ -120,7 +115,7 @@ class RegistrationForm(NewAccountForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = public_organizations()
+        self.fields["organization"].queryset = claimable_organizations()
 
     def email_for_validation(self) -> str:
         return self.cleaned_data.get("email", "")

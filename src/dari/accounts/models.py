@@ -210,9 +210,10 @@ class Invitation(models.Model):
 class RegistrationRequest(models.Model):
     """A self-registered person's request to run a new startup or to join an existing organization.
 
-    The organization lives in the registry, a later app, so it is referenced by id, as memberships
-    reference their scope; a new organization is only created when staff approve the request, so
-    rejected requests leave nothing behind in the registry.
+    A new organization is only created when staff approve the request (through the registry's own
+    service, which the registry hands to accounts: see ``services.registrations``), so rejected
+    requests leave nothing behind in the registry. The key to the organization is a real foreign
+    key, so that a merge of organizations (``dari.core.merging``) carries the requests along.
     """
 
     class Kind(models.TextChoices):
@@ -231,10 +232,14 @@ class RegistrationRequest(models.Model):
         on_delete=models.CASCADE,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    organization_id = models.PositiveBigIntegerField(
-        _("organization"),
+    organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("organization"),
         null=True,
         blank=True,
+        related_name="registration_requests",
+        # A merge moves the requests to the organization kept; nothing else deletes an organization.
+        on_delete=models.PROTECT,
         help_text=_("The claimed organization, or the new one once the request is approved."),
     )
     name_ko = models.CharField(_("name (Korean)"), max_length=300, blank=True)
@@ -262,7 +267,7 @@ class RegistrationRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="claim") | models.Q(organization_id__isnull=False),
+                condition=~models.Q(kind="claim") | models.Q(organization__isnull=False),
                 name="registration_claim_names_organization",
             ),
         ]
@@ -270,18 +275,6 @@ class RegistrationRequest(models.Model):
     def __str__(self) -> str:
         subject = self.name_en or self.name_ko or self.organization_id
         return f"{self.user} – {self.get_kind_display()} – {subject}"
-
-    @property
-    def organization(self):
-        """The registry organization (claimed, or created on approval), or None."""
-        if self.organization_id is None:
-            return None
-        if getattr(self, "_organization", None) is None or self._organization.pk != self.organization_id:
-            from django.apps import apps
-
-            model = apps.get_model("registry", "Organization")
-            self._organization = model.objects.filter(pk=self.organization_id).first()
-        return self._organization
 
 
 class ApiToken(models.Model):

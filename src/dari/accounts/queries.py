@@ -73,13 +73,8 @@ def registration_requests_for(user):
 
 
 def with_organizations(requests) -> list[RegistrationRequest]:
-    """The requests as a list, each with its organization fetched in one query for all."""
-    requests = list(requests)
-    ids = {request.organization_id for request in requests if request.organization_id}
-    organizations = apps.get_model("registry", "Organization").objects.in_bulk(ids)
-    for request in requests:
-        request._organization = organizations.get(request.organization_id)
-    return requests
+    """The requests as a list, each with its organization fetched in the same query."""
+    return list(requests.select_related("organization"))
 
 
 def can_review_registrations(user) -> bool:
@@ -93,7 +88,9 @@ def members_by_organization(organization_ids) -> dict[int, list]:
     memberships = (
         Membership.objects.filter(
             role__in=ORGANIZATION_ROLES,
-            scope_type=ContentType.objects.get_for_model(apps.get_model("registry", "Organization")),
+            scope_type=ContentType.objects.get_by_natural_key(
+                *ROLE_SCOPES[Role.ORGANIZATION_MEMBER].split(".")
+            ),
             scope_id__in=organization_ids,
             user__is_active=True,
         )

@@ -211,7 +211,7 @@ def profile_context(request, **extra):
     return {
         "memberships": [(membership, membership.scope) for membership in memberships],
         "tokens": ApiToken.objects.filter(user=user),
-        "registrations": RegistrationRequest.objects.filter(user=user),
+        "registrations": RegistrationRequest.objects.filter(user=user).select_related("organization"),
         "token_form": ApiTokenForm(),
         "delete_form": DeleteAccountForm(user=user, request=request),
         "can_invite": can_invite(user),

@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from dari.accounts.services.registrations import register_organizations
         from dari.files.services import register_owner
         from dari.jobs.kinds import register_kind as register_job_kind
         from dari.notifications.kinds import register_kind
@@ -19,6 +20,7 @@ class RegistryConfig(AppConfig):
         from .jobs import REGISTRY_CHECK
         from .models import Organization
         from .permissions import can_change_organization
+        from .registrations import claimable_organizations, create_registered_startup
         from .services import AFFILIATION_REQUESTED
 
         register_kind(AFFILIATION_REQUESTED, _("Organizations saying that I work with them"))
@@ -34,3 +36,6 @@ class RegistryConfig(AppConfig):
             may_upload=can_change_organization,
             visible_to=lambda user: Organization.objects.visible_to(user),
         )
+        # Self-registration (accounts) offers the public organizations and approves new startups
+        # through the registry's own service.
+        register_organizations(claimable=claimable_organizations, create_startup=create_registered_startup)

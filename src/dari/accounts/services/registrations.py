@@ -1,16 +1,19 @@
 """Self-registration: a person signs up for a new startup or to join an existing organization, and
 staff (or, for a claim, the organization's administrators) approve or reject the request.
 
-The registry is a later app than accounts (apps import one way: accounts → registry), so its
-``Organization`` model is looked up by name inside the functions, never imported at module level.
+The registry is a later app than accounts (apps import one way: accounts → registry), so it hands
+accounts what registration needs from it (``register_organizations`` in its ``AppConfig.ready``):
+the organizations one may claim to belong to, and its own service that creates the approved startup
+(with the registry's checks and audit entry). Accounts imports nothing from the registry.
 """
 
-from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..access import access_for
@@ -23,8 +26,36 @@ from .profile import send_verification_email
 NEW_ORGANIZATION_FIELDS = ["name_ko", "name_en", "website", "description_ko", "description_en"]
 
 
-def organization_model():
-    return apps.get_model("registry", "Organization")
+@dataclass(frozen=True)
+class Organizations:
+    """What the registry offers registration: ``claimable()``, the organizations a person may say
+    they belong to (a queryset); ``create_startup(actor, values)``, the registry's use case that adds
+    an approved new startup from ``NEW_ORGANIZATION_FIELDS`` and returns it."""
+
+    claimable: Callable[[], object]
+    create_startup: Callable[[Actor, dict], object]
+
+
+_organizations: Organizations | None = None
+
+
+def register_organizations(*, claimable, create_startup) -> None:
+    """Called once by the registry's ``AppConfig.ready`` (see ``Organizations``)."""
+    global _organizations
+    _organizations = Organizations(claimable, create_startup)
+
+
+def organizations() -> Organizations:
+    if _organizations is None:
+        raise ImproperlyConfigured(
+            "The registry app has not registered its organizations (register_organizations)."
+        )
+    return _organizations
+
+
+def claimable_organizations():
+    """The organizations a registering person may claim to belong to (the registry's public ones)."""
+    return organizations().claimable()
 
 
 @transaction.atomic
@@ -68,7 +99,7 @@ def register(
     request = RegistrationRequest.objects.create(
         user=user,
         kind=kind,
-        organization_id=organization.pk if organization is not None else None,
+        organization=organization,
         message=message,
         **{name: details.get(name, "") for name in NEW_ORGANIZATION_FIELDS},
     )
@@ -92,16 +123,6 @@ def can_decide_registration(user, request: RegistrationRequest) -> bool:
     )
 
 
-def unique_organization_key(request: RegistrationRequest) -> str:
-    Organization = organization_model()
-    base = slugify(request.name_en) or slugify(request.name_ko) or f"startup-{request.pk}"
-    base = base[:90]
-    key, number = base, 2
-    while Organization.objects.filter(key=key).exists():
-        key, number = f"{base}-{number}", number + 1
-    return key
-
-
 def locked_pending(request: RegistrationRequest) -> RegistrationRequest:
     request = RegistrationRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
     if request.status != RegistrationRequest.Status.PENDING:
@@ -113,36 +134,23 @@ def locked_pending(request: RegistrationRequest) -> RegistrationRequest:
 def approve_registration(actor: Actor, request: RegistrationRequest) -> RegistrationRequest:
     """Approve a pending request.
 
-    A new startup is created in the registry, private (``is_public=False``) until its administrator
-    publishes it, and the requester becomes its ``organization_admin``; a claim makes the requester an
-    ``organization_member`` of the claimed organization. Effects: audit entries for the decision, the
-    new organization and the membership; after commit, an e-mail to the requester.
+    A new startup is created by the registry's own service (see ``register_organizations``), private
+    until its administrator publishes it, and the requester becomes its ``organization_admin``; a
+    claim makes the requester an ``organization_member`` of the claimed organization. Effects: audit
+    entries for the decision, the new organization (the registry's ``registry.organization.created``)
+    and the membership; after commit, an e-mail to the requester.
     Raises ``PermissionDenied`` (see ``can_decide_registration``) or ``ValidationError`` if decided.
     """
     if actor.user is None or not can_decide_registration(actor.user, request):
         raise PermissionDenied("You may not decide this registration request.")
     request = locked_pending(request)
     if request.kind == RegistrationRequest.Kind.NEW_ORGANIZATION:
-        Organization = organization_model()
-        organization = Organization(
-            key=unique_organization_key(request),
-            kind=Organization.Kind.STARTUP,
-            is_public=False,
-            **{name: getattr(request, name) for name in NEW_ORGANIZATION_FIELDS},
-        )
-        organization.full_clean()
-        organization.save()
-        log_action(
-            actor,
-            "registry.organization.created",
-            organization,
-            {"registration_request": request.pk, **snapshot(organization, ["key", *NEW_ORGANIZATION_FIELDS])},
-        )
-        request.organization_id = organization.pk
+        values = {name: getattr(request, name) for name in NEW_ORGANIZATION_FIELDS}
+        request.organization = organizations().create_startup(actor, values)
         role = Role.ORGANIZATION_ADMIN
     else:
-        organization = organization_model().objects.get(pk=request.organization_id)
         role = Role.ORGANIZATION_MEMBER
+    organization = request.organization
     grant_membership(actor, request.user, role, organization)
     decide(actor, request, RegistrationRequest.Status.APPROVED, "")
     return request
