@@ -1,6 +1,6 @@
 """``dari send_action_item_reminders``: who gets one, in which language and zones, once a day."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core import mail
@@ -174,3 +174,21 @@ def test_a_member_without_an_email_address_is_reminded_in_the_bell(world, run):
 
     assert [message.to for message in mail.outbox] == [["admin-a@dari.invalid"]]
     assert Notification.objects.filter(recipient=world.users["member"]).count() == 1
+
+
+def test_a_member_without_a_zone_reads_seoul_and_san_diego_times_and_is_reminded_once_a_seoul_day(world, run):
+    member = world.users["member"]
+    member.language, member.time_zone = "en", ""
+    member.save()
+    # 20:00 UTC on 25 June is already 26 June in Seoul, the first of the partnership's zones.
+    evening = datetime(2024, 6, 25, 20, 0, tzinfo=UTC)
+
+    run(now=evening)
+    run(now=evening.replace(hour=23))
+
+    [message] = [message for message in mail.outbox if message.to == ["member-a@dari.invalid"]]
+    assert "Due: 2024-06-30 08:00 PDT (2024-07-01 00:00 KST)" in message.body
+    assert "UTC" not in message.body
+    assert list(ReminderSent.objects.filter(user=member).values_list("sent_on", flat=True)) == [
+        date(2024, 6, 26)
+    ]

@@ -184,3 +184,14 @@ def test_page_counter_translations_become_css_content_safely():
     assert css_content("page %(page)s of %(pages)s") == '"page " counter(page) " of " counter(pages)'
     assert css_content("%(page)s / %(pages)s쪽") == 'counter(page) " / " counter(pages) "쪽"'
     assert css_content('a"</style>') == '"a\\22 \\3c /style\\3e "'
+
+
+def test_the_report_date_is_the_readers_date_else_seoul(scenario):
+    # 20:00 UTC on 1 May: 2 May in Seoul, still 1 May in New York.
+    evening = datetime(2024, 5, 1, 20, 0, tzinfo=UTC)
+
+    without_zone = agreement_pdf(UserFactory(time_zone=""), mou_pk(), "en", now=evening)
+    in_new_york = agreement_pdf(UserFactory(time_zone="America/New_York"), mou_pk(), "en", now=evening)
+
+    assert "Report date: 2024-05-02" in " ".join(pdf_text(without_zone).split())
+    assert "Report date: 2024-05-01" in " ".join(pdf_text(in_new_york).split())

@@ -4,14 +4,13 @@ takes a user and ids, not a request."""
 
 from collections import Counter
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from dari.core.charts import bar_chart
 from dari.core.documents import render_pdf
-from dari.core.timezones import in_zone
+from dari.core.time import in_zone, viewer_zones
 
 from .models import ActionItem, Agreement
 
@@ -46,12 +45,12 @@ def agreement_pdf(user, agreement_id: int, language: str, *, now=None) -> bytes:
     action items with status, due time and the progress notes ``user`` may read, and the chart of
     action items by status.
 
-    The report date is ``now``'s date in the user's zone (else the partnership's first zone); the
-    data is as of ``now``. Raises ``Agreement.DoesNotExist`` when ``user`` may not see it.
+    The report date is ``now``'s date in the user's zone (``viewer_zones``: else the partnership's
+    first); the data is as of ``now``. Raises ``Agreement.DoesNotExist`` when ``user`` may not see it.
     """
     agreement = Agreement.objects.visible_to(user).with_details(user).get(pk=agreement_id)
     now = now or timezone.now()
-    zone = getattr(user, "time_zone", None) or settings.PARTNERSHIP_TIME_ZONES[0]
+    zone = viewer_zones(user)[0]
     with translation.override(language):
         chart = action_items_by_status_chart(agreement.action_items.all())
     return render_pdf(

@@ -1,9 +1,10 @@
 """Reminders about action items that fall due soon or are overdue.
 
 ``items_needing_reminders`` holds the selection rule; ``send_reminders`` notifies each member of the
-owner party's organization once per item per day (their local date) through ``dari.notifications``
-(kind ``agreements.action_item_due``: the bell and e-mail, as each member chose), in their language,
-with the due time in the item's zone and in theirs.
+owner party's organization once per item per day (the date in their zone, ``viewer_zones``) through
+``dari.notifications`` (kind ``agreements.action_item_due``: the bell and e-mail, as each member
+chose), in their language, with the due time in the item's zone and in theirs (the partnership's
+when they have none).
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from datetime import datetime
 from django.db import transaction
 
 from dari.accounts.queries import members_by_organization
-from dari.core.timezones import in_zone
+from dari.core.time import in_zone, viewer_zones
 from dari.notifications.services import notify
 
 from .models import ActionItem, ReminderSent
@@ -49,7 +50,7 @@ def send_reminders(now: datetime, days: int) -> list[Reminder]:
     sent = []
     for item in items:
         for user in members.get(item.owner_party.organization_id, []):
-            sent_on = in_zone(now, user.time_zone or "UTC").date()
+            sent_on = in_zone(now, viewer_zones(user)[0]).date()
             if (item.pk, user.pk, sent_on) in already:
                 continue
             with transaction.atomic():

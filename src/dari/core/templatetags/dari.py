@@ -3,13 +3,12 @@
 from datetime import date, datetime
 
 from django import template
-from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from dari.core import redaction
 from dari.core.money import format_money, format_quantity
-from dari.core.timezones import format_moment
+from dari.core.time import format_for, viewer_zones
 
 register = template.Library()
 
@@ -48,17 +47,16 @@ def loc_text(context, obj, field: str) -> str:
     return redaction.placeholder(obj) if value is None else value.text
 
 
-def viewer_zone(context) -> str | None:
-    user = context.get("user")
-    return getattr(user, "time_zone", None) if user is not None and user.is_authenticated else None
-
-
 @register.simple_tag(takes_context=True)
-def moment(context, value: datetime | None, zone: str):
-    """``2024-01-17 10:30 PST (2024-01-18 03:30 KST)`` in a <time> element."""
+def moment(context, value: datetime | None, zone: str = ""):
+    """``2024-01-17 10:30 PST (2024-01-18 03:30 KST)`` in a <time> element: in ``zone``, the time's
+    own, then in the partnership's other zones and the viewer's (``dari.core.time.format_for``); a
+    time without a zone of its own (``{% moment entry.created_at %}``) in the viewer's zone first."""
     if value is None:
         return ""
-    primary, others = format_moment(value, zone, settings.PARTNERSHIP_TIME_ZONES, viewer_zone(context))
+    user = viewer(context)
+    zone = zone or viewer_zones(user)[0]
+    primary, others = format_for(value, user, zone)
     html = format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), zone, primary)
     if others:
         html += format_html(
