@@ -3,13 +3,15 @@
 #   chromium          browser tests (Playwright drives Debian's /usr/bin/chromium; no browser download)
 #   fonts-noto-cjk    Korean text in PDFs and screenshots
 #   libpango-1.0-0 libpangoft2-1.0-0   WeasyPrint's text layout (PDF reports)
+#   libharfbuzz-subset0  WeasyPrint cuts fonts down to the glyphs a PDF uses with it; without it,
+#                     with fontTools: 14 s instead of 0.3 s for a Korean agreement (benchmarks/pdf_render.py)
 #   poppler-utils     pdftotext / pdftoppm to check generated PDFs
 #   gettext           msgfmt, to compile the translation catalogs after editing them
 #   libgomp1          OpenMP runtime of LightGBM (the matching engine's learned re-ranking)
 # Usage: scripts/system-packages.sh [--browser]   (--browser adds chromium; the demo does not need it)
 set -euo pipefail
 
-packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext libgomp1)
+packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils gettext libgomp1)
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium)
 fi

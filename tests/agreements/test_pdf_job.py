@@ -23,7 +23,7 @@ def test_a_party_member_makes_the_pdf_in_the_background_and_only_they_download_i
 
     job = Job.objects.get(kind="agreements.agreement_pdf")
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert (job.state, job.progress_done, job.progress_total, job.started_by) == ("succeeded", 3, 3, member)
+    assert (job.state, job.progress_done, job.progress_total, job.started_by) == ("succeeded", 4, 4, member)
     stored = StoredFile.objects.get(pk=job.result["file_id"])
     assert (stored.purpose, stored.content_type, stored.owner_id) == (
         "report",

@@ -39,14 +39,15 @@ def action_items_by_status_chart(action_items) -> SafeString:
     return mark_safe(svg)
 
 
-def agreement_pdf(user, agreement_id: int, language: str, *, now=None) -> bytes:
+def agreement_pdf(user, agreement_id: int, language: str, *, now=None, on_step=None) -> bytes:
     """The agreement ``agreement_id`` as ``user`` may see it, as a PDF in ``language``: title,
     signing time in the partnership's zones, parties with heads and signatories, cooperation areas,
     action items with status, due time and the progress notes ``user`` may read, and the chart of
     action items by status.
 
     The report date is ``now``'s date in the user's zone (``viewer_zones``: else the partnership's
-    first); the data is as of ``now``. Raises ``Agreement.DoesNotExist`` when ``user`` may not see it.
+    first); the data is as of ``now``. ``on_step`` is ``render_pdf``'s: a job's progress after each
+    rendering step. Raises ``Agreement.DoesNotExist`` when ``user`` may not see it.
     """
     agreement = Agreement.objects.visible_to(user).with_details(user).get(pk=agreement_id)
     now = now or timezone.now()
@@ -59,4 +60,5 @@ def agreement_pdf(user, agreement_id: int, language: str, *, now=None) -> bytes:
         language=language,
         report_date=in_zone(now, zone).date(),
         data_as_of=now,
+        on_step=on_step,
     )

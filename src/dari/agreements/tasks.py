@@ -5,6 +5,7 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from dari.accounts.audit import Actor
+from dari.core.documents import RENDER_STEPS
 from dari.files.services import store_generated
 from dari.jobs.progress import job_progress
 
@@ -22,11 +23,12 @@ def render_agreement_pdf(job_id: int, agreement_id: int, language: str) -> None:
         if progress is None:
             return  # already run (a second delivery): nothing to do
         user = progress.job.started_by
-        progress.total(3)
+        progress.total(1 + RENDER_STEPS + 1)
         agreement = Agreement.objects.visible_to(user).get(pk=agreement_id)
         progress.advance(message=gettext_noop("Gathering the agreement"))
-        data = agreement_pdf(user, agreement_id, language)
-        progress.advance(message=gettext_noop("Rendering the PDF"))
+        data = agreement_pdf(
+            user, agreement_id, language, on_step=lambda message: progress.advance(message=message)
+        )
         stored = store_generated(
             Actor(user), data, f"{agreement.key}-{language}.pdf", "application/pdf", agreement, "report"
         )

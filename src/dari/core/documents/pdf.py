@@ -2,7 +2,10 @@
 WeasyPrint on A4 pages with a running header (report date, data as-of) and page numbers.
 
 Korean text is set in Noto Sans CJK KR, found through fontconfig (Debian's ``fonts-noto-cjk``, see
-``scripts/system-packages.sh``); nothing is downloaded. WeasyPrint runs no JavaScript, so charts are
+``scripts/system-packages.sh``); nothing is downloaded. The fonts are cut down to the glyphs a document
+uses by HarfBuzz (``libharfbuzz-subset0``, from the same script): without it WeasyPrint falls back to
+fontTools, which takes seconds for a CJK font (14 s instead of 0.3 s for the agreement in Korean,
+``benchmarks/pdf_render.py``). WeasyPrint runs no JavaScript, so charts are
 inline SVG (``dari.core.charts``). Rendering only reads Dari's own static files: any other URL in a
 template (another host, ``file:``, a path outside the static files) is refused and left out.
 """
@@ -10,6 +13,7 @@ template (another host, ``file:``, a path outside the static files) is refused a
 import logging
 import mimetypes
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -70,13 +75,16 @@ def render_pdf(
     language: str,
     report_date: date,
     data_as_of: datetime | date,
+    on_step: Callable[[str], None] | None = None,
 ) -> bytes:
     """Render ``template_name`` (which extends ``documents/base_print.html``) to PDF bytes.
 
     The template is rendered with ``translation.override(language)``; the running header shows
     ``report_date`` (the day the report is made) and ``data_as_of`` (the moment the data was read:
     an aware datetime, shown in the partnership's zones, or a date). ``context`` is the template's;
-    include ``user`` when templates show times, so the viewer's zone is added.
+    include ``user`` when templates show times, so the viewer's zone is added. ``on_step`` (a job's
+    progress, say) is called with an untranslated message after each of the ``RENDER_STEPS`` steps:
+    the pages laid out, then the PDF written (with the glyphs of its fonts).
 
     Raises ``ValueError`` for a language Dari does not have.
     """
@@ -91,7 +99,17 @@ def render_pdf(
         }
         html = render_to_string(template_name, {**context, "document": document})
     base_url = settings.SITE_URL.rstrip("/") + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()
+    laid_out = HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).render()
+    if on_step:
+        on_step(gettext_noop("Pages laid out"))
+    content = laid_out.write_pdf()
+    if on_step:
+        on_step(gettext_noop("PDF written"))
+    return content
+
+
+#: How many times ``render_pdf`` calls its ``on_step``.
+RENDER_STEPS = 2
 
 
 def _as_of_text(moment: datetime | date) -> str:
