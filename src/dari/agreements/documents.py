@@ -24,9 +24,9 @@ STATUS_COLOURS = {
 }
 
 
-def action_items_by_status_chart(action_items) -> SafeString:
+def action_items_by_status_chart(action_items, *, width: int = 560) -> SafeString:
     """A bar chart (inline SVG) of how many of ``action_items`` are in each status, every status
-    listed, in the active language."""
+    listed, in the active language; ``width`` in CSS pixels (the page uses ``PAGE_CHART_WIDTH``)."""
     counts = Counter(item.status for item in action_items)
     statuses = ActionItem.Status.choices
     svg = bar_chart(
@@ -34,6 +34,7 @@ def action_items_by_status_chart(action_items) -> SafeString:
         [counts.get(value, 0) for value, _label in statuses],
         title=_("Action items by status"),
         colours=[STATUS_COLOURS[value] for value, _label in statuses],
+        width=width,
     )
     # The chart escapes every label it writes.
     return mark_safe(svg)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
+from dari.core.charts import PAGE_CHART_WIDTH
 from dari.core.pagination import paginate
 
 from . import documents, services
@@ -67,7 +68,9 @@ def agreement_detail(request, pk: int):
             "agreement": agreement,
             "can_change": can_change_agreement(request.user, agreement),
             "history": history_for(request.user, agreement),
-            "status_chart": action_items_by_status_chart(agreement.action_items.all()),
+            "status_chart": action_items_by_status_chart(
+                agreement.action_items.all(), width=PAGE_CHART_WIDTH
+            ),
         },
     )
 

@@ -8,6 +8,6 @@ data in, SVG text out, all text escaped, so callers may mark the result safe.
 
 from .bar import bar_chart, stacked_bar_chart
 from .line import line_chart
-from .svg import PALETTE, Series
+from .svg import PAGE_CHART_WIDTH, PALETTE, Series
 
-__all__ = ["PALETTE", "Series", "bar_chart", "line_chart", "stacked_bar_chart"]
+__all__ = ["PAGE_CHART_WIDTH", "PALETTE", "Series", "bar_chart", "line_chart", "stacked_bar_chart"]

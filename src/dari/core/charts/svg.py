@@ -16,6 +16,10 @@ from dari.core.display_width import display_width
 FONT_FAMILY = "'Noto Sans CJK KR', 'Noto Sans KR', sans-serif"
 FONT_SIZE = 12
 TITLE_SIZE = 14
+# A chart in a page is drawn this wide: about a phone's column, so that at 390 px its 12 px labels
+# are drawn at nearly 12 px; the page kit lets it grow by at most a third on a wide screen
+# (.chart-figure in dari.css). A PDF keeps the wider default of each chart function.
+PAGE_CHART_WIDTH = 360
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 AXIS_COLOUR = "#555555"
