@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+# The permission matrix's world (its users and the ids its routes are filled with), for the page walk.
+from ..test_permission_matrix import world  # noqa: F401
+
 CHROMIUM = os.environ.get("DARI_CHROMIUM", "/usr/bin/chromium")
 
 # Playwright's sync API runs an event loop in the test thread; the test itself only touches the
@@ -43,3 +46,35 @@ def korean_page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def signed_in_context(browser, live_server):
+    """``signed_in_context(user, language, viewport)``: a browser context signed in as ``user`` (a
+    session made on the server, no sign-in form) that reads pages in ``language``."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def make(user, language: str, viewport: dict):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport=viewport, locale="ko-KR", timezone_id="Asia/Seoul")
+        context.set_default_timeout(15_000)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                },
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+            ]
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
