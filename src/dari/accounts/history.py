@@ -10,6 +10,10 @@ username to staff, to the viewer themself and to the object's insiders (``regist
 those who may change it); others read "a member of <organization>", "partnership staff" or
 "someone". The object's own confidential fields (``dari.core.redaction``) are redacted in every
 entry. The caller has already checked that the viewer may see the object itself.
+
+Each entry reads as a sentence in the UI language: the verb its app registered for the action
+(``register_verbs``, from the app's ``history_rules``), and, for a change, the fields changed by
+their verbose names: "Organization changed: description (Korean)" / "기관 정보 변경: 설명(한국어)".
 """
 
 from __future__ import annotations
@@ -96,6 +100,7 @@ class Insiders:
 
 _registrations: dict[type, list[Registration]] = {}
 _insiders: dict[type, Insiders] = {}
+_verbs: dict[str, object] = {}
 
 
 def register(
@@ -119,6 +124,24 @@ def register_insiders(model: type, may_change, organizations=None) -> None:
     obj)``. ``organizations(viewer)``: the organizations of the object the viewer may see; an actor
     who belongs to one is shown to others as "a member of" it."""
     _insiders[model] = Insiders(may_change, organizations)
+
+
+def register_verbs(verbs: dict[str, object]) -> None:
+    """How each action reads, e.g. ``{"registry.organization.changed": gettext_lazy("Organization
+    changed")}``; each app registers its own from its ``history_rules``. See ``sentence``."""
+    _verbs.update(verbs)
+
+
+def sentence(action: str, labels: list[str]) -> str:
+    """An entry as a sentence in the active language: its verb, and for a change (an action ending
+    in ``.changed``) the ``labels`` of the fields it changed. An action no app named reads as a
+    change recorded, never as its dotted key."""
+    verb = _verbs.get(action)
+    if verb is None:
+        return _("Change recorded")
+    if action.endswith(".changed") and labels:
+        return _("%(verb)s: %(fields)s") % {"verb": verb, "fields": ", ".join(labels)}
+    return str(verb)
 
 
 def staff_only(viewer: Viewer, entry: AuditEntry):
@@ -168,6 +191,11 @@ class HistoryEntry:
     entry: AuditEntry
     actor: str
     changes: list[FieldChange]
+
+    @property
+    def summary(self) -> str:
+        """The entry as a sentence (``sentence``), in the language active when it is read."""
+        return sentence(self.entry.action, [change.label for change in self.changes])
 
 
 def field_label(model, name: str) -> str:

@@ -2,6 +2,8 @@
 role where is shown to the member themself and to those who may grant or revoke that role (staff,
 the organization's administrators, the program's managers), never to the public."""
 
+from django.utils.translation import gettext_lazy as _
+
 from . import history
 from .history import LEFT_OUT, SHOWN
 from .models import Membership
@@ -21,4 +23,10 @@ def membership_entries(viewer, entry):
 history.register_insiders(Membership, may_grant)
 history.register(
     Membership, "accounts.membership.", membership_entries, references={"user": history.usernames}
+)
+history.register_verbs(
+    {
+        "accounts.membership.granted": _("Role granted"),
+        "accounts.membership.revoked": _("Role revoked"),
+    }
 )

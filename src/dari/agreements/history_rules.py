@@ -4,6 +4,8 @@ Their pages show the fields their entries record to whoever sees them; an action
 named only when the viewer may see its organization, as on the agreement's page.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from dari.accounts import history
 from dari.registry.models import Organization
 
@@ -30,4 +32,18 @@ history.register(
     "agreements.action_item.",
     history.page_fields(ACTION_ITEM_FIELDS),
     references={"owner_party": history.visible_names(visible_parties)},
+)
+history.register_verbs(
+    {
+        "agreements.agreement.created": _("Agreement added"),
+        "agreements.agreement.changed": _("Agreement changed"),
+        "agreements.party.added": _("Party added"),
+        "agreements.party.removed": _("Party removed"),
+        "agreements.area.added": _("Cooperation area added"),
+        "agreements.area.changed": _("Cooperation area changed"),
+        "agreements.action_item.created": _("Action item added"),
+        "agreements.action_item.changed": _("Action item changed"),
+        "agreements.action_item.status_changed": _("Action item status changed"),
+        "agreements.progress_note.added": _("Progress note added"),
+    }
 )

@@ -6,6 +6,8 @@ only; a meeting request by those who see the request in the meeting-request list
 candidate is named only to viewers who may see that organization.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from dari.accounts import history
 from dari.accounts.history import LEFT_OUT, SHOWN
 from dari.registry.models import Organization
@@ -69,4 +71,11 @@ history.register(
     meeting_request_entries,
     references={"candidate": organization_names, "request": request_ids},
     labels=MeetingRequest,
+)
+history.register_verbs(
+    {
+        "matching.profile.changed": _("Matching profile changed"),
+        "matching.feedback.marked": _("Suggestion marked"),
+        "matching.feedback.cleared": _("Suggestion mark cleared"),
+    }
 )

@@ -338,6 +338,7 @@ class FieldChangeOut(Schema):
 class HistoryEntryOut(Schema):
     id: int
     action: str
+    summary: str = Field(description="The entry as a sentence in the caller's language")
     actor: str
     created_at: datetime
     changes: list[FieldChangeOut]
@@ -349,6 +350,10 @@ class HistoryEntryOut(Schema):
     @staticmethod
     def resolve_action(obj) -> str:
         return obj.entry.action
+
+    @staticmethod
+    def resolve_summary(obj) -> str:
+        return obj.summary
 
     @staticmethod
     def resolve_actor(obj) -> str:

@@ -6,6 +6,8 @@ organization) and a person's e-mail address and consent record (personal data, w
 gives and the edit form shows to those who may change the person) only to the insiders.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from dari.accounts import history
 
 from .models import Organization, Person
@@ -24,4 +26,22 @@ history.register(
     "registry.person.",
     history.page_fields(PERSON_PAGE_FIELDS),
     references={"listing_consent_recorded_by": history.usernames},
+)
+history.register_verbs(
+    {
+        "registry.organization.created": _("Organization added"),
+        "registry.organization.changed": _("Organization changed"),
+        "registry.organization.merged": _("Organizations merged"),
+        "registry.person.created": _("Person added"),
+        "registry.person.changed": _("Person changed"),
+        "registry.person.listing_consent_given": _("Consent to be listed given"),
+        "registry.person.listing_consent_withdrawn": _("Consent to be listed withdrawn"),
+        "registry.affiliation.created": _("Affiliation added"),
+        "registry.affiliation.changed": _("Affiliation changed"),
+        "registry.affiliation.requested": _("Affiliation requested"),
+        "registry.affiliation.confirmed": _("Affiliation confirmed"),
+        "registry.affiliation.deleted": _("Affiliation removed"),
+        "registry.relationship.created": _("Relationship added"),
+        "registry.relationship.deleted": _("Relationship removed"),
+    }
 )
