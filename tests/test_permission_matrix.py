@@ -253,6 +253,8 @@ PAGES: dict[str, list[Row]] = {
     "programs/<int:pk>/": [Row("GET", "/programs/{program}/", same(200))],
     "outcomes/": [Row("GET", "/outcomes/", same(200))],
     "outcomes/<int:pk>/": [Row("GET", "/outcomes/{outcome}/", (404, 404, 200, 200, 200))],
+    # The empty form is refused (400) by those who may move the outcome; nobody else gets as far.
+    "outcomes/<int:pk>/stage/": [Row("POST", "/outcomes/{outcome}/stage/", (LOGIN, 404, 400, 400, 400), body={})],
     # ``document`` belongs to ``S``: whoever sees ``S`` may download it; a signed link needs no sign-in.
     "files/<int:pk>/": [Row("GET", "/files/{document}/", (404, 404, 200, 200, 200))],
     "files/signed/<str:token>/": [Row("GET", "/files/signed/{signed_document}/", same(200))],
@@ -521,6 +523,15 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/outcomes/{outcome_id}"): [
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
+    ],
+    ("POST", "/api/v1/outcomes/{outcome_id}/stage"): [
+        Row(
+            "POST",
+            "/api/v1/outcomes/{outcome}/stage",
+            (401, 404, 200, 200, 200),
+            body={"stage": "term_sheet", "on": "2024-05-02"},
+            json=True,
+        )
     ],
     ("GET", "/api/v1/files/{file_id}"): [Row("GET", "/api/v1/files/{document}", (404, 404, 200, 200, 200))],
     ("GET", "/api/v1/search"): [Row("GET", "/api/v1/search?q=thyroid", same(200))],

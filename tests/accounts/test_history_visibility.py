@@ -102,17 +102,21 @@ def world():
     # A public agreement with a private party that first owns an action item.
     agreement = agreements.create_agreement(
         staff,
-        key="harbor",
-        title_en="Harbor MOU",
-        signed_at=datetime(2024, 1, 17, 10, 0),
-        signed_time_zone="Asia/Seoul",
-        is_public=True,
+        {
+            "key": "harbor",
+            "title_en": "Harbor MOU",
+            "signed_at": datetime(2024, 1, 17, 10, 0),
+            "signed_time_zone": "Asia/Seoul",
+            "is_public": True,
+        },
     )
     helix_party = agreements.add_party(staff, agreement, helix)
     hidden_party = agreements.add_party(staff, agreement, hidden)
-    agreements.update_agreement(staff, agreement, title_en="Harbor MOU Renamed")
-    item = agreements.create_action_item(staff, agreement, title_en="Joint trial", owner_party=hidden_party)
-    agreements.update_action_item(staff, item, owner_party=helix_party)
+    agreements.update_agreement(staff, agreement, {"title_en": "Harbor MOU Renamed"})
+    item = agreements.create_action_item(
+        staff, agreement, {"title_en": "Joint trial", "owner_party": hidden_party}
+    )
+    agreements.update_action_item(staff, item, {"owner_party": helix_party})
     agreements.change_action_item_status(member, item, "in_progress")
 
     # A membership granted by staff.

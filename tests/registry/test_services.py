@@ -60,7 +60,9 @@ def test_staff_and_program_managers_add_organizations(world, persona):
         "key": [None, "new-company-inc"],
         "kind": [None, "startup"],
         "name_ko": [None, "새 회사"],
+        "name_ko_origin": [None, "original"],
         "name_en": [None, "New Company Inc."],
+        "name_en_origin": [None, "original"],
         "cluster": [None, world.cluster.pk],
         "sectors": [None, [world.sector.pk]],
         "is_public": [None, False],
@@ -164,7 +166,14 @@ def test_a_member_adds_a_colleague_to_their_organization(world):
         (
             "registry.person.created",
             person.pk,
-            {"key": [None, "lee"], "name_ko": [None, "이"], "name_en": [None, "Lee"]},
+            {
+                "key": [None, "lee"],
+                "name_ko": [None, "이"],
+                "name_ko_origin": [None, "original"],
+                "name_en": [None, "Lee"],
+                "name_en_origin": [None, "original"],
+                "is_public": [None, False],
+            },
         ),
         (
             "registry.affiliation.created",
@@ -207,6 +216,7 @@ def test_a_person_needs_a_name(world):
 
 @pytest.mark.parametrize("persona", ["admin_a", "staff"])
 def test_administrators_of_a_confirmed_organization_and_staff_edit_a_person(world, persona):
+    old_name = world.person.name_ko
     services.update_person(actor_of(world, persona), world.person, {"name_ko": "김", "is_public": False})
 
     entry = only_entry()
@@ -214,7 +224,7 @@ def test_administrators_of_a_confirmed_organization_and_staff_edit_a_person(worl
         "registry.person.changed",
         world.users[persona],
         world.person.pk,
-        {"name_ko": [world.person.name_ko, "김"], "is_public": [True, False]},
+        {"name_ko": [old_name, "김"], "is_public": [True, False]},
     )
 
 

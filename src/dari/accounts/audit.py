@@ -20,6 +20,9 @@ class Actor:
 
     user: object | None
     ip_address: str | None = None
+    #: Dari itself (the scenario loader, a scheduled job), never a request: an anonymous visitor
+    #: also has no user, so use cases that trust the system ask for this, not for ``user is None``.
+    is_system: bool = False
 
     @classmethod
     def from_request(cls, request) -> Actor:
@@ -28,7 +31,7 @@ class Actor:
 
     @classmethod
     def system(cls) -> Actor:
-        return cls(user=None)
+        return cls(user=None, is_system=True)
 
     @property
     def label(self) -> str:
@@ -84,16 +87,19 @@ def log_action(actor: Actor, action: str, obj: models.Model, changes: dict | Non
 # --- the audited writes every use case is made of (see dari.core.services) ---------------------------
 
 
+EMPTY = ("", None, [])
+
+
 def created_changes(obj: models.Model, fields: list[str]) -> dict:
-    """The fields of a new object that differ from a blank one, as ``{field: [None, value]}``."""
-    blank = snapshot(type(obj)(), fields)
-    return {name: [None, value] for name, value in snapshot(obj, fields).items() if value != blank[name]}
+    """What a new object holds, as ``{field: [None, value]}``, empty fields left out (defaults kept:
+    the entry says what was made without knowing the model's defaults)."""
+    return {name: [None, value] for name, value in snapshot(obj, fields).items() if value not in EMPTY}
 
 
 def deleted_changes(obj: models.Model, fields: list[str]) -> dict:
     """What a deleted object held, as ``{field: [value, None]}``, empty fields left out."""
     return {
-        name: [value, None] for name, value in snapshot(obj, fields).items() if value not in ("", None, [])
+        name: [value, None] for name, value in snapshot(obj, fields).items() if value not in EMPTY
     }
 
 
@@ -121,7 +127,7 @@ def update(
 ) -> models.Model:
     """Change ``obj``: lock it (checking ``version``), snapshot, set ``values`` (``fields.changeable``),
     run ``prepare(obj, before)`` for a use case's own rules, validate, save, and write the audit entry
-    ``action`` with the changed fields if any. Returns the saved object (a fresh instance)."""
+    ``action`` with the changed fields if any. Returns ``obj``, saved."""
     values = only(values, fields.changeable)
     obj = lock(obj, version)
     before = snapshot(obj, fields.audited)

@@ -15,7 +15,16 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dari.accounts.audit import Actor
-from dari.core.api import WRITE_ERRORS, InputSchema, MultilineText, Pagination, Ref, absolute_url, signed_in
+from dari.core.api import (
+    WRITE_ERRORS,
+    InputSchema,
+    MultilineText,
+    Pagination,
+    Ref,
+    absolute_url,
+    signed_in,
+    visible_or_422,
+)
 from dari.core.schemas import in_own_zone
 from dari.registry.models import Organization, Person
 
@@ -29,16 +38,6 @@ action_items_router = Router(tags=["action items"])
 
 def invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
-
-
-def visible_or_422(queryset, pk: int | None, field: str):
-    """The object ``pk`` of a visibility-filtered queryset; unknown or invisible ids are invalid input."""
-    if pk is None:
-        return None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise invalid(field, f"No such {field}: {pk}")
-    return found
 
 
 class PersonRef(Schema):
@@ -227,7 +226,7 @@ def detailed_agreement(request, agreement_id: int) -> Agreement:
     "", response={201: AgreementOut, **WRITE_ERRORS}, auth=signed_in, summary="Create an agreement (staff)"
 )
 def create_agreement(request, payload: AgreementIn):
-    agreement = services.create_agreement(Actor.from_request(request), **payload.dict())
+    agreement = services.create_agreement(Actor.from_request(request), payload.dict())
     return Status(201, detailed_agreement(request, agreement.pk))
 
 
@@ -239,7 +238,7 @@ def create_agreement(request, payload: AgreementIn):
 )
 def update_agreement(request, agreement_id: int, payload: AgreementPatch):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
-    services.update_agreement(Actor.from_request(request), agreement, **given(payload))
+    services.update_agreement(Actor.from_request(request), agreement, given(payload))
     return detailed_agreement(request, agreement.pk)
 
 
@@ -261,10 +260,10 @@ def add_party(request, agreement_id: int, payload: PartyIn):
     values = payload.dict()
     organizations = Organization.objects.visible_to(request.user)
     people = Person.objects.visible_to(request.user)
-    values["organization"] = visible_or_422(organizations, values["organization"], "organization")
+    organization = visible_or_422(organizations, values.pop("organization"), "organization")
     values["head"] = visible_or_422(people, values["head"], "head")
     values["signatory"] = visible_or_422(people, values["signatory"], "signatory")
-    party = services.add_party(Actor.from_request(request), agreement, **values)
+    party = services.add_party(Actor.from_request(request), agreement, organization, values)
     return Status(201, visible_parties(request.user).get(pk=party.pk))
 
 
@@ -297,7 +296,7 @@ class AreaIn(InputSchema):
 )
 def add_area(request, agreement_id: int, payload: AreaIn):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
-    return Status(201, services.add_area(Actor.from_request(request), agreement, **payload.dict()))
+    return Status(201, services.add_area(Actor.from_request(request), agreement, payload.dict()))
 
 
 # --- action items ------------------------------------------------------------------------------------
@@ -357,7 +356,7 @@ def detailed_item(request, item_id: int) -> ActionItem:
 def create_action_item(request, agreement_id: int, payload: ActionItemIn):
     agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=agreement_id)
     values = item_values(agreement, payload.dict())
-    item = services.create_action_item(Actor.from_request(request), agreement, **values)
+    item = services.create_action_item(Actor.from_request(request), agreement, values)
     return Status(201, detailed_item(request, item.pk))
 
 
@@ -404,7 +403,7 @@ def update_action_item(request, item_id: int, payload: ActionItemPatch):
     actor = Actor.from_request(request)
     with transaction.atomic():
         if values:
-            services.update_action_item(actor, item, **values)
+            services.update_action_item(actor, item, values)
         if status is not None:
             services.change_action_item_status(actor, item, status)
     return detailed_item(request, item.pk)
@@ -423,5 +422,5 @@ class NoteIn(InputSchema):
 )
 def add_progress_note(request, item_id: int, payload: NoteIn):
     item = get_object_or_404(ActionItem.objects.visible_to(request.user), pk=item_id)
-    note: ProgressNote = services.add_progress_note(Actor.from_request(request), item, **payload.dict())
+    note: ProgressNote = services.add_progress_note(Actor.from_request(request), item, payload.dict())
     return Status(201, note)

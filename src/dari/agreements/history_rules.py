@@ -12,7 +12,7 @@ from dari.registry.models import Organization
 from .models import ActionItem, Agreement
 from .permissions import can_change_action_item, can_change_agreement
 from .queries import visible_parties
-from .services import ACTION_ITEM_FIELDS, AGREEMENT_FIELDS
+from .services import ACTION_ITEM, AGREEMENT
 
 
 def party_organizations(viewer):
@@ -25,12 +25,12 @@ def owner_organization(viewer):
 
 
 history.register_insiders(Agreement, can_change_agreement, organizations=party_organizations)
-history.register(Agreement, "agreements.agreement.", history.page_fields(AGREEMENT_FIELDS))
+history.register(Agreement, "agreements.agreement.", history.page_fields(AGREEMENT.audited))
 history.register_insiders(ActionItem, can_change_action_item, organizations=owner_organization)
 history.register(
     ActionItem,
     "agreements.action_item.",
-    history.page_fields(ACTION_ITEM_FIELDS),
+    history.page_fields(ACTION_ITEM.audited),
     references={"owner_party": history.visible_names(visible_parties)},
 )
 history.register_verbs(

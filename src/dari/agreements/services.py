@@ -8,11 +8,12 @@ IANA zone (or as an aware datetime) and stored in UTC; see ``dari.core.time.to_u
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dari.accounts.audit import Actor, diff, log_action, snapshot
+from dari.accounts import audit
+from dari.accounts.audit import Actor, log_action
+from dari.core.services import Fields, lock, only, require, unique_key
 from dari.core.time import set_moment
 from dari.core.transitions import Transitions
 
@@ -24,46 +25,60 @@ from .permissions import (
     can_create_agreement,
 )
 
-AGREEMENT_FIELDS = [
-    "key",
-    "kind",
-    "title_ko",
-    "title_en",
-    "summary_ko",
-    "summary_en",
-    "signed_at",
-    "signed_time_zone",
-    "place_ko",
-    "place_en",
-    "context_ko",
-    "context_en",
-    "is_public",
-]
-PARTY_FIELDS = [
-    "agreement",
-    "organization",
-    "position",
-    "head",
-    "head_title_ko",
-    "head_title_en",
-    "signatory",
-    "signatory_title_ko",
-    "signatory_title_en",
-]
-AREA_FIELDS = ["agreement", "number", "title_ko", "title_en", "description_ko", "description_en"]
-ACTION_ITEM_FIELDS = [
-    "agreement",
-    "key",
-    "area",
-    "title_ko",
-    "title_en",
-    "owner_party",
-    "due_at",
-    "due_time_zone",
-    "status",
-]
-ACTION_ITEM_EDITABLE = ["title_ko", "title_en", "area", "owner_party", "due_at", "due_time_zone"]
-NOTE_FIELDS = ["action_item", "text_ko", "text_en", "author"]
+AGREEMENT = Fields(
+    creatable=(
+        "key",
+        "kind",
+        "title_ko",
+        "title_en",
+        "summary_ko",
+        "summary_en",
+        "signed_at",
+        "signed_time_zone",
+        "place_ko",
+        "place_en",
+        "context_ko",
+        "context_en",
+        "is_public",
+    ),
+    # An agreement's key may be corrected on its page (nothing imports agreements by key).
+    editable=(
+        "key",
+        "kind",
+        "title_ko",
+        "title_en",
+        "summary_ko",
+        "summary_en",
+        "signed_at",
+        "signed_time_zone",
+        "place_ko",
+        "place_en",
+        "context_ko",
+        "context_en",
+        "is_public",
+    ),
+)
+PARTY = Fields(
+    creatable=(
+        "position",
+        "head",
+        "head_title_ko",
+        "head_title_en",
+        "signatory",
+        "signatory_title_ko",
+        "signatory_title_en",
+    ),
+    also_audited=("agreement", "organization"),
+)
+AREA = Fields(
+    creatable=("number", "title_ko", "title_en", "description_ko", "description_en"),
+    also_audited=("agreement",),
+)
+ACTION_ITEM = Fields(
+    creatable=("key", "title_ko", "title_en", "area", "owner_party", "due_at", "due_time_zone"),
+    also_audited=("agreement", "status"),
+)
+NOTE = Fields(creatable=("text_ko", "text_en"), also_audited=("action_item", "author"))
 
 Status = ActionItem.Status
 # The one state machine of an action item: open → in progress → done, or dropped on the way.
@@ -78,138 +93,87 @@ ITEM_STATUS = Transitions(
 )
 
 
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def apply(obj, values: dict, allowed: list[str]) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise TypeError(f"cannot set {sorted(unknown)} here")
-    for name, value in values.items():
-        setattr(obj, name, value)
-
-
 # --- agreements --------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_agreement(actor: Actor, **values) -> Agreement:
+def create_agreement(actor: Actor, values: dict) -> Agreement:
     """Create an agreement (staff only). ``signed_at`` is a local date-time in ``signed_time_zone``."""
     require(can_create_agreement(actor.user), _("Only partnership staff may create agreements."))
     agreement = Agreement()
     values = set_moment(agreement, values, "signed_at", "signed_time_zone")
-    apply(agreement, values, AGREEMENT_FIELDS)
-    agreement.full_clean()
-    agreement.save()
-    log_action(
-        actor, "agreements.agreement.created", agreement, diff({}, snapshot(agreement, AGREEMENT_FIELDS))
-    )
-    return agreement
+    return audit.create(actor, agreement, values, AGREEMENT, "agreements.agreement.created")
 
 
 @transaction.atomic
-def update_agreement(actor: Actor, agreement: Agreement, **values) -> Agreement:
+def update_agreement(actor: Actor, agreement: Agreement, values: dict) -> Agreement:
     """Change an agreement's fields (staff, administrators of a party organization)."""
     require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
-    before = snapshot(agreement, AGREEMENT_FIELDS)
     values = set_moment(agreement, values, "signed_at", "signed_time_zone")
-    apply(agreement, values, AGREEMENT_FIELDS)
-    agreement.full_clean()
-    changes = diff(before, snapshot(agreement, AGREEMENT_FIELDS))
-    if changes:
-        agreement.save()
-        log_action(actor, "agreements.agreement.changed", agreement, changes)
-    return agreement
+    return audit.update(actor, agreement, values, AGREEMENT, "agreements.agreement.changed")
 
 
 # --- parties and cooperation areas -------------------------------------------------------------------
 
 
 @transaction.atomic
-def add_party(actor: Actor, agreement: Agreement, organization, **values) -> AgreementParty:
+def add_party(actor: Actor, agreement: Agreement, organization, values: dict | None = None) -> AgreementParty:
     """Make ``organization`` a party, with its head, signatory and their titles."""
     require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
-    if "position" not in values:
+    values = dict(values or {})
+    if values.get("position") is None:
         last = agreement.parties.order_by("-position").values_list("position", flat=True).first()
         values["position"] = (last or 0) + 1
     party = AgreementParty(agreement=agreement, organization=organization)
-    apply(party, values, PARTY_FIELDS)
-    party.full_clean()
-    party.save()
-    log_action(actor, "agreements.party.added", party, diff({}, snapshot(party, PARTY_FIELDS)))
-    return party
+    return audit.create(actor, party, values, PARTY, "agreements.party.added")
 
 
 @transaction.atomic
 def remove_party(actor: Actor, party: AgreementParty) -> None:
     """Remove a party; action items it owned keep existing without an owner."""
     require(can_change_agreement(actor.user, party.agreement), _("You may not change this agreement."))
-    removed = {
-        name: [value, None] for name, value in snapshot(party, PARTY_FIELDS).items() if value is not None
-    }
-    log_action(actor, "agreements.party.removed", party, removed)
-    party.delete()
+    audit.delete(actor, lock(party), PARTY, "agreements.party.removed")
 
 
 @transaction.atomic
-def add_area(actor: Actor, agreement: Agreement, **values) -> CooperationArea:
+def add_area(actor: Actor, agreement: Agreement, values: dict) -> CooperationArea:
     require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
-    if "number" not in values or values["number"] is None:
+    values = dict(values)
+    if values.get("number") is None:
         last = agreement.areas.order_by("-number").values_list("number", flat=True).first()
         values["number"] = (last or 0) + 1
-    area = CooperationArea(agreement=agreement)
-    apply(area, values, AREA_FIELDS)
-    area.full_clean()
-    area.save()
-    log_action(actor, "agreements.area.added", area, diff({}, snapshot(area, AREA_FIELDS)))
-    return area
+    return audit.create(actor, CooperationArea(agreement=agreement), values, AREA, "agreements.area.added")
 
 
 @transaction.atomic
-def update_area(actor: Actor, area: CooperationArea, **values) -> CooperationArea:
+def update_area(actor: Actor, area: CooperationArea, values: dict) -> CooperationArea:
     require(can_change_agreement(actor.user, area.agreement), _("You may not change this agreement."))
-    before = snapshot(area, AREA_FIELDS)
-    apply(area, values, ["number", "title_ko", "title_en", "description_ko", "description_en"])
-    area.full_clean()
-    changes = diff(before, snapshot(area, AREA_FIELDS))
-    if changes:
-        area.save()
-        log_action(actor, "agreements.area.changed", area, changes)
-    return area
+    return audit.update(actor, area, values, AREA, "agreements.area.changed")
 
 
 # --- action items ------------------------------------------------------------------------------------
 
 
-def unique_item_key(agreement: Agreement, title: str) -> str:
-    base = slugify(title)[:80] or "action-item"
-    taken = set(agreement.action_items.filter(key__startswith=base).values_list("key", flat=True))
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
-
-
 @transaction.atomic
-def create_action_item(actor: Actor, agreement: Agreement, **values) -> ActionItem:
+def create_action_item(actor: Actor, agreement: Agreement, values: dict) -> ActionItem:
     """Create an open action item (staff, administrators of a party organization). ``due_at`` is a
     local date-time in ``due_time_zone``; without ``key`` one is made from the English title."""
     require(can_change_agreement(actor.user, agreement), _("You may not change this agreement."))
     item = ActionItem(agreement=agreement, status=Status.OPEN)
     values = set_moment(item, values, "due_at", "due_time_zone")
     if not values.get("key"):
-        values["key"] = unique_item_key(agreement, values.get("title_en") or values.get("title_ko") or "")
-    apply(item, values, ["key", *ACTION_ITEM_EDITABLE])
-    item.full_clean()
-    item.save()
-    log_action(actor, "agreements.action_item.created", item, diff({}, snapshot(item, ACTION_ITEM_FIELDS)))
-    return item
+        values["key"] = unique_key(
+            agreement.action_items.all(),
+            values.get("title_en", ""),
+            values.get("title_ko", ""),
+            fallback="action-item",
+            max_length=80,
+        )
+    return audit.create(actor, item, values, ACTION_ITEM, "agreements.action_item.created")
 
 
 @transaction.atomic
-def update_action_item(actor: Actor, item: ActionItem, **values) -> ActionItem:
+def update_action_item(actor: Actor, item: ActionItem, values: dict) -> ActionItem:
     """Change an item's titles, area, due time or owner (staff, members of the owner's organization).
     Handing the item to another party needs the right to change the agreement. Status changes go
     through ``change_action_item_status``."""
@@ -219,15 +183,8 @@ def update_action_item(actor: Actor, item: ActionItem, **values) -> ActionItem:
             can_change_agreement(actor.user, item.agreement),
             _("Only those who may change the agreement may give the item to another party."),
         )
-    before = snapshot(item, ACTION_ITEM_FIELDS)
     values = set_moment(item, values, "due_at", "due_time_zone")
-    apply(item, values, ACTION_ITEM_EDITABLE)
-    item.full_clean()
-    changes = diff(before, snapshot(item, ACTION_ITEM_FIELDS))
-    if changes:
-        item.save()
-        log_action(actor, "agreements.action_item.changed", item, changes)
-    return item
+    return audit.update(actor, item, values, ACTION_ITEM, "agreements.action_item.changed")
 
 
 @transaction.atomic
@@ -239,6 +196,7 @@ def change_action_item_status(actor: Actor, item: ActionItem, status: str) -> Ac
     (unknown status or a transition the state machine does not allow). Same status: nothing happens.
     """
     require(can_change_action_item(actor.user, item), _("You may not change this action item."))
+    item = lock(item)
     if status == item.status:
         return item
     ITEM_STATUS.check(item.status, status)
@@ -250,23 +208,17 @@ def change_action_item_status(actor: Actor, item: ActionItem, status: str) -> Ac
 
 
 @transaction.atomic
-def add_progress_note(
-    actor: Actor, item: ActionItem, *, text_ko: str = "", text_en: str = ""
-) -> ProgressNote:
-    """Record progress on an item, written now by the acting user."""
+def add_progress_note(actor: Actor, item: ActionItem, values: dict) -> ProgressNote:
+    """Record progress on an item (``text_ko``, ``text_en``), written now by the acting user."""
     require(can_add_progress_note(actor.user, item), _("You may not add notes to this action item."))
+    values = {name: (text or "").strip() for name, text in only(values, NOTE.creatable).items()}
     note = ProgressNote(
         action_item=item,
         written_at=timezone.now(),
-        text_ko=text_ko.strip(),
-        text_en=text_en.strip(),
         author=actor.user,
         author_name=actor.user.get_full_name() or actor.user.get_username(),
     )
-    note.full_clean()
-    note.save()
-    log_action(actor, "agreements.progress_note.added", note, diff({}, snapshot(note, NOTE_FIELDS)))
-    return note
+    return audit.create(actor, note, values, NOTE, "agreements.progress_note.added")
 
 
 def start_agreement_pdf(actor: Actor, agreement: Agreement, language: str):

@@ -136,9 +136,7 @@ def agreement_create(request):
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
-            lambda: created.append(
-                services.create_agreement(Actor.from_request(request), **form.cleaned_data)
-            ),
+            lambda: created.append(services.create_agreement(Actor.from_request(request), form.cleaned_data)),
         ):
             messages.success(request, _("Agreement created."))
             return redirect(created[0])
@@ -152,7 +150,7 @@ def agreement_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
-            lambda: services.update_agreement(Actor.from_request(request), agreement, **form.cleaned_data),
+            lambda: services.update_agreement(Actor.from_request(request), agreement, form.cleaned_data),
         ):
             messages.success(request, _("Agreement saved."))
             return redirect(agreement)
@@ -167,7 +165,7 @@ def agreement_parties(request, pk: int):
         values = dict(form.cleaned_data)
         organization = values.pop("organization")
         if run_service(
-            form, lambda: services.add_party(Actor.from_request(request), agreement, organization, **values)
+            form, lambda: services.add_party(Actor.from_request(request), agreement, organization, values)
         ):
             messages.success(request, _("Party added."))
             return redirect("agreements:agreement-parties", pk=agreement.pk)
@@ -195,7 +193,7 @@ def area_create(request, pk: int):
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if run_service(
-            form, lambda: services.add_area(Actor.from_request(request), agreement, **form.cleaned_data)
+            form, lambda: services.add_area(Actor.from_request(request), agreement, form.cleaned_data)
         ):
             messages.success(request, _("Cooperation area added."))
             return redirect(agreement)
@@ -211,7 +209,7 @@ def area_edit(request, pk: int, area_pk: int):
         values = dict(form.cleaned_data)
         if values["number"] is None:
             values["number"] = area.number
-        if run_service(form, lambda: services.update_area(Actor.from_request(request), area, **values)):
+        if run_service(form, lambda: services.update_area(Actor.from_request(request), area, values)):
             messages.success(request, _("Cooperation area saved."))
             return redirect(agreement)
     return render(request, "agreements/area_form.html", {"agreement": agreement, "form": form, "area": area})
@@ -233,7 +231,7 @@ def action_item_create(request, pk: int):
         if run_service(
             form,
             lambda: created.append(
-                services.create_action_item(Actor.from_request(request), agreement, **form.cleaned_data)
+                services.create_action_item(Actor.from_request(request), agreement, form.cleaned_data)
             ),
         ):
             messages.success(request, _("Action item created."))
@@ -274,7 +272,7 @@ def action_item_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         if run_service(
-            form, lambda: services.update_action_item(Actor.from_request(request), item, **form.cleaned_data)
+            form, lambda: services.update_action_item(Actor.from_request(request), item, form.cleaned_data)
         ):
             messages.success(request, _("Action item saved."))
             return redirect(item)
@@ -305,7 +303,7 @@ def action_item_note(request, pk: int):
     item = visible_item(request, pk)
     form = ProgressNoteForm(request.POST)
     if form.is_valid() and run_service(
-        form, lambda: services.add_progress_note(Actor.from_request(request), item, **form.cleaned_data)
+        form, lambda: services.add_progress_note(Actor.from_request(request), item, form.cleaned_data)
     ):
         messages.success(request, _("Progress note added."))
         return redirect(item)

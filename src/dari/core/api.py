@@ -251,6 +251,17 @@ def conflict(request, error: Conflict):
     return JsonResponse({"detail": str(error) or "Conflict"}, status=409)
 
 
+def visible_or_422(queryset, pk: int | None, field: str):
+    """The object ``pk`` of a visibility-filtered queryset, or None for None; an unknown or invisible
+    id is invalid input (422 on ``field``), never a hint that it exists."""
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: f"No such {field}: {pk}"})
+    return found
+
+
 def register_error_handlers(api) -> None:
     """Answer the services' refusals in the one error shape (not found is django-ninja's own 404)."""
     api.add_exception_handler(PermissionDenied, forbidden)

@@ -106,7 +106,8 @@ def unique_key(queryset, *candidates: str, fallback: str, field: str = "key", ma
 
 
 def lock(obj: models.Model, version: int | None = None) -> models.Model:
-    """The stored row of ``obj``, read again under a lock (a form may have changed ``obj``).
+    """Read ``obj`` again from its stored row, under a lock (a form may have changed ``obj``), and
+    return it: callers keep working with the instance they hold.
 
     For a :class:`Versioned` model, claim the next version now: the conditional UPDATE takes the
     row's write lock on every database, so of two edits made from the same version exactly one
@@ -124,7 +125,8 @@ def lock(obj: models.Model, version: int | None = None) -> models.Model:
                 )
                 % {"thing": obj._meta.verbose_name}
             )
-    return manager.select_for_update().get(pk=obj.pk)
+    obj.refresh_from_db(from_queryset=manager.select_for_update())
+    return obj
 
 
 def assign(obj: models.Model, values: dict) -> dict:

@@ -40,13 +40,17 @@ class Transitions:
         *,
         field: str,
         refusal: str,
+        among: Iterable[str] | None = None,
     ):
+        """``among``: the states of this machine when it uses part of a shared vocabulary (an
+        outcome of one kind uses the stages of that kind)."""
+        self.values = [state for state in states.values if among is None or state in set(among)]
         unknown = {state for state in table} | {state for targets in table.values() for state in targets}
-        unknown -= set(states.values)
+        unknown -= set(self.values)
         if unknown:
-            raise ValueError(f"States not in {states.__name__}: {sorted(unknown)}")
+            raise ValueError(f"States not in this machine: {sorted(unknown)}")
         self.states = states
-        self.table = {state: frozenset(table.get(state, ())) for state in states.values}
+        self.table = {state: frozenset(table.get(state, ())) for state in self.values}
         self.field = field
         self.refusal = refusal
 
@@ -55,19 +59,19 @@ class Transitions:
 
     def next_states(self, old: str) -> list[str]:
         """The states ``old`` may move to, in the order the choices declare them."""
-        return [state for state in self.states.values if self.allows(old, state)]
+        return [state for state in self.values if self.allows(old, state)]
 
     def is_final(self, state: str) -> bool:
         return not self.table.get(state)
 
     def pairs(self) -> list[tuple[str, str]]:
         """Every (from, to) pair of distinct states, allowed or not: what the all-pairs tests walk."""
-        return [(old, new) for old in self.states.values for new in self.states.values if old != new]
+        return [(old, new) for old in self.values for new in self.values if old != new]
 
     def check(self, old: str, new: str) -> None:
         """Refuse (``ValidationError`` on :attr:`field`) an unknown state or a move the table does not
         allow. The same state is not a move: callers treat it as nothing to do."""
-        if new not in self.states.values:
+        if new not in self.values:
             raise ValidationError({self.field: _("Unknown state %(state)s.") % {"state": new}})
         if not self.allows(old, new):
             raise ValidationError(

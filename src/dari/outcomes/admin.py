@@ -4,8 +4,17 @@ from .models import Outcome, StageChange
 
 
 class StageChangeInline(admin.TabularInline):
+    """The stage history, read-only: stages move through ``services.advance_outcome`` (pages, API)."""
+
     model = StageChange
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Outcome)
@@ -16,7 +25,20 @@ class OutcomeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["startup", "counterparty"]
     inlines = [StageChangeInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A stage changes only through advance_outcome, which writes the history and the audit entry.
+        return ["stage"] if obj is not None else []
+
 
 @admin.register(StageChange)
 class StageChangeAdmin(admin.ModelAdmin):
     list_display = ["outcome", "stage", "recorded_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

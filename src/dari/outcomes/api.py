@@ -1,12 +1,26 @@
+from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from dari.accounts.audit import Actor
 from dari.core import redaction
-from dari.core.api import Pagination, Ref, SourceOut, absolute_url
+from dari.core.api import (
+    WRITE_ERRORS,
+    InputSchema,
+    MultilineText,
+    Pagination,
+    Ref,
+    SourceOut,
+    absolute_url,
+    signed_in,
+    visible_or_422,
+)
+from dari.registry.models import Source
 
+from . import services
 from .models import Outcome
 
 router = Router(tags=["outcomes"])
@@ -123,3 +137,35 @@ def get_outcome(request, outcome_id: int):
     return get_object_or_404(
         Outcome.objects.visible_to(request.user).for_listing(request.user), pk=outcome_id
     )
+
+
+class StageIn(InputSchema):
+    stage: str
+    on: date | None = None
+    note_ko: MultilineText = ""
+    note_en: MultilineText = ""
+    source: int | None = None
+
+
+@router.post(
+    "/{outcome_id}/stage",
+    response={200: OutcomeOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Move an outcome to another stage",
+)
+def advance_outcome(request, outcome_id: int, payload: StageIn):
+    """Staff, members of the startup and managers of its program. The move must be one the outcome's
+    kind allows (e.g. an investment: sourced → in review → term sheet → closed, or declined /
+    withdrawn); any other answers 422 and changes nothing. ``on`` defaults to today in Seoul."""
+    outcome = get_object_or_404(Outcome.objects.visible_to(request.user), pk=outcome_id)
+    source = visible_or_422(Source.objects.all(), payload.source, "source")
+    services.advance_outcome(
+        Actor.from_request(request),
+        outcome,
+        payload.stage,
+        on=payload.on,
+        source=source,
+        note_ko=payload.note_ko,
+        note_en=payload.note_en,
+    )
+    return Outcome.objects.visible_to(request.user).for_listing(request.user).get(pk=outcome.pk)

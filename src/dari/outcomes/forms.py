@@ -16,3 +16,20 @@ class OutcomeFilterForm(CleanTextMixin, forms.Form):
             return outcomes
         data = self.cleaned_data
         return outcomes.filtered(kind=data["kind"], stage=data["stage"], text=data["q"])
+
+
+class StageForm(CleanTextMixin, forms.Form):
+    """Move an outcome to one of the stages its kind allows next."""
+
+    stage = forms.ChoiceField(label=_("New stage"))
+    on = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    note_ko = forms.CharField(
+        label=_("note (Korean)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note_en = forms.CharField(
+        label=_("note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, next_stages: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = next_stages

@@ -6,4 +6,5 @@ app_name = "outcomes"
 urlpatterns = [
     path("", views.outcome_list, name="outcome-list"),
     path("<int:pk>/", views.outcome_detail, name="outcome-detail"),
+    path("<int:pk>/stage/", views.outcome_stage, name="outcome-stage"),
 ]
