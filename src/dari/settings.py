@@ -133,6 +133,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Country names in both languages (names only: Dari stores ISO codes in plain fields).
+    "django_countries",
     "dari.core",
     "dari.accounts",
     "dari.notifications",

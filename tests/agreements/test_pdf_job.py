@@ -60,3 +60,28 @@ def test_an_outsider_cannot_start_the_pdf_of_an_agreement_they_cannot_see(world)
 
     assert response.status_code == 404
     assert Job.objects.count() == 0
+
+
+def test_the_finished_job_links_to_its_file_by_name_for_its_owner_only(
+    world, django_capture_on_commit_callbacks
+):
+    member = world.users["member"]
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/agreements/{world.agreement.pk}/pdf/job/", {"lang": "en"})
+    job = Job.objects.get(kind="agreements.agreement_pdf")
+
+    html = client.get(job.get_absolute_url()).content.decode()
+
+    name = f"{world.agreement.key}-en.pdf"
+    assert job.result["name"] == name
+    assert f'<a href="{job.result["url"]}" type="application/pdf" download="{name}">' in html
+    assert f"Download the PDF: {name}" in html
+    assert "file_id" not in html and "Open the result" not in html
+    assert "· Done" not in html  # the state says it: no "done · done"
+    stranger = Client()
+    stranger.force_login(UserFactory(username="stranger"))
+    assert stranger.get(job.get_absolute_url()).status_code == 404
+    assert stranger.get(job.result["url"]).status_code == 404

@@ -17,7 +17,7 @@ def test_outcome_list_shows_the_six_scenario_outcomes_with_their_figures(client,
     assert "USD 10,000,000" not in anonymous and "confidential" in anonymous
     assert "6 results" in html
     assert "USD 10,000,000" in html
-    assert "200,000 units per year" in html
+    assert "200,000 units a year" in html
     assert "Health Online Information Technology Co., Ltd." in html
     assert html.count("Entry into the US market") == 3
 

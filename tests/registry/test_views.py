@@ -87,7 +87,7 @@ def test_contract_counterparty_page_lists_the_outcome_it_is_party_to(client, sce
     html = get_page(client, hangzhou.get_absolute_url(), "en")
 
     assert "Outcomes as counterparty" in html
-    assert "200,000 units per year" in html
+    assert "200,000 units a year" in html
 
 
 def test_university_page_shows_its_sourced_fact(client, scenario):
@@ -125,7 +125,7 @@ def test_cluster_page_shows_statistics_as_reported(client, scenario):
     korean = get_page(client, san_diego.get_absolute_url(), "ko")
     assert "약 1,000개 기업" in korean
     assert "약 730,000명" in korean
-    assert "약 USD 27,000,000,000" in korean
+    assert "약 270억 달러" in korean
     assert "2020" in korean
 
     english = get_page(client, san_diego.get_absolute_url(), "en")

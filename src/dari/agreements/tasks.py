@@ -29,8 +29,8 @@ def render_agreement_pdf(job_id: int, agreement_id: int, language: str) -> None:
         data = agreement_pdf(
             user, agreement_id, language, on_step=lambda message: progress.advance(message=message)
         )
-        stored = store_generated(
-            Actor(user), data, f"{agreement.key}-{language}.pdf", "application/pdf", agreement, "report"
-        )
-        progress.set_result({"file_id": stored.pk, "url": reverse("files:download", args=[stored.pk])})
+        name = f"{agreement.key}-{language}.pdf"
+        stored = store_generated(Actor(user), data, name, "application/pdf", agreement, "report")
+        url = reverse("files:download", args=[stored.pk])
+        progress.set_result({"file_id": stored.pk, "url": url, "name": name})
         progress.advance(message=gettext_noop("Done"))

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from dari.core import redaction
+from dari.core.bilingual import localized
 from dari.core.money import format_money, format_quantity
 from dari.core.time import format_for, viewer_zones
 
@@ -79,6 +80,28 @@ def money(amount, currency: str) -> str:
 @register.filter
 def quantity(value) -> str:
     return format_quantity(value)
+
+
+@register.simple_tag
+def quantity_in_words(obj) -> str:
+    """``obj.quantity`` with its unit (``quantity_unit_ko``/``_en``, in the page's language) and its
+    ``quantity_period``, in the language's order: ``200,000 units a year`` / ``연간 200,000대``."""
+    from dari.core.figures import format_quantity_with_unit
+
+    if obj.quantity is None:
+        return ""
+    unit = localized(obj, "quantity_unit")
+    return format_quantity_with_unit(
+        obj.quantity, unit.text, obj.quantity_period, unit_is_korean=unit.language == "ko"
+    )
+
+
+@register.filter
+def country_name(code) -> str:
+    """The country ``code`` (ISO 3166) by name in the page's language: ``US`` → 미국 / United States."""
+    from dari.core.countries import country_name as name
+
+    return name(code)
 
 
 @register.simple_tag
