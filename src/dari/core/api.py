@@ -221,6 +221,8 @@ def errors(*statuses: int) -> dict:
 
 
 WRITE_ERRORS = errors(401, 403, 404, 422)
+#: An edit that takes the version the caller saw (``dari.core.services.Versioned``) may also be 409.
+EDIT_ERRORS = errors(401, 403, 404, 409, 422)
 
 
 def field_errors(error: ValidationError) -> list[dict]:

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
 from dari.core.api import (
+    EDIT_ERRORS,
     WRITE_ERRORS,
     InputSchema,
     MultilineText,
@@ -19,10 +20,17 @@ from dari.core.api import (
     SourceOut,
     absolute_url,
     signed_in,
+    visible_or_422,
 )
 
 from . import services
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector
+
+VERSION_OUT = (
+    "The edit count: send it back with a change (PATCH), so that a change someone else made meanwhile "
+    "answers 409 instead of being overwritten"
+)
+VERSION_IN = "The version you saw (from GET): if the row changed since, 409 and nothing is written"
 
 clusters_router = Router(tags=["registry"])
 organizations_router = Router(tags=["registry"])
@@ -90,6 +98,7 @@ class OrganizationOut(Schema):
     city_en: str
     cluster: Ref | None
     sectors: list[SectorOut]
+    version: int = Field(description=VERSION_OUT)
     web_url: str
 
     @staticmethod
@@ -131,6 +140,7 @@ class PersonOut(Schema):
     name_en_origin: str
     public_listing_basis: str
     affiliations: list[AffiliationOut]
+    version: int = Field(description=VERSION_OUT)
     web_url: str
 
     @staticmethod
@@ -251,6 +261,7 @@ class OrganizationPatch(InputSchema):
     city_ko: str = None
     city_en: str = None
     is_public: bool = None
+    version: int | None = Field(None, description=VERSION_IN)
 
 
 def organization_values(values: dict) -> dict:
@@ -275,14 +286,6 @@ def visible_organization(request, organization_id: int) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(request.user), pk=organization_id)
 
 
-def referenced(queryset, pk: int, field: str):
-    """An object named in a request body, among those the caller may see; a field error otherwise."""
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: f"No visible object has the id {pk}."})
-    return found
-
-
 @organizations_router.post(
     "", response={201: OrganizationOut, **WRITE_ERRORS}, auth=signed_in, summary="Add an organization"
 )
@@ -296,16 +299,18 @@ def create_organization(request, payload: OrganizationIn):
 
 @organizations_router.patch(
     "/{organization_id}",
-    response={200: OrganizationOut, **WRITE_ERRORS},
+    response={200: OrganizationOut, **EDIT_ERRORS},
     auth=signed_in,
     summary="Change an organization",
 )
 def update_organization(request, organization_id: int, payload: OrganizationPatch):
-    """Staff, and the organization's members. Only the fields sent change."""
+    """Staff, and the organization's members. Only the fields sent change; with ``version``, a change
+    made by someone else since answers 409."""
     organization = visible_organization(request, organization_id)
-    actor = Actor.from_request(request)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
     return services.update_organization(
-        actor, organization, organization_values(payload.dict(exclude_unset=True))
+        Actor.from_request(request), organization, organization_values(values), version=version
     )
 
 
@@ -322,7 +327,7 @@ class MergeIn(InputSchema):
 def merge_organizations(request, organization_id: int, payload: MergeIn):
     """Staff only. Everything that pointed at the duplicate now points here; the duplicate is deleted."""
     keep = visible_organization(request, organization_id)
-    duplicate = referenced(
+    duplicate = visible_or_422(
         Organization.objects.visible_to(request.user), payload.duplicate_id, "duplicate_id"
     )
     return services.merge_organizations(Actor.from_request(request), keep, duplicate)
@@ -398,6 +403,7 @@ class PersonPatch(InputSchema):
     email: str = None
     is_public: bool = None
     public_listing_basis: str = None
+    version: int | None = Field(None, description=VERSION_IN)
 
 
 @people_router.post("", response={201: PersonOut, **WRITE_ERRORS}, auth=signed_in, summary="Add a person")
@@ -408,7 +414,7 @@ def create_person(request, payload: PersonIn):
     affiliation = {"title_ko": values.pop("title_ko"), "title_en": values.pop("title_en")}
     organization = None
     if organization_id is not None:
-        organization = referenced(
+        organization = visible_or_422(
             Organization.objects.visible_to(request.user), organization_id, "organization_id"
         )
     person = services.create_person(actor, values, organization, **affiliation)
@@ -416,13 +422,16 @@ def create_person(request, payload: PersonIn):
 
 
 @people_router.patch(
-    "/{person_id}", response={200: PersonOut, **WRITE_ERRORS}, auth=signed_in, summary="Change a person"
+    "/{person_id}", response={200: PersonOut, **EDIT_ERRORS}, auth=signed_in, summary="Change a person"
 )
 def update_person(request, person_id: int, payload: PersonPatch):
     """The person themself, staff, and administrators of an organization confirmed as the person's
-    (officials listed for a public role: staff only)."""
+    (officials listed for a public role: staff only). With ``version``, a change made by someone else
+    since answers 409."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
-    services.update_person(Actor.from_request(request), person, payload.dict(exclude_unset=True))
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
+    services.update_person(Actor.from_request(request), person, values, version=version)
     return get_object_or_404(people_for(request), pk=person.pk)
 
 
@@ -485,8 +494,8 @@ def add_affiliation(request, payload: AffiliationIn):
     """Staff, and members of the organization."""
     actor = Actor.from_request(request)
     values = payload.dict()
-    person = referenced(Person.objects.visible_to(request.user), values.pop("person_id"), "person_id")
-    organization = referenced(
+    person = visible_or_422(Person.objects.visible_to(request.user), values.pop("person_id"), "person_id")
+    organization = visible_or_422(
         Organization.objects.visible_to(request.user), values.pop("organization_id"), "organization_id"
     )
     return Status(201, services.add_affiliation(actor, person, organization, values))
@@ -560,8 +569,8 @@ def add_relationship(request, payload: RelationshipIn):
     actor = Actor.from_request(request)
     values = payload.dict()
     visible = Organization.objects.visible_to(request.user)
-    subject = referenced(visible, values.pop("subject_id"), "subject_id")
-    object_ = referenced(visible, values.pop("object_id"), "object_id")
+    subject = visible_or_422(visible, values.pop("subject_id"), "subject_id")
+    object_ = visible_or_422(visible, values.pop("object_id"), "object_id")
     return Status(201, services.add_relationship(actor, subject, values.pop("kind"), object_, values))
 
 
