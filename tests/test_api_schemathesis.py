@@ -69,7 +69,7 @@ EXISTING = {
     "affiliation_id": "registry.Affiliation",
     "agreement_id": "agreements.Agreement",
     "item_id": "agreements.ActionItem",
-    "request_id": "matching.MeetingRequest",
+    "request_id": "partnering.MeetingRequest",
 }
 
 

@@ -33,9 +33,9 @@ from dari.api import api
 from dari.files.links import signed_file_token
 from dari.files.services import store_generated
 from dari.jobs.models import Job
-from dari.matching.models import MeetingRequest
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
+from dari.partnering.models import MeetingRequest
 from dari.registry.models import Relationship
 
 from .factories import (
@@ -731,7 +731,8 @@ def fill(value, ids):
 def database_state() -> dict:
     """Every row of every Dari table (the world is small), to prove a denied write changed nothing."""
     state = {}
-    for label in ("accounts", "registry", "agreements", "programs", "outcomes", "files", "notifications"):
+    labels = ("accounts", "registry", "agreements", "programs", "outcomes", "partnering")
+    for label in (*labels, "files", "notifications"):
         for model in apps.get_app_config(label).get_models():
             state[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return state

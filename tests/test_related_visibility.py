@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dari.matching import engine
-from dari.matching.models import MeetingRequest
+from dari.partnering.models import MeetingRequest
 from dari.registry.models import Organization, Relationship
 
 from .factories import (

@@ -18,7 +18,8 @@ from dari.agreements.models import ActionItem
 from dari.api import api
 from dari.core.api import InputSchema, Pagination
 from dari.core.forms import CleanTextMixin
-from dari.matching.models import MatchingProfile, MeetingRequest
+from dari.matching.models import MatchingProfile
+from dari.partnering.models import MeetingRequest
 from dari.registry.models import Organization, Person
 
 from .factories import (
@@ -45,7 +46,7 @@ WRITTEN_MODELS = [
     "agreements.ActionItem",
     "agreements.ProgressNote",
     "matching.MatchingProfile",
-    "matching.MeetingRequest",
+    "partnering.MeetingRequest",
     "notifications.NotificationPreference",
     "accounts.AuditEntry",
 ]

@@ -45,7 +45,8 @@ api.add_router("/me", me_router)
 api.add_router("/files", "dari.files.api.router")
 api.add_router("/search", "dari.matching.api.search_router")
 api.add_router("/organizations", "dari.matching.api.router")
-api.add_router("/meeting-requests", "dari.matching.api.meeting_router")
+api.add_router("/organizations", "dari.partnering.api.router")
+api.add_router("/meeting-requests", "dari.partnering.api.meeting_router")
 api.add_router("/notifications", "dari.notifications.api.router")
 
 

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "dari.programs",
     "dari.outcomes",
     "dari.matching",
+    "dari.partnering",
     "dari.reports",
     "dari.jobs",
     "dari.files",

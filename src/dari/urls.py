@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/", include("dari.programs.urls")),
     path("outcomes/", include("dari.outcomes.urls")),
     path("", include("dari.matching.urls")),
+    path("", include("dari.partnering.urls")),
     path("jobs/", include("dari.jobs.urls")),
     path("files/", include("dari.files.urls")),
     path("notifications/", include("dari.notifications.urls")),

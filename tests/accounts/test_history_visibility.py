@@ -25,6 +25,7 @@ from dari.accounts.models import Membership, Role
 from dari.accounts.services import grant_membership
 from dari.agreements import services as agreements
 from dari.matching import services as matching
+from dari.partnering import services as partnering
 from dari.registry import services as registry
 
 from ..factories import OrganizationFactory, ParticipantFactory, ProgramFactory, UserFactory
@@ -78,10 +79,10 @@ def world():
         member, helix, {"amount_sought_usd": Decimal("7654321"), "needs_en": "needs-xyzzy calibration"}
     )
     matching.mark_suggestion(member, helix, clinic, True)
-    declined = matching.request_meeting(member, helix, clinic, "Shall we meet?")
-    matching.answer_meeting_request(staff, declined, accept=False, reply="Not now")
-    withdrawn = matching.request_meeting(staff, helix, hidden)
-    matching.withdraw_meeting_request(staff, withdrawn)
+    declined = partnering.request_meeting(member, helix, clinic, "Shall we meet?")
+    partnering.answer_meeting_request(staff, declined, accept=False, reply="Not now")
+    withdrawn = partnering.request_meeting(staff, helix, hidden)
+    partnering.withdraw_meeting_request(staff, withdrawn)
 
     # A public person with a private e-mail address, whose account is the member's.
     person = registry.create_person(

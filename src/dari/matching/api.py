@@ -1,4 +1,4 @@
-"""``/api/v1/search``, an organization's suggestions, feedback, matching profile and meeting requests."""
+"""``/api/v1/search``, an organization's suggestions, feedback and matching profile."""
 
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from dari.core.api import (
 from dari.registry.models import Cluster, Organization
 
 from . import engine, services
-from .models import MatchingProfile, MeetingRequest, Stage
+from .models import MatchingProfile, Stage
 from .permissions import can_view_suggestions
 
 search_router = Router(tags=["search"])
@@ -291,122 +291,3 @@ def update_matching_profile(request, organization_id: int, payload: MatchingProf
         if name in values and values[name] is None:
             values[name] = []
     return services.update_matching_profile(Actor.from_request(request), organization, values)
-
-
-meeting_router = Router(tags=["matching"])
-
-
-class MeetingRequestIn(InputSchema):
-    candidate_id: int
-    message: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
-
-
-class MeetingRequestOut(Schema):
-    id: int
-    subject_id: int
-    candidate_id: int
-    requested_by: str
-    message: str
-    status: str
-    created_at: str
-    reply: str
-    answered_by: str | None
-    answered_at: str | None
-
-    @staticmethod
-    def resolve_requested_by(obj) -> str:
-        return obj.requested_by.get_username()
-
-    @staticmethod
-    def resolve_created_at(obj) -> str:
-        return obj.created_at.isoformat()
-
-    @staticmethod
-    def resolve_answered_by(obj) -> str | None:
-        return obj.answered_by.get_username() if obj.answered_by_id else None
-
-    @staticmethod
-    def resolve_answered_at(obj) -> str | None:
-        return obj.answered_at.isoformat() if obj.answered_at else None
-
-
-@router.post(
-    "/{organization_id}/meeting-requests",
-    response={201: MeetingRequestOut, **WRITE_ERRORS},
-    auth=signed_in,
-    summary="Request a meeting with a suggestion",
-)
-def request_meeting(request, organization_id: int, payload: MeetingRequestIn):
-    """Ask that the organization meet ``candidate_id`` (for the partnering work to arrange). Its
-    members, the managers of its programs and staff; one open request per pair (422 otherwise)."""
-    subject, candidate = visible_pair(request, organization_id, payload.candidate_id)
-    return Status(
-        201, services.request_meeting(Actor.from_request(request), subject, candidate, payload.message)
-    )
-
-
-class MeetingRequestFilters(InputSchema):
-    status: MeetingRequest.Status | None = None
-
-
-@meeting_router.get(
-    "", response=list[MeetingRequestOut], auth=signed_in, summary="Meeting requests the caller may see"
-)
-@paginate(Pagination)
-def list_meeting_requests(request, filters: Query[MeetingRequestFilters]):
-    """Made by the caller, or for or with the caller's organizations (staff: all); newest first."""
-    found = MeetingRequest.objects.visible_to(request.user).select_related("requested_by", "answered_by")
-    if filters.status:
-        found = found.filter(status=filters.status)
-    return found.order_by("-created_at", "-pk")
-
-
-@meeting_router.post(
-    "/{request_id}/withdraw",
-    response={200: MeetingRequestOut, **WRITE_ERRORS},
-    auth=signed_in,
-    summary="Withdraw a meeting request",
-)
-def withdraw_meeting_request(request, request_id: int):
-    found = get_object_or_404(
-        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
-        pk=request_id,
-    )
-    return services.withdraw_meeting_request(Actor.from_request(request), found)
-
-
-class MeetingAnswerIn(InputSchema):
-    reply: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
-
-
-def _answer(request, request_id: int, accept: bool, payload: MeetingAnswerIn | None):
-    found = get_object_or_404(
-        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
-        pk=request_id,
-    )
-    reply = payload.reply if payload else ""
-    return services.answer_meeting_request(Actor.from_request(request), found, accept, reply)
-
-
-@meeting_router.post(
-    "/{request_id}/accept",
-    response={200: MeetingRequestOut, **WRITE_ERRORS},
-    auth=signed_in,
-    summary="Accept a meeting request",
-)
-def accept_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
-    """The requested organization's members, or staff, accept an open request, with an optional
-    ``reply`` (422 when it is no longer open; 403 for the requesting side). The requester's side is
-    notified."""
-    return _answer(request, request_id, True, payload)
-
-
-@meeting_router.post(
-    "/{request_id}/decline",
-    response={200: MeetingRequestOut, **WRITE_ERRORS},
-    auth=signed_in,
-    summary="Decline a meeting request",
-)
-def decline_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
-    """As accepting, with the other answer."""
-    return _answer(request, request_id, False, payload)

@@ -11,17 +11,13 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         from dari.jobs.periodic import register_periodic
-        from dari.notifications.kinds import register_kind
 
         from . import (
             history_rules,  # noqa: F401  (who sees matching's entries in histories)
             panels,  # noqa: F401  (registers the suggestions panel on the organization page)
         )
-        from .services import MEETING_ANSWERED, MEETING_REQUESTED
         from .tasks import refresh_periodically
 
-        register_kind(MEETING_REQUESTED, _("Meeting requests to my organization"))
-        register_kind(MEETING_ANSWERED, _("Answers to my organization's meeting requests"))
         # Registry edits from any app reach search and suggestions within a minute (only what changed
         # is encoded again; nothing is done when nothing changed).
         register_periodic("matching-index", timedelta(minutes=1), refresh_periodically)

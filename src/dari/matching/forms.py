@@ -90,13 +90,3 @@ class MatchingProfileForm(CleanTextMixin, forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class MeetingRequestForm(CleanTextMixin, forms.Form):
-    message = forms.CharField(
-        label=_("Message (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What the meeting is for, in Korean or English. The partnership's staff read it too."),
-    )

@@ -2,8 +2,8 @@
 
 Matching logs its use cases on the organization: a changed matching profile is seen by those who may
 read the profile; a relevance mark by the user who made it (and staff): it tunes their suggestions
-only; a meeting request by those who see the request in the meeting-request list and API. A
-candidate is named only to viewers who may see that organization.
+only. A candidate is named only to viewers who may see that organization. (Meeting requests, whose
+entries are still named ``matching.meeting_request.*``, are partnering's rules.)
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from dari.accounts import history
 from dari.accounts.history import LEFT_OUT, SHOWN
 from dari.registry.models import Organization
 
-from .models import Feedback, MatchingProfile, MeetingRequest
+from .models import Feedback, MatchingProfile
 from .permissions import can_view_matching_profile
 
 organization_names = history.visible_names(Organization.objects.visible_to)
@@ -27,36 +27,6 @@ def feedback_entries(viewer, entry):
     return SHOWN if viewer.sees_everything or viewer.made(entry) else LEFT_OUT
 
 
-def visible_requests(viewer) -> tuple[set[int], set[int]]:
-    """The ids of the subject's meeting requests the viewer sees, and of their candidates."""
-    rows = MeetingRequest.objects.visible_to(viewer.user).filter(subject=viewer.obj)
-    pairs = list(rows.values_list("pk", "candidate_id"))
-    return {pk for pk, _candidate in pairs}, {candidate for _pk, candidate in pairs}
-
-
-def meeting_request_entries(viewer, entry):
-    """An answer names its request; a request made or withdrawn only its candidate, and the viewer
-    sees it when they see a request of this organization to that candidate."""
-    requests, candidates = viewer.once("matching.meeting_requests", lambda: visible_requests(viewer))
-    request_id = last_value(entry.changes.get("request"))
-    if request_id is not None:
-        return SHOWN if request_id in requests else LEFT_OUT
-    candidate_id = last_value(entry.changes.get("candidate"))
-    return SHOWN if candidate_id in candidates else LEFT_OUT
-
-
-def last_value(values):
-    """The id an entry's ``[old, new]`` names: the new one, else the old one."""
-    if isinstance(values, list):
-        return next((value for value in reversed(values) if value is not None), None)
-    return values
-
-
-def request_ids(viewer, ids: set[int]) -> dict[int, object]:
-    requests, _candidates = viewer.once("matching.meeting_requests", lambda: visible_requests(viewer))
-    return {pk: pk for pk in ids & requests}
-
-
 history.register(Organization, "matching.profile.", profile_entries, labels=MatchingProfile)
 history.register(
     Organization,
@@ -64,13 +34,6 @@ history.register(
     feedback_entries,
     references={"candidate": organization_names},
     labels=Feedback,
-)
-history.register(
-    Organization,
-    "matching.meeting_request.",
-    meeting_request_entries,
-    references={"candidate": organization_names, "request": request_ids},
-    labels=MeetingRequest,
 )
 history.register_verbs(
     {

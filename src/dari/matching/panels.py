@@ -16,7 +16,7 @@ def suggestions_for_organization(request, organization):
     if not can_view_suggestions(request.user, organization):
         return None
     from . import engine
-    from .models import MeetingRequest
+    from .actions import suggestion_actions
 
     return Panel(
         "matching/_organization_panel.html",
@@ -26,6 +26,6 @@ def suggestions_for_organization(request, organization):
             "suggestions": engine.suggestions(request.user, organization, k=PANEL_SUGGESTIONS),
             "can_edit_profile": can_change_matching_profile(request.user, organization),
             "index_ready": engine.is_ready(),
-            "meeting_requested": MeetingRequest.objects.live_candidate_ids(organization),
+            "suggestion_actions": suggestion_actions(request.user, organization),
         },
     )

@@ -48,18 +48,3 @@ def can_view_matching_profile(user, organization) -> bool:
 def can_change_matching_profile(user, organization) -> bool:
     """The same people who keep the organization's profile: its members and staff."""
     return can_change_organization(user, organization)
-
-
-def can_answer_meeting_request(user, request) -> bool:
-    """The requested organization's own members, and staff, accept or decline a request."""
-    access = access_for(user)
-    return access.is_authenticated and (
-        access.sees_everything or request.candidate_id in access.organization_ids
-    )
-
-
-def can_withdraw_meeting_request(user, request) -> bool:
-    """Whoever made the request, and the people who act on the subject's suggestions."""
-    return bool(user and user.is_authenticated) and (
-        request.requested_by_id == user.pk or can_view_suggestions(user, request.subject)
-    )

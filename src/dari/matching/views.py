@@ -10,18 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
-from dari.core.text import clean_text
 from dari.registry.models import Organization
 
 from . import engine, services
-from .forms import MatchingProfileForm, MeetingRequestForm, SearchForm, SuggestionFilterForm
-from .models import MatchingProfile, MeetingRequest
-from .permissions import (
-    can_answer_meeting_request,
-    can_change_matching_profile,
-    can_view_suggestions,
-    can_withdraw_meeting_request,
-)
+from .actions import suggestion_actions
+from .forms import MatchingProfileForm, SearchForm, SuggestionFilterForm
+from .models import MatchingProfile
+from .permissions import can_change_matching_profile, can_view_suggestions
 
 SEARCH_LIMIT = 200
 SUGGESTION_LIMIT = 20
@@ -78,7 +73,7 @@ def suggestions(request, pk: int):
         "is_startup": subject.kind == Organization.Kind.STARTUP,
         "can_edit_profile": can_change_matching_profile(request.user, subject),
         "index_ready": engine.is_ready(),
-        "meeting_requested": MeetingRequest.objects.live_candidate_ids(subject),
+        "suggestion_actions": suggestion_actions(request.user, subject),
     }
     return render(request, "matching/suggestions.html", context)
 
@@ -144,88 +139,3 @@ def edit_profile(request, pk: int):
         "cancel_url": organization.get_absolute_url(),
     }
     return render(request, "registry/form.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_meeting(request, pk: int, candidate_pk: int):
-    """Ask for a meeting with a suggestion: a short form, then back to the suggestions."""
-    subject = visible_subject(request, pk)
-    candidate = get_object_or_404(Organization.objects.visible_to(request.user), pk=candidate_pk)
-    form = MeetingRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_meeting(
-                Actor.from_request(request), subject, candidate, form.cleaned_data["message"]
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request,
-                _("Meeting requested. The organization's members are told and will accept or decline it."),
-            )
-            return redirect(subject_url(subject))
-    existing = MeetingRequest.objects.live(subject, candidate).select_related("requested_by").first()
-    context = {"subject": subject, "candidate": candidate, "form": form, "existing": existing}
-    return render(request, "matching/request_meeting.html", context)
-
-
-@login_required
-def meeting_requests(request):
-    """The meeting requests the user may see (made by them, or for or with their organizations)."""
-    found = (
-        MeetingRequest.objects.visible_to(request.user)
-        .for_listing(request.user)
-        .order_by("-created_at", "-pk")
-    )
-    status = request.GET.get("status", "")
-    if status in MeetingRequest.Status.values:
-        found = found.filter(status=status)
-    page = Paginator(found, 25).get_page(request.GET.get("page"))
-    for item in page:
-        is_open = item.status == MeetingRequest.Status.OPEN
-        item.can_answer = is_open and can_answer_meeting_request(request.user, item)
-        item.can_withdraw = is_open and can_withdraw_meeting_request(request.user, item)
-    context = {
-        "page": page,
-        "status": status,
-        "statuses": MeetingRequest.Status.choices,
-        "reply_limit": services.MESSAGE_LIMIT,
-    }
-    return render(request, "matching/meeting_requests.html", context)
-
-
-@login_required
-@require_POST
-def withdraw_meeting_request(request, request_pk: int):
-    found = get_object_or_404(MeetingRequest.objects.visible_to(request.user), pk=request_pk)
-    try:
-        services.withdraw_meeting_request(Actor.from_request(request), found)
-        messages.success(request, _("The meeting request was withdrawn."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("matching:meeting-requests")
-
-
-@login_required
-@require_POST
-def answer_meeting_request(request, request_pk: int):
-    """Accept or decline (``decision``) a request made to one of the user's organizations."""
-    found = get_object_or_404(MeetingRequest.objects.visible_to(request.user), pk=request_pk)
-    decision = request.POST.get("decision", "")
-    if decision not in ("accept", "decline"):
-        messages.error(request, _("Choose to accept or to decline the request."))
-        return redirect("matching:meeting-requests")
-    try:
-        reply = clean_text(request.POST.get("reply", ""), multiline=True)
-        services.answer_meeting_request(Actor.from_request(request), found, decision == "accept", reply)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if decision == "accept":
-            messages.success(request, _("The meeting request was accepted."))
-        else:
-            messages.success(request, _("The meeting request was declined."))
-    return redirect("matching:meeting-requests")

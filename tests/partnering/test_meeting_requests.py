@@ -9,8 +9,8 @@ from django.utils import timezone
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry, Role
 from dari.accounts.services import grant_membership
-from dari.matching.models import MeetingRequest
 from dari.notifications.models import Notification
+from dari.partnering.models import MeetingRequest
 
 from ..factories import ParticipantFactory, ProgramFactory, UserFactory
 from ..helpers import get_json

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartneringConfig(AppConfig):
+    name = "dari.partnering"
+    label = "partnering"
+    verbose_name = _("Partnering")
+
+    def ready(self):
+        from dari.matching.actions import register_suggestion_action
+        from dari.notifications.kinds import register_kind
+
+        from . import history_rules  # noqa: F401  (who sees meeting requests in histories)
+        from .models import MeetingRequest
+        from .services import MEETING_ANSWERED, MEETING_REQUESTED
+
+        # The kinds keep their matching names: stored notices and preferences use them.
+        register_kind(
+            MEETING_REQUESTED,
+            _("Meeting requests to my organization"),
+            templates="partnering/notifications/meeting_requested",
+        )
+        register_kind(
+            MEETING_ANSWERED,
+            _("Answers to my organization's meeting requests"),
+            templates="partnering/notifications/meeting_answered",
+        )
+        register_suggestion_action(
+            "partnering.request_meeting",
+            template="partnering/_request_meeting_action.html",
+            prepare=lambda user, subject: {"requested": MeetingRequest.objects.live_candidate_ids(subject)},
+        )

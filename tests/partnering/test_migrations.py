@@ -1,0 +1,89 @@
+"""Meeting requests move from matching to partnering (matching 0005, partnering 0001 and 0002):
+the rows stay in their table, and what pointed at their content type stays attached."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from dari.accounts.models import AuditEntry
+from dari.notifications.models import Notification
+from dari.partnering.models import MeetingRequest
+
+BEFORE = [("matching", "0004_dates_within_bounds"), ("partnering", None)]
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def migrate(targets):
+    """Migrate to ``targets`` (the other apps stay at their latest); the models as they are then."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    moved = {app for app, _name in targets}
+    nodes = [node for node in targets if node[1]] + [node for node in latest() if node[0] not in moved]
+    return executor.loader.project_state(nodes).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meeting_requests_and_what_points_at_them_survive_the_move_to_partnering():
+    try:
+        old = migrate(BEFORE)
+        assert "partnering" not in {model._meta.app_label for model in old.get_models()}
+        User = old.get_model("accounts", "User")
+        Organization = old.get_model("registry", "Organization")
+        Request = old.get_model("matching", "MeetingRequest")
+        Entry = old.get_model("accounts", "AuditEntry")
+        Notice = old.get_model("notifications", "Notification")
+        Type = old.get_model("contenttypes", "ContentType")
+        # An upgraded database has matching's content type, and none yet for partnering (Django
+        # creates content types after migrating).
+        Type.objects.filter(app_label="partnering").delete()
+        request_type, _created = Type.objects.get_or_create(app_label="matching", model="meetingrequest")
+        startup = Organization.objects.create(key="startup", kind="startup", name_en="Startup")
+        clinic = Organization.objects.create(key="clinic", kind="hospital", name_en="Clinic")
+        fund = Organization.objects.create(key="fund", kind="investor", name_en="Fund")
+        user = User.objects.create(username="requester")
+        answered = Request.objects.create(
+            requested_by=user, subject=startup, candidate=clinic, message="Shall we meet?", status="declined"
+        )
+        Request.objects.filter(pk=answered.pk).update(reply="Not now", answered_by=user)
+        open_one = Request.objects.create(requested_by=user, subject=startup, candidate=fund)
+        entry = Entry.objects.create(
+            action="matching.meeting_request.declined",
+            object_type=request_type,
+            object_id=answered.pk,
+            changes={"status": ["open", "declined"]},
+        )
+        notice = Notice.objects.create(
+            recipient=user,
+            kind="matching.meeting_answered",
+            title_en="Clinic declined your meeting request",
+            subject_type=request_type,
+            subject_id=answered.pk,
+        )
+
+        migrate(latest())
+        ContentType.objects.clear_cache()
+
+        rows = MeetingRequest.objects.order_by("pk")
+        assert [(row.pk, row.subject.key, row.candidate.key, row.status) for row in rows] == [
+            (answered.pk, "startup", "clinic", "declined"),
+            (open_one.pk, "startup", "fund", "open"),
+        ]
+        declined = rows[0]
+        assert (declined.message, declined.reply, declined.answered_by.username) == (
+            "Shall we meet?",
+            "Not now",
+            "requester",
+        )
+        moved_type = ContentType.objects.get_for_model(MeetingRequest)
+        assert (moved_type.pk, moved_type.app_label) == (request_type.pk, "partnering")
+        assert not ContentType.objects.filter(app_label="matching", model="meetingrequest").exists()
+        assert AuditEntry.objects.get(pk=entry.pk).object_type == moved_type
+        assert Notification.objects.get(pk=notice.pk).subject_type == moved_type
+    finally:
+        migrate(latest())
+        ContentType.objects.clear_cache()
