@@ -242,7 +242,7 @@ def test_private_organizations_cannot_be_claimed(client):
 
     response = client.post("/accounts/register/", account("snoop", kind="claim", organization=hidden.pk))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not User.objects.filter(username="snoop").exists()
     assert mail.outbox == []
 

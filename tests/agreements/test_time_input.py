@@ -202,7 +202,7 @@ def edit_agreement(client, agreement, signed_at: str, zone: str):
 def test_the_agreement_form_shows_the_error_at_the_field(world, api_client, signed_at, zone, message):
     response = edit_agreement(api_client(world.users["staff"]), world.agreement, signed_at, zone)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     field = response.context["form"]["signed_at"]
     assert any(message in error for error in field.errors), field.errors
     world.agreement.refresh_from_db()
@@ -214,7 +214,12 @@ def test_the_form_offers_only_canonical_zones(world, api_client):
         api_client(world.users["staff"]), world.agreement, "2024-01-17T10:30", "localtime"
     )
 
-    zones = [value for value, _label in response.context["form"].fields["signed_time_zone"].choices]
+    zones = [
+        value
+        for _group, choices in response.context["form"].fields["signed_time_zone"].choices
+        if isinstance(choices, list)
+        for value, _label in choices
+    ]
     assert response.context["form"].errors["signed_time_zone"]
     assert {"Asia/Seoul", "America/Los_Angeles", "UTC"} <= set(zones)
     assert not {"localtime", "Factory", "US/Pacific"} & set(zones)
@@ -230,7 +235,7 @@ def test_the_action_item_form_shows_the_error_at_the_field(world, api_client):
         {"title_en": "Send the roster", "due_at": "0001-01-01T00:00", "due_time_zone": "America/Los_Angeles"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"]["due_at"].errors == [
         "0001-01-01 00:00 is out of range: give a date from 1900-01-01 to 2200-12-31."
     ]

@@ -9,29 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.forms import CleanTextMixin
-from dari.core.time import validate_zone
+from dari.core.time import TimeZoneField
 
 from .models import ROLE_SCOPES, RegistrationRequest, Role, User
 from .queries import grantable_roles, grantable_scopes
 from .services import can_grant
 from .services.registrations import claimable_organizations
-
-
-def clean_zone(value: str) -> str:
-    value = value.strip()
-    validate_zone(value)
-    return value
-
-
-class TimeZoneField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Time zone"))
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("help_text", _("An IANA zone, e.g. Asia/Seoul or America/Los_Angeles."))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        return clean_zone(super().clean(value))
 
 
 def language_field():

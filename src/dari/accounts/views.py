@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dari.core.forms import form_status, posted
 from dari.core.panels import profile_panels
 
 from . import services
@@ -54,7 +55,7 @@ def first_message(error: ValidationError) -> str:
 def invitation_new(request):
     if not can_invite(request.user):
         raise PermissionDenied
-    form = InvitationForm(request.POST or None, user=request.user)
+    form = InvitationForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -67,7 +68,8 @@ def invitation_new(request):
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
             return redirect("accounts:invitation-new")
     invitations = invitations_visible_to(request.user).select_related("invited_by")
-    return render(request, "accounts/invitation_new.html", {"form": form, "invitations": invitations})
+    context = {"form": form, "invitations": invitations}
+    return render(request, "accounts/invitation_new.html", context, status=form_status(form))
 
 
 @login_required
@@ -96,7 +98,7 @@ def invitation_accept(request, token):
     if invitation.status != Invitation.Status.PENDING:
         return invitation_problem(request, str(UNUSABLE[invitation.status]), 410)
     signed_in = request.user.is_authenticated
-    form = None if signed_in else AcceptInvitationForm(request.POST or None, invitation=invitation)
+    form = None if signed_in else AcceptInvitationForm(posted(request), invitation=invitation)
     if request.method == "POST" and (signed_in or form.is_valid()):
         try:
             if signed_in:
@@ -117,7 +119,8 @@ def invitation_accept(request, token):
         set_language_cookie(response, user.language)
         return response
     context = {"invitation": invitation, "form": form, "scope": invitation.scope}
-    return render(request, "accounts/invitation_accept.html", context)
+    status = form_status(form) if form else 200
+    return render(request, "accounts/invitation_accept.html", context, status=status)
 
 
 # Self-registration ----------------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def invitation_accept(request, token):
 def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,7 +157,7 @@ def register(request):
             response = redirect("accounts:profile")
             set_language_cookie(response, registration.user.language)
             return response
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -224,7 +227,7 @@ def profile_context(request, **extra):
 @login_required
 def profile(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"language": user.language, "time_zone": user.time_zone})
+    form = ProfileForm(posted(request), initial={"language": user.language, "time_zone": user.time_zone})
     if request.method == "POST" and form.is_valid():
         services.update_profile(Actor.from_request(request), user, **form.cleaned_data)
         translation.activate(user.language)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
 from dari.core.charts import PAGE_CHART_WIDTH
+from dari.core.forms import form_status, posted
 from dari.core.pagination import paginate
 
 from . import documents, services
@@ -131,7 +132,7 @@ def run_service(form, call) -> bool:
 def agreement_create(request):
     if not can_create_agreement(request.user):
         raise PermissionDenied
-    form = AgreementForm(request.POST or None)
+    form = AgreementForm(posted(request))
     created = []
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -140,13 +141,14 @@ def agreement_create(request):
         ):
             messages.success(request, _("Agreement created."))
             return redirect(created[0])
-    return render(request, "agreements/agreement_form.html", {"form": form, "agreement": None})
+    context = {"form": form, "agreement": None}
+    return render(request, "agreements/agreement_form.html", context, status=form_status(form))
 
 
 @login_required
 def agreement_edit(request, pk: int):
     agreement = changeable_agreement(request, pk)
-    form = AgreementForm(request.POST or None, initial=AgreementForm.initial_for(agreement))
+    form = AgreementForm(posted(request), initial=AgreementForm.initial_for(agreement))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
@@ -154,13 +156,14 @@ def agreement_edit(request, pk: int):
         ):
             messages.success(request, _("Agreement saved."))
             return redirect(agreement)
-    return render(request, "agreements/agreement_form.html", {"form": form, "agreement": agreement})
+    context = {"form": form, "agreement": agreement}
+    return render(request, "agreements/agreement_form.html", context, status=form_status(form))
 
 
 @login_required
 def agreement_parties(request, pk: int):
     agreement = changeable_agreement(request, pk)
-    form = PartyForm(request.POST or None, user=request.user, agreement=agreement)
+    form = PartyForm(posted(request), user=request.user, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         organization = values.pop("organization")
@@ -174,6 +177,7 @@ def agreement_parties(request, pk: int):
         request,
         "agreements/agreement_parties.html",
         {"agreement": agreement, "parties": parties, "form": form},
+        status=form_status(form),
     )
 
 
@@ -190,21 +194,22 @@ def party_remove(request, pk: int, party_pk: int):
 @login_required
 def area_create(request, pk: int):
     agreement = changeable_agreement(request, pk)
-    form = AreaForm(request.POST or None)
+    form = AreaForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, lambda: services.add_area(Actor.from_request(request), agreement, form.cleaned_data)
         ):
             messages.success(request, _("Cooperation area added."))
             return redirect(agreement)
-    return render(request, "agreements/area_form.html", {"agreement": agreement, "form": form, "area": None})
+    context = {"agreement": agreement, "form": form, "area": None}
+    return render(request, "agreements/area_form.html", context, status=form_status(form))
 
 
 @login_required
 def area_edit(request, pk: int, area_pk: int):
     agreement = changeable_agreement(request, pk)
     area = get_object_or_404(agreement.areas.select_related("agreement"), pk=area_pk)
-    form = AreaForm(request.POST or None, initial=AreaForm.initial_for(area))
+    form = AreaForm(posted(request), initial=AreaForm.initial_for(area))
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         if values["number"] is None:
@@ -212,7 +217,8 @@ def area_edit(request, pk: int, area_pk: int):
         if run_service(form, lambda: services.update_area(Actor.from_request(request), area, values)):
             messages.success(request, _("Cooperation area saved."))
             return redirect(agreement)
-    return render(request, "agreements/area_form.html", {"agreement": agreement, "form": form, "area": area})
+    context = {"agreement": agreement, "form": form, "area": area}
+    return render(request, "agreements/area_form.html", context, status=form_status(form))
 
 
 # --- action items ------------------------------------------------------------------------------------
@@ -225,7 +231,7 @@ def visible_item(request, pk: int) -> ActionItem:
 @login_required
 def action_item_create(request, pk: int):
     agreement = changeable_agreement(request, pk)
-    form = ActionItemForm(request.POST or None, agreement=agreement)
+    form = ActionItemForm(posted(request), agreement=agreement)
     created = []
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -236,9 +242,8 @@ def action_item_create(request, pk: int):
         ):
             messages.success(request, _("Action item created."))
             return redirect(created[0])
-    return render(
-        request, "agreements/action_item_form.html", {"agreement": agreement, "form": form, "item": None}
-    )
+    context = {"agreement": agreement, "form": form, "item": None}
+    return render(request, "agreements/action_item_form.html", context, status=form_status(form))
 
 
 def action_item_detail(request, pk: int):
@@ -268,7 +273,7 @@ def action_item_edit(request, pk: int):
     if not can_change_action_item(request.user, item):
         raise PermissionDenied
     form = ActionItemForm(
-        request.POST or None, agreement=item.agreement, initial=ActionItemForm.initial_for(item)
+        posted(request), agreement=item.agreement, initial=ActionItemForm.initial_for(item)
     )
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -276,9 +281,8 @@ def action_item_edit(request, pk: int):
         ):
             messages.success(request, _("Action item saved."))
             return redirect(item)
-    return render(
-        request, "agreements/action_item_form.html", {"agreement": item.agreement, "form": form, "item": item}
-    )
+    context = {"agreement": item.agreement, "form": form, "item": item}
+    return render(request, "agreements/action_item_form.html", context, status=form_status(form))
 
 
 @login_required

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Lower, NullIf, Replace, Trim
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +75,22 @@ class BilingualNamed(models.Model):
         super().clean()
         if not (self.name_ko.strip() or self.name_en.strip()):
             raise ValidationError(_("Give a name in Korean or in English."))
+
+
+# Legal-form marks that open many Korean company names (㈜타이로스코프, (주)에스비솔루션): a Korean
+# reader looks such a name up under its first real syllable, as directories do.
+KOREAN_LEGAL_FORM_MARKS = ("㈜", "(주)", "（주）", "(유)", "㈔", "(사)", "(재)")
+
+
+def name_order(language: str | None = None, field: str = "name") -> models.Func:
+    """An expression that sorts rows by their name in ``language`` (the active one by default): the
+    ``field_ko`` name, else the English one, in Korean; ``field_en``, else the Korean one, in English.
+    Case is ignored, and so are Korean legal-form marks such as ㈜. Hangul syllables are in Unicode
+    in 가나다 order, so the same expression gives the Korean order on SQLite (byte order) and on
+    PostgreSQL."""
+    requested = language or current_language()
+    other = "en" if requested == "ko" else "ko"
+    name = Coalesce(NullIf(f"{field}_{requested}", Value("")), f"{field}_{other}")
+    for mark in KOREAN_LEGAL_FORM_MARKS:
+        name = Replace(name, Value(mark), Value(""))
+    return Lower(Trim(name))

@@ -1,7 +1,9 @@
 """What every form of Dari shares."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from .countries import country_choices, country_terms
 from .text import clean_text
 
 
@@ -37,3 +39,71 @@ class TextCleaner:
     def __call__(self, value):
         value = self.to_python(value)
         return clean_text(value, multiline=self.multiline) if isinstance(value, str) else value
+
+
+def posted(request):
+    """The form data of a POST, else None (an unbound form). Not ``request.POST or None``: an empty POST
+    is falsy, and would show the blank form instead of the errors of a form sent with nothing in it."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_status(form) -> int:
+    """The HTTP status of a page showing ``form``: 400 when it was sent and has errors (so a script or
+    a test sees the refusal, as the API's 422), else 200."""
+    return 400 if form.is_bound and form.errors else 200
+
+
+# --- searchable choices ------------------------------------------------------------------------------
+
+FILTER_PLACEHOLDER = _("Type to narrow the list")
+
+
+class SearchableChoices:
+    """A choice widget with a search box above it (``dari/forms.js``; without script, the plain widget).
+    ``option_terms(value)`` gives what else a search may match for an option: other names, synonyms,
+    codes."""
+
+    def __init__(self, attrs=None, choices=(), option_terms=None):
+        super().__init__(attrs, choices)
+        self.option_terms = option_terms
+
+    class Media:
+        js = ["dari/forms.js"]
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.option_terms and value not in ("", None):
+            option["attrs"]["data-terms"] = self.option_terms(value)
+        return option
+
+
+class SearchableSelect(SearchableChoices, forms.Select):
+    def get_context(self, name, value, attrs):
+        attrs = {**(attrs or {}), "data-filterable": "", "data-filter-placeholder": FILTER_PLACEHOLDER}
+        return super().get_context(name, value, attrs)
+
+
+class SearchableCheckboxes(SearchableChoices, forms.CheckboxSelectMultiple):
+    """Checkboxes (every choice in view, several chosen at once) with a search box above the list."""
+
+    template_name = "dari/widgets/searchable_checkboxes.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filter_placeholder"] = FILTER_PLACEHOLDER  # on the list, which it filters
+        return context
+
+
+class CountryField(forms.ChoiceField):
+    """A country, stored as its ISO 3166-1 alpha-2 code, chosen by its name in the page's language
+    (searchable by its name in either language or its code)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        kwargs.setdefault("required", False)
+        widget = SearchableSelect(option_terms=country_terms)
+        super().__init__(choices=self.choices_now, widget=widget, **kwargs)
+
+    @staticmethod
+    def choices_now():
+        return [("", "—"), *country_choices()]

@@ -29,6 +29,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from .forms import SearchableSelect
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2200, 12, 31)
@@ -67,6 +70,42 @@ def validate_zone(name: str) -> None:
 
 def zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(canonical_zones())]
+
+
+# The first part of a zone's name, as a form groups the zones.
+ZONE_REGIONS = {
+    "Africa": pgettext_lazy("time zone region", "Africa"),
+    "America": pgettext_lazy("time zone region", "America"),
+    "Antarctica": pgettext_lazy("time zone region", "Antarctica"),
+    "Arctic": pgettext_lazy("time zone region", "Arctic"),
+    "Asia": pgettext_lazy("time zone region", "Asia"),
+    "Atlantic": pgettext_lazy("time zone region", "Atlantic Ocean"),
+    "Australia": pgettext_lazy("time zone region", "Australia"),
+    "Europe": pgettext_lazy("time zone region", "Europe"),
+    "Indian": pgettext_lazy("time zone region", "Indian Ocean"),
+    "Pacific": pgettext_lazy("time zone region", "Pacific Ocean"),
+}
+
+
+def grouped_zone_choices(now: datetime | None = None) -> list:
+    """The canonical zones as grouped choices for a form: the partnership's zones first, then one group
+    per region (Africa, America, Asia, ...) with the others, each zone labelled with its name and its
+    UTC offset ``now`` (``Asia/Seoul (UTC+09:00)``); UTC on its own."""
+    now = now or timezone.now()
+
+    def choice(name: str) -> tuple[str, str]:
+        offset = now.astimezone(ZoneInfo(name)).strftime("%z")
+        return name, f"{name} (UTC{offset[:3]}:{offset[3:]})"
+
+    partnership = partnership_zones()
+    regions: dict[str, list] = {}
+    for name in sorted(canonical_zones() - {"UTC", *partnership}):
+        regions.setdefault(name.split("/")[0], []).append(choice(name))
+    return [
+        (_("The partnership's zones"), [choice(name) for name in partnership]),
+        *[(ZONE_REGIONS.get(region, region), zones) for region, zones in regions.items()],
+        ("UTC", [("UTC", "UTC")]),
+    ]
 
 
 # --- range --------------------------------------------------------------------------------------------
@@ -219,13 +258,36 @@ class LocalDateTimeField(forms.DateTimeField):
         return result.replace(tzinfo=None) if result is not None else None
 
 
-def zone_field(label, required: bool = False) -> forms.ChoiceField:
-    """A choice of zone: the partnership's zones first, then every other accepted one."""
-    choices = [("", "—")] if not required else []
-    partnership = partnership_zones()
-    choices += [(zone, zone) for zone in partnership]
-    choices += [choice for choice in zone_choices() if choice[0] not in partnership]
-    return forms.ChoiceField(label=label, required=required, choices=choices)
+#: The label of the button that chooses the browser's zone; %s is the zone.
+BROWSER_ZONE = gettext_lazy("Use this device's zone: %s")
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A canonical IANA zone, chosen in a searchable list grouped by region, the partnership's zones
+    first (``grouped_zone_choices``); the browser's zone is chosen when none is, and offered
+    otherwise (``dari/forms.js``). ``blank`` adds an empty choice (for an optional zone)."""
+
+    def __init__(self, *, blank: bool = False, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Time zone"))
+        self.blank = blank
+        widget = SearchableSelect(attrs={"data-browser-zone": BROWSER_ZONE})
+        super().__init__(choices=self.choices_now, widget=widget, **kwargs)
+
+    def choices_now(self):
+        return [*([("", "—")] if self.blank else []), *grouped_zone_choices()]
+
+    def to_python(self, value):
+        return super().to_python(value).strip()
+
+    def validate(self, value):
+        if value:
+            validate_zone(value)  # says why an alias or a misspelt zone is refused
+        super().validate(value)
+
+
+def zone_field(label, required: bool = False) -> TimeZoneField:
+    """A choice of zone for a time: the partnership's zones first, then every other accepted one."""
+    return TimeZoneField(label=label, required=required, blank=not required)
 
 
 def local_initial(moment: datetime | None, zone: str):

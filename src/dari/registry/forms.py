@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.forms import CleanTextMixin
+from dari.core.bilingual import localized, name_order
+from dari.core.forms import CleanTextMixin, CountryField, SearchableCheckboxes
 
 from .models import Affiliation, Cluster, Organization, Person, Relationship, Sector
 
@@ -24,13 +25,24 @@ class OrganizationFilterForm(CleanTextMixin, forms.Form):
         to_field_name="key",
         empty_label=_("all"),
     )
+    illustrative = forms.BooleanField(label=_("Include illustrative organizations"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("all")), *Organization.Kind.choices]
+        self.fields["cluster"].queryset = Cluster.objects.order_by(name_order(), "key")
+        self.fields["sector"].queryset = Sector.objects.order_by(name_order(), "key")
 
-    def filter(self, organizations):
-        """Apply the valid filters; an invalid form filters nothing and shows its errors."""
+    @property
+    def includes_illustrative(self) -> bool:
+        return self.is_valid() and self.cleaned_data["illustrative"]
+
+    def filter(self, organizations, *, illustrative: bool | None = None):
+        """Apply the valid filters; an invalid form filters nothing and shows its errors. The
+        illustrative organizations are left out unless asked for (by the form, or ``illustrative``),
+        even then."""
+        if not (self.includes_illustrative if illustrative is None else illustrative):
+            organizations = organizations.reported()
         if not self.is_valid():
             return organizations
         data = self.cleaned_data
@@ -50,8 +62,31 @@ class OrganizationFilterForm(CleanTextMixin, forms.Form):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def sector_terms(value) -> str:
+    """Every name a search may use for a sector: both languages' names and synonyms."""
+    return " ".join(value.instance.all_terms())
+
+
+class SectorChoiceField(forms.ModelMultipleChoiceField):
+    """Sectors and technologies as a list of boxes to tick, searchable by their names and synonyms
+    in either language; each reads in the page's language with the other's name beside it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Sector.objects.all())
+        kwargs.setdefault("widget", SearchableCheckboxes(option_terms=sector_terms))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, sector) -> str:
+        shown = localized(sector, "name")
+        other = sector.name_en if shown.language == "ko" else sector.name_ko
+        return f"{shown} ({other})" if other and other != str(shown) else str(shown)
+
+
 class OrganizationForm(CleanTextMixin, forms.ModelForm):
-    """An organization's profile. The ``key`` is asked only when adding (and may be left empty)."""
+    """An organization's profile. The ``key`` is asked only when adding (and may be left empty). The
+    country is chosen by name and stored as its ISO code; sectors are searched by name or synonym."""
+
+    country = CountryField()
 
     class Meta:
         model = Organization
@@ -78,9 +113,11 @@ class OrganizationForm(CleanTextMixin, forms.ModelForm):
             "description_ko": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"sectors": SectorChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = Sector.objects.order_by(name_order(), "key")
         if self.instance.pk:
             del self.fields["key"]
         else:

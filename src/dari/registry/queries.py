@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from dari.accounts.access import Access, access_for
+from dari.core.bilingual import name_order
 
 # Each grant takes the viewer's Access and returns a Q over Organization to OR into the rule, or None.
 organization_visibility_grants: list[Callable[[Access], Q | None]] = []
@@ -92,6 +93,14 @@ class OrganizationQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("cluster").prefetch_related("sectors")
+
+    def reported(self):
+        """The partnership's real organizations, without the illustrative ones the demo made up."""
+        return self.filter(is_illustrative=False)
+
+    def in_name_order(self, language: str | None = None):
+        """By name in ``language`` (the active one): Korean order in Korean (``name_order``)."""
+        return self.order_by(name_order(language), "pk")
 
 
 class PersonQuerySet(models.QuerySet):

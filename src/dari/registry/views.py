@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
+from dari.core.forms import posted
 from dari.core.merging import count_references
 from dari.core.pagination import paginate
 from dari.core.panels import organization_panels
@@ -41,12 +42,21 @@ from .permissions import (
 
 
 def organization_list(request):
+    """The organizations the viewer sees, by name in the page's language: the reported partnership
+    unless the viewer asks to include the illustrative ones, with the count of each that match."""
     form = OrganizationFilterForm(request.GET or None)
-    organizations = form.filter(Organization.objects.visible_to(request.user).for_listing())
+    visible = Organization.objects.visible_to(request.user)
+    organizations = form.filter(visible.for_listing()).in_name_order()
+    counts = form.filter(visible, illustrative=True).aggregate(
+        reported=Count("pk", distinct=True, filter=Q(is_illustrative=False)),
+        illustrative=Count("pk", distinct=True, filter=Q(is_illustrative=True)),
+    )
     page = paginate(request, organizations)
     context = {
         "form": form,
         "page": page,
+        "counts": counts,
+        "includes_illustrative": form.includes_illustrative,
         "can_create": can_create_organization(request.user),
         "affiliations_awaiting": Affiliation.objects.awaiting_confirmation_by(request.user).count(),
     }
@@ -152,7 +162,7 @@ def saved_or_errors(request, form, save):
 def organization_create(request):
     if not can_create_organization(request.user):
         raise PermissionDenied(_("You may not add organizations."))
-    form = OrganizationForm(request.POST or None)
+    form = OrganizationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organization = saved_or_errors(
             request, form, lambda values: services.create_organization(Actor.from_request(request), values)
@@ -182,7 +192,7 @@ def editable_organization(request, pk: int) -> Organization:
 @require_http_methods(["GET", "POST"])
 def organization_edit(request, pk: int):
     organization = editable_organization(request, pk)
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
             request,
@@ -210,7 +220,7 @@ def organization_merge(request, pk: int):
     if not can_merge_organizations(request.user):
         raise PermissionDenied(_("You may not merge organizations."))
     candidates = Organization.objects.visible_to(request.user).exclude(pk=keep.pk)
-    form = MergeForm(request.POST or None, organizations=candidates)
+    form = MergeForm(posted(request), organizations=candidates)
     if request.method == "POST" and form.is_valid():
         duplicate = form.cleaned_data["duplicate"]
         if form.cleaned_data["confirm"]:
@@ -263,7 +273,7 @@ def person_create(request):
     if not staff and not access_for(user).organization_ids:
         raise PermissionDenied(_("You may not add people."))
     form = PersonForm(
-        request.POST or None,
+        posted(request),
         initial={"organization": request.GET.get("organization")},
         organizations=organizations_for_new_people(user),
         organization_required=not staff,
@@ -297,7 +307,7 @@ def person_edit(request, pk: int):
     )
     if not can_change_person(request.user, person):
         raise PermissionDenied(_("You may not edit this person."))
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(posted(request), instance=person)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
             request, form, lambda values: services.update_person(Actor.from_request(request), person, values)
@@ -349,7 +359,7 @@ def affiliation_add(request, pk: int):
     if not can_change_affiliation(request.user, Affiliation(organization=organization)):
         raise PermissionDenied(_("You may not add people to this organization."))
     form = AffiliationForm(
-        request.POST or None,
+        posted(request),
         instance=Affiliation(organization=organization),
         people=Person.objects.visible_to(request.user),
     )
@@ -431,7 +441,7 @@ def affiliation_home(user, affiliation):
 def affiliation_edit(request, pk: int):
     affiliation = visible_affiliation(request, pk)
     organization = affiliation.organization
-    form = AffiliationForm(request.POST or None, instance=affiliation)
+    form = AffiliationForm(posted(request), instance=affiliation)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
             request,
@@ -477,7 +487,7 @@ def relationship_add(request, pk: int):
     if not can_change_organization(request.user, organization):
         raise PermissionDenied(_("You may not record relationships of this organization."))
     form = RelationshipForm(
-        request.POST or None, organizations=Organization.objects.visible_to(request.user).exclude(pk=pk)
+        posted(request), organizations=Organization.objects.visible_to(request.user).exclude(pk=pk)
     )
     if request.method == "POST" and form.is_valid():
 

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 
 from dari.agreements.models import Agreement
@@ -8,17 +8,29 @@ from dari.registry.models import Cluster, ClusterStatistic, Organization
 
 
 def home(request):
-    """The dashboard: what the partnership holds and its latest outcomes, as far as the viewer may see."""
+    """The dashboard: what the partnership holds and its latest outcomes, as far as the viewer may see.
+    Its counts are the reported partnership's unless ``?illustrative=on`` adds the organizations the
+    demo made up (and their outcomes); the number of each is shown either way."""
     user = request.user
-    organizations = Organization.objects.visible_to(user)
+    includes_illustrative = request.GET.get("illustrative") == "on"
+    visible = Organization.objects.visible_to(user)
+    counts = visible.aggregate(
+        reported=Count("pk", filter=Q(is_illustrative=False)),
+        illustrative=Count("pk", filter=Q(is_illustrative=True)),
+    )
+    organizations = visible if includes_illustrative else visible.reported()
     kind_counts = {
         row["kind"]: row["total"] for row in organizations.values("kind").annotate(total=Count("pk"))
     }
     outcomes = Outcome.objects.visible_to(user)
+    if not includes_illustrative:
+        outcomes = outcomes.filter(startup__is_illustrative=False)
     outcome_kind_counts = {
         row["kind"]: row["total"] for row in outcomes.values("kind").annotate(total=Count("pk"))
     }
     context = {
+        "includes_illustrative": includes_illustrative,
+        "counts": counts,
         "organization_count": sum(kind_counts.values()),
         "kind_counts": [
             (label, kind_counts.get(value, 0), value)
