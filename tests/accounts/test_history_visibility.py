@@ -79,10 +79,10 @@ def world():
         member, helix, {"amount_sought_usd": Decimal("7654321"), "needs_en": "needs-xyzzy calibration"}
     )
     matching.mark_suggestion(member, helix, clinic, True)
-    declined = partnering.request_meeting(member, helix, clinic, "Shall we meet?")
-    partnering.answer_meeting_request(staff, declined, accept=False, reply="Not now")
+    declined = partnering.request_meeting(member, helix, clinic, {"message": "Shall we meet?"})
+    partnering.set_meeting_request_status(staff, declined, "declined", reply="Not now")
     withdrawn = partnering.request_meeting(staff, helix, hidden)
-    partnering.withdraw_meeting_request(staff, withdrawn)
+    partnering.set_meeting_request_status(staff, withdrawn, "withdrawn")
 
     # A public person with a private e-mail address, whose account is the member's.
     person = registry.create_person(

@@ -61,9 +61,10 @@ def request_meeting(request, organization_id: int, payload: MeetingRequestIn):
     """Ask that the organization meet ``candidate_id`` (for the partnering work to arrange). Its
     members, the managers of its programs and staff; one open request per pair (422 otherwise)."""
     subject, candidate = visible_pair(request, organization_id, payload.candidate_id)
-    return Status(
-        201, services.request_meeting(Actor.from_request(request), subject, candidate, payload.message)
+    created = services.request_meeting(
+        Actor.from_request(request), subject, candidate, {"message": payload.message}
     )
+    return Status(201, created)
 
 
 class MeetingRequestFilters(InputSchema):
@@ -82,6 +83,14 @@ def list_meeting_requests(request, filters: Query[MeetingRequestFilters]):
     return found.order_by("-created_at", "-pk")
 
 
+def move(request, request_id: int, status: str, reply: str = "") -> MeetingRequest:
+    found = get_object_or_404(
+        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
+        pk=request_id,
+    )
+    return services.set_meeting_request_status(Actor.from_request(request), found, status, reply=reply)
+
+
 @meeting_router.post(
     "/{request_id}/withdraw",
     response={200: MeetingRequestOut, **WRITE_ERRORS},
@@ -89,24 +98,13 @@ def list_meeting_requests(request, filters: Query[MeetingRequestFilters]):
     summary="Withdraw a meeting request",
 )
 def withdraw_meeting_request(request, request_id: int):
-    found = get_object_or_404(
-        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
-        pk=request_id,
-    )
-    return services.withdraw_meeting_request(Actor.from_request(request), found)
+    """Whoever made an open request, or acts on its organization's suggestions, withdraws it
+    (422 when it is no longer open)."""
+    return move(request, request_id, MeetingRequest.Status.WITHDRAWN)
 
 
 class MeetingAnswerIn(InputSchema):
     reply: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
-
-
-def _answer(request, request_id: int, accept: bool, payload: MeetingAnswerIn | None):
-    found = get_object_or_404(
-        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
-        pk=request_id,
-    )
-    reply = payload.reply if payload else ""
-    return services.answer_meeting_request(Actor.from_request(request), found, accept, reply)
 
 
 @meeting_router.post(
@@ -119,7 +117,7 @@ def accept_meeting_request(request, request_id: int, payload: MeetingAnswerIn | 
     """The requested organization's members, or staff, accept an open request, with an optional
     ``reply`` (422 when it is no longer open; 403 for the requesting side). The requester's side is
     notified."""
-    return _answer(request, request_id, True, payload)
+    return move(request, request_id, MeetingRequest.Status.ACCEPTED, payload.reply if payload else "")
 
 
 @meeting_router.post(
@@ -130,4 +128,4 @@ def accept_meeting_request(request, request_id: int, payload: MeetingAnswerIn | 
 )
 def decline_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
     """As accepting, with the other answer."""
-    return _answer(request, request_id, False, payload)
+    return move(request, request_id, MeetingRequest.Status.DECLINED, payload.reply if payload else "")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.core.forms import CleanTextMixin
 
-from .services import MESSAGE_LIMIT
+from .services import MEETING_REQUEST, MESSAGE_LIMIT
 
 
 class MeetingRequestForm(CleanTextMixin, forms.Form):
@@ -14,3 +14,6 @@ class MeetingRequestForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the meeting is for, in Korean or English. The partnership's staff read it too."),
     )
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in MEETING_REQUEST.creatable}

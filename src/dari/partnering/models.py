@@ -20,8 +20,9 @@ class MeetingRequest(models.Model):
     """A request, made from a suggestion, that ``subject`` meet ``candidate``.
 
     The requested organization's people accept or decline it, with a reply; until then the
-    requester may withdraw it. The partnering work (meetings, slots, delegations) arranges the
-    accepted ones. One open request per pair: asking again while one is open is refused.
+    requester may withdraw it (``services.REQUEST_STATUS``). The partnering work (meetings, slots,
+    delegations) arranges the accepted ones. One open request per pair: asking again while one is
+    open is refused.
     """
 
     class Status(models.TextChoices):

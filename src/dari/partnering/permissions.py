@@ -18,3 +18,10 @@ def can_withdraw_meeting_request(user, request) -> bool:
     return bool(user and user.is_authenticated) and (
         request.requested_by_id == user.pk or can_view_suggestions(user, request.subject)
     )
+
+
+def can_move_meeting_request(user, request, status: str) -> bool:
+    """Withdrawing is the requesting side's; any other move (an answer) the requested side's."""
+    if status == "withdrawn":
+        return can_withdraw_meeting_request(user, request)
+    return can_answer_meeting_request(user, request)

@@ -28,9 +28,7 @@ def request_meeting(request, pk: int, candidate_pk: int):
     form = MeetingRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_meeting(
-                Actor.from_request(request), subject, candidate, form.cleaned_data["message"]
-            )
+            services.request_meeting(Actor.from_request(request), subject, candidate, form.values())
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -57,10 +55,11 @@ def meeting_requests(request):
     if status in MeetingRequest.Status.values:
         found = found.filter(status=status)
     page = Paginator(found, 25).get_page(request.GET.get("page"))
+    # Offer what the state machine allows from each request's state, to whoever may do it.
+    allows, user, Status = services.REQUEST_STATUS.allows, request.user, MeetingRequest.Status
     for item in page:
-        is_open = item.status == MeetingRequest.Status.OPEN
-        item.can_answer = is_open and can_answer_meeting_request(request.user, item)
-        item.can_withdraw = is_open and can_withdraw_meeting_request(request.user, item)
+        item.can_answer = allows(item.status, Status.ACCEPTED) and can_answer_meeting_request(user, item)
+        item.can_withdraw = allows(item.status, Status.WITHDRAWN) and can_withdraw_meeting_request(user, item)
     context = {
         "page": page,
         "status": status,
