@@ -122,3 +122,14 @@ def test_sectors_are_searchable_by_both_names_and_synonyms():
     assert 'data-terms="갑상선 thyroid 갑상샘 TED"' in html
     assert "갑상선 (thyroid)" in html
     assert "dari/forms.js" in str(OrganizationForm().media)
+
+
+def test_the_suggestions_filter_chooses_a_country_by_name_and_reads_a_typed_code_in_any_case():
+    from dari.matching.forms import SuggestionFilterForm
+
+    subject = Organization(kind="startup")
+    with translation.override("ko"):
+        html = str(SuggestionFilterForm(subject=subject)["country"])
+    assert '<option value="KR" data-terms="KR 대한민국 South Korea">대한민국</option>' in html
+    form = SuggestionFilterForm({"country": "kr"}, subject=subject)
+    assert form.is_valid() and form.cleaned_data["country"] == "KR"

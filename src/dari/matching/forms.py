@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.forms import CleanTextMixin
+from dari.core.forms import CleanTextMixin, CountryField
 from dari.engines.matching.profiles import PARTNER_KINDS, STARTUP_KIND
 from dari.registry.models import Cluster, Organization
 
@@ -26,13 +26,7 @@ class SuggestionFilterForm(CleanTextMixin, forms.Form):
         to_field_name="key",
         empty_label=_("all"),
     )
-    country = forms.RegexField(
-        label=_("Country (ISO 3166)"),
-        required=False,
-        regex=r"^[A-Za-z]{2}$",
-        max_length=2,
-        error_messages={"invalid": _("Give a two-letter country code, e.g. KR or US.")},
-    )
+    country = CountryField()
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("all")), *Stage.choices])
     include_related = forms.BooleanField(
         label=_("Include organizations it already works with"), required=False
@@ -46,6 +40,13 @@ class SuggestionFilterForm(CleanTextMixin, forms.Form):
 
     def clean_country(self):
         return self.cleaned_data["country"].upper()
+
+    def full_clean(self):
+        # An address typed by hand may give the country in lower case (?country=kr).
+        if self.is_bound and self.data.get("country"):
+            self.data = self.data.copy()
+            self.data["country"] = self.data["country"].upper()
+        super().full_clean()
 
 
 class StageListField(forms.MultipleChoiceField):
