@@ -17,6 +17,7 @@ source texts stay in ``$DARI_SHARED_DATA``. ``--check`` rebuilds and fails if th
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -443,7 +444,16 @@ TOPICS = [
 
 def _krx_rows():
     return [
-        (company.id, {"products": company.products, "industry": company.industry}) for company in load_krx()
+        (
+            company.id,
+            {
+                "products": company.products,
+                "industry": company.industry,
+                "name": company.name,
+                "region": company.region,
+            },
+        )
+        for company in load_krx()
     ]
 
 
@@ -463,10 +473,51 @@ def relevant_ids(topic: Topic, krx_rows, trial_rows) -> list[str]:
     return sorted(ids)
 
 
+#: Where each topic comes from: the first set (written with the glossary, issue 5) or issue 15's.
+FIRST, ADDED = "2026-11", "issue-15"
+SPLIT_SEED = "dari-issue-15-split"
+
+
+def all_topics() -> list[tuple[Topic, str]]:
+    """Every topic with its origin: the first 68, then those added for issue 15."""
+    from topics_issue15 import TOPICS as ADDED_TOPICS
+
+    return [(topic, FIRST) for topic in TOPICS] + [(topic, ADDED) for topic in ADDED_TOPICS]
+
+
+def kind_of(topic: Topic) -> str:
+    """The kind of query a topic is (name, place, or a subject: product, disease, drug, ...)."""
+    return topic.tags[0] if topic.tags else "subject"
+
+
+def splits(topics: list[tuple[Topic, str]]) -> dict[str, str]:
+    """Each topic's half, ``dev`` or ``heldout``: fixed by a hash of its key, never by results.
+
+    Within each group of the same origin and kind (names, places, subjects), topics are ordered by
+    sha256(seed:key) and dealt alternately, so both halves get as many of each; both queries of a
+    topic are in its half."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for topic, origin in topics:
+        kind = kind_of(topic) if kind_of(topic) in ("name", "place") else "subject"
+        groups.setdefault((origin, kind), []).append(topic.key)
+    found = {}
+    for keys in groups.values():
+        ordered = sorted(keys, key=lambda key: hashlib.sha256(f"{SPLIT_SEED}:{key}".encode()).hexdigest())
+        for position, key in enumerate(ordered):
+            found[key] = "dev" if position % 2 == 0 else "heldout"
+    return found
+
+
 def build() -> dict:
     krx_rows, trial_rows = _krx_rows(), _trial_rows()
+    topics = all_topics()
+    keys = [topic.key for topic, _origin in topics]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicated:
+        raise SystemExit(f"topic keys used twice: {duplicated}")
+    split_of = splits(topics)
     queries = []
-    for topic in TOPICS:
+    for topic, origin in topics:
         ids = relevant_ids(topic, krx_rows, trial_rows)
         if not ids:
             raise SystemExit(f"topic {topic.key} matches nothing")
@@ -478,13 +529,19 @@ def build() -> dict:
                     "language": language,
                     "query": getattr(topic, language),
                     "relevant": ids,
+                    "split": split_of[topic.key],
+                    "origin": origin,
+                    "kind": kind_of(topic),
                 }
             )
     return {
         "description": "Labelled bilingual queries over KRX 주요제품 (krx:<종목코드>, Korean) and "
         "ClinicalTrials.gov Alzheimer's studies (nct:<NCT number>, English); built by "
         "benchmarks/matching/build_labelled_queries.py, see README.md beside it.",
+        "split": "By topic, fixed before any tuning: 'dev' (glossary, weights and thresholds are "
+        "chosen on it) and 'heldout' (reported only). See splits() in build_labelled_queries.py.",
         "n_queries": len(queries),
+        "n_topics": len(topics),
         "queries": queries,
     }
 
@@ -495,8 +552,12 @@ def review(keys: list[str]) -> None:
     krx_text = {
         company.id: f"{company.name} [{company.industry}] {company.products}" for company in load_krx()
     }
+    krx_text = {
+        company.id: f"{company.name} ({company.region}) [{company.industry}] {company.products}"
+        for company in load_krx()
+    }
     trial_text = {item.id: f"{item.title} | {item.interventions}" for item in load_trials()}
-    for topic in TOPICS:
+    for topic, _origin in all_topics():
         if "all" not in keys and topic.key not in keys:
             continue
         ids = relevant_ids(topic, krx_rows, trial_rows)

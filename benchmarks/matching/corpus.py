@@ -14,6 +14,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+#: The English names of the KRX 지역 values (the provinces' official romanized names).
+REGIONS_EN = {
+    "서울특별시": "Seoul",
+    "경기도": "Gyeonggi Province",
+    "충청남도": "South Chungcheong Province",
+    "경상남도": "South Gyeongsang Province",
+    "인천광역시": "Incheon",
+    "충청북도": "North Chungcheong Province",
+    "부산광역시": "Busan",
+    "경상북도": "North Gyeongsang Province",
+    "대전광역시": "Daejeon",
+    "대구광역시": "Daegu",
+    "전북특별자치도": "Jeonbuk State",
+    "울산광역시": "Ulsan",
+    "강원특별자치도": "Gangwon State",
+    "전라남도": "South Jeolla Province",
+    "광주광역시": "Gwangju",
+    "세종특별자치시": "Sejong",
+    "홍콩": "Hong Kong",
+    "제주특별자치도": "Jeju Province",
+    "미국": "United States",
+    "케이맨 제도": "Cayman Islands",
+    "일본": "Japan",
+    "싱가포르": "Singapore",
+}
+
 
 def shared_data_dir() -> Path:
     """``$DARI_SHARED_DATA``, default ``../shared/data`` relative to the repository (as in settings)."""
@@ -27,10 +53,17 @@ class KrxCompany:
     name: str
     industry: str
     products: str
+    region: str = ""
 
     @property
     def id(self) -> str:
         return f"krx:{self.code}"
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Its registered region (지역) in Korean and English, as a registry organization records its
+        city in both languages."""
+        return tuple(place for place in (self.region, REGIONS_EN.get(self.region, "")) if place)
 
 
 @dataclass(frozen=True)
@@ -51,7 +84,11 @@ def load_krx(data_dir: Path | None = None) -> list[KrxCompany]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return [
             KrxCompany(
-                row["종목코드"].strip(), row["회사명"].strip(), row["업종"].strip(), row["주요제품"].strip()
+                row["종목코드"].strip(),
+                row["회사명"].strip(),
+                row["업종"].strip(),
+                row["주요제품"].strip(),
+                row["지역"].strip(),
             )
             for row in csv.DictReader(handle)
         ]
@@ -88,6 +125,7 @@ def corpus_documents(data_dir: Path | None = None):
             kind="company",
             name_ko=company.name,
             text_ko=f"{company.industry}: {company.products}",
+            places=company.places,
         )
         for company in load_krx(data_dir)
     ]

@@ -65,8 +65,9 @@ from .threads import one_thread
 from .tokens import tokenize
 
 #: 2: two-stage semantic scoring (projection and coarse vectors stored), tokens as vocabulary ids,
-#: name trigram postings stored as arrays.
-INDEX_FORMAT = 2
+#: name trigram postings stored as arrays. 3: documents carry places (city, country in both
+#: languages) in their lexical text, so stored snapshots are rebuilt with them.
+INDEX_FORMAT = 3
 #: What a stored snapshot must match to be loaded (the lead's ``IndexSnapshot.engine_version``).
 ENGINE_VERSION = f"dari-search-{INDEX_FORMAT}/{encoder.MODEL_VERSION}"
 SIGNALS = ("semantic", "lexical", "name")
@@ -78,6 +79,11 @@ EXPANSION_WEIGHT = 1.0
 NAME_THRESHOLD = 0.45
 #: Below this cosine the semantic signal is not reported as a reason the document matched.
 SEMANTIC_MATCH = 0.35
+#: No result scores below this (hybrid score with ``WEIGHTS``): below it, what is found is noise.
+#: Chosen on the development half of the labelled set only (``benchmarks/text_retrieval.py
+#: --choose-floor``, figures in benchmarks/results/text-retrieval-floor.json); never below 0, so a
+#: negative score is never listed.
+RELEVANCE_FLOOR = 0.0
 #: Texts encoded between two ``progress`` calls of ``SearchIndex.build`` (a few seconds of work).
 ENCODING_STEP = 2048
 
@@ -113,10 +119,15 @@ class Document:
     text_en: str = ""
     text_ko: str = ""
     aliases: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     @classmethod
-    def from_profile(cls, profile, aliases: Iterable[str] = ()) -> Document:
-        """A matching ``Profile`` as a search document (its names, descriptions and needs)."""
+    def from_profile(cls, profile, aliases: Iterable[str] = (), places: Iterable[str] = ()) -> Document:
+        """A matching ``Profile`` as a search document (its names, descriptions and needs).
+
+        ``aliases``: other names and common spellings (유니스트 for UNIST), matched as names;
+        ``places``: its city and country in both languages (Hangzhou, 항저우, 중국), matched as words only
+        (not encoded: a place is not what a profile is about)."""
         return cls(
             id=str(profile.id),
             kind=profile.kind,
@@ -125,6 +136,7 @@ class Document:
             text_en=profile.text_en,
             text_ko=profile.text_ko,
             aliases=tuple(aliases),
+            places=tuple(places),
         )
 
     @property
@@ -133,7 +145,7 @@ class Document:
 
     @property
     def lexical_text(self) -> str:
-        return "\n".join(part for part in (*self.names, self.text_en, self.text_ko) if part)
+        return "\n".join(part for part in (*self.names, self.text_en, self.text_ko, *self.places) if part)
 
 
 @dataclass(frozen=True)
@@ -463,11 +475,14 @@ class SearchIndex:
         allowed_ids: Iterable[str] | None = None,
         kinds: Iterable[str] | None = None,
         signals: Iterable[str] = SIGNALS,
+        floor: float | None = RELEVANCE_FLOOR,
     ) -> list[Hit]:
-        """The ``k`` best documents for ``query``, best first.
+        """The ``k`` best documents for ``query``, best first, none scoring below ``floor``.
 
         ``allowed_ids`` (what the user may see) and ``kinds`` restrict the results; ``signals`` picks
-        which signals score (the benchmark measures each alone). An empty query finds nothing.
+        which signals score (the benchmark measures each alone); ``floor``: the relevance floor
+        (``RELEVANCE_FLOOR``; a result's score is always above 0 unless ``floor`` is None, which the
+        benchmark uses to rank everything). An empty query finds nothing.
         ``allowed_ids`` may also be a boolean array aligned with ``ids`` (``allowed_mask``): looking up
         90,000 ids costs ~20 ms per query, a mask kept between queries nothing.
         """
@@ -489,6 +504,10 @@ class SearchIndex:
         score = np.zeros(len(candidates), dtype=np.float32)
         for signal in signals:  # in SIGNALS order, as ever, so that float sums are unchanged
             score += WEIGHTS[signal] * parts[signal]
+        if floor is not None:
+            kept = np.flatnonzero((score >= floor) & (score > 0))
+            candidates, score = candidates[kept], score[kept]
+            parts = {signal: values[kept] for signal, values in parts.items()}
         k = min(k, len(candidates))
         if k <= 0:
             return []
