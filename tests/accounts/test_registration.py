@@ -114,7 +114,9 @@ def test_an_approved_startup_is_created_by_the_registrys_service(
         "key": [None, "maker-bio"],
         "kind": [None, "startup"],
         "name_ko": [None, "메이커바이오"],
+        "name_ko_origin": [None, "original"],
         "name_en": [None, "Maker Bio"],
+        "name_en_origin": [None, "original"],
         "is_public": [None, False],
     }
 

@@ -13,12 +13,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor, log_action
+from dari.core.services import require
 
 from . import sniffing, storage
 from .models import Purpose, StoredFile
@@ -44,6 +45,7 @@ def visible_owners(label: str, user):
         return owner_querysets[label](user)
     except KeyError:
         raise LookupError(f"{label!r} is not a registered file owner (register_owner)") from None
+
 
 MAX_FILENAME_LENGTH = 200
 
@@ -143,8 +145,7 @@ def store_upload(actor: Actor, uploaded_file, owner, purpose: str) -> StoredFile
     empty nor larger than ``DARI_MAX_UPLOAD_MB``, and that its content is an allowed type matching its
     name (``ValidationError``). Records the row and a ``files.file.uploaded`` audit entry.
     """
-    if not can_upload(actor.user, owner):
-        raise PermissionDenied(_("You may not add files here."))
+    require(can_upload(actor.user, owner), _("You may not add files here."))
     if uploaded_file.size > max_upload_bytes():
         raise ValidationError(
             _("The file is larger than %(limit)s MB."),

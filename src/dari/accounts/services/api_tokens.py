@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+
+from dari.core.services import require
 
 from ..access import access_for
 from ..audit import Actor, log_action
@@ -19,8 +20,7 @@ SHOWN_PREFIX_LENGTH = 12
 def create_api_token(actor: Actor, user: User, name: str, expires_at: datetime | None = None):
     """Create a token for ``user`` (only the user themselves may). Returns ``(token, key)``: the key
     is shown to the user once and stored only as a hash. Audited."""
-    if actor.user is None or actor.user.pk != user.pk:
-        raise PermissionDenied("You may only create tokens for yourself.")
+    require(actor.user is not None and actor.user.pk == user.pk, "You may only create tokens for yourself.")
     key = KEY_PREFIX + new_secret()
     token = ApiToken.objects.create(
         user=user,
@@ -41,8 +41,10 @@ def create_api_token(actor: Actor, user: User, name: str, expires_at: datetime |
 @transaction.atomic
 def revoke_api_token(actor: Actor, token: ApiToken) -> None:
     """Revoke ``token`` at once; its owner and staff may. Idempotent. Audited."""
-    if actor.user is None or not (actor.user.pk == token.user_id or access_for(actor.user).sees_everything):
-        raise PermissionDenied("You may not revoke this token.")
+    require(
+        actor.user is not None and (actor.user.pk == token.user_id or access_for(actor.user).sees_everything),
+        "You may not revoke this token.",
+    )
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()

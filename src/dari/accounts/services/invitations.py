@@ -1,11 +1,13 @@
 """Invitations: a manager offers a role in a scope by e-mail; whoever opens the link accepts it."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dari.core.services import require
 
 from ..audit import Actor, log_action
 from ..keys import hash_secret, new_secret
@@ -33,8 +35,9 @@ def invite(actor: Actor, email: str, role: str, scope=None) -> Invitation:
     Raises ``PermissionDenied`` unless the actor may grant the role there, ``ValidationError`` for a
     role and scope that do not fit.
     """
-    if actor.user is None or not can_grant(actor.user, role, scope):
-        raise PermissionDenied("You may not grant this role here.")
+    require(
+        actor.user is not None and can_grant(actor.user, role, scope), "You may not grant this role here."
+    )
     scope_type, scope_id = scope_parts(role, scope)
     token = new_secret()
     now = timezone.now()
@@ -84,8 +87,7 @@ def accept_invitation(invitation: Invitation, user: User | None = None, *, new_u
     status = invitation.status
     if status != Invitation.Status.PENDING:
         raise ValidationError(UNUSABLE[status], code=status)
-    if invitation.invited_by is None:
-        raise PermissionDenied("The account that sent this invitation no longer exists.")
+    require(invitation.invited_by is not None, "The account that sent this invitation no longer exists.")
     if user is None:
         user = User(
             username=new_user["username"],
@@ -112,8 +114,7 @@ def revoke_invitation(actor: Actor, invitation: Invitation) -> None:
     allowed = actor.user is not None and (
         invitation.invited_by_id == actor.user.pk or can_grant(actor.user, invitation.role, invitation.scope)
     )
-    if not allowed:
-        raise PermissionDenied("You may not withdraw this invitation.")
+    require(allowed, "You may not withdraw this invitation.")
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError(_("Only a pending invitation can be withdrawn."), code="not_pending")
     invitation.revoked_at = timezone.now()

@@ -2,9 +2,11 @@
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from dari.core.services import require
 
 from ..access import access_for, forget_access
 from ..audit import Actor, log_action
@@ -59,8 +61,8 @@ def scope_parts(role: str, scope) -> tuple[ContentType | None, int | None]:
 @transaction.atomic
 def grant_membership(actor: Actor, user: User, role: str, scope=None) -> Membership:
     """Give ``user`` the ``role`` in ``scope``; idempotent. Raises PermissionDenied or ValidationError."""
-    if actor.user is not None and not can_grant(actor.user, role, scope):
-        raise PermissionDenied("You may not grant this role here.")
+    # Dari itself (Actor.system(): the demo, imports) grants freely; an anonymous actor grants nothing.
+    require(actor.is_system or can_grant(actor.user, role, scope), "You may not grant this role here.")
     scope_type, scope_id = scope_parts(role, scope)
     membership, created = Membership.objects.get_or_create(
         user=user, role=role, scope_type=scope_type, scope_id=scope_id, defaults={"granted_by": actor.user}
@@ -78,8 +80,10 @@ def grant_membership(actor: Actor, user: User, role: str, scope=None) -> Members
 
 @transaction.atomic
 def revoke_membership(actor: Actor, membership: Membership) -> None:
-    if actor.user is not None and not can_grant(actor.user, membership.role, membership.scope):
-        raise PermissionDenied("You may not revoke this role here.")
+    require(
+        actor.is_system or can_grant(actor.user, membership.role, membership.scope),
+        "You may not revoke this role here.",
+    )
     log_action(
         actor,
         "accounts.membership.revoked",

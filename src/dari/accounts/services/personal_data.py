@@ -6,13 +6,14 @@ the person record linked to the user).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dari.core import personal_data
+from dari.core.services import require
 
 from ..access import access_for, forget_access
 from ..audit import Actor, log_action
@@ -178,8 +179,7 @@ def delete_account(actor: Actor, user: User) -> User:
     The caller logs the user out when they deleted themselves. Raises ``PermissionDenied``, and
     ``ValidationError`` for the last active superuser.
     """
-    if not can_delete_account(actor.user, user):
-        raise PermissionDenied("You may not delete this account.")
+    require(can_delete_account(actor.user, user), "You may not delete this account.")
     user = User.objects.select_for_update().get(pk=user.pk)
     if is_last_active_superuser(user):
         raise ValidationError(LAST_SUPERUSER, code="last_superuser")

@@ -10,11 +10,13 @@ the organizations one may claim to belong to, and its own service that creates t
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dari.core.services import require
 
 from ..access import access_for
 from ..audit import Actor, log_action, snapshot
@@ -141,8 +143,10 @@ def approve_registration(actor: Actor, request: RegistrationRequest) -> Registra
     and the membership; after commit, an e-mail to the requester.
     Raises ``PermissionDenied`` (see ``can_decide_registration``) or ``ValidationError`` if decided.
     """
-    if actor.user is None or not can_decide_registration(actor.user, request):
-        raise PermissionDenied("You may not decide this registration request.")
+    require(
+        actor.user is not None and can_decide_registration(actor.user, request),
+        "You may not decide this registration request.",
+    )
     request = locked_pending(request)
     if request.kind == RegistrationRequest.Kind.NEW_ORGANIZATION:
         values = {name: getattr(request, name) for name in NEW_ORGANIZATION_FIELDS}
@@ -161,8 +165,10 @@ def reject_registration(actor: Actor, request: RegistrationRequest, note: str = 
     """Reject a pending request with an optional ``note`` sent to the requester. The account stays
     (its owner may still use public pages or be invited later). Same permission and errors as
     ``approve_registration``."""
-    if actor.user is None or not can_decide_registration(actor.user, request):
-        raise PermissionDenied("You may not decide this registration request.")
+    require(
+        actor.user is not None and can_decide_registration(actor.user, request),
+        "You may not decide this registration request.",
+    )
     request = locked_pending(request)
     decide(actor, request, RegistrationRequest.Status.REJECTED, note)
     return request
