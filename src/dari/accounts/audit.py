@@ -124,10 +124,13 @@ def update(
     *,
     version: int | None = None,
     prepare=None,
+    about: models.Model | None = None,
 ) -> models.Model:
     """Change ``obj``: lock it (checking ``version``), snapshot, set ``values`` (``fields.changeable``),
     run ``prepare(obj, before)`` for a use case's own rules, validate, save, and write the audit entry
-    ``action`` with the changed fields if any. Returns ``obj``, saved."""
+    ``action`` with the changed fields if any, on ``about`` (default ``obj``: an organization's
+    matching profile is recorded in the organization's history). Returns ``obj``, saved; its
+    ``audited_changes`` attribute holds what changed (empty when nothing did), for side effects."""
     values = only(values, fields.changeable)
     obj = lock(obj, version)
     before = snapshot(obj, fields.audited)
@@ -140,7 +143,8 @@ def update(
         getattr(obj, name).set(value)
     changes = diff(before, snapshot(obj, fields.audited))
     if changes:
-        log_action(actor, action, obj, changes)
+        log_action(actor, action, about or obj, changes)
+    obj.audited_changes = changes
     return obj
 
 

@@ -229,7 +229,7 @@ def profile(request):
     user = request.user
     form = ProfileForm(posted(request), initial={"language": user.language, "time_zone": user.time_zone})
     if request.method == "POST" and form.is_valid():
-        services.update_profile(Actor.from_request(request), user, **form.cleaned_data)
+        services.update_profile(Actor.from_request(request), user, form.cleaned_data)
         translation.activate(user.language)
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")

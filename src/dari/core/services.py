@@ -113,7 +113,7 @@ def lock(obj: models.Model, version: int | None = None) -> models.Model:
     row's write lock on every database, so of two edits made from the same version exactly one
     goes through and the other raises :class:`Conflict`.
     """
-    manager = type(obj)._default_manager
+    manager = obj._meta.model._default_manager  # (request.user is a lazy object, not a model class)
     if isinstance(obj, Versioned):
         if version is None:
             version = manager.filter(pk=obj.pk).values_list("version", flat=True)[0]

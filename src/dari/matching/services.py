@@ -10,47 +10,42 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dari.accounts.audit import Actor, diff, log_action, snapshot
-from dari.core.services import require
+from dari.accounts import audit
+from dari.accounts.audit import Actor, log_action
+from dari.core.services import Fields, require
 from dari.registry.models import Organization
 
 from .models import Feedback, MatchingProfile
 from .permissions import can_change_matching_profile, can_view_suggestions
 
-PROFILE_FIELDS = [
-    "stage",
-    "amount_sought_usd",
-    "needs_ko",
-    "needs_en",
-    "thesis_ko",
-    "thesis_en",
-    "check_min_usd",
-    "check_max_usd",
-    "stages_of_interest",
-    "regions_of_interest",
-]
+PROFILE = Fields(
+    creatable=(
+        "stage",
+        "amount_sought_usd",
+        "needs_ko",
+        "needs_en",
+        "thesis_ko",
+        "thesis_en",
+        "check_min_usd",
+        "check_max_usd",
+        "stages_of_interest",
+        "regions_of_interest",
+    )
+)
 
 
 @transaction.atomic
 def update_matching_profile(actor: Actor, organization: Organization, values: dict) -> MatchingProfile:
     """Create or change ``organization``'s matching profile with ``values`` (fields of
-    ``PROFILE_FIELDS``); returns it. Audit: matching.profile.changed. Schedules an index refresh."""
+    ``PROFILE.creatable``); returns it. Audit: matching.profile.changed, in the organization's
+    history. A change schedules an index refresh after the commit."""
     require(
         can_change_matching_profile(actor.user, organization),
         _("You may not change this organization's matching profile."),
     )
-    unknown = set(values) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
-    profile, _created = MatchingProfile.objects.select_for_update().get_or_create(organization=organization)
-    before = snapshot(profile, PROFILE_FIELDS)
-    for name, value in values.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
-    changes = diff(before, snapshot(profile, PROFILE_FIELDS))
-    if changes:
-        log_action(actor, "matching.profile.changed", organization, changes)
+    profile, _created = MatchingProfile.objects.get_or_create(organization=organization)
+    profile = audit.update(actor, profile, values, PROFILE, "matching.profile.changed", about=organization)
+    if profile.audited_changes:
         from .tasks import schedule_index_refresh
 
         schedule_index_refresh()

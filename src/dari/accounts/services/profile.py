@@ -8,27 +8,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..audit import Actor, diff, log_action, snapshot
+from dari.core.services import Fields, require
+
+from .. import audit
+from ..audit import Actor, log_action
 from ..mail import absolute, send_bilingual_mail
 from ..models import User
 
-PROFILE_FIELDS = ["language", "time_zone"]
+PROFILE = Fields(creatable=("language", "time_zone"))
 VERIFICATION_SALT = "dari.accounts.verify-email"
 
 
 @transaction.atomic
-def update_profile(actor: Actor, user: User, *, language: str, time_zone: str) -> User:
-    """Change ``user``'s language and time zone (validated as an IANA zone); audited when changed.
-    Raises ``ValidationError``."""
-    before = snapshot(user, PROFILE_FIELDS)
-    user.language = language
-    user.time_zone = time_zone
-    user.full_clean(validate_unique=False, validate_constraints=False)
-    changes = diff(before, snapshot(user, PROFILE_FIELDS))
-    if changes:
-        user.save(update_fields=PROFILE_FIELDS)
-        log_action(actor, "accounts.user.profile_changed", user, changes)
-    return user
+def update_profile(actor: Actor, user: User, values: dict) -> User:
+    """Change ``user``'s ``language`` and ``time_zone`` (validated as an IANA zone); the user
+    themself only. Audit: accounts.user.profile_changed when something changed. Raises
+    ``PermissionDenied`` or ``ValidationError``."""
+    require(actor.user is not None and actor.user.pk == user.pk, "You may only change your own settings.")
+    return audit.update(actor, user, values, PROFILE, "accounts.user.profile_changed")
 
 
 def verification_token(user: User) -> str:
