@@ -16,10 +16,13 @@ FAILING_IMPACTS = ("serious", "critical")
 # The header's height with one row of links and buttons (about 53 px; two rows are over 90).
 ONE_ROW_HEADER = 70
 
+# A chart label drawn smaller than this (CSS pixels) is too small to read.
+SMALLEST_CHART_LABEL = 11
+
 # For every visible table cell holding text: its content width, and the width of "가가가" set in
 # the cell's own font (a probe appended to the cell, then removed).
 MEASURE = """
-() => {
+(minimumLabel) => {
   const cramped = [];
   for (const cell of document.querySelectorAll("td, th")) {
     const text = cell.innerText.trim();
@@ -50,7 +53,17 @@ MEASURE = """
   context.font = `${font.fontSize} ${font.fontFamily}`;
   const searchRoom = search.clientWidth - parseFloat(font.paddingLeft) - parseFloat(font.paddingRight);
   const columnTops = new Set([...document.querySelectorAll(".board-column")].map(column => column.offsetTop));
+  // Chart labels as drawn: their font size times the SVG's scale on the screen.
+  const smallLabels = [];
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const scale = svg.getScreenCTM().a;
+    for (const text of svg.querySelectorAll("text")) {
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (size < minimumLabel) smallLabels.push(`${text.textContent.slice(0, 20)} (${size.toFixed(1)} px)`);
+    }
+  }
   return {
+    smallLabels: smallLabels,
     headerHeight: header.getBoundingClientRect().height,
     placeholderCut: context.measureText(search.placeholder).width > searchRoom,
     boardRows: columnTops.size,
@@ -67,10 +80,11 @@ _axe = Axe()
 
 
 def layout_problems(page, where: str, *, wide: bool) -> list[str]:
-    """The page wider than the window, and text cells narrower than three Korean syllables; on a
+    """The page wider than the window, text cells narrower than three Korean syllables and chart
+    labels drawn under SMALLEST_CHART_LABEL px; on a
     ``wide`` screen also a header of more than one row, a cut search placeholder and a board whose
     columns wrap."""
-    measured = page.evaluate(MEASURE)
+    measured = page.evaluate(MEASURE, SMALLEST_CHART_LABEL)
     problems = []
     if wide and measured["headerHeight"] > ONE_ROW_HEADER:
         problems.append(f"{where}: the header is {measured['headerHeight']:.0f} px high, more than one row")
@@ -84,6 +98,7 @@ def layout_problems(page, where: str, *, wide: bool) -> list[str]:
             f" ({', '.join(measured['past'])})"
         )
     problems += [f"{where}: cramped cell {cell}" for cell in measured["cramped"]]
+    problems += [f"{where}: chart label {label}" for label in measured["smallLabels"]]
     return problems
 
 
