@@ -61,7 +61,7 @@ def signed_in_context(browser, live_server):
         client = Client()
         client.force_login(user)
         context = browser.new_context(viewport=viewport, locale="ko-KR", timezone_id="Asia/Seoul")
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)  # a page of the walk may be slow on a busy CI machine
         context.add_cookies(
             [
                 {

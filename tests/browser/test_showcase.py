@@ -1,6 +1,7 @@
 """The pages a newcomer sees first, with the Ulsan–San Diego scenario's real names (long Korean
 company names, several time zones): the dashboard, an organization, the agreement and search results,
-in Korean and English at 390 and 1400 px. They are checked like every page (``test_pages``), and,
+in Korean and English at 390 and 1400 px. They are checked like every page (``test_pages``), also
+for overflow at widths in between, and,
 with ``DARI_SCREENSHOTS=1``, photographed into docs/screenshots/ for the README:
 
     DARI_SCREENSHOTS=1 .venv/bin/pytest -m browser tests/browser/test_showcase.py
@@ -27,6 +28,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # A screenshot shows the top of the page, at most this high (CSS pixels), in at most 256 colours:
 # enough to judge the layout, small enough to keep in the repository.
 MOST_HEIGHT = {"phone": 1600, "wide": 1300}
+# Between the phone and the wide screen (tablets, narrow windows): nothing may stick out either.
+MIDDLE_WIDTHS = (641, 800, 1024)
 
 
 def showcase_paths() -> dict[str, str]:
@@ -69,4 +72,9 @@ def test_the_first_pages_with_the_scenario(live_server, signed_in_context, langu
             problems += axe_problems(page, where)
             if photograph:
                 save_screenshot(page, f"{name}-{language}-{SIZES[size]['width']}", size)
+    for width in MIDDLE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in showcase_paths().values():
+            page.goto(live_server.url + path)
+            problems += layout_problems(page, f"{path} [{language}, {width} px]", wide=False)
     assert not problems, "\n".join(problems)
