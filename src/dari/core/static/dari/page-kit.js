@@ -24,7 +24,7 @@
     });
   }
 
-  // Table cards (under 640 px): each cell shows its column's name, from the header row, unless the
+  // Table cards (under 960 px): each cell shows its column's name, from the header row, unless the
   // template gave it a data-label of its own.
   function labelCells(root) {
     root.querySelectorAll("table.table").forEach(function (table) {
