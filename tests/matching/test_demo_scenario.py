@@ -68,3 +68,37 @@ def test_thyroscope_gets_fitting_partners_with_reasons_in_both_languages(demo):
     assert not any(
         "oncology" in about(s.organization) and "thyroid" not in about(s.organization) for s in top_five
     )
+
+
+# --- issue 15: names, places and the relevance floor ------------------------------------------------
+
+
+def names(results) -> list[str]:
+    return [getattr(result.obj, "key", "") or result.obj.name_en for result in results]
+
+
+@pytest.mark.parametrize("query", ["유니스트", "UNIST", "울산과학기술원"])
+def test_unist_is_found_by_its_other_names(demo, query):
+    assert names(engine.search(demo, query))[:1] == ["unist"], names(engine.search(demo, query))
+
+
+@pytest.mark.parametrize("query", ["Hangzhou", "항저우"])
+def test_the_hangzhou_company_is_found_by_its_city_in_either_language(demo, query):
+    found = names(engine.search(demo, query))
+    assert found[:1] == ["hangzhou-health-online-it"], found
+
+
+def test_no_result_is_listed_below_the_relevance_floor(demo):
+    absolute, relative = engine.search_engine().RELEVANCE_FLOOR
+    assert absolute > 0 and relative > 0
+    for query in ["갑상선", "thyroid", "Hangzhou", "유니스트", "vaccine", "반도체", "zzzq"]:
+        results = engine.search(demo, query)
+        if results:
+            best = results[0].score
+            assert all(result.score >= max(absolute, relative * best) for result in results), query
+            assert all(result.score > 0 for result in results), query
+
+
+def test_after_an_exact_name_the_unrelated_rest_is_not_listed(demo):
+    assert names(engine.search(demo, "유니스트")) == ["unist"]
+    assert names(engine.search(demo, "Hangzhou")) == ["hangzhou-health-online-it"]

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.accounts.access import access_for
 from dari.core.bilingual import localized
+from dari.core.countries import country_name
 from dari.engines.matching.recommend import RecommendationIndex
 from dari.registry.models import Affiliation, Organization, Person, Relationship, Sector
 
@@ -87,16 +88,33 @@ def fingerprint() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def places(profile) -> list[str]:
+    """An organization's city and country in both languages, as search may be asked for them."""
+    country = profile.country
+    found = [profile.extra["city_ko"], profile.region]
+    if country:
+        found += [country_name(country, "ko"), country_name(country, "en")]
+    return list(dict.fromkeys(place for place in found if place))
+
+
 def documents():
-    """What search covers, as engine documents: every organization (its short names as aliases) and
-    every person. Visibility is applied per query, not here."""
+    """What search covers, as engine documents: every organization (its short names and other names
+    as aliases, its city and country in both languages as places) and every person. Visibility is
+    applied per query, not here."""
     Document = search_engine().Document
     found = [
         Document.from_profile(
             profile,
             aliases=[
-                name for name in (profile.extra["short_name_en"], profile.extra["short_name_ko"]) if name
+                name.strip()
+                for name in (
+                    profile.extra["short_name_en"],
+                    profile.extra["short_name_ko"],
+                    *profile.extra["aliases"],
+                )
+                if name.strip()
             ],
+            places=places(profile),
         )
         for profile in organization_profiles()
     ]

@@ -88,6 +88,9 @@ class OrganizationOut(Schema):
     name_en_origin: str
     short_name_ko: str
     short_name_en: str
+    aliases: list[str] = Field(
+        description="Other names and common spellings, found by search (유니스트 for UNIST)."
+    )
     description_ko: str
     description_en: str
     description_is_illustrative: bool

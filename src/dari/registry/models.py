@@ -156,6 +156,14 @@ class Organization(Versioned, BilingualNamed):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     short_name_ko = models.CharField(_("short name (Korean)"), max_length=100, blank=True)
     short_name_en = models.CharField(_("short name (English)"), max_length=100, blank=True)
+    aliases = models.JSONField(
+        _("other names"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Other names and common spellings, in either language (유니스트 for UNIST); search finds them."
+        ),
+    )
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_is_illustrative = models.BooleanField(

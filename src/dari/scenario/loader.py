@@ -186,6 +186,7 @@ class Loader:
                 "name_en_origin",
                 "short_name_ko",
                 "short_name_en",
+                "aliases",
                 "description_ko",
                 "description_en",
                 "description_is_illustrative",

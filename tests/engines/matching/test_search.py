@@ -11,7 +11,7 @@ from dari.engines.matching import search
 from dari.engines.matching import text as encoder
 from dari.engines.matching.names import NameIndex
 from dari.engines.matching.profiles import Profile
-from dari.engines.matching.search import Document, IndexVersionError, SearchIndex, TwoStage
+from dari.engines.matching.search import RELEVANCE_FLOOR, Document, IndexVersionError, SearchIndex, TwoStage
 
 CORPUS = [
     Document(
@@ -164,7 +164,8 @@ def test_a_hit_reports_its_signals(index):
 @pytest.mark.slow
 def test_results_are_restricted_to_allowed_ids_and_kinds(index):
     assert set(ranked(index, "clinical trials", k=10, kinds={"hospital"})) == {"sd-cardio", "en-alzheimer"}
-    assert ranked(index, "갑상선", k=10, allowed_ids=["sd-vc", "en-steel"]) in (
+    # Ranked without the floor: neither is about the thyroid, the point is that nothing else shows.
+    assert ranked(index, "갑상선", k=10, allowed_ids=["sd-vc", "en-steel"], floor=None) in (
         ["sd-vc", "en-steel"],
         ["en-steel", "sd-vc"],
     )
@@ -390,3 +391,45 @@ def test_build_reports_its_encoding_progress(monkeypatch):
     calls = []
     SearchIndex.build(CORPUS[:8], progress=lambda done, total: calls.append((done, total)))
     assert calls == [(3, 8), (6, 8), (8, 8)]  # one text per document here
+
+
+# --- issue 15: the relevance floor and places ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_no_hit_is_below_the_floor_nor_at_or_below_zero(index):
+    absolute, relative = RELEVANCE_FLOOR
+    for query in ("갑상선", "glucose", "Ulsan", "zzzq", "steel"):
+        hits = index.search(query, k=10)
+        assert all(hit.score > 0 and hit.score >= absolute for hit in hits), query
+        if hits:
+            assert all(hit.score >= relative * hits[0].score for hit in hits), query
+
+
+@pytest.mark.slow
+def test_without_a_floor_everything_is_ranked(index):
+    assert len(index.search("zzzq", k=10, floor=None)) == 10
+    assert len(index.search("zzzq", k=10, floor=(0.0, 0.0))) <= 10
+
+
+@pytest.mark.slow
+def test_places_are_found_by_words_in_either_language_but_not_encoded():
+    documents = [
+        Document(
+            "hz",
+            "corporate",
+            name_en="Health Online",
+            text_en="Mobile health apps",
+            places=("항저우", "Hangzhou"),
+        ),
+        Document(
+            "us", "corporate", name_en="Ulsan Metro", text_ko="울산 광역시 행정", places=("울산", "Ulsan")
+        ),
+    ]
+    index = SearchIndex.build(documents)
+    for query in ("Hangzhou", "항저우"):
+        assert [hit.id for hit in index.search(query, k=2)][:1] == ["hz"], query
+    bare = SearchIndex.build(
+        [Document("hz", "corporate", name_en="Health Online", text_en="Mobile health apps")]
+    )
+    assert np.allclose(bare.vector("hz"), index.vector("hz"), atol=2e-3)  # the same text encoded
