@@ -238,6 +238,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(RESULTS / "heldout-retrieval"))
     parser.add_argument("--choose-floor", action="store_true", help="choose the floor on the dev half only")
     parser.add_argument("--smoke", action="store_true", help="a few documents and queries (CI)")
+    parser.add_argument("--floor-out", default=str(RESULTS / "text-retrieval-floor.json"))
     args = parser.parse_args()
     queries = json.loads(LABELLED.read_text("utf-8"))["queries"]
     documents = corpus_documents()
@@ -258,7 +259,7 @@ def main() -> None:
         result["command"] = "python benchmarks/heldout_retrieval.py --choose-floor" + (
             " --smoke" if args.smoke else ""
         )
-        out = RESULTS / ("text-retrieval-floor-smoke.json" if args.smoke else "text-retrieval-floor.json")
+        out = Path(args.floor_out)
         out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
         print(json.dumps(result["chosen"]), f"-> {out}")
         return

@@ -1,0 +1,32 @@
+"""The held-out retrieval benchmark runs on a few documents and queries and writes its figures."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("DARI_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.mark.benchmark
+@pytest.mark.skipif(not (DATA / "krx-listed").exists(), reason="the shared real data is not here")
+def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
+    out = tmp_path / "heldout"
+    for extra in (["--out", str(out)], ["--choose-floor", "--floor-out", str(tmp_path / "floor.json")]):
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "heldout_retrieval.py"), "--smoke", *extra],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    report = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert set(report["modes"]) >= {"today", "served", "served_no_glossary"}
+    for mode in report["modes"].values():
+        assert mode["dev"]["n_queries"] + mode["heldout"]["n_queries"] == 6
+    floor = json.loads((tmp_path / "floor.json").read_text(encoding="utf-8"))
+    assert floor["chosen"]["absolute"] >= 0 and floor["n_dev_queries"] > 0
