@@ -130,7 +130,10 @@ def test_the_list_page_shows_requests_with_their_zone_and_withdraws(world, clien
         f"/organizations/{world['startup'].pk}/suggestions/{world['fit'].pk}/meeting/", {"message": "hi"}
     )
     page = client.get("/meeting-requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Harbor Endocrine Clinics" in page and "UTC" in page and "Withdraw" in page
+    assert "Harbor Endocrine Clinics" in page and "Withdraw" in page
+    # Times in the viewer's zone first (the member's is Seoul), then San Diego's; never UTC.
+    assert " KST</time>" in page and (" PDT</span>" in page or " PST</span>" in page)
+    assert "UTC" not in page
     request = MeetingRequest.objects.get()
     assert client.post(f"/meeting-requests/{request.pk}/withdraw/").status_code == 302
     assert MeetingRequest.objects.get().status == "withdrawn"
