@@ -1,9 +1,8 @@
 """Memberships: who may grant which role where, granting and revoking."""
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from dari.core.services import require
@@ -52,10 +51,10 @@ def scope_parts(role: str, scope) -> tuple[ContentType | None, int | None]:
         if scope is not None:
             raise ValidationError({"scope": f"The role {role} holds everywhere; give no scope"})
         return None, None
-    model = apps.get_model(expected)
-    if not isinstance(scope, model):
-        raise ValidationError({"scope": f"The role {role} needs a {model._meta.verbose_name}"})
-    return ContentType.objects.get_for_model(model), scope.pk
+    # The scope's own model says what it is: accounts looks no later app's model up.
+    if not isinstance(scope, models.Model) or scope._meta.label_lower != expected:
+        raise ValidationError({"scope": f"The role {role} needs a scope of type {expected}"})
+    return ContentType.objects.get_for_model(scope), scope.pk
 
 
 @transaction.atomic
