@@ -102,3 +102,34 @@ def test_two_simultaneous_edits_on_postgresql_exactly_one_wins(world):
 
     assert sorted(results) == ["conflict", "saved"]
     assert Organization.objects.get(pk=world.a.pk).version == 2
+
+
+def test_the_edit_page_shows_the_other_persons_change_instead_of_overwriting_it(world, client):
+    client.force_login(world.users["staff"])
+    client.cookies["django_language"] = "en"
+    url = f"/organizations/{world.a.pk}/edit/"
+    page = client.get(url)
+    form = page.context["form"]
+    assert f'name="version" value="{world.a.version}"' in page.content.decode()  # the version seen
+    posted = {name: value for name, value in form.initial.items() if value is not None}
+    posted["version"] = world.a.version
+    posted["sectors"] = [sector.pk for sector in form.initial.get("sectors", [])]
+    services.update_organization(
+        Actor(world.users["admin_a"]), world.a, {"description_en": "Changed meanwhile"}
+    )
+
+    answer = client.post(url, posted | {"description_en": "My older edit"})
+
+    assert answer.status_code == 409
+    page = answer.content.decode()
+    assert "Someone else saved this organization" in page
+    assert "Changed meanwhile" in page  # what the other person saved is shown
+    world.a.refresh_from_db()
+    assert world.a.description_en == "Changed meanwhile"
+    # The form now carries the new version: sending it again saves the edit.
+    again = answer.context["form"]
+    assert again["version"].value() == str(world.a.version)
+    assert (
+        client.post(url, posted | {"description_en": "My older edit", "version": world.a.version}).status_code
+        == 302
+    )

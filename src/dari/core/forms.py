@@ -107,3 +107,55 @@ class CountryField(forms.ChoiceField):
     @staticmethod
     def choices_now():
         return [("", "—"), *country_choices()]
+
+
+# --- edits from the version the editor saw -----------------------------------------------------------
+
+
+class VersionedForm:
+    """A model form of a ``dari.core.services.Versioned`` row carries, hidden, the version the editor
+    saw. The view passes ``seen_version`` to the editing service; when that raises ``Conflict``,
+    ``show_conflict(stored)`` keeps the editor's input, names what the other person saved where it
+    differs from it, and takes the stored version, so that saving again replaces their change knowingly.
+    The view answers 409 while ``conflict`` is set."""
+
+    conflict = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=instance.version if instance is not None and instance.pk else None,
+        )
+
+    @property
+    def seen_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def values(self) -> dict:
+        """The cleaned values for the service, without the version."""
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+    def show_conflict(self, error, stored) -> None:
+        self.conflict = True
+        self.add_error(None, str(error))
+        for name, value in self.values().items():
+            field = stored._meta.get_field(name)
+            theirs = getattr(stored, name)
+            if field.many_to_many:
+                theirs = list(theirs.all())
+                differs = {item.pk for item in theirs} != {item.pk for item in value}
+                shown = ", ".join(str(item) for item in theirs) or "—"
+            else:
+                differs = theirs != value and not (theirs in ("", None) and value in ("", None))
+                shown = str(theirs) if theirs not in ("", None) else "—"
+            if differs:
+                self.add_error(
+                    None,
+                    _("Saved meanwhile: %(field)s: %(value)s")
+                    % {"field": field.verbose_name, "value": shown},
+                )
+        self.data = self.data.copy()
+        self.data["version"] = str(stored.version)

@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized, name_order
-from dari.core.forms import CleanTextMixin, CountryField, SearchableCheckboxes
+from dari.core.forms import CleanTextMixin, CountryField, SearchableCheckboxes, VersionedForm
 
 from .models import Affiliation, Cluster, Organization, Person, Relationship, Sector
+from .services import AFFILIATION, ORGANIZATION, PERSON
 
 
 class OrganizationFilterForm(CleanTextMixin, forms.Form):
@@ -82,7 +83,7 @@ class SectorChoiceField(forms.ModelMultipleChoiceField):
         return f"{shown} ({other})" if other and other != str(shown) else str(shown)
 
 
-class OrganizationForm(CleanTextMixin, forms.ModelForm):
+class OrganizationForm(VersionedForm, CleanTextMixin, forms.ModelForm):
     """An organization's profile. The ``key`` is asked only when adding (and may be left empty). The
     country is chosen by name and stored as its ISO code; sectors are searched by name or synonym."""
 
@@ -90,25 +91,7 @@ class OrganizationForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "key",
-            "name_ko",
-            "name_ko_origin",
-            "name_en",
-            "name_en_origin",
-            "short_name_ko",
-            "short_name_en",
-            "kind",
-            "cluster",
-            "sectors",
-            "description_ko",
-            "description_en",
-            "website",
-            "country",
-            "city_ko",
-            "city_en",
-            "is_public",
-        ]
+        fields = ORGANIZATION.creatable  # what the service takes, declared once
         widgets = {
             "description_ko": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
@@ -125,7 +108,7 @@ class OrganizationForm(CleanTextMixin, forms.ModelForm):
             self.fields["key"].help_text = _("Leave empty to make one from the English name.")
 
 
-class PersonForm(CleanTextMixin, forms.ModelForm):
+class PersonForm(VersionedForm, CleanTextMixin, forms.ModelForm):
     """A person's names and contact. When adding, also where they work (members: one of their
     organizations)."""
 
@@ -135,16 +118,7 @@ class PersonForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "key",
-            "name_ko",
-            "name_ko_origin",
-            "name_en",
-            "name_en_origin",
-            "email",
-            "is_public",
-            "public_listing_basis",
-        ]
+        fields = PERSON.creatable
 
     def __init__(self, *args, organizations=None, organization_required=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +137,7 @@ class AffiliationForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Affiliation
-        fields = ["person", "title_ko", "title_en", "started_on", "ended_on"]
+        fields = ["person", *AFFILIATION.creatable]
         widgets = {"started_on": DATE_INPUT, "ended_on": DATE_INPUT}
 
     def __init__(self, *args, people=None, **kwargs):

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.forms import posted
+from dari.core.forms import form_status, posted
 from dari.core.merging import count_references
 from dari.core.pagination import paginate
 from dari.core.panels import organization_panels
+from dari.core.services import Conflict
 
 from . import services
 from .forms import (
@@ -149,12 +150,21 @@ def render_form(
 
 def saved_or_errors(request, form, save):
     """Run ``save(values)`` with the valid form's data; on a ``ValidationError`` from the service
-    put its messages on the form and return None."""
+    put its messages on the form and return None. On a ``Conflict`` (someone saved the row since the
+    editor opened the form), show what they saved (``VersionedForm.show_conflict``) and return None."""
+    values = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
     try:
-        return save({name: form.cleaned_data[name] for name in form.fields})
+        return save(values)
     except ValidationError as error:
         add_service_errors(form, error)
-        return None
+    except Conflict as conflict:
+        form.show_conflict(conflict, form.instance._meta.model.objects.get(pk=form.instance.pk))
+    return None
+
+
+def edit_status(form) -> int:
+    """409 while the form shows someone else's change, else as ``form_status``."""
+    return 409 if getattr(form, "conflict", False) else form_status(form)
 
 
 @login_required
@@ -176,7 +186,7 @@ def organization_create(request):
         title=_("Add an organization"),
         submit=_("Add"),
         cancel_url=reverse("registry:organization-list"),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -197,7 +207,9 @@ def organization_edit(request, pk: int):
         saved = saved_or_errors(
             request,
             form,
-            lambda values: services.update_organization(Actor.from_request(request), organization, values),
+            lambda values: services.update_organization(
+                Actor.from_request(request), organization, values, version=form.seen_version
+            ),
         )
         if saved is not None:
             messages.success(request, _("The changes were saved."))
@@ -208,7 +220,7 @@ def organization_edit(request, pk: int):
         title=_("Edit %(name)s") % {"name": Organization.objects.get(pk=pk)},
         submit=_("Save"),
         cancel_url=organization.get_absolute_url(),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -254,7 +266,7 @@ def organization_merge(request, pk: int):
         ),
         submit=_("Continue"),
         cancel_url=keep.get_absolute_url(),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -295,7 +307,7 @@ def person_create(request):
         title=_("Add a person"),
         submit=_("Add"),
         cancel_url=reverse("registry:organization-list"),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -310,7 +322,11 @@ def person_edit(request, pk: int):
     form = PersonForm(posted(request), instance=person)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
-            request, form, lambda values: services.update_person(Actor.from_request(request), person, values)
+            request,
+            form,
+            lambda values: services.update_person(
+                Actor.from_request(request), person, values, version=form.seen_version
+            ),
         )
         if saved is not None:
             messages.success(request, _("The changes were saved."))
@@ -321,7 +337,7 @@ def person_edit(request, pk: int):
         title=_("Edit %(name)s") % {"name": Person.objects.get(pk=pk)},
         submit=_("Save"),
         cancel_url=person.get_absolute_url(),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -385,7 +401,7 @@ def affiliation_add(request, pk: int):
         title=_("Add a person to %(name)s") % {"name": organization},
         submit=_("Add"),
         cancel_url=organization.get_absolute_url(),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -408,9 +424,7 @@ def affiliations_awaiting(request):
         .select_related("person", "organization")
         .order_by("pk")
     )
-    return render(
-        request, "registry/affiliations_awaiting.html", {"page": paginate(request, affiliations)}
-    )
+    return render(request, "registry/affiliations_awaiting.html", {"page": paginate(request, affiliations)})
 
 
 @login_required
@@ -457,7 +471,7 @@ def affiliation_edit(request, pk: int):
         title=_("Edit the affiliation of %(person)s") % {"person": affiliation.person},
         submit=_("Save"),
         cancel_url=organization.get_absolute_url(),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
@@ -508,7 +522,7 @@ def relationship_add(request, pk: int):
         title=_("Add a relationship of %(name)s") % {"name": organization},
         submit=_("Add"),
         cancel_url=organization.get_absolute_url(),
-        status=400 if form.errors else 200,
+        status=edit_status(form),
     )
 
 
