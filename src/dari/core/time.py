@@ -264,8 +264,8 @@ BROWSER_ZONE = gettext_lazy("Use this device's zone: %s")
 
 class TimeZoneField(forms.ChoiceField):
     """A canonical IANA zone, chosen in a searchable list grouped by region, the partnership's zones
-    first (``grouped_zone_choices``); the browser's zone is chosen when none is, and offered
-    otherwise (``dari/forms.js``). ``blank`` adds an empty choice (for an optional zone)."""
+    first (``grouped_zone_choices``); the browser's zone is chosen when a required zone is empty,
+    and offered otherwise (``dari/forms.js``). ``blank`` adds an empty choice (for an optional zone)."""
 
     def __init__(self, *, blank: bool = False, **kwargs):
         kwargs.setdefault("label", gettext_lazy("Time zone"))

@@ -4,8 +4,8 @@
    - [data-filterable] on a <select> or on a list of checkboxes: a search box above it narrows the
      choices to those whose text, value or data-terms (other names, synonyms, codes) contain what is
      typed, in any case and either language. Chosen entries always stay in view.
-   - [data-browser-zone] on a time-zone <select>: the browser's own zone is chosen when none is, and
-     otherwise offered by a button. */
+   - [data-browser-zone] on a time-zone <select>: the browser's own zone is chosen when a required
+     zone is empty, and otherwise offered by a button. */
 (function () {
   "use strict";
 
@@ -64,7 +64,9 @@
     if (!zone || select.value === zone) return;
     var option = Array.from(select.options).find(function (candidate) { return candidate.value === zone; });
     if (!option) return;
-    if (!select.value) { select.value = zone; return; }
+    // A required zone left empty takes the browser's; an optional one (the zone of a signing, say)
+    // is only offered it, since the time it belongs to may be elsewhere.
+    if (!select.value && select.required) { select.value = zone; return; }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "link-button browser-zone";
