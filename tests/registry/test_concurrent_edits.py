@@ -20,6 +20,7 @@ def patch(client, url: str, body: dict):
 
 def test_two_api_edits_from_the_same_version_one_saved_one_409(world, client):
     client.force_login(world.users["staff"])
+    client.cookies["django_language"] = "en"
     url = f"/api/v1/organizations/{world.a.pk}"
     seen = client.get(url).json()["version"]
 

@@ -25,39 +25,23 @@ from .permissions import (
     can_create_agreement,
 )
 
-AGREEMENT = Fields(
-    creatable=(
-        "key",
-        "kind",
-        "title_ko",
-        "title_en",
-        "summary_ko",
-        "summary_en",
-        "signed_at",
-        "signed_time_zone",
-        "place_ko",
-        "place_en",
-        "context_ko",
-        "context_en",
-        "is_public",
-    ),
-    # An agreement's key may be corrected on its page (nothing imports agreements by key).
-    editable=(
-        "key",
-        "kind",
-        "title_ko",
-        "title_en",
-        "summary_ko",
-        "summary_en",
-        "signed_at",
-        "signed_time_zone",
-        "place_ko",
-        "place_en",
-        "context_ko",
-        "context_en",
-        "is_public",
-    ),
+AGREEMENT_FIELDS = (
+    "key",
+    "kind",
+    "title_ko",
+    "title_en",
+    "summary_ko",
+    "summary_en",
+    "signed_at",
+    "signed_time_zone",
+    "place_ko",
+    "place_en",
+    "context_ko",
+    "context_en",
+    "is_public",
 )
+# An agreement's key may be corrected on its page (nothing imports agreements by key).
+AGREEMENT = Fields(creatable=AGREEMENT_FIELDS, editable=AGREEMENT_FIELDS)
 PARTY = Fields(
     creatable=(
         "position",

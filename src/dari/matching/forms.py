@@ -6,6 +6,7 @@ from dari.engines.matching.profiles import PARTNER_KINDS, STARTUP_KIND
 from dari.registry.models import Cluster, Organization
 
 from .models import MatchingProfile, Stage
+from .services import PROFILE
 
 SEARCH_KINDS = [("", _("everything")), ("person", _("people")), *Organization.Kind.choices]
 
@@ -64,18 +65,7 @@ class MatchingProfileForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = MatchingProfile
-        fields = [
-            "stage",
-            "amount_sought_usd",
-            "needs_ko",
-            "needs_en",
-            "thesis_ko",
-            "thesis_en",
-            "check_min_usd",
-            "check_max_usd",
-            "stages_of_interest",
-            "regions_of_interest",
-        ]
+        fields = PROFILE.creatable  # what the service takes, declared once
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("needs_ko", "needs_en", "thesis_ko", "thesis_en")

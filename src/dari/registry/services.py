@@ -264,22 +264,15 @@ def record_listing_consent(actor: Actor, person: Person) -> Person:
     basis becomes consent (a public role, which needs no consent, stays the basis) and the profile
     becomes public. Audit: registry.person.listing_consent_given. Raises ``PermissionDenied``."""
     require(can_decide_listing(actor.user, person), _("You may not decide on this listing."))
-    person = lock(person)
-    before = snapshot(person, PERSON.audited)
-    person.listing_consent_at = timezone.now()
-    person.listing_consent_recorded_by = actor.user
-    if not person.public_listing_basis:
-        person.public_listing_basis = Person.ListingBasis.CONSENT
-    person.is_public = True
-    person.full_clean()
-    person.save()
-    log_action(
-        actor,
-        "registry.person.listing_consent_given",
-        person,
-        diff(before, snapshot(person, PERSON.audited)),
-    )
-    return person
+
+    def consent(person: Person, before: dict) -> None:
+        person.listing_consent_at = timezone.now()
+        person.listing_consent_recorded_by = actor.user
+        if not person.public_listing_basis:
+            person.public_listing_basis = Person.ListingBasis.CONSENT
+        person.is_public = True
+
+    return audit.update(actor, person, {}, PERSON, "registry.person.listing_consent_given", prepare=consent)
 
 
 @transaction.atomic
@@ -288,22 +281,17 @@ def withdraw_listing_consent(actor: Actor, person: Person) -> Person:
     a person named in a public source in an official role stays listed, since that basis does not
     rest on consent. Audit: registry.person.listing_consent_withdrawn. Raises ``PermissionDenied``."""
     require(can_decide_listing(actor.user, person), _("You may not decide on this listing."))
-    person = lock(person)
-    before = snapshot(person, PERSON.audited)
-    person.listing_consent_at = None
-    person.listing_consent_recorded_by = None
-    if person.public_listing_basis != Person.ListingBasis.PUBLIC_ROLE:
-        person.public_listing_basis = ""
-        person.is_public = False
-    person.full_clean()
-    person.save()
-    log_action(
-        actor,
-        "registry.person.listing_consent_withdrawn",
-        person,
-        diff(before, snapshot(person, PERSON.audited)),
+
+    def withdraw(person: Person, before: dict) -> None:
+        person.listing_consent_at = None
+        person.listing_consent_recorded_by = None
+        if person.public_listing_basis != Person.ListingBasis.PUBLIC_ROLE:
+            person.public_listing_basis = ""
+            person.is_public = False
+
+    return audit.update(
+        actor, person, {}, PERSON, "registry.person.listing_consent_withdrawn", prepare=withdraw
     )
-    return person
 
 
 # --- affiliations ----------------------------------------------------------------------------------
@@ -321,9 +309,7 @@ def add_affiliation(actor: Actor, person: Person, organization: Organization, va
     A request is refused while one from the same organization awaits the person, and beyond
     ``CLAIMS_PER_DAY`` a day per actor (each one e-mails the person).
     Audit: registry.affiliation.created (confirmed at once) or registry.affiliation.requested."""
-    affiliation = Affiliation(
-        person=person, organization=organization, **only(values, AFFILIATION.creatable)
-    )
+    affiliation = Affiliation(person=person, organization=organization, **only(values, AFFILIATION.creatable))
     require(
         can_change_affiliation(actor.user, affiliation), _("You may not add people to this organization.")
     )
