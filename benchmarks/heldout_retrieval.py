@@ -12,10 +12,16 @@ the first 68 topics, so only those are held out from everyone who tuned it).
 
 Modes, all in one run on the same corpus (ratios are within the run):
 
-- ``today``: the search as it was before issue 15 (glossary, no places, no relevance floor);
+- ``today``: the search as it was before issue 15 (shipped glossary, no places, no relevance floor,
+  every expansion counted alike);
 - ``today_no_glossary``: the same without the glossary;
-- ``served``: as served now (``RELEVANCE_FLOOR``, places in the documents), glossary on;
+- ``served``: as served now: ``RELEVANCE_FLOOR``, places in the documents, the shipped glossary plus
+  the scenario taxonomy's names and synonyms (as ``dari.matching.engine.glossary``), expansions
+  weighted by specificity;
 - ``served_no_glossary``: the same, glossary off;
+- ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
+  ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
+- ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
 - ``semantic`` / ``lexical``: one signal alone (served documents, no floor).
 
 Metrics per query, averaged: Recall@10 capped at min(10, relevant) on the same-language and the
@@ -47,18 +53,23 @@ from dari.engines.matching.search import SIGNALS, SearchIndex  # noqa: E402
 K = 10
 LABELLED = ROOT / "benchmarks" / "matching" / "labelled_queries.json"
 RESULTS = ROOT / "benchmarks" / "results"
+_TODAY = {"signals": SIGNALS, "glossary": "shipped", "places": False, "floor": False, "specific": False}
+_SERVED = {"signals": SIGNALS, "glossary": "served", "places": True, "floor": True, "specific": True}
 MODES = {
-    "today": {"signals": SIGNALS, "glossary": True, "places": False, "floor": False},
-    "today_no_glossary": {"signals": SIGNALS, "glossary": False, "places": False, "floor": False},
-    "served": {"signals": SIGNALS, "glossary": True, "places": True, "floor": True},
-    "served_no_glossary": {"signals": SIGNALS, "glossary": False, "places": True, "floor": True},
-    "semantic": {"signals": ("semantic",), "glossary": True, "places": True, "floor": False},
-    "lexical": {"signals": ("lexical",), "glossary": True, "places": True, "floor": False},
+    "today": _TODAY,
+    "today_no_glossary": {**_TODAY, "glossary": "none"},
+    "served": _SERVED,
+    "served_no_glossary": {**_SERVED, "glossary": "none"},
+    "served_flat": {**_SERVED, "specific": False},
+    "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
+    "semantic": {**_SERVED, "signals": ("semantic",), "floor": False},
+    "lexical": {**_SERVED, "signals": ("lexical",), "floor": False},
 }
 #: The floors tried by --choose-floor: (absolute, relative to the best result).
 ABSOLUTE_FLOORS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 RELATIVE_FLOORS = (0.0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
 TOLERANCE = 0.005
+SPECIFICITY_POWERS = (0.25, 0.5, 1.0, 2.0)
 RULE = (
     "mean F1 of capped Recall@10 and precision@10 on the dev half; the strictest floor within 0.5% of "
     "the best F1"
@@ -111,8 +122,35 @@ def subsets(queries: list[dict]) -> dict[str, list[dict]]:
     }
 
 
+def taxonomy_groups() -> list[list[str]]:
+    """The scenario taxonomy's names and synonyms, as the served glossary adds them
+    (dari.matching.engine.glossary): the sectors' ko/en names and synonyms in
+    src/dari/scenario/ulsan_san_diego.yaml."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "src" / "dari" / "scenario" / "ulsan_san_diego.yaml").read_text("utf-8"))
+    return [
+        [
+            term
+            for term in [sector.get("name_en"), sector.get("name_ko")]
+            + list(sector.get("synonyms_en", []))
+            + list(sector.get("synonyms_ko", []))
+            if term
+        ]
+        for sector in data.get("sectors", [])
+    ]
+
+
+def glossary(kind: str) -> Glossary:
+    """``shipped``: data/glossary.json; ``served``: plus the taxonomy; ``none``: empty."""
+    if kind == "none":
+        return Glossary([])
+    return Glossary.default().with_groups(taxonomy_groups()) if kind == "served" else Glossary.default()
+
+
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
-    index.glossary = Glossary.default() if options["glossary"] else Glossary([])
+    index.glossary = glossary(options["glossary"])
+    engine.SPECIFIC_EXPANSIONS = options["specific"]
     started = time.perf_counter()
     found = {
         query["id"]: [
@@ -140,7 +178,7 @@ def build_indexes(documents, smoke: bool) -> tuple[dict[bool, SearchIndex], floa
 
 def choose_floor(index: SearchIndex, dev: list[dict]) -> dict:
     """The floor with the best mean F1 of (capped recall over all relevant, precision) on ``dev``."""
-    index.glossary = Glossary.default()
+    index.glossary = glossary("served")
     scored = {}
     for query in dev:
         hits = index.search(query["query"], k=K, floor=None)
@@ -175,6 +213,35 @@ def choose_floor(index: SearchIndex, dev: list[dict]) -> dict:
     close = [row for row in grid if row["f1"] >= (1 - TOLERANCE) * top]
     best = max(close, key=lambda row: (row["absolute"], row["relative"]))
     return {"chosen": best, "rule": RULE, "n_dev_queries": len(dev), "grid": grid}
+
+
+def choose_specificity(indexes: dict[bool, SearchIndex], dev: list[dict]) -> dict:
+    """``SPECIFICITY_POWER`` on ``dev``: the highest cross-language recall among the powers (and flat
+    weights) whose same-language recall is no worse than today's search on the same half."""
+    index = indexes[True]
+    today, _ = rankings(indexes[False], dev, MODES["today"], None)
+    baseline = summary([(query, per_query(today[query["id"]], query)) for query in dev])
+    rows = []
+    for power in (None, *SPECIFICITY_POWERS):
+        options = {**MODES["served"], "specific": power is not None}
+        engine.SPECIFICITY_POWER = power or 1.0
+        ranked, _ = rankings(index, dev, options, engine.RELEVANCE_FLOOR)
+        found = summary([(query, per_query(ranked[query["id"]], query)) for query in dev])
+        rows.append(
+            {
+                "power": power,
+                **{key: found[key] for key in ("same_recall@10", "cross_recall@10", "precision@10")},
+            }
+        )
+    allowed = [row for row in rows if row["same_recall@10"] >= baseline["same_recall@10"]] or rows
+    chosen = max(allowed, key=lambda row: (row["cross_recall@10"], row["precision@10"]))
+    return {
+        "rule": "highest dev cross-language R@10 among the settings whose dev same-language R@10 is no worse "
+        "than today's search (power None: every expansion counts alike)",
+        "today": {key: baseline[key] for key in ("same_recall@10", "cross_recall@10", "precision@10")},
+        "chosen": chosen,
+        "grid": rows,
+    }
 
 
 def table(report: dict, subset: str) -> list[str]:
@@ -212,8 +279,17 @@ def markdown(report: dict) -> str:
         "",
     ]
     for subset, title in (
-        ("heldout", "Held-out half"),
-        ("heldout_issue15", "Held-out half, issue-15 topics only (never seen by the glossary's author)"),
+        *(() if "heldout" not in counts else (("heldout", "Held-out half"),)),
+        *(
+            ()
+            if "heldout" not in counts
+            else (
+                (
+                    "heldout_issue15",
+                    "Held-out half, issue-15 topics only (never seen by the glossary's author)",
+                ),
+            )
+        ),
         ("dev", "Development half (what was tuned on; for reference)"),
     ):
         lines += [
@@ -239,6 +315,10 @@ def main() -> None:
     parser.add_argument("--choose-floor", action="store_true", help="choose the floor on the dev half only")
     parser.add_argument("--smoke", action="store_true", help="a few documents and queries (CI)")
     parser.add_argument("--floor-out", default=str(RESULTS / "text-retrieval-floor.json"))
+    parser.add_argument("--choose-specificity", action="store_true", help="SPECIFICITY_POWER on the dev half")
+    parser.add_argument(
+        "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
+    )
     args = parser.parse_args()
     queries = json.loads(LABELLED.read_text("utf-8"))["queries"]
     documents = corpus_documents()
@@ -253,6 +333,16 @@ def main() -> None:
             if document.id in wanted or zlib.crc32(document.id.encode()) % 50 == 0
         ]
     halves = subsets(queries)
+    if args.dev_only:  # choosing between variants: the held-out half is neither run nor written
+        halves = {"dev": halves["dev"]}
+        queries = halves["dev"]
+    if args.choose_specificity:
+        result = choose_specificity(build_indexes(documents, args.smoke)[0], halves["dev"])
+        result["command"] = "python benchmarks/heldout_retrieval.py --choose-specificity"
+        out = RESULTS / "text-retrieval-specificity.json"
+        out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+        print(json.dumps(result["chosen"]), f"-> {out}")
+        return
     if args.choose_floor:
         index = SearchIndex.build(documents)
         result = choose_floor(index, halves["dev"])
@@ -270,10 +360,12 @@ def main() -> None:
         modes[mode] = {"ms_per_query": round(ms_per_query, 2)}
         for name, subset in halves.items():
             modes[mode][name] = summary([(query, per_query(ranked[query["id"]], query)) for query in subset])
-        print(mode, json.dumps(modes[mode]["heldout"]))
+        print(mode, json.dumps(modes[mode]["dev" if args.dev_only else "heldout"]))
     korean = sum(1 for document in documents if document_language(document.id) == "ko")
     report = {
-        "command": "python benchmarks/heldout_retrieval.py" + (" --smoke" if args.smoke else ""),
+        "command": "python benchmarks/heldout_retrieval.py"
+        + (" --smoke" if args.smoke else "")
+        + (f" --dev-only --out {args.out}" if args.dev_only else ""),
         "corpus": {"documents": len(documents), "korean": korean, "english": len(documents) - korean},
         "build_seconds": build_seconds,
         "floor": list(engine.RELEVANCE_FLOOR),

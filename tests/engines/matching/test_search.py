@@ -433,3 +433,16 @@ def test_places_are_found_by_words_in_either_language_but_not_encoded():
         [Document("hz", "corporate", name_en="Health Online", text_en="Mobile health apps")]
     )
     assert np.allclose(bare.vector("hz"), index.vector("hz"), atol=2e-3)  # the same text encoded
+
+
+@pytest.mark.slow
+def test_a_generic_expansion_counts_less_than_a_specific_one(index, monkeypatch):
+    # "clinical trials" are in two documents, "thyroid" and "wearable" in one: beside the specific
+    # query the more generic expansion counts less; with SPECIFIC_EXPANSIONS off every one counts 1.
+    weights = index.specificities("thyroid", ["clinical trials", "wearable"])
+    assert 0 < weights["clinical trials"] < weights["wearable"] == 1
+    monkeypatch.setattr(search, "SPECIFIC_EXPANSIONS", False)
+    assert index.specificities("thyroid", ["clinical trials", "wearable"]) == {
+        "clinical trials": 1.0,
+        "wearable": 1.0,
+    }

@@ -75,6 +75,13 @@ SIGNALS = ("semantic", "lexical", "name")
 WEIGHTS = {"semantic": 1.0, "lexical": 0.5, "name": 1.0}
 #: How much the glossary's expansions count beside the query's own words (in both signals).
 EXPANSION_WEIGHT = 1.0
+#: Whether each expansion counts by how specific it is (see ``SearchIndex.specificities``), so that a
+#: generic group (drug -> 의약품) never swamps a specific query. Chosen on the dev half
+#: (benchmarks/heldout_retrieval.py --choose-specificity; text-retrieval-specificity.json).
+SPECIFIC_EXPANSIONS = True
+#: The specificity ratio is raised to this power (1: as it is; smaller: generic terms count more).
+#: Chosen on the dev half (benchmarks/heldout_retrieval.py --choose-specificity).
+SPECIFICITY_POWER = 0.25
 #: Below this name similarity a name "match" is noise (shared trigrams of unrelated names).
 NAME_THRESHOLD = 0.45
 #: Below this cosine the semantic signal is not reported as a reason the document matched.
@@ -430,23 +437,77 @@ class SearchIndex:
         return self.glossary.expand(query)
 
     def query_vector(self, query: str, expansions: list[str] | None = None) -> np.ndarray:
-        """The query's unit vector: its own, plus the mean of its expansions' when there are any.
+        """The query's unit vector: its own, plus the mean of its expansions' when there are any, each
+        expansion counted by its specificity (``specificities``).
 
         Encoded in one batch through the encoder's cache, so a glossary term is encoded once per process.
         """
         expansions = self.expand(query) if expansions is None else expansions
         vectors = encoder.encode_cached([query, *expansions])
-        vector = vectors[0] + (EXPANSION_WEIGHT * vectors[1:].mean(axis=0) if expansions else 0)
+        vector = vectors[0]
+        if expansions:
+            weights = np.asarray(list(self.specificities(query, expansions).values()), dtype=np.float32)
+            vector = vector + EXPANSION_WEIGHT * (weights[:, None] * vectors[1:]).mean(axis=0)
         norm = np.linalg.norm(vector)
         return vector / norm if norm else vector
 
+    def specificities(self, query: str, expansions: list[str]) -> dict[str, float]:
+        """How much each expansion counts, in [0, 1]: the inverse document frequency of its rarest word
+        over that of the query's own rarest word (words the index does not hold are left out; 1 when
+        there is nothing to compare). A term in every other document (의약품, drug) counts little
+        beside a specific query (갑상선 질환), fully beside an equally generic one; all count 1 when
+        ``SPECIFIC_EXPANSIONS`` is off."""
+        if not SPECIFIC_EXPANSIONS or not len(self):
+            return dict.fromkeys(expansions, 1.0)
+        own = self._rarest(tokenize(query))
+        found = {}
+        for term in expansions:
+            idf = self._rarest(tokenize(term))
+            found[term] = (
+                1.0 if own is None or idf is None else float(min(1.0, idf / own) ** SPECIFICITY_POWER)
+            )
+        return found
+
+    def _rarest(self, tokens: list[str]) -> float | None:
+        """The highest inverse document frequency among ``tokens`` that the index holds (None: none)."""
+        values = [
+            self._idf[number] for number in map(self._lexical.vocab_dict.get, tokens) if number is not None
+        ]
+        return max(values) if values else None
+
+    @cached_property
+    def _idf(self) -> np.ndarray:
+        """BM25's inverse document frequency of every vocabulary entry (from its stored postings)."""
+        indptr = np.asarray(self._lexical.scores["indptr"], dtype=np.int64)
+        frequency = np.diff(indptr).astype(np.float64)
+        documents = max(1, len(self))
+        return np.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
     def _lexical_scores(self, query: str, expansions: list[str]) -> np.ndarray:
         query_tokens = tokenize(query)
-        expansion_tokens = [token for token in tokenize(" ".join(expansions)) if token not in query_tokens]
         raw = np.zeros(len(self), dtype=np.float32)
-        for tokens, weight in ((query_tokens, 1.0), (expansion_tokens, EXPANSION_WEIGHT)):
-            if tokens:  # bm25s refuses an empty token list
-                raw = raw + weight * np.asarray(self._lexical.get_scores(tokens), dtype=np.float32)
+        if query_tokens:  # bm25s refuses an empty token list
+            raw += np.asarray(self._lexical.get_scores(query_tokens), dtype=np.float32)
+        if not SPECIFIC_EXPANSIONS:  # all count alike, in one call (as before issue 15)
+            tokens = [token for token in tokenize(" ".join(expansions)) if token not in query_tokens]
+            if tokens:
+                raw += EXPANSION_WEIGHT * np.asarray(self._lexical.get_scores(tokens), dtype=np.float32)
+            best = float(raw.max()) if raw.size else 0.0
+            return raw / best if best > 0 else np.zeros(len(self), dtype=np.float32)
+        # Expansion tokens by weight (one BM25 call per distinct weight; a token takes its best term's).
+        weights: dict[str, float] = {}
+        for term, weight in self.specificities(query, expansions).items():
+            for token in tokenize(term):
+                if token not in query_tokens:
+                    weights[token] = max(weights.get(token, 0.0), round(weight, 2))
+        by_weight: dict[float, list[str]] = {}
+        for token, weight in weights.items():
+            by_weight.setdefault(weight, []).append(token)
+        for weight, tokens in by_weight.items():
+            if weight > 0:
+                raw += (
+                    EXPANSION_WEIGHT * weight * np.asarray(self._lexical.get_scores(tokens), dtype=np.float32)
+                )
         best = float(raw.max()) if raw.size else 0.0
         return raw / best if best > 0 else np.zeros(len(self), dtype=np.float32)
 
