@@ -47,7 +47,9 @@ def test_a_quantity_reads_in_english_order(period, expected):
         assert format_quantity_with_unit(Decimal("200000"), "units", period) == expected
 
 
-def test_a_korean_unit_is_written_against_the_number():
+def test_a_quantity_reads_in_korean_order_with_a_korean_unit_against_the_number():
     with translation.override("ko"):
-        text = format_quantity_with_unit(Decimal("200000"), "대", "year", unit_is_korean=True)
-    assert "200,000대" in text and "200,000 대" not in text
+        yearly = format_quantity_with_unit(Decimal("200000"), "대", "year", unit_is_korean=True)
+        assert yearly == "연간 200,000대"
+        assert format_quantity_with_unit(Decimal("3"), "건", "total", unit_is_korean=True) == "총 3건"
+        assert format_quantity_with_unit(Decimal("200000"), "units", "month") == "월 200,000 units"

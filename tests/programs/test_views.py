@@ -19,7 +19,7 @@ def test_program_page_shows_operators_participants_and_outcomes_in_korean(client
     for startup in ["㈜타이로스코프", "㈜에스비솔루션", "㈜디엔에이코퍼레이션"]:
         assert startup in html
     assert "항저우 기업과 연 20만 대 가계약" in html
-    assert "200,000대" in html  # "연간 200,000대" once the Korean catalog has the period
+    assert "연간 200,000대" in html
 
 
 def test_program_page_in_english(client, scenario):

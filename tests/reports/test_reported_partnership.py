@@ -26,6 +26,10 @@ def test_the_dashboard_counts_the_reported_partnership_unless_asked_to_include_t
     assert "Counting the reported partnership: 8 organizations." in html
     assert 'href="?illustrative=on">Include 43 illustrative organizations</a>' in html
 
+    korean = get_page(client, "/", "ko")
+    assert "실제 협력 기관만 셉니다: 8곳." in korean and "예시 기관 43곳 포함하기" in korean
+
+    client.cookies.pop("django_language")
     response = client.get("/?illustrative=on", HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["organization_count"] == 51
     html = response.content.decode()
