@@ -261,6 +261,36 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# The one production switch (docs/deploy.md): Dari is served over HTTPS only, behind a reverse proxy
+# that terminates TLS and sets X-Forwarded-Proto. It turns on HSTS, the secure cookies, the redirect
+# of plain HTTP and trusts the proxy's header; `dari check --deploy` then reports no warning.
+HTTPS = env_bool("DARI_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # Only ever set this behind a proxy that overwrites the header: a client could send it itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # A year, as the HSTS preload list asks; browsers then refuse plain HTTP to this host for that long.
+    SECURE_HSTS_SECONDS = env_int("DARI_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DARI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DARI_HSTS_PRELOAD", True)
+    # Load balancers probe over plain HTTP on the private side of the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# `dari serve` (gunicorn): processes and threads per process. Threads suit Dari's waits on the
+# database; processes use the cores (a search query holds one core while it ranks).
+WEB_BIND = env_str("DARI_WEB_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("DARI_WEB_WORKERS", 2)
+WEB_THREADS = env_int("DARI_WEB_THREADS", 4)
+WEB_TIMEOUT_SECONDS = env_int("DARI_WEB_TIMEOUT", 60)
+if min(WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT_SECONDS) < 1:
+    raise ImproperlyConfigured("DARI_WEB_WORKERS, DARI_WEB_THREADS and DARI_WEB_TIMEOUT must be at least 1")
+# The addresses whose X-Forwarded-* headers gunicorn believes: the reverse proxy's.
+WEB_FORWARDED_ALLOW_IPS = env_str("DARI_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,58 @@
+"""``dari serve``: Dari under gunicorn, the production web server (docs/deploy.md)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connections
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve Dari with gunicorn: DARI_WEB_WORKERS processes (default 2) of DARI_WEB_THREADS threads "
+        "(default 4) on DARI_WEB_BIND (default 127.0.0.1:8000), static files included (WhiteNoise). "
+        "Put a reverse proxy in front of it for TLS (DARI_HTTPS=true); run `dari db_worker` and "
+        "`dari run_periodic` beside it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=settings.WEB_BIND, help="host:port or unix:PATH")
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.WEB_THREADS)
+        parser.add_argument(
+            "--access-log", action="store_true", help="Log each request to standard output."
+        )
+
+    def handle(self, *args, bind: str, workers: int, threads: int, access_log: bool, **options):
+        from gunicorn.app.base import BaseApplication
+
+        from dari.wsgi import application
+
+        config = {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            # gthread: each process serves `threads` requests at once, and keeps idle connections.
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "timeout": settings.WEB_TIMEOUT_SECONDS,
+            "graceful_timeout": 30,
+            "forwarded_allow_ips": settings.WEB_FORWARDED_ALLOW_IPS,
+            # A worker is replaced after this many requests (with jitter), so a slow leak cannot grow.
+            "max_requests": 5000,
+            "max_requests_jitter": 500,
+            "accesslog": "-" if access_log else None,
+            "proc_name": "dari",
+            # gunicorn's runtime control socket sits at one path per user: several `dari serve` on one
+            # host (one per port, deploy/systemd) would take it from each other. Signals do the job.
+            "control_socket_disable": True,
+        }
+
+        class DariServer(BaseApplication):
+            def load_config(self):
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        # The workers are forked from this process: none may inherit its database connection.
+        connections.close_all()
+        DariServer().run()
