@@ -336,6 +336,8 @@ PAGES: dict[str, list[Row]] = {
         Row("POST", "/notifications/unsubscribe/{unsubscribe}x/", same(400), body={}),
     ],
     "i18n/setlang/": [Row("POST", "/i18n/setlang/", same(302), {"language": "en", "next": "/"})],
+    # For load balancers: ages and counts only, the same for everyone (tests/test_health.py).
+    "healthz": [Row("GET", "/healthz", same(200))],
 }
 
 # ----------------------------------------------------------------------------------------------

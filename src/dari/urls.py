@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dari.api import api
+from dari.health import healthz
 
 urlpatterns = [
     path("", include("dari.reports.urls")),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
