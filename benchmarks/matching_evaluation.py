@@ -45,6 +45,7 @@ LABELS = {
     "dari": "Dari",
     "baseline_popularity": "global popularity",
     "baseline_category_popularity": "category popularity",
+    "baseline_coinvestment": "co-investment",
 }
 
 

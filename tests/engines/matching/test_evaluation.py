@@ -292,3 +292,20 @@ def test_command_refuses_unpaired_tuning_files_and_a_model_without_tuning(tiny, 
         with pytest.raises(SystemExit):
             evaluate_matching(base + extra)
     assert not (tmp_path / "r.json").exists() and not (tmp_path / "m.json").exists()
+
+
+def test_the_coinvestment_baseline_ranks_who_invested_with_the_earlier_investors():
+    from types import SimpleNamespace
+
+    index = SimpleNamespace(row_of={"a": 0, "b": 1, "c": 2, "d": 3}, n=4)
+    split = SimpleNamespace(prior_investors={"x": {"a", "b"}, "y": {"a", "b", "c"}, "z": {"c", "d"}})
+    together = evaluation.coinvestments(split, index)
+    assert together[0] == {1: 2, 2: 1} and together[3] == {2: 1}
+    activity = np.array([0.0, 0.0, 0.5, 3.0])
+    primary, secondary = evaluation.coinvestment_ranking(together, {"a"}, index, activity)
+    assert primary.tolist() == [0, 2, 1, 0]
+    eligible = np.array([False, True, True, True])  # "a" invested before: left out
+    assert evaluation.ranks_of(np.array([1, 2, 3]), primary, secondary, eligible) == [1, 2, 3]
+    # Without earlier investors, the activity in the company's region and category decides.
+    primary, secondary = evaluation.coinvestment_ranking(together, set(), index, activity)
+    assert evaluation.ranks_of(np.array([3]), primary, secondary, np.ones(4, dtype=bool)) == [1]

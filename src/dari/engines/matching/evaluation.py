@@ -9,9 +9,12 @@ against the company's test investors seen in training:
   them out; companies left with no relevant investor are not counted;
 - **all relationships**: follow-on investors count, and nobody is left out.
 
-Baselines, measured in the same run: global popularity (training deals), and popularity within the
+Baselines, measured in the same run: global popularity (training deals), popularity within the
 company's category (ties broken by global popularity; the global ranking when the category is
-unknown).
+unknown), and **co-investment** (issue 15 item 5), a strong simple one: investors ranked by how
+many training companies they invested in together with the company's earlier (training) investors,
+ties broken by their training deals in the company's region and in its category, then by global
+popularity (for a company without earlier investors, that activity decides alone).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from .rerank import RERANK_ROWS, TRAINING_POOL_SIZE, Reranker
 CUTOFFS = (10, 50)
 METRICS = ("hit_rate@10", "recall@10", "recall@50", "mrr", "ndcg@10")
 PROTOCOLS = ("new_relationships", "all_relationships")
-RANKERS = ("dari", "baseline_popularity", "baseline_category_popularity")
+RANKERS = ("dari", "baseline_popularity", "baseline_category_popularity", "baseline_coinvestment")
 
 
 def metrics_from_ranks(ranks: Sequence[int], n_relevant: int) -> dict[str, float]:
@@ -87,6 +90,31 @@ def cases(split: CrunchbaseSplit, index: RecommendationIndex, protocol: str) -> 
     return found
 
 
+def coinvestments(split: CrunchbaseSplit, index: RecommendationIndex) -> dict[int, Counter]:
+    """Per investor row, how many training companies it invested in with each other investor row."""
+    together: dict[int, Counter] = {}
+    for investors in split.prior_investors.values():
+        rows = sorted({index.row_of[key] for key in investors if key in index.row_of})
+        for row in rows:
+            counter = together.setdefault(row, Counter())
+            for other in rows:
+                if other != row:
+                    counter[other] += 1
+    return together
+
+
+def coinvestment_ranking(
+    together: dict[int, Counter], earlier: set[str], index: RecommendationIndex, activity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(primary, secondary) of the co-investment baseline: co-investments with the ``earlier``
+    investors, then ``activity`` (deals in the company's region and category, popularity below 1)."""
+    primary = np.zeros(index.n)
+    for key in earlier:
+        for other, count in together.get(index.row_of.get(key, -1), Counter()).items():
+            primary[other] += count
+    return primary, activity
+
+
 def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {metric: (sum(row[metric] for row in rows) / len(rows) if rows else 0.0) for metric in METRICS}
 
@@ -104,6 +132,12 @@ def evaluate(
         for category, count in Counter(next(iter(deal.sectors), "") for deal in profile.deals).items():
             by_category.setdefault(category, np.zeros(index.n))[row] = count
     zeros = np.zeros(index.n)
+    together = coinvestments(split, index)
+    by_region: dict[str, np.ndarray] = {}
+    for row, profile in enumerate(index.profiles):
+        for region, count in Counter(deal.region for deal in profile.deals if deal.region).items():
+            by_region.setdefault(region, np.zeros(index.n))[row] = count
+    tie_popularity = popularity / (popularity.max() + 1) if index.n else popularity
     results = {}
     for protocol in PROTOCOLS:
         per_ranker: dict[str, list[tuple[bool, dict[str, float]]]] = {ranker: [] for ranker in RANKERS}
@@ -123,6 +157,18 @@ def evaluate(
                 "baseline_category_popularity": (
                     by_category.get(category, zeros) if category else zeros,
                     popularity,
+                ),
+                "baseline_coinvestment": coinvestment_ranking(
+                    together,
+                    split.prior_investors.get(case.company, ()),
+                    index,
+                    (
+                        by_region.get(subject.region, zeros)
+                        if subject is not None and subject.region
+                        else zeros
+                    )
+                    + (by_category.get(category, zeros) if category else zeros)
+                    + tie_popularity,
                 ),
             }
             for ranker, (primary, secondary) in rankings.items():
