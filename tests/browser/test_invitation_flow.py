@@ -68,7 +68,7 @@ def test_invitation_first_sign_in_and_profile_editing_in_korean_and_english(live
     page.locator("#id_password1").fill(NEW_PASSWORD)
     page.locator("#id_password2").fill(NEW_PASSWORD)
     page.locator("#id_language").select_option("ko")
-    page.locator("#id_time_zone").fill("Asia/Seoul")
+    page.locator("#id_time_zone").select_option("Asia/Seoul")
     page.locator("form:has(#id_password1) button[type=submit]").click()
     expect(page.locator(".site-tools")).to_contain_text("newcomer")
 
