@@ -34,6 +34,13 @@ def immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_api_rate_limits(settings):
+    # The suite calls the API far faster than any person; tests/core/test_ratelimit.py sets limits.
+    settings.API_RATE_LIMIT_PER_TOKEN = 0
+    settings.API_RATE_LIMIT_PER_ADDRESS = 0
+
+
+@pytest.fixture(autouse=True)
 def files_dir(settings, tmp_path):
     """Every test stores files in its own directory, never in ``var/files``."""
     settings.FILES_DIR = tmp_path / "dari-files"

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dari.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +161,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dari.core.api.ApiBasicAuthMiddleware",
+    "dari.core.ratelimit.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during sign-in into the lockout page.
@@ -262,6 +264,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# dari.core.security: scripts only from Dari's own static files, never inline; no framing (with
+# X_FRAME_OPTIONS for older browsers); forms post only to Dari.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 # The one production switch (docs/deploy.md): Dari is served over HTTPS only, behind a reverse proxy
 # that terminates TLS and sets X-Forwarded-Proto. It turns on HSTS, the secure cookies, the redirect
@@ -280,6 +298,15 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("DARI_HSTS_PRELOAD", True)
     # Load balancers probe over plain HTTP on the private side of the proxy.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# API requests a minute (dari.core.ratelimit): per API token or signed-in user, and per client
+# address for anonymous callers; 0 turns a limit off. Counted per web process (its cache).
+API_RATE_LIMIT_PER_TOKEN = env_int("DARI_API_RATE_LIMIT_PER_TOKEN", 600)
+API_RATE_LIMIT_PER_ADDRESS = env_int("DARI_API_RATE_LIMIT_PER_ADDRESS", 120)
+if min(API_RATE_LIMIT_PER_TOKEN, API_RATE_LIMIT_PER_ADDRESS) < 0:
+    raise ImproperlyConfigured(
+        "DARI_API_RATE_LIMIT_PER_TOKEN and DARI_API_RATE_LIMIT_PER_ADDRESS must be 0 or more"
+    )
 
 # `dari serve` (gunicorn): processes and threads per process. Threads suit Dari's waits on the
 # database; processes use the cores (a search query holds one core while it ranks).
