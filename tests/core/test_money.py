@@ -23,6 +23,19 @@ def test_format_money(amount, currency, expected):
     assert format_money(amount, currency) == expected
 
 
+@pytest.mark.parametrize(
+    ("amount", "language", "expected"),
+    [
+        (Decimal("123450000"), "ko", "1억 2,345만 원"),
+        (Decimal("123450000"), "en", "KRW 123,450,000"),
+        (Decimal("13000000000"), "ko", "130억 원"),
+    ],
+)
+def test_krw_reads_the_korean_way_in_korean(amount, language, expected):
+    assert format_money(amount, "KRW", language) == expected
+    assert format_money(Decimal("10000000"), "USD", language) == "USD 10,000,000"
+
+
 def test_format_money_without_an_amount_is_empty():
     assert format_money(None, "USD") == ""
 

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from dari.engines.fx import korean_won
+
 CURRENCY_CHOICES = [
     ("KRW", "KRW"),
     ("USD", "USD"),
@@ -14,10 +16,13 @@ CURRENCY_CHOICES = [
 MINOR_UNITS = {"KRW": 0, "JPY": 0, "USD": 2, "CNY": 2, "EUR": 2}
 
 
-def format_money(amount: Decimal | None, currency: str) -> str:
-    """``USD 10,000,000``: the code first, the same in both languages, minor units only when present."""
+def format_money(amount: Decimal | None, currency: str, language: str = "en") -> str:
+    """``USD 10,000,000``: the code first, the same in both languages, minor units only when present;
+    except KRW in Korean, which reads the Korean way (``1억 2,345만 원``)."""
     if amount is None:
         return ""
+    if currency == "KRW" and language.startswith("ko"):
+        return korean_won(amount)
     places = 0 if amount == amount.to_integral_value() else MINOR_UNITS.get(currency, 2)
     return f"{currency} {amount:,.{places}f}"
 

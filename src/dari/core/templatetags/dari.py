@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dari.core import redaction
@@ -74,7 +75,8 @@ def iso_date(value: date | None) -> str:
 
 @register.simple_tag
 def money(amount, currency: str) -> str:
-    return format_money(amount, currency)
+    """An amount in the page's language: ``USD 10,000,000``; KRW in Korean as ``1억 2,345만 원``."""
+    return format_money(amount, currency, get_language() or "en")
 
 
 @register.filter
