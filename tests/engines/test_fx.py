@@ -124,3 +124,20 @@ def test_sums_never_mix_currencies():
 )
 def test_korean_won(amount, korean):
     assert korean_won(Decimal(amount)) == korean
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Day,USD\n2024-01-18,1.0875\n", "first column must be Date"),
+        ("Date,USD\n2024-13-01,1.0875\n", "line 2"),
+        ("Date,USD\n2024-01-18,abc\n", "line 2"),
+        ("Date,USD\n2024-01-18,-1\n", "not positive"),
+        ("Date,USD\n", "empty"),
+    ],
+)
+def test_a_bad_history_is_refused_with_its_line(text, message):
+    from dari.engines.fx import FxError
+
+    with pytest.raises(FxError, match=message):
+        RateTable.from_csv(text)

@@ -95,27 +95,27 @@ class RateTable:
         if not header or header[0] != "Date":
             raise FxError("not an ECB history file: the first column must be Date")
         rows = []
-        for line in reader:
+        for number, line in enumerate(reader, start=2):
             if not line or not line[0].strip():
                 continue
-            day = date.fromisoformat(line[0].strip())
-            rates = {}
-            for currency, value in zip(header[1:], line[1:], strict=False):
-                value = value.strip()
-                if currency and value and value != "N/A":
-                    rates[currency] = Decimal(value)
+            try:
+                day = date.fromisoformat(line[0].strip())
+                rates = {}
+                for currency, value in zip(header[1:], line[1:], strict=False):
+                    value = value.strip()
+                    if currency and value and value != "N/A":
+                        rates[currency] = Decimal(value)
+                        if rates[currency] <= 0:
+                            raise ValueError(f"{currency} rate {value} is not positive")
+            except (ValueError, ArithmeticError) as error:
+                raise FxError(f"line {number}: {error}") from error
             rows.append((day, rates))
         return cls(rows)
 
     @classmethod
     def from_file(cls, path: Path | str) -> RateTable:
         """An ECB history as ``.csv`` or as the ``.zip`` the ECB publishes."""
-        path = Path(path)
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                name = next(name for name in archive.namelist() if name.endswith(".csv"))
-                return cls.from_csv(archive.read(name).decode("utf-8-sig"))
-        return cls.from_csv(path.read_text(encoding="utf-8-sig"))
+        return cls.from_csv(history_text(path))
 
     @classmethod
     def bundled(cls) -> RateTable:
@@ -166,6 +166,21 @@ class RateTable:
         """``amount`` in ``target``, rounded to the target's minor unit, with the rate used."""
         rate = self.rate(source, target, on)
         return round_minor(rate.convert(amount), target), rate
+
+
+def history_text(path: Path | str) -> str:
+    """The CSV text of an ECB history file, given as ``.csv`` or as the ECB's ``.zip``."""
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [name for name in archive.namelist() if name.endswith(".csv")]
+            if not names:
+                raise FxError(f"{path.name}: the zip holds no CSV file")
+            return archive.read(names[0]).decode("utf-8-sig")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FxError(f"{path.name}: not an ECB history file (not UTF-8 text)") from error
 
 
 def _days_between(after: date, until: date):
