@@ -254,6 +254,15 @@ PAGES: dict[str, list[Row]] = {
     "programs/<int:pk>/": [Row("GET", "/programs/{program}/", same(200))],
     "outcomes/": [Row("GET", "/outcomes/", same(200))],
     "outcomes/<int:pk>/": [Row("GET", "/outcomes/{outcome}/", (404, 404, 200, 200, 200))],
+    # Members of a startup and program managers record outcomes; the empty form answers 400 for them.
+    "outcomes/new/": [
+        Row("GET", "/outcomes/new/", (LOGIN, 403, 200, 200, 200)),
+        Row("POST", "/outcomes/new/", (LOGIN, 403, 400, 400, 400), body={}),
+    ],
+    "outcomes/<int:pk>/edit/": [
+        Row("GET", "/outcomes/{outcome}/edit/", (LOGIN, 404, 200, 200, 200)),
+        Row("POST", "/outcomes/{outcome}/edit/", (LOGIN, 404, 400, 400, 400), body={}),
+    ],
     # The empty form is refused (400) by those who may move the outcome; nobody else gets as far.
     "outcomes/<int:pk>/stage/": [
         Row("POST", "/outcomes/{outcome}/stage/", (LOGIN, 404, 400, 400, 400), body={})
@@ -528,6 +537,47 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/outcomes/{outcome_id}"): [
         Row("GET", "/api/v1/outcomes/{outcome}", (404, 404, 200, 200, 200))
+    ],
+    # ``S`` is private: the outsider cannot name it (422); ``public`` takes part in no program and
+    # has no members here, so only staff may record its outcomes.
+    ("POST", "/api/v1/outcomes"): [
+        Row(
+            "POST",
+            "/api/v1/outcomes",
+            (401, 422, 201, 201, 201),
+            body={
+                "kind": "market_entry",
+                "stage": "preparing",
+                "startup": "{startup}",
+                "program": "{program}",
+                "title_en": "Entry into Japan",
+                "market_country": "JP",
+                "reported_on": "2024-05-02",
+            },
+            json=True,
+        ),
+        Row(
+            "POST",
+            "/api/v1/outcomes",
+            (401, 403, 403, 403, 201),
+            body={
+                "kind": "partnership",
+                "stage": "discussing",
+                "startup": "{public}",
+                "counterparty": "{third}",
+                "reported_on": "2024-05-02",
+            },
+            json=True,
+        ),
+    ],
+    ("PATCH", "/api/v1/outcomes/{outcome_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/outcomes/{outcome}",
+            (401, 404, 200, 200, 200),
+            body={"title_en": "A larger round", "counterparty_description_en": "A fund", "version": 1},
+            json=True,
+        )
     ],
     ("POST", "/api/v1/outcomes/{outcome_id}/stage"): [
         Row(

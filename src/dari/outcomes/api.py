@@ -2,12 +2,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
+from dari.agreements.models import Agreement, CooperationArea
 from dari.core import redaction
 from dari.core.api import (
+    EDIT_ERRORS,
     WRITE_ERRORS,
     InputSchema,
     MultilineText,
@@ -18,7 +20,9 @@ from dari.core.api import (
     signed_in,
     visible_or_422,
 )
-from dari.registry.models import Source
+from dari.programs.models import Program
+from dari.registry.api import VERSION_IN
+from dari.registry.models import Organization, Source
 
 from . import services
 from .models import Outcome
@@ -54,6 +58,9 @@ class OutcomeOut(Schema):
     counterparty_kind: str
     counterparty_country: str
     program: ProgramRef | None
+    cooperation_area_id: int | None
+    regulator: str
+    pathway: str
     title_ko: str
     title_en: str
     summary_ko: str
@@ -70,6 +77,7 @@ class OutcomeOut(Schema):
     amount_disclosure: str
     redacted_fields: list[str]
     source: SourceOut | None
+    version: int
     web_url: str
 
     @staticmethod
@@ -168,4 +176,125 @@ def advance_outcome(request, outcome_id: int, payload: StageIn):
         note_ko=payload.note_ko,
         note_en=payload.note_en,
     )
+    return shown_outcome(request, outcome)
+
+
+class OutcomeIn(InputSchema):
+    """A new outcome. Related objects by id: ``startup`` (one you may record for), ``program`` (one
+    the startup takes part in), ``cooperation_area``, ``counterparty``, ``source``. ``stage``: a
+    starting stage of the kind (any but a final one). ``regulator`` and ``pathway``: required for a
+    regulatory outcome, empty otherwise."""
+
+    key: str = ""
+    kind: str
+    stage: str
+    startup: int
+    program: int | None = None
+    cooperation_area: int | None = None
+    counterparty: int | None = None
+    counterparty_description_ko: str = ""
+    counterparty_description_en: str = ""
+    counterparty_kind: str = ""
+    counterparty_country: str = ""
+    title_ko: str = ""
+    title_en: str = ""
+    summary_ko: MultilineText = ""
+    summary_en: MultilineText = ""
+    public_title_ko: str = ""
+    public_title_en: str = ""
+    public_summary_ko: MultilineText = ""
+    public_summary_en: MultilineText = ""
+    regulator: str = ""
+    pathway: str = ""
+    market_country: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    amount_disclosure: str = "auto"
+    quantity: Decimal | None = None
+    quantity_unit_ko: str = ""
+    quantity_unit_en: str = ""
+    quantity_period: str = ""
+    reported_on: date
+    occurred_on: date | None = None
+    is_public: bool = True
+    source: int | None = None
+
+
+class OutcomePatch(InputSchema):
+    """Only the fields sent change; not the kind, stage (``POST .../stage``), startup or key."""
+
+    program: int | None = None
+    cooperation_area: int | None = None
+    counterparty: int | None = None
+    counterparty_description_ko: str = None
+    counterparty_description_en: str = None
+    counterparty_kind: str = None
+    counterparty_country: str = None
+    title_ko: str = None
+    title_en: str = None
+    summary_ko: MultilineText = None
+    summary_en: MultilineText = None
+    public_title_ko: str = None
+    public_title_en: str = None
+    public_summary_ko: MultilineText = None
+    public_summary_en: MultilineText = None
+    regulator: str = None
+    pathway: str = None
+    market_country: str = None
+    amount: Decimal | None = None
+    currency: str = None
+    amount_disclosure: str = None
+    quantity: Decimal | None = None
+    quantity_unit_ko: str = None
+    quantity_unit_en: str = None
+    quantity_period: str = None
+    reported_on: date = None
+    occurred_on: date | None = None
+    is_public: bool = None
+    source: int | None = None
+    version: int | None = Field(None, description=VERSION_IN)
+
+
+def outcome_values(request, values: dict) -> dict:
+    """The ids of the payload turned into the objects the service takes (an id the caller may not
+    see is refused as invalid, 422)."""
+    user = request.user
+    related = {
+        "startup": Organization.objects.visible_to(user),
+        "program": Program.objects.visible_to(user),
+        "cooperation_area": CooperationArea.objects.filter(agreement__in=Agreement.objects.visible_to(user)),
+        "counterparty": Organization.objects.visible_to(user),
+        "source": Source.objects.all(),
+    }
+    for name, queryset in related.items():
+        if name in values:
+            values[name] = visible_or_422(queryset, values[name], name)
+    return values
+
+
+def shown_outcome(request, outcome: Outcome) -> Outcome:
     return Outcome.objects.visible_to(request.user).for_listing(request.user).get(pk=outcome.pk)
+
+
+@router.post("", response={201: OutcomeOut, **WRITE_ERRORS}, auth=signed_in, summary="Record an outcome")
+def record_outcome(request, payload: OutcomeIn):
+    """Staff, members of the startup, and managers of the program the startup takes part in. The first
+    stage change is recorded with it; the ``key`` is made from the English title when left empty."""
+    values = outcome_values(request, payload.dict())
+    outcome = services.record_outcome(Actor.from_request(request), values)
+    return Status(201, shown_outcome(request, outcome))
+
+
+@router.patch(
+    "/{outcome_id}", response={200: OutcomeOut, **EDIT_ERRORS}, auth=signed_in, summary="Change an outcome"
+)
+def update_outcome(request, outcome_id: int, payload: OutcomePatch):
+    """Those who may move the outcome. Only the fields sent change; with ``version``, a change made
+    by someone else since answers 409."""
+    outcome = get_object_or_404(Outcome.objects.visible_to(request.user), pk=outcome_id)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
+    services.update_outcome(
+        Actor.from_request(request), outcome, outcome_values(request, values), version=version
+    )
+    return shown_outcome(request, outcome)

@@ -9,6 +9,7 @@ class OutcomesConfig(AppConfig):
 
     def ready(self):
         from dari.core import redaction
+        from dari.files.services import register_owner
 
         from . import (
             panels,  # noqa: F401  (registers this app's panels on earlier apps' pages)
@@ -21,6 +22,13 @@ class OutcomesConfig(AppConfig):
             permissions.confidential_fields,
             public_fields=permissions.PUBLIC_TEXT_FIELDS,
             placeholder=permissions.hidden_text_label,
+        )
+        # An outcome owns the evidence of its stage changes: those who may change it add files, those
+        # who may see its amount see them (``OutcomeQuerySet.files_visible_to``).
+        register_owner(
+            "outcomes.outcome",
+            may_upload=permissions.can_change_outcome,
+            visible_to=lambda user: Outcome.objects.files_visible_to(user),
         )
         redaction.register(
             StageChange,

@@ -1,8 +1,15 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.forms import CleanTextMixin
+from dari.accounts.access import access_for
+from dari.agreements.models import Agreement, CooperationArea
+from dari.core.forms import CleanTextMixin, CountryField, SearchableSelect, VersionedForm
+from dari.programs.models import Program
+from dari.registry.models import Organization, Source
 
+from .models import Outcome
+from .services import OUTCOME, STAGE_MACHINES, starting_stages
 from .vocabulary import Kind, Stage
 
 
@@ -29,7 +36,92 @@ class StageForm(CleanTextMixin, forms.Form):
     note_en = forms.CharField(
         label=_("note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    evidence_file = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_(
+            "A PDF or image proving the change (a term sheet, a signed contract); "
+            "shown only to those who may see the amount."
+        ),
+    )
 
     def __init__(self, *args, next_stages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = next_stages
+
+
+def recordable_startups(user):
+    """The organizations ``user`` may record outcomes of: all for staff; their own organizations and
+    the participants of the programs they manage (``permissions.can_record_outcome``)."""
+    access = access_for(user)
+    organizations = Organization.objects.visible_to(user)
+    if access.sees_everything:
+        return organizations
+    return organizations.filter(
+        Q(pk__in=access.organization_ids) | Q(participations__program_id__in=access.managed_program_ids)
+    ).distinct()
+
+
+def recordable_programs(user):
+    """The programs an outcome recorded by ``user`` may name: all for staff; those their
+    organizations take part in and those they manage."""
+    access = access_for(user)
+    programs = Program.objects.visible_to(user)
+    if access.sees_everything:
+        return programs
+    return programs.filter(
+        Q(pk__in=access.managed_program_ids) | Q(participants__organization_id__in=access.organization_ids)
+    ).distinct()
+
+
+def starting_stage_choices() -> list:
+    """The starting stages, grouped by kind (the service checks that the stage fits the kind)."""
+    return [
+        (Kind(kind).label, [(stage, Stage(stage).label) for stage in starting_stages(kind)])
+        for kind in STAGE_MACHINES
+    ]
+
+
+class OutcomeForm(VersionedForm, CleanTextMixin, forms.ModelForm):
+    """Record an outcome, or edit one. The kind, first stage and startup are chosen when recording
+    only; later the stage moves through the stage form."""
+
+    counterparty_country = CountryField(label=_("country of counterparty"))
+    market_country = CountryField(label=_("market"))
+
+    class Meta:
+        model = Outcome
+        fields = OUTCOME.creatable  # what the service takes, declared once
+        widgets = {
+            "summary_ko": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "public_summary_ko": forms.Textarea(attrs={"rows": 2}),
+            "public_summary_en": forms.Textarea(attrs={"rows": 2}),
+            "reported_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "startup": SearchableSelect,
+            "counterparty": SearchableSelect,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["program"].queryset = recordable_programs(user)
+        fields["counterparty"].queryset = Organization.objects.visible_to(user)
+        fields["cooperation_area"].queryset = CooperationArea.objects.filter(
+            agreement__in=Agreement.objects.visible_to(user)
+        ).select_related("agreement")
+        fields["source"].queryset = Source.objects.all()
+        if self.instance.pk:
+            for name in ("key", "kind", "stage", "startup"):
+                del fields[name]
+        else:
+            fields["startup"].queryset = recordable_startups(user)
+            fields["stage"] = forms.ChoiceField(
+                label=_("First stage"),
+                choices=[("", "—"), *starting_stage_choices()],
+                help_text=_("Where the outcome stands now; later stages are recorded on its page."),
+            )
+            fields["key"].required = False
+            fields["key"].help_text = _("Leave empty to make one from the English title.")
+            self.order_fields(["kind", "stage", "startup", "program", "cooperation_area"])

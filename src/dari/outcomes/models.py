@@ -1,13 +1,17 @@
 """Outcomes of the partnership (investments, contracts, partnerships, ...) and their stage history."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dari.agreements.models import CooperationArea
 from dari.core.bilingual import localized
 from dari.core.money import CURRENCY_CHOICES
+from dari.core.services import Versioned
 from dari.core.time import validate_in_range
+from dari.files.models import StoredFile
 from dari.programs.models import Program
 from dari.registry.models import KEY_HELP, Organization, Source
 
@@ -15,7 +19,7 @@ from .queries import OutcomeQuerySet
 from .vocabulary import NEGOTIATION_STAGES, STAGES_BY_KIND, Disclosure, Kind, Period, Stage, is_valid_stage
 
 
-class Outcome(models.Model):
+class Outcome(Versioned):
     key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
@@ -50,6 +54,24 @@ class Outcome(models.Model):
         blank=True,
         related_name="outcomes",
         on_delete=models.SET_NULL,
+    )
+    cooperation_area = models.ForeignKey(
+        CooperationArea,
+        verbose_name=_("cooperation area"),
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        on_delete=models.SET_NULL,
+        help_text=_("The area of the cooperation agreement this outcome serves."),
+    )
+    regulator = models.CharField(
+        _("regulator"), max_length=100, blank=True, help_text=_("For a regulatory outcome, e.g. FDA, MFDS.")
+    )
+    pathway = models.CharField(
+        _("pathway"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a regulatory outcome, e.g. 510(k), De Novo, class II approval."),
     )
     title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -143,6 +165,14 @@ class Outcome(models.Model):
         ):
             if self.kind in {Kind.INVESTMENT, Kind.CONTRACT, Kind.PARTNERSHIP}:
                 errors["counterparty"] = _("Name the counterparty or describe it.")
+        if self.kind == Kind.REGULATORY:
+            for name in ("regulator", "pathway"):
+                if not getattr(self, name).strip():
+                    errors[name] = _("A regulatory outcome names its regulator and pathway.")
+        else:
+            for name in ("regulator", "pathway"):
+                if getattr(self, name):
+                    errors[name] = _("Only a regulatory outcome has a regulator and a pathway.")
         if self.occurred_on and self.reported_on and self.occurred_on > self.reported_on:
             errors["occurred_on"] = _("An outcome cannot occur after it was reported.")
         if errors:
@@ -159,6 +189,27 @@ class StageChange(models.Model):
     note_en = models.TextField(_("note (English)"), blank=True)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Who recorded the change and when (empty on changes recorded before Dari kept them, and for
+    # Dari itself), and the protected file that proves it (owned by the outcome).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    recorded_at = models.DateTimeField(
+        _("recorded at"), null=True, blank=True, validators=[validate_in_range]
+    )
+    evidence_file = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("evidence"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
     )
 
     class Meta:

@@ -61,3 +61,28 @@ def hidden_text_label(outcome) -> str:
 
 def can_change_outcome(user, outcome) -> bool:
     return is_insider(user, outcome)
+
+
+def takes_part(startup, program) -> bool:
+    """Whether ``startup`` takes part in ``program`` (any status: an alumnus's outcomes still count)."""
+    return program.participants.filter(organization=startup).exists()
+
+
+def can_record_outcome(user, startup, program=None) -> bool:
+    """Who may record an outcome of ``startup`` (in ``program``, or in none): staff; members of the
+    startup; managers of ``program`` when the startup takes part in it. What they record, they may
+    then change and move (``is_insider``)."""
+    access = access_for(user)
+    if access.sees_everything:
+        return True
+    if startup is None:
+        return False
+    if startup.pk in access.organization_ids:
+        return True
+    return program is not None and program.pk in access.managed_program_ids and takes_part(startup, program)
+
+
+def may_record_outcomes(user) -> bool:
+    """Whether ``user`` may record an outcome of some startup (the link to the form)."""
+    access = access_for(user)
+    return access.sees_everything or bool(access.organization_ids or access.managed_program_ids)

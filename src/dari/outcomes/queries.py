@@ -105,3 +105,9 @@ class OutcomeQuerySet(models.QuerySet):
                 )
             )
         return outcomes
+
+    def files_visible_to(self, user):
+        """The outcomes whose files (stage evidence) ``user`` may see: those they may see, unless
+        the amount is hidden from them, as a term sheet or contract repeats it (like the stage
+        notes, see ``permissions.confidential_stage_change_fields``)."""
+        return self.visible_to(user).for_listing(user).filter(amount_hidden=False)

@@ -1,23 +1,31 @@
-"""Outcome use cases. An outcome moves through the stages of its kind by one function,
-:func:`advance_outcome`; nothing else writes ``Outcome.stage`` (the admin shows it read-only).
+"""Outcome use cases. An outcome is recorded at a starting stage of its kind (:func:`record_outcome`),
+edited apart from its stage (:func:`update_outcome`), and moves through the stages of its kind by one
+function, :func:`advance_outcome`; nothing else writes ``Outcome.stage`` after creation (the admin
+shows it read-only).
 """
 
+import dataclasses
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dari.accounts import audit
 from dari.accounts.audit import Actor, log_action
-from dari.core.services import lock, require
+from dari.core.services import Fields, lock, require, unique_key
 from dari.core.transitions import Transitions
-from dari.registry.models import Source
+from dari.files.models import Purpose
+from dari.files.services import store_upload
+from dari.registry.models import Relationship, Source
+from dari.registry.services import add_relationship
 
 from .models import Outcome, StageChange
-from .permissions import can_change_outcome
+from .permissions import can_change_outcome, can_record_outcome, takes_part
 from .vocabulary import STAGES_BY_KIND, Kind, Stage
 
 REFUSAL = gettext_lazy("An outcome cannot go from %(old)s to %(new)s.")
@@ -50,6 +58,148 @@ STAGE_MACHINES: dict[str, Transitions] = {
 }
 
 
+def starting_stages(kind: str) -> list[str]:
+    """The stages an outcome of ``kind`` may be recorded at: any unfinished one of its machine (an
+    investment may first be heard of at its term sheet), never a final one (a closed round is
+    recorded at ``term_sheet`` and moved on, so that closing has its evidence and side effects)."""
+    machine = STAGE_MACHINES.get(kind)
+    return [] if machine is None else [stage for stage in machine.values if not machine.is_final(stage)]
+
+
+#: The fields of an outcome its use cases write. The kind, the first stage and the startup are given
+#: when recording and fixed after (the stage moves by ``advance_outcome`` only); the key stays fixed.
+OUTCOME = Fields(
+    creatable=(
+        "key",
+        "kind",
+        "stage",
+        "startup",
+        "program",
+        "cooperation_area",
+        "counterparty",
+        "counterparty_description_ko",
+        "counterparty_description_en",
+        "counterparty_kind",
+        "counterparty_country",
+        "title_ko",
+        "title_en",
+        "summary_ko",
+        "summary_en",
+        "public_title_ko",
+        "public_title_en",
+        "public_summary_ko",
+        "public_summary_en",
+        "regulator",
+        "pathway",
+        "market_country",
+        "amount",
+        "currency",
+        "amount_disclosure",
+        "quantity",
+        "quantity_unit_ko",
+        "quantity_unit_en",
+        "quantity_period",
+        "reported_on",
+        "occurred_on",
+        "is_public",
+        "source",
+    ),
+)
+OUTCOME = dataclasses.replace(
+    OUTCOME,
+    editable=tuple(name for name in OUTCOME.creatable if name not in {"key", "kind", "stage", "startup"}),
+)
+
+
+def check_program(startup, program) -> None:
+    """An outcome's program is one its startup takes part in (422 on ``program``)."""
+    if program is not None and startup is not None and not takes_part(startup, program):
+        raise ValidationError({"program": _("The startup does not take part in this program.")})
+
+
+@transaction.atomic
+def record_outcome(actor: Actor, values: dict) -> Outcome:
+    """Record a new outcome. ``values``: fields of ``OUTCOME.creatable``; ``stage`` one of
+    ``starting_stages(kind)``; ``key`` made from the English title when missing. Allowed: staff,
+    members of the startup, managers of its program (``can_record_outcome``).
+
+    Side effects, all in one transaction:
+    - the outcome is saved, with the audit entry ``outcomes.outcome.created``;
+    - its first ``StageChange`` (the stage, as of the outcome's ``occurred_on`` or else
+      ``reported_on``, its source, who recorded it and when).
+    Raises ``PermissionDenied``, or ``ValidationError`` (a final or unknown stage, a program the
+    startup does not take part in, the model's rules)."""
+    values = dict(values)
+    startup, program = values.get("startup"), values.get("program")
+    require(
+        actor.is_system or can_record_outcome(actor.user, startup, program),
+        _("You may not record outcomes of this startup."),
+    )
+    check_program(startup, program)
+    kind, stage = values.get("kind"), values.get("stage")
+    if kind in STAGE_MACHINES and stage not in starting_stages(kind):
+        raise ValidationError(
+            {
+                "stage": _("An outcome of this kind starts at one of: %(stages)s.")
+                % {"stages": ", ".join(str(Stage(value).label) for value in starting_stages(kind))}
+            }
+        )
+    if not values.get("key"):
+        values["key"] = unique_key(
+            Outcome, values.get("title_en", ""), getattr(startup, "key", ""), fallback="outcome"
+        )
+    outcome = audit.create(actor, Outcome(), values, OUTCOME, "outcomes.outcome.created")
+    StageChange.objects.create(
+        outcome=outcome,
+        stage=outcome.stage,
+        recorded_on=outcome.occurred_on or outcome.reported_on,
+        source=outcome.source,
+        recorded_by=actor.user,
+        recorded_at=timezone.now(),
+    )
+    return outcome
+
+
+@transaction.atomic
+def update_outcome(actor: Actor, outcome: Outcome, values: dict, *, version: int | None = None) -> Outcome:
+    """Change an outcome's fields (``OUTCOME.changeable``: not its kind, stage, startup or key) from
+    the ``version`` the editor saw (``Conflict`` if someone saved since). Allowed: those who may
+    change it (``can_change_outcome``); a new program must be one they may record in too.
+    Audit: outcomes.outcome.changed with the changed fields, if any."""
+    require(can_change_outcome(actor.user, outcome), _("You may not change this outcome."))
+
+    def program_rules(outcome: Outcome, before: dict) -> None:
+        if outcome.program_id != before["program"]:
+            require(
+                can_record_outcome(actor.user, outcome.startup, outcome.program),
+                _("You may not record outcomes of this startup."),
+            )
+            check_program(outcome.startup, outcome.program)
+
+    return audit.update(
+        actor, outcome, values, OUTCOME, "outcomes.outcome.changed", version=version, prepare=program_rules
+    )
+
+
+def record_investment(actor: Actor, outcome: Outcome) -> None:
+    """The registry's ``invests_in`` from the investor to the startup of a closed investment, once.
+    Recorded by Dari's rule in the name of the one who closed the round: a program manager may close
+    it without being a member of either organization."""
+    investor = outcome.counterparty
+    if investor is None or investor.pk == outcome.startup_id:
+        return
+    kind = Relationship.Kind.INVESTS_IN
+    if Relationship.objects.filter(subject=investor, kind=kind, object_id=outcome.startup_id).exists():
+        return
+    add_relationship(
+        dataclasses.replace(actor, is_system=True),
+        investor,
+        kind,
+        outcome.startup,
+        {"started_on": outcome.occurred_on},
+    )
+
+
 @transaction.atomic
 def advance_outcome(
     actor: Actor,
@@ -60,17 +210,24 @@ def advance_outcome(
     source: Source | None = None,
     note_ko: str = "",
     note_en: str = "",
+    evidence_file=None,
 ) -> Outcome:
     """Move ``outcome`` to ``stage`` as of ``on`` (by default today in the partnership's first time
-    zone, Seoul), with the ``source``
-    that reports it and a note. Allowed: Dari itself (the scenario), staff, members of the startup
+    zone, Seoul), with the ``source`` that reports it, an ``evidence_file`` (an upload: a term sheet,
+    a signed contract) and a note. Allowed: Dari itself (the scenario), staff, members of the startup
     and managers of its program (``can_change_outcome``); the move must be one of
     ``STAGE_MACHINES[outcome.kind]``.
 
     Side effects, all in one transaction:
     - ``Outcome.stage`` is saved;
-    - one ``StageChange`` row (stage, date, note, source) is added to the outcome's history;
-    - one audit entry ``outcomes.outcome.stage_changed`` with ``{"stage": [old, new]}``.
+    - the ``evidence_file``, if any, is stored as a protected file owned by the outcome (purpose
+      evidence; its own audit entry ``files.file.uploaded``), seen by those who may see the amount;
+    - one ``StageChange`` row (stage, date, note, source, evidence file, the actor's user and the
+      time now) is added to the outcome's history;
+    - one audit entry ``outcomes.outcome.stage_changed`` with ``{"stage": [old, new]}``;
+    - an investment moved to ``closed`` records the registry relationship ``invests_in`` from its
+      counterparty organization to the startup, unless it exists (audit entry
+      ``registry.relationship.created``); a counterparty known only by description records nothing.
     No notification is sent and no search index is refreshed (outcomes are not indexed).
     Raises ``PermissionDenied``, or ``ValidationError`` on ``stage`` (a move the machine refuses;
     nothing is written) or on the change (a second change to the same stage on the same day).
@@ -89,10 +246,16 @@ def advance_outcome(
         note_ko=note_ko.strip(),
         note_en=note_en.strip(),
         source=source,
+        recorded_by=actor.user,
+        recorded_at=timezone.now(),
     )
-    change.full_clean()
+    change.full_clean()  # before the file is stored: a refused change leaves no file behind
+    if evidence_file is not None:
+        change.evidence_file = store_upload(actor, evidence_file, outcome, Purpose.EVIDENCE)
     change.save()
     outcome.stage = stage  # the machine has checked it; the rest of the outcome is not touched
     outcome.save(update_fields=["stage"])
     log_action(actor, "outcomes.outcome.stage_changed", outcome, {"stage": [old, stage]})
+    if outcome.kind == Kind.INVESTMENT and stage == Stage.CLOSED:
+        record_investment(actor, outcome)
     return outcome

@@ -6,48 +6,123 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
+from dari.core.forms import posted
 from dari.core.pagination import paginate
+from dari.registry.views import edit_status, saved_or_errors
 
 from . import services
-from .forms import OutcomeFilterForm, StageForm
+from .forms import OutcomeFilterForm, OutcomeForm, StageForm
 from .models import Outcome, StageChange
-from .permissions import can_change_outcome
+from .permissions import can_change_outcome, is_insider, may_record_outcomes
 from .vocabulary import Stage
 
 
 def outcome_list(request):
     form = OutcomeFilterForm(request.GET or None)
     outcomes = form.filter(Outcome.objects.visible_to(request.user).for_listing(request.user))
-    return render(request, "outcomes/outcome_list.html", {"form": form, "page": paginate(request, outcomes)})
+    context = {
+        "form": form,
+        "page": paginate(request, outcomes),
+        "may_record": may_record_outcomes(request.user),
+    }
+    return render(request, "outcomes/outcome_list.html", context)
+
+
+def render_outcome_form(request, form, *, title: str, submit: str, cancel_url: str):
+    context = {"form": form, "title": title, "submit": submit, "cancel_url": cancel_url}
+    return render(request, "outcomes/outcome_form.html", context, status=edit_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_create(request):
+    if not may_record_outcomes(request.user):
+        raise PermissionDenied(_("You may not record outcomes."))
+    form = OutcomeForm(posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        outcome = saved_or_errors(
+            request, form, lambda values: services.record_outcome(Actor.from_request(request), values)
+        )
+        if outcome is not None:
+            messages.success(request, _("The outcome was recorded."))
+            return redirect(outcome)
+    return render_outcome_form(
+        request,
+        form,
+        title=_("Record an outcome"),
+        submit=_("Record"),
+        cancel_url=reverse("outcomes:outcome-list"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request, pk: int):
+    outcome = get_object_or_404(Outcome.objects.visible_to(request.user), pk=pk)
+    if not can_change_outcome(request.user, outcome):
+        raise PermissionDenied(_("You may not change this outcome."))
+    form = OutcomeForm(posted(request), instance=outcome, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = saved_or_errors(
+            request,
+            form,
+            lambda values: services.update_outcome(
+                Actor.from_request(request), outcome, values, version=form.seen_version
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    return render_outcome_form(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": Outcome.objects.get(pk=pk)},
+        submit=_("Save"),
+        cancel_url=outcome.get_absolute_url(),
+    )
 
 
 def outcome_detail(request, pk: int, stage_form: StageForm | None = None, status: int = 200):
     outcome = get_object_or_404(
         Outcome.objects.visible_to(request.user)
         .for_listing(request.user)
-        .prefetch_related(Prefetch("stage_history", queryset=StageChange.objects.select_related("source"))),
+        .select_related("cooperation_area__agreement")
+        .prefetch_related(
+            Prefetch(
+                "stage_history",
+                queryset=StageChange.objects.select_related("source", "recorded_by", "evidence_file"),
+            )
+        ),
         pk=pk,
     )
-    if stage_form is None and can_change_outcome(request.user, outcome):
+    may_change = can_change_outcome(request.user, outcome)
+    if stage_form is None and may_change:
         stage_form = new_stage_form(outcome)
-    return render(
-        request, "outcomes/outcome_detail.html", {"outcome": outcome, "stage_form": stage_form}, status=status
-    )
+    context = {
+        "outcome": outcome,
+        "stage_form": stage_form,
+        "may_change": may_change,
+        # Who recorded a change is for the outcome's insiders; the evidence for those who see the amount.
+        "shows_recorder": is_insider(request.user, outcome),
+        "shows_evidence": not outcome.amount_hidden,
+    }
+    return render(request, "outcomes/outcome_detail.html", context, status=status)
 
 
-def new_stage_form(outcome: Outcome, data=None) -> StageForm | None:
+def new_stage_form(outcome: Outcome, data=None, files=None) -> StageForm | None:
     """The form moving ``outcome`` on, or None when its stage is final."""
     next_stages = services.STAGE_MACHINES[outcome.kind].next_states(outcome.stage)
     if not next_stages:
         return None
     today = timezone.localdate(timezone=ZoneInfo(settings.PARTNERSHIP_TIME_ZONES[0]))
     return StageForm(
-        data, next_stages=[(stage, Stage(stage).label) for stage in next_stages], initial={"on": today}
+        data, files, next_stages=[(stage, Stage(stage).label) for stage in next_stages], initial={"on": today}
     )
 
 
@@ -57,7 +132,7 @@ def outcome_stage(request, pk: int):
     outcome = get_object_or_404(Outcome.objects.visible_to(request.user), pk=pk)
     if not can_change_outcome(request.user, outcome):
         raise PermissionDenied(_("You may not change this outcome."))
-    form = new_stage_form(outcome, request.POST)
+    form = new_stage_form(outcome, request.POST, request.FILES)
     if form is None:
         messages.error(request, _("This outcome has reached its last stage."))
         return redirect(outcome)
@@ -71,6 +146,7 @@ def outcome_stage(request, pk: int):
                 on=values["on"],
                 note_ko=values["note_ko"],
                 note_en=values["note_en"],
+                evidence_file=values["evidence_file"],
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

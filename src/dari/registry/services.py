@@ -415,12 +415,13 @@ def add_relationship(
     actor: Actor, subject: Organization, kind: str, object: Organization, values: dict | None = None
 ) -> Relationship:
     """Record that ``subject`` <kind> ``object`` (invests in, partners with, ...), with optional dates
-    and notes. Audit: registry.relationship.created."""
+    and notes. Staff, members of either organization, and Dari itself (e.g. the outcomes app's rule
+    when an investment closes). Audit: registry.relationship.created."""
     relationship = Relationship(
         subject=subject, kind=kind, object=object, **only(values or {}, RELATIONSHIP.creatable)
     )
     require(
-        can_change_relationship(actor.user, relationship),
+        actor.is_system or can_change_relationship(actor.user, relationship),
         _("You may not record relationships of these organizations."),
     )
     relationship.full_clean()

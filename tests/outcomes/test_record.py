@@ -1,0 +1,383 @@
+"""Recording outcomes in the app (issue 16 item 1): who may record and edit them, their first stage
+and its history row, the regulator rules, the cooperation area, evidence on a stage change, and the
+registry's ``invests_in`` when an investment closes; through the service, the API and the page."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from dari.accounts.audit import Actor
+from dari.accounts.models import AuditEntry, Role
+from dari.accounts.services import grant_membership
+from dari.core.services import Conflict
+from dari.files.models import StoredFile
+from dari.outcomes.models import Outcome, StageChange
+from dari.outcomes.services import advance_outcome, record_outcome, starting_stages, update_outcome
+from dari.registry.models import Relationship
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    CooperationAreaFactory,
+    OrganizationFactory,
+    ParticipantFactory,
+    ProgramFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def world():
+    startup = OrganizationFactory(key="s", kind="startup", is_public=False, name_en="Stealth Bio")
+    other = OrganizationFactory(key="other", kind="startup", is_public=True, name_en="Other Med")
+    fund = OrganizationFactory(key="fund", kind="investor", is_public=True, name_en="Pacific Fund")
+    program = ProgramFactory(key="p", is_public=True)
+    ParticipantFactory(program=program, organization=startup)
+    users = {
+        "outsider": UserFactory(username="outsider"),
+        "member": UserFactory(username="member"),
+        "manager": UserFactory(username="manager"),
+        "staff": UserFactory(username="staff-user"),
+    }
+    system = Actor.system()
+    grant_membership(system, users["member"], Role.ORGANIZATION_MEMBER, startup)
+    grant_membership(system, users["manager"], Role.PROGRAM_MANAGER, program)
+    grant_membership(system, users["staff"], Role.STAFF)
+    return {"startup": startup, "other": other, "fund": fund, "program": program, **users}
+
+
+def investment(world, **values):
+    return {
+        "kind": "investment",
+        "stage": "in_review",
+        "startup": world["startup"],
+        "program": world["program"],
+        "counterparty": world["fund"],
+        "title_en": "Series A from Pacific Fund",
+        "title_ko": "퍼시픽 펀드 시리즈 A",
+        "amount": "10000000",
+        "currency": "USD",
+        "reported_on": date(2024, 1, 18),
+        **values,
+    }
+
+
+# --- the service ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [("anonymous", False), ("outsider", False), ("member", True), ("manager", True), ("staff", True)],
+)
+def test_who_may_record_an_outcome_of_the_startup(world, persona, allowed):
+    actor = Actor(world.get(persona))
+    if allowed:
+        outcome = record_outcome(actor, investment(world))
+        assert outcome.pk and outcome.key == "series-a-from-pacific-fund" and outcome.version == 1
+        assert AuditEntry.objects.filter(action="outcomes.outcome.created", object_id=outcome.pk).exists()
+    else:
+        with pytest.raises(PermissionDenied):
+            record_outcome(actor, investment(world))
+        assert not Outcome.objects.exists()
+
+
+def test_a_manager_records_only_for_startups_of_the_program_and_a_member_only_in_its_programs(world):
+    with pytest.raises(PermissionDenied):  # ``other`` takes no part in the manager's program
+        record_outcome(Actor(world["manager"]), investment(world, startup=world["other"]))
+    with pytest.raises(PermissionDenied):  # the manager names no program: not theirs to record
+        record_outcome(Actor(world["manager"]), investment(world, program=None))
+    elsewhere = ProgramFactory(key="elsewhere")
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(Actor(world["member"]), investment(world, program=elsewhere))
+    assert list(refused.value.message_dict) == ["program"]
+    assert not Outcome.objects.exists()
+
+
+def test_the_first_stage_is_any_unfinished_stage_and_writes_the_first_stage_change(world):
+    assert starting_stages("investment") == ["sourced", "in_review", "term_sheet"]
+    assert starting_stages("regulatory") == ["preparing", "submitted"]
+    before = timezone.now()
+    outcome = record_outcome(
+        Actor(world["member"]), investment(world, stage="term_sheet", occurred_on=date(2024, 1, 10))
+    )
+    change = StageChange.objects.get(outcome=outcome)
+    assert (change.stage, change.recorded_on, change.recorded_by) == (
+        "term_sheet",
+        date(2024, 1, 10),
+        world["member"],
+    )
+    assert change.recorded_at.tzinfo is not None and before <= change.recorded_at <= timezone.now()
+
+
+@pytest.mark.parametrize("stage", ["closed", "declined", "withdrawn", "signed", "nonsense"])
+def test_a_final_or_foreign_stage_cannot_be_the_first(world, stage):
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(Actor(world["staff"]), investment(world, stage=stage))
+    assert "stage" in refused.value.message_dict
+    assert not Outcome.objects.exists() and not StageChange.objects.exists()
+
+
+def test_a_regulatory_outcome_names_its_regulator_and_pathway_and_no_other_kind_does(world):
+    regulatory = {
+        "kind": "regulatory",
+        "stage": "submitted",
+        "startup": world["startup"],
+        "title_en": "FDA clearance",
+        "reported_on": date(2024, 3, 1),
+    }
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(Actor(world["member"]), regulatory)
+    assert set(refused.value.message_dict) == {"regulator", "pathway"}
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(Actor(world["member"]), investment(world, regulator="FDA", pathway="510(k)"))
+    assert set(refused.value.message_dict) == {"regulator", "pathway"}
+    outcome = record_outcome(Actor(world["member"]), {**regulatory, "regulator": "FDA", "pathway": "510(k)"})
+    assert (outcome.regulator, outcome.pathway, outcome.stage) == ("FDA", "510(k)", "submitted")
+
+
+def test_an_outcome_may_name_the_cooperation_area_it_serves(world):
+    agreement = AgreementFactory(key="mou", is_public=True)
+    AgreementPartyFactory(agreement=agreement, organization=world["startup"], position=1)
+    area = CooperationAreaFactory(agreement=agreement, number=2)
+    outcome = record_outcome(Actor(world["member"]), investment(world, cooperation_area=area))
+    assert outcome.cooperation_area == area and list(area.outcomes.all()) == [outcome]
+
+
+def test_editing_keeps_kind_stage_and_startup_and_refuses_a_stale_version(world):
+    outcome = record_outcome(Actor(world["member"]), investment(world))
+    update_outcome(Actor(world["manager"]), outcome, {"title_en": "Series A"}, version=1)
+    entry = AuditEntry.objects.get(action="outcomes.outcome.changed")
+    assert entry.changes == {"title_en": ["Series A from Pacific Fund", "Series A"]}
+    with pytest.raises(Conflict):
+        update_outcome(Actor(world["member"]), outcome, {"title_en": "Mine"}, version=1)
+    with pytest.raises(TypeError):
+        update_outcome(Actor(world["member"]), outcome, {"stage": "closed"})
+    with pytest.raises(PermissionDenied):
+        update_outcome(Actor(world["outsider"]), outcome, {"title_en": "Theirs"})
+    outcome.refresh_from_db()
+    assert (outcome.title_en, outcome.stage, outcome.version) == ("Series A", "in_review", 2)
+
+
+def test_closing_an_investment_records_invests_in_once_with_who_when_and_evidence(world):
+    first = record_outcome(Actor(world["member"]), investment(world, occurred_on=date(2024, 1, 10)))
+    evidence = SimpleUploadedFile("term-sheet.pdf", PDF_BYTES)
+    advance_outcome(Actor(world["manager"]), first, "closed", on=date(2024, 2, 1), evidence_file=evidence)
+
+    relationship = Relationship.objects.get()
+    assert (relationship.subject, relationship.kind, relationship.object) == (
+        world["fund"],
+        "invests_in",
+        world["startup"],
+    )
+    assert AuditEntry.objects.filter(action="registry.relationship.created", actor=world["manager"]).exists()
+    change = StageChange.objects.get(outcome=first, stage="closed")
+    assert change.recorded_by == world["manager"] and change.recorded_at is not None
+    stored = change.evidence_file
+    assert (stored.owner, stored.purpose, stored.original_filename) == (first, "evidence", "term-sheet.pdf")
+    # The second round from the same fund adds no second relationship.
+    second = record_outcome(Actor(world["staff"]), investment(world, title_en="Series B", stage="term_sheet"))
+    advance_outcome(Actor(world["staff"]), second, "closed", on=date(2024, 6, 1))
+    assert Relationship.objects.count() == 1
+
+
+def test_declining_or_an_unnamed_investor_records_no_relationship(world):
+    declined = record_outcome(Actor(world["member"]), investment(world))
+    advance_outcome(Actor(world["member"]), declined, "declined")
+    unnamed = record_outcome(
+        Actor(world["member"]),
+        investment(world, counterparty=None, counterparty_description_en="A US fund", title_en="Seed"),
+    )
+    advance_outcome(Actor(world["member"]), unnamed, "closed")
+    assert not Relationship.objects.exists()
+
+
+def test_a_refused_stage_change_stores_no_evidence_and_no_relationship(world):
+    outcome = record_outcome(Actor(world["member"]), investment(world, stage="sourced"))
+    advance_outcome(Actor(world["member"]), outcome, "declined")
+    with pytest.raises(ValidationError):
+        advance_outcome(
+            Actor(world["member"]), outcome, "closed", evidence_file=SimpleUploadedFile("x.pdf", PDF_BYTES)
+        )
+    assert not StoredFile.objects.exists() and not Relationship.objects.exists()
+
+
+def test_evidence_is_served_to_those_who_may_see_the_amount(world, api_client):
+    outcome = record_outcome(Actor(world["member"]), investment(world, stage="sourced"))
+    advance_outcome(
+        Actor(world["member"]),
+        outcome,
+        "term_sheet",  # still under negotiation: the amount is confidential
+        evidence_file=SimpleUploadedFile("term-sheet.pdf", PDF_BYTES),
+    )
+    outcome.is_public = True
+    outcome.save()
+    world["startup"].is_public = True
+    world["startup"].save()
+    stored = StoredFile.objects.get()
+    for persona, status in [("outsider", 404), ("member", 200), ("manager", 200), ("staff", 200)]:
+        assert api_client(world[persona]).get(f"/files/{stored.pk}/").status_code == status, persona
+    assert api_client().get(f"/files/{stored.pk}/").status_code in (302, 404)
+
+
+# --- the API ----------------------------------------------------------------------------------------
+
+
+def post(client, path, body, method="post"):
+    return getattr(client, method)(path, json.dumps(body), content_type="application/json")
+
+
+def api_body(world, **values):
+    return {
+        "kind": "investment",
+        "stage": "in_review",
+        "startup": world["startup"].pk,
+        "program": world["program"].pk,
+        "counterparty": world["fund"].pk,
+        "title_en": "Series A",
+        "amount": "2500000",
+        "currency": "USD",
+        "reported_on": "2024-01-18",
+        **values,
+    }
+
+
+def test_api_records_an_outcome_with_201_and_its_fields(world, api_client):
+    response = post(api_client(world["manager"]), "/api/v1/outcomes", api_body(world))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["kind"], body["stage"], body["amount"], body["version"]) == (
+        "investment",
+        "in_review",
+        "2500000.00",
+        1,
+    )
+    assert body["program"]["key"] == "p" and body["regulator"] == "" and body["cooperation_area_id"] is None
+    assert StageChange.objects.get(outcome_id=body["id"]).recorded_by == world["manager"]
+
+
+def test_api_refusals_share_the_error_shape(world, api_client):
+    member = api_client(world["member"])
+    forbidden = post(member, "/api/v1/outcomes", api_body(world, startup=world["other"].pk, program=None))
+    assert forbidden.status_code == 403 and set(forbidden.json()) == {"detail"}
+    invalid = post(member, "/api/v1/outcomes", api_body(world, kind="regulatory", stage="submitted"))
+    assert invalid.status_code == 422
+    assert {tuple(error["loc"]) for error in invalid.json()["detail"]} == {
+        ("body", "payload", "regulator"),
+        ("body", "payload", "pathway"),
+    }
+    final = post(member, "/api/v1/outcomes", api_body(world, stage="closed"))
+    assert final.status_code == 422 and final.json()["detail"][0]["loc"] == ["body", "payload", "stage"]
+    assert post(member, "/api/v1/outcomes/999999", {"title_en": "x"}, "patch").status_code == 404
+    assert not Outcome.objects.exists()
+
+
+def test_api_patch_changes_the_fields_sent_and_answers_409_to_a_stale_version(world, api_client):
+    outcome = record_outcome(Actor(world["member"]), investment(world))
+    member = api_client(world["member"])
+    changed = post(member, f"/api/v1/outcomes/{outcome.pk}", {"title_en": "Series A", "version": 1}, "patch")
+    assert changed.status_code == 200 and changed.json()["title_en"] == "Series A"
+    assert changed.json()["version"] == 2 and changed.json()["stage"] == "in_review"
+    stale = post(member, f"/api/v1/outcomes/{outcome.pk}", {"title_en": "Again", "version": 1}, "patch")
+    assert stale.status_code == 409 and set(stale.json()) == {"detail"}
+    outsider = api_client(world["outsider"])
+    assert post(outsider, f"/api/v1/outcomes/{outcome.pk}", {"title_en": "x"}, "patch").status_code == 404
+
+
+def test_api_hides_a_confidential_amount_of_a_recorded_outcome_from_outsiders(world, api_client):
+    world["startup"].is_public = True
+    world["startup"].save()
+    outcome = record_outcome(Actor(world["member"]), investment(world))
+    body = api_client(world["outsider"]).get(f"/api/v1/outcomes/{outcome.pk}").json()
+    assert body["amount"] is None and body["title_en"] == "" and "amount" in body["redacted_fields"]
+
+
+# --- the pages --------------------------------------------------------------------------------------
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_record_page_shows_its_form_and_an_empty_post_its_errors(world, api_client):
+    client = english(api_client(world["member"]))
+    page = client.get("/outcomes/new/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Record an outcome" in text and 'name="regulator"' in text and 'name="cooperation_area"' in text
+    empty = client.post("/outcomes/new/", {})
+    assert empty.status_code == 400
+    assert "Please correct the errors below." in empty.content.decode()
+    assert set(empty.context["form"].errors) >= {"kind", "stage", "startup", "reported_on"}
+    assert not Outcome.objects.exists()
+    assert english(api_client(world["outsider"])).get("/outcomes/new/").status_code == 403
+
+
+def test_recording_on_the_page_redirects_to_the_outcome_and_its_history(world, api_client):
+    client = english(api_client(world["member"]))
+    response = client.post(
+        "/outcomes/new/",
+        {
+            "kind": "regulatory",
+            "stage": "submitted",
+            "startup": world["startup"].pk,
+            "program": world["program"].pk,
+            "title_en": "FDA 510(k) submission",
+            "regulator": "FDA",
+            "pathway": "510(k)",
+            "amount_disclosure": "auto",
+            "reported_on": "2024-03-01",
+            "is_public": "on",
+        },
+    )
+    outcome = Outcome.objects.get()
+    assert response.status_code == 302 and response["Location"] == outcome.get_absolute_url()
+    page = client.get(outcome.get_absolute_url()).content.decode()
+    assert "FDA · 510(k)" in page and "Recorded by member" in page and "<time" in page
+
+
+def test_a_regulatory_page_post_without_regulator_is_400_on_those_fields(world, api_client):
+    client = english(api_client(world["member"]))
+    response = client.post(
+        "/outcomes/new/",
+        {
+            "kind": "regulatory",
+            "stage": "preparing",
+            "startup": world["startup"].pk,
+            "amount_disclosure": "auto",
+            "reported_on": "2024-03-01",
+        },
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"regulator", "pathway"}
+
+
+def test_the_edit_page_saves_and_the_stage_form_takes_evidence(world, api_client):
+    outcome = record_outcome(Actor(world["member"]), investment(world, stage="term_sheet"))
+    client = english(api_client(world["manager"]))
+    form = client.get(f"/outcomes/{outcome.pk}/edit/")
+    assert form.status_code == 200 and 'name="version"' in form.content.decode()
+    data = {**form.context["form"].initial, "title_en": "Series A, closed soon"}
+    data = {key: ("" if value is None else value) for key, value in data.items()}
+    data["is_public"] = "on"
+    data["reported_on"] = "2024-01-18"
+    saved = client.post(f"/outcomes/{outcome.pk}/edit/", data)
+    assert saved.status_code == 302, saved.context["form"].errors
+    outcome.refresh_from_db()
+    assert outcome.title_en == "Series A, closed soon"
+    today = (timezone.now() + timedelta(hours=9)).date().isoformat()
+    moved = client.post(
+        f"/outcomes/{outcome.pk}/stage/",
+        {"stage": "closed", "on": today, "evidence_file": SimpleUploadedFile("signed.pdf", PDF_BYTES)},
+    )
+    assert moved.status_code == 302
+    page = client.get(outcome.get_absolute_url()).content.decode()
+    assert "signed.pdf" in page and "Recorded by manager" in page
+    assert Relationship.objects.filter(kind="invests_in", subject=world["fund"]).exists()
