@@ -513,6 +513,8 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/programs"): [Row("GET", "/api/v1/programs", same(200))],
     ("GET", "/api/v1/programs/{program_id}"): [Row("GET", "/api/v1/programs/{program}", same(200))],
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
+    # Everyone gets the figures; what each sees in them is tested in tests/reports/test_kpis.py.
+    ("GET", "/api/v1/kpis"): [Row("GET", "/api/v1/kpis", same(200))],
     ("GET", "/api/v1/jobs"): [Row("GET", "/api/v1/jobs", same(200))],
     ("GET", "/api/v1/jobs/{job_id}"): [Row("GET", "/api/v1/jobs/{job}", (404, 404, 200, 404, 200))],
     ("GET", "/api/v1/me/data"): [Row("GET", "/api/v1/me/data", (401, 200, 200, 200, 200))],

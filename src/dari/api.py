@@ -48,6 +48,7 @@ api.add_router("/organizations", "dari.matching.api.router")
 api.add_router("/organizations", "dari.partnering.api.router")
 api.add_router("/meeting-requests", "dari.partnering.api.meeting_router")
 api.add_router("/notifications", "dari.notifications.api.router")
+api.add_router("/kpis", "dari.reports.api.router")
 
 
 class ResourceOut(Schema):

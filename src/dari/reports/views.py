@@ -6,6 +6,8 @@ from dari.outcomes.models import Outcome
 from dari.programs.models import Program
 from dari.registry.models import Cluster, ClusterStatistic, Organization
 
+from .kpis import Filters, figures
+
 
 def home(request):
     """The dashboard: what the partnership holds and its latest outcomes, as far as the viewer may see.
@@ -25,9 +27,7 @@ def home(request):
     outcomes = Outcome.objects.visible_to(user)
     if not includes_illustrative:
         outcomes = outcomes.filter(startup__is_illustrative=False)
-    outcome_kind_counts = {
-        row["kind"]: row["total"] for row in outcomes.values("kind").annotate(total=Count("pk"))
-    }
+    outcome_count = outcomes.count()
     context = {
         "includes_illustrative": includes_illustrative,
         "counts": counts,
@@ -39,12 +39,8 @@ def home(request):
         ],
         "agreement_count": Agreement.objects.visible_to(user).count(),
         "program_count": Program.objects.visible_to(user).count(),
-        "outcome_count": sum(outcome_kind_counts.values()),
-        "outcome_kind_counts": [
-            (label, outcome_kind_counts.get(value, 0))
-            for value, label in Outcome._meta.get_field("kind").choices
-            if outcome_kind_counts.get(value)
-        ],
+        "outcome_count": outcome_count,
+        "kpis": figures(user, Filters(include_illustrative=includes_illustrative)),
         "latest_outcomes": outcomes.for_listing(user).order_by("-reported_on", "-pk")[:8],
         "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
         "clusters": Cluster.objects.prefetch_related(

@@ -1,0 +1,83 @@
+"""``GET /api/v1/kpis``: the partnership's KPIs, the same figures as the dashboard's."""
+
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema
+
+from dari.core.api import errors
+
+from .kpis import Filters, figures
+
+router = Router(tags=["reports"])
+
+
+class MoneyOut(Schema):
+    currency: str
+    amount: Decimal
+
+
+class QuantityOut(Schema):
+    quantity: Decimal
+    unit_ko: str
+    unit_en: str
+    period: str
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    count: int
+    amounts: list[MoneyOut]
+    amounts_left_out: int
+    quantities: list[QuantityOut]
+    outcomes_url: str
+
+
+class KpisOut(Schema):
+    items: list[FigureOut]
+    count: int
+
+
+class KpiFilters(Schema):
+    program: str = ""
+    year: int | None = Field(None, ge=1900, le=2200)
+    cluster: str = ""
+    country: str = ""
+    illustrative: bool = False
+
+
+@router.get("", response={200: KpisOut, **errors(422)}, summary="The partnership's KPIs")
+def list_kpis(request, filters: Query[KpiFilters]):
+    """Outcomes by kind and stage, with their amounts summed per currency and their quantities per
+    unit, and the startups supported, as far as the caller may see. ``amounts_left_out`` counts the
+    outcomes whose amount the caller may not see: they are in ``count`` but never in ``amounts``.
+    Filters: ``program`` (key), ``year`` (reported in), ``cluster`` (key), ``country`` (the
+    counterparty's ISO code), ``illustrative`` (include the demo's illustrative organizations)."""
+    chosen = Filters(
+        program=filters.program,
+        year=filters.year,
+        cluster=filters.cluster,
+        country=filters.country,
+        include_illustrative=filters.illustrative,
+    )
+    items = [
+        {
+            "key": figure.key,
+            "label": figure.label,
+            "count": figure.count,
+            "amounts": [{"currency": code, "amount": amount} for code, amount in figure.amounts.items()],
+            "amounts_left_out": figure.amounts_left_out,
+            "quantities": [
+                {
+                    "quantity": row.quantity,
+                    "unit_ko": row.quantity_unit_ko,
+                    "unit_en": row.quantity_unit_en,
+                    "period": row.quantity_period,
+                }
+                for row in figure.quantities
+            ],
+            "outcomes_url": request.build_absolute_uri(figure.link),
+        }
+        for figure in figures(request.user, chosen)
+    ]
+    return {"items": items, "count": len(items)}
