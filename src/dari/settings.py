@@ -82,7 +82,9 @@ ALLOWED_HOSTS = env_list("DARI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]
 
 DATABASE_URL = env_str("DARI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'dari.sqlite3'}")
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a kept connection that died (the database restarted) is replaced at the next
+    # request instead of failing it, so Dari recovers without a restart.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 except ValueError as error:
     raise ImproperlyConfigured(f"DARI_DATABASE_URL is not a database URL: {error}") from error
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -4,6 +4,9 @@ from django.urls import include, path
 from dari.api import api
 from dari.health import healthz
 
+# A database that is briefly away answers 503 (dari.core.unavailable), any other error 500.
+handler500 = "dari.core.unavailable.server_error_or_unavailable"
+
 urlpatterns = [
     path("", include("dari.reports.urls")),
     path("organizations/", include("dari.registry.urls")),
