@@ -32,7 +32,7 @@ def test_every_dari_model_is_registered_in_the_admin():
     assert models == set(DARI_MODELS)
 
 
-READ_ONLY = {"accounts.AuditEntry", "outcomes.StageChange"}
+READ_ONLY = {"accounts.AuditEntry", "outcomes.StageChange", "outcomes.Investor"}
 
 
 @pytest.mark.parametrize("model", DARI_MODELS, ids=lambda model: model._meta.label)
@@ -43,7 +43,8 @@ def test_admin_pages_load(client, superuser, scenario, model):
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
 
     assert changelist.status_code == 200
-    # The audit log is read-only, even for superusers; so is a stage history (advance_outcome writes it).
+    # The audit log is read-only, even for superusers; so are a stage history (advance_outcome writes
+    # it) and a round's investors (write_investors).
     assert add.status_code == (403 if model._meta.label in READ_ONLY else 200)
     first = model.objects.first()
     if first is not None:

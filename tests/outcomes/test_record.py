@@ -381,3 +381,171 @@ def test_the_edit_page_saves_and_the_stage_form_takes_evidence(world, api_client
     page = client.get(outcome.get_absolute_url()).content.decode()
     assert "signed.pdf" in page and "Recorded by manager" in page
     assert Relationship.objects.filter(kind="invests_in", subject=world["fund"]).exists()
+
+
+# --- a round with several investors (issue 16 item 2) -------------------------------------------------
+
+
+@pytest.fixture
+def investors(world):
+    return {
+        "lead": OrganizationFactory(key="lead-fund", kind="investor", is_public=True, name_en="Lead Fund"),
+        "second": OrganizationFactory(
+            key="second-fund", kind="investor", is_public=True, name_en="Second Fund"
+        ),
+        "hidden": OrganizationFactory(
+            key="hidden-fund", kind="investor", is_public=False, name_en="Quiet Fund"
+        ),
+    }
+
+
+def round_values(world, investors, **values):
+    return investment(
+        world,
+        counterparty=None,
+        investors=[
+            {"organization": investors["lead"], "role": "lead", "share": "6000000"},
+            {"organization": investors["second"], "role": "participant", "share": None},
+        ],
+        **values,
+    )
+
+
+def test_a_round_is_one_outcome_with_its_lead_and_participants(world, investors):
+    outcome = record_outcome(Actor(world["manager"]), round_values(world, investors))
+    assert Outcome.objects.count() == 1 and outcome.amount == 10000000
+    assert outcome.counterparty == investors["lead"]  # the lead is the round's counterparty
+    assert [(item.organization, item.role, item.share) for item in outcome.investors.all()] == [
+        (investors["lead"], "lead", 6000000),
+        (investors["second"], "participant", None),
+    ]
+    entry = AuditEntry.objects.get(action="outcomes.outcome.investors_changed")
+    assert entry.changes["investors"][0] == [] and len(entry.changes["investors"][1]) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda items, inv: items + [{"organization": inv["hidden"], "role": "lead"}], "one lead"),
+        (lambda items, inv: items + [{"organization": inv["second"]}], "once"),
+        (lambda items, inv: [{**items[0], "share": "20000000"}], "more than the round's amount"),
+    ],
+)
+def test_a_round_refuses_two_leads_a_repeated_investor_and_shares_above_the_amount(
+    world, investors, change, message
+):
+    values = round_values(world, investors)
+    values["investors"] = change(values["investors"], investors)
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(Actor(world["member"]), values)
+    assert message in str(refused.value.message_dict["investors"])
+    assert not Outcome.objects.exists()
+
+
+def test_only_an_investment_has_investors(world, investors):
+    values = {**round_values(world, investors), "kind": "partnership", "stage": "discussing"}
+    with pytest.raises(ValidationError) as refused:
+        record_outcome(Actor(world["member"]), values)
+    assert "investors" in refused.value.message_dict
+
+
+def test_closing_a_round_records_invests_in_from_each_investor(world, investors):
+    outcome = record_outcome(Actor(world["member"]), round_values(world, investors))
+    advance_outcome(Actor(world["manager"]), outcome, "closed")
+    assert set(Relationship.objects.values_list("subject__key", "kind", "object__key")) == {
+        ("lead-fund", "invests_in", "s"),
+        ("second-fund", "invests_in", "s"),
+    }
+
+
+def test_api_records_a_round_and_hides_a_share_with_the_amount(world, investors, api_client):
+    world["startup"].is_public = True
+    world["startup"].save()
+    body = api_body(
+        world,
+        counterparty=None,
+        investors=[
+            {"organization": investors["lead"].pk, "role": "lead", "share": "1500000"},
+            {"organization": investors["hidden"].pk},
+        ],
+    )
+    # The outsider may not name the private fund, nor record for the startup: 422 before 403.
+    assert post(api_client(world["outsider"]), "/api/v1/outcomes", body).status_code == 422
+    response = post(api_client(world["staff"]), "/api/v1/outcomes", body)
+    assert response.status_code == 201, response.content
+    assert [(item["role"], item["share"]) for item in response.json()["investors"]] == [
+        ("lead", "1500000.00"),
+        ("participant", None),
+    ]
+    seen = api_client(world["outsider"]).get(f"/api/v1/outcomes/{response.json()['id']}").json()
+    assert seen["amount"] is None
+    assert [
+        (item["organization"] and item["organization"]["key"], item["share"]) for item in seen["investors"]
+    ] == [
+        ("lead-fund", None),
+        (None, None),
+    ]
+    listed = api_client(world["outsider"]).get("/api/v1/outcomes").json()
+    assert [item["id"] for item in listed["items"]] == [seen["id"]]  # one round, listed once
+
+
+def test_api_patch_replaces_the_investors(world, investors, api_client):
+    outcome = record_outcome(Actor(world["member"]), round_values(world, investors))
+    response = post(
+        api_client(world["member"]),
+        f"/api/v1/outcomes/{outcome.pk}",
+        {"investors": [{"organization": investors["second"].pk, "role": "lead"}]},
+        "patch",
+    )
+    assert response.status_code == 200, response.content
+    assert [(item["organization"]["key"], item["role"]) for item in response.json()["investors"]] == [
+        ("second-fund", "lead")
+    ]
+
+
+def test_the_outcome_page_lists_the_round_and_hides_shares_with_the_amount(world, investors, api_client):
+    world["startup"].is_public = True
+    world["startup"].save()
+    outcome = record_outcome(Actor(world["member"]), round_values(world, investors))
+    insider = english(api_client(world["member"])).get(outcome.get_absolute_url()).content.decode()
+    assert "Lead Fund" in insider and "Second Fund" in insider and "USD 6,000,000" in insider
+    outsider = english(api_client(world["outsider"])).get(outcome.get_absolute_url()).content.decode()
+    assert "Lead Fund" in outsider and "6,000,000" not in outsider and "10,000,000" not in outsider
+
+
+def test_a_manager_records_a_round_with_two_investors_on_the_page(world, investors, api_client):
+    client = english(api_client(world["manager"]))
+    form = client.get("/outcomes/new/").content.decode()
+    assert "Investors in the round" in form and 'name="investors-0-organization"' in form
+    rows = {
+        "investors-TOTAL_FORMS": "3",
+        "investors-INITIAL_FORMS": "0",
+        "investors-0-organization": investors["lead"].pk,
+        "investors-0-role": "lead",
+        "investors-0-share": "4000000",
+        "investors-1-organization": investors["second"].pk,
+        "investors-1-role": "participant",
+        "investors-2-role": "participant",
+    }
+    outcome_fields = {
+        "kind": "investment",
+        "stage": "in_review",
+        "startup": world["startup"].pk,
+        "program": world["program"].pk,
+        "title_en": "Series A",
+        "amount": "5000000",
+        "currency": "USD",
+        "amount_disclosure": "auto",
+        "reported_on": "2024-05-02",
+    }
+    too_much = client.post("/outcomes/new/", {**outcome_fields, **rows, "investors-0-share": "9000000"})
+    assert too_much.status_code == 400 and "more than the round" in too_much.content.decode()
+    response = client.post("/outcomes/new/", {**outcome_fields, **rows})
+    outcome = Outcome.objects.get()
+    assert response.status_code == 302 and response["Location"] == outcome.get_absolute_url()
+    assert [(item.organization.key, item.role) for item in outcome.investors.all()] == [
+        ("lead-fund", "lead"),
+        ("second-fund", "participant"),
+    ]
+    advance_outcome(Actor(world["manager"]), outcome, "closed")
+    assert Relationship.objects.filter(kind="invests_in", object=world["startup"]).count() == 2

@@ -46,6 +46,20 @@ def shown_text(field: str) -> staticmethod:
     return staticmethod(resolve)
 
 
+class InvestorOut(Schema):
+    organization: Ref | None = Field(description="null when the investor has no profile you may see")
+    role: str
+    share: Decimal | None = Field(description="Its part of the round's amount, where known and shown to you")
+
+    @staticmethod
+    def resolve_organization(obj):
+        return obj.organization if obj.organization_visible else None
+
+    @staticmethod
+    def resolve_share(obj, context):
+        return redaction.shown(context["request"].user, obj, "share")
+
+
 class OutcomeOut(Schema):
     id: int
     key: str
@@ -53,6 +67,9 @@ class OutcomeOut(Schema):
     stage: str
     startup: Ref
     counterparty: Ref | None
+    investors: list[InvestorOut] = Field(
+        description="A round's investors, lead first; the round's amount is the outcome's, counted once"
+    )
     counterparty_description_ko: str
     counterparty_description_en: str
     counterparty_kind: str
@@ -179,11 +196,19 @@ def advance_outcome(request, outcome_id: int, payload: StageIn):
     return shown_outcome(request, outcome)
 
 
+class InvestorIn(InputSchema):
+    organization: int
+    role: str = "participant"
+    share: Decimal | None = None
+
+
 class OutcomeIn(InputSchema):
     """A new outcome. Related objects by id: ``startup`` (one you may record for), ``program`` (one
     the startup takes part in), ``cooperation_area``, ``counterparty``, ``source``. ``stage``: a
     starting stage of the kind (any but a final one). ``regulator`` and ``pathway``: required for a
-    regulatory outcome, empty otherwise."""
+    regulatory outcome, empty otherwise. ``investors``: a round's lead and participants (organization
+    ids), each with its share of the amount where known; the lead is the counterparty unless one is
+    given."""
 
     key: str = ""
     kind: str
@@ -192,6 +217,7 @@ class OutcomeIn(InputSchema):
     program: int | None = None
     cooperation_area: int | None = None
     counterparty: int | None = None
+    investors: list[InvestorIn] = []
     counterparty_description_ko: str = ""
     counterparty_description_en: str = ""
     counterparty_kind: str = ""
@@ -226,6 +252,7 @@ class OutcomePatch(InputSchema):
     program: int | None = None
     cooperation_area: int | None = None
     counterparty: int | None = None
+    investors: list[InvestorIn] = Field(None, description="The round's investors, replacing those it had")
     counterparty_description_ko: str = None
     counterparty_description_en: str = None
     counterparty_kind: str = None
@@ -269,6 +296,14 @@ def outcome_values(request, values: dict) -> dict:
     for name, queryset in related.items():
         if name in values:
             values[name] = visible_or_422(queryset, values[name], name)
+    if values.get("investors") is not None:
+        values["investors"] = [
+            {
+                **item,
+                "organization": visible_or_422(related["counterparty"], item["organization"], "investors"),
+            }
+            for item in values["investors"]
+        ]
     return values
 
 

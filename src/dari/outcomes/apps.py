@@ -15,7 +15,7 @@ class OutcomesConfig(AppConfig):
             panels,  # noqa: F401  (registers this app's panels on earlier apps' pages)
             permissions,
         )
-        from .models import Outcome, StageChange
+        from .models import Investor, Outcome, StageChange
 
         redaction.register(
             Outcome,
@@ -29,6 +29,11 @@ class OutcomesConfig(AppConfig):
             "outcomes.outcome",
             may_upload=permissions.can_change_outcome,
             visible_to=lambda user: Outcome.objects.files_visible_to(user),
+        )
+        redaction.register(
+            Investor,
+            permissions.confidential_investor_fields,
+            placeholder=lambda investor: permissions.hidden_text_label(investor.outcome),
         )
         redaction.register(
             StageChange,

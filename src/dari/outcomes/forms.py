@@ -8,7 +8,8 @@ from dari.core.forms import CleanTextMixin, CountryField, SearchableSelect, Vers
 from dari.programs.models import Program
 from dari.registry.models import Organization, Source
 
-from .models import Outcome
+from . import services
+from .models import Investor, Outcome
 from .services import OUTCOME, STAGE_MACHINES, starting_stages
 from .vocabulary import Kind, Stage
 
@@ -103,8 +104,9 @@ class OutcomeForm(VersionedForm, CleanTextMixin, forms.ModelForm):
             "counterparty": SearchableSelect,
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, round_lead=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.round_lead = round_lead
         fields = self.fields
         fields["program"].queryset = recordable_programs(user)
         fields["counterparty"].queryset = Organization.objects.visible_to(user)
@@ -125,3 +127,67 @@ class OutcomeForm(VersionedForm, CleanTextMixin, forms.ModelForm):
             fields["key"].required = False
             fields["key"].help_text = _("Leave empty to make one from the English title.")
             self.order_fields(["kind", "stage", "startup", "program", "cooperation_area"])
+
+    def clean(self):
+        data = super().clean()
+        if self.round_lead is not None and not data.get("counterparty"):
+            data["counterparty"] = self.round_lead  # a round's counterparty is its lead (the service's rule)
+        return data
+
+
+class InvestorForm(CleanTextMixin, forms.Form):
+    """One investor of a round; a row left without an organization is ignored."""
+
+    organization = forms.ModelChoiceField(
+        label=_("investor"), required=False, queryset=Organization.objects.none(), widget=SearchableSelect
+    )
+    role = forms.ChoiceField(
+        label=_("role"), choices=Investor.Role.choices, initial=Investor.Role.PARTICIPANT
+    )
+    share = forms.DecimalField(
+        label=_("share"),
+        required=False,
+        min_value=0,
+        max_digits=20,
+        decimal_places=2,
+        help_text=_("Its part of the round's amount, in the round's currency, if known."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(user)
+
+
+BaseInvestorFormSet = forms.formset_factory(InvestorForm, extra=3)
+
+
+class InvestorFormSet(BaseInvestorFormSet):
+    """A round's investors on the outcome form (prefix ``investors``). A POST without the formset
+    (a script sending only the outcome's fields) leaves the investors as they are."""
+
+    def __init__(self, data=None, *, user, outcome=None):
+        self.sent = data is not None and "investors-TOTAL_FORMS" in data
+        initial = None
+        if outcome is not None and outcome.pk:
+            initial = [
+                {"organization": item.organization_id, "role": item.role, "share": item.share}
+                for item in outcome.investors.all()
+            ]
+        super().__init__(
+            data if self.sent else None, prefix="investors", initial=initial, form_kwargs={"user": user}
+        )
+
+    def lead(self):
+        """The lead's organization (else the first investor's) of a valid sent formset, or None."""
+        rows = self.investors() if self.sent and self.is_valid() else None
+        return services.lead_of(rows) if rows else None
+
+    def investors(self) -> list[dict] | None:
+        """The rows with an organization, for the service; None when the formset was not sent."""
+        if not self.sent:
+            return None
+        return [
+            {"organization": row["organization"], "role": row["role"], "share": row["share"]}
+            for row in self.cleaned_data
+            if row.get("organization")
+        ]

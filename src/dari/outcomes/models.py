@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dari.agreements.models import CooperationArea
 from dari.core.bilingual import localized
@@ -222,3 +223,45 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.stage} ({self.recorded_on})"
+
+
+class Investor(models.Model):
+    """One investor of a round (an investment outcome with several counterparties): the lead or a
+    participant, with its share of the round's amount where known. The round's amount stays on the
+    outcome and is counted once; a share is never summed in its place."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead investor")
+        PARTICIPANT = "participant", pgettext_lazy("investor role", "participant")
+
+    outcome = models.ForeignKey(Outcome, related_name="investors", on_delete=models.CASCADE)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("investor"), related_name="round_investments", on_delete=models.PROTECT
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    share = models.DecimalField(
+        _("share"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("This investor's part of the round's amount, in the round's currency, where known."),
+    )
+
+    class Meta:
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
+        ordering = ["outcome", "role", "pk"]  # the lead first
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "organization"], name="unique_round_investor"),
+            models.UniqueConstraint(
+                fields=["outcome"], condition=models.Q(role="lead"), name="one_lead_per_round"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__isnull=True) | models.Q(share__gte=0),
+                name="investor_share_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"

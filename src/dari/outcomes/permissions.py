@@ -53,6 +53,11 @@ def confidential_stage_change_fields(user, change) -> frozenset[str]:
     return STAGE_NOTE_FIELDS if is_amount_hidden(user, change.outcome) else frozenset()
 
 
+def confidential_investor_fields(user, investor) -> frozenset[str]:
+    """The redaction rule for a round's investors: a share follows its round's amount."""
+    return frozenset({"share"}) if is_amount_hidden(user, investor.outcome) else frozenset()
+
+
 def hidden_text_label(outcome) -> str:
     """What a hidden text of ``outcome`` reads as: "confidential while under negotiation", or
     "confidential" when its amount is confidential at every stage."""

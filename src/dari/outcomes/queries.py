@@ -45,7 +45,8 @@ class OutcomeQuerySet(models.QuerySet):
         return self.filter(condition if insiders is None else condition | insiders)
 
     def for_listing(self, user):
-        """Rows ready to show to ``user``: related rows joined, ``counterparty_visible`` telling
+        """Rows ready to show to ``user``: related rows joined, a round's investors prefetched
+        (``investors_for``), ``counterparty_visible`` telling
         whether ``user`` may see the named counterparty (a private one is shown as hidden), and
         ``amount_hidden`` whether the amount, and the texts that may repeat it, are hidden from
         ``user`` (``permissions.is_amount_hidden``; ``filtered`` searches those texts only when not)."""
@@ -61,8 +62,23 @@ class OutcomeQuerySet(models.QuerySet):
             insiders = _insiders(access)
             hidden = amount_confidential() if insiders is None else amount_confidential() & ~insiders
             amount_hidden = models.ExpressionWrapper(hidden, output_field=models.BooleanField())
-        return self.select_related("startup", "counterparty", "program", "source").annotate(
-            counterparty_visible=models.Exists(visible_counterparty), amount_hidden=amount_hidden
+        return (
+            self.select_related("startup", "counterparty", "program", "source")
+            .annotate(counterparty_visible=models.Exists(visible_counterparty), amount_hidden=amount_hidden)
+            .prefetch_related(models.Prefetch("investors", queryset=self.investors_for(user)))
+        )
+
+    @staticmethod
+    def investors_for(user):
+        """A round's investors as ``user`` sees them: ``organization_visible`` tells whether ``user``
+        may see the investor's profile (a private one is shown as unnamed)."""
+        from dari.registry.models import Organization
+
+        from .models import Investor
+
+        visible = Organization.objects.visible_to(user).filter(pk=models.OuterRef("organization_id"))
+        return Investor.objects.select_related("organization").annotate(
+            organization_visible=models.Exists(visible)
         )
 
     def filtered(

@@ -24,7 +24,7 @@ from dari.files.services import store_upload
 from dari.registry.models import Relationship, Source
 from dari.registry.services import add_relationship
 
-from .models import Outcome, StageChange
+from .models import Investor, Outcome, StageChange
 from .permissions import can_change_outcome, can_record_outcome, takes_part
 from .vocabulary import STAGES_BY_KIND, Kind, Stage
 
@@ -126,10 +126,13 @@ def record_outcome(actor: Actor, values: dict) -> Outcome:
     Side effects, all in one transaction:
     - the outcome is saved, with the audit entry ``outcomes.outcome.created``;
     - its first ``StageChange`` (the stage, as of the outcome's ``occurred_on`` or else
-      ``reported_on``, its source, who recorded it and when).
+      ``reported_on``, its source, who recorded it and when);
+    - for a round, ``values["investors"]`` (see :func:`write_investors`), the lead becoming the
+      counterparty when none is given.
     Raises ``PermissionDenied``, or ``ValidationError`` (a final or unknown stage, a program the
     startup does not take part in, the model's rules)."""
     values = dict(values)
+    investors = values.pop("investors", None) or []
     startup, program = values.get("startup"), values.get("program")
     require(
         actor.is_system or can_record_outcome(actor.user, startup, program),
@@ -148,7 +151,11 @@ def record_outcome(actor: Actor, values: dict) -> Outcome:
         values["key"] = unique_key(
             Outcome, values.get("title_en", ""), getattr(startup, "key", ""), fallback="outcome"
         )
+    if investors and not values.get("counterparty"):
+        values["counterparty"] = lead_of(investors)  # the round's counterparty is its lead
     outcome = audit.create(actor, Outcome(), values, OUTCOME, "outcomes.outcome.created")
+    if investors:
+        write_investors(actor, outcome, investors)
     StageChange.objects.create(
         outcome=outcome,
         stage=outcome.stage,
@@ -165,10 +172,21 @@ def update_outcome(actor: Actor, outcome: Outcome, values: dict, *, version: int
     """Change an outcome's fields (``OUTCOME.changeable``: not its kind, stage, startup or key) from
     the ``version`` the editor saw (``Conflict`` if someone saved since). Allowed: those who may
     change it (``can_change_outcome``); a new program must be one they may record in too.
+    ``values["investors"]``, when given, replaces the round's investors (:func:`write_investors`).
     Audit: outcomes.outcome.changed with the changed fields, if any."""
     require(can_change_outcome(actor.user, outcome), _("You may not change this outcome."))
+    values = dict(values)
+    investors = values.pop("investors", None)
 
     def program_rules(outcome: Outcome, before: dict) -> None:
+        if investors is None and outcome.amount is not None:
+            shares = [
+                share for share in outcome.investors.values_list("share", flat=True) if share is not None
+            ]
+            if shares and sum(shares) > outcome.amount:
+                raise ValidationError(
+                    {"amount": _("The investors' shares add up to more than the round's amount.")}
+                )
         if outcome.program_id != before["program"]:
             require(
                 can_record_outcome(actor.user, outcome.startup, outcome.program),
@@ -176,28 +194,95 @@ def update_outcome(actor: Actor, outcome: Outcome, values: dict, *, version: int
             )
             check_program(outcome.startup, outcome.program)
 
-    return audit.update(
+    outcome = audit.update(
         actor, outcome, values, OUTCOME, "outcomes.outcome.changed", version=version, prepare=program_rules
     )
+    if investors is not None:
+        write_investors(actor, outcome, investors)
+    return outcome
+
+
+def lead_of(investors: list[dict]):
+    """The lead's organization among ``investors``, else the first one's."""
+    leads = [item["organization"] for item in investors if item.get("role") == Investor.Role.LEAD]
+    return leads[0] if leads else investors[0]["organization"]
+
+
+def write_investors(actor: Actor, outcome: Outcome, investors: list[dict]) -> None:
+    """Make ``investors`` (dicts of ``organization``, ``role`` lead or participant, ``share`` or None)
+    the round's investors, replacing those it had. A round is an investment; it has at most one lead,
+    each organization once and never the startup itself; a share is in the round's currency and the
+    known shares add up to at most the round's amount (``ValidationError`` on ``investors``).
+    Audit: outcomes.outcome.investors_changed with ``{"investors": [old, new]}`` when they change."""
+
+    def refuse(message):
+        raise ValidationError({"investors": message})
+
+    rows = [
+        Investor(
+            outcome=outcome,
+            organization=item["organization"],
+            role=item.get("role") or Investor.Role.PARTICIPANT,
+            share=item.get("share"),
+        )
+        for item in investors
+    ]
+    if rows and outcome.kind != Kind.INVESTMENT:
+        refuse(_("Only an investment has investors."))
+    organizations = [row.organization.pk for row in rows]
+    if len(set(organizations)) != len(organizations):
+        refuse(_("Each investor is listed once."))
+    if outcome.startup_id in organizations:
+        refuse(_("A startup does not invest in itself."))
+    if sum(row.role == Investor.Role.LEAD for row in rows) > 1:
+        refuse(_("A round has one lead investor."))
+    for row in rows:
+        try:
+            row.full_clean(exclude=["outcome"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            refuse(error.messages)
+    shares = [row.share for row in rows if row.share is not None]
+    if shares and not outcome.currency:
+        refuse(_("A share is in the round's currency: give the round's amount and currency first."))
+    if shares and outcome.amount is not None and sum(shares) > outcome.amount:
+        refuse(_("The investors' shares add up to more than the round's amount."))
+
+    def listed(items):
+        return [
+            [item.organization_id, item.role, None if item.share is None else str(item.share)]
+            for item in items
+        ]
+
+    before = listed(outcome.investors.order_by("role", "organization_id"))
+    outcome.investors.all().delete()
+    Investor.objects.bulk_create(rows)
+    after = listed(outcome.investors.order_by("role", "organization_id"))
+    if before != after:
+        log_action(actor, "outcomes.outcome.investors_changed", outcome, {"investors": [before, after]})
 
 
 def record_investment(actor: Actor, outcome: Outcome) -> None:
-    """The registry's ``invests_in`` from the investor to the startup of a closed investment, once.
-    Recorded by Dari's rule in the name of the one who closed the round: a program manager may close
-    it without being a member of either organization."""
-    investor = outcome.counterparty
-    if investor is None or investor.pk == outcome.startup_id:
-        return
+    """The registry's ``invests_in`` from each investor (the counterparty and the round's investors)
+    to the startup of a closed investment, each once. Recorded by Dari's rule in the name of the one
+    who closed the round: a program manager may close it without being a member of either
+    organization."""
+    investors = [outcome.counterparty] if outcome.counterparty_id else []
+    investors += [item.organization for item in outcome.investors.select_related("organization")]
     kind = Relationship.Kind.INVESTS_IN
-    if Relationship.objects.filter(subject=investor, kind=kind, object_id=outcome.startup_id).exists():
-        return
-    add_relationship(
-        dataclasses.replace(actor, is_system=True),
-        investor,
-        kind,
-        outcome.startup,
-        {"started_on": outcome.occurred_on},
-    )
+    done = {outcome.startup_id}
+    for investor in investors:
+        if investor.pk in done:
+            continue
+        done.add(investor.pk)
+        if Relationship.objects.filter(subject=investor, kind=kind, object_id=outcome.startup_id).exists():
+            continue
+        add_relationship(
+            dataclasses.replace(actor, is_system=True),
+            investor,
+            kind,
+            outcome.startup,
+            {"started_on": outcome.occurred_on},
+        )
 
 
 @transaction.atomic
@@ -226,8 +311,9 @@ def advance_outcome(
       time now) is added to the outcome's history;
     - one audit entry ``outcomes.outcome.stage_changed`` with ``{"stage": [old, new]}``;
     - an investment moved to ``closed`` records the registry relationship ``invests_in`` from its
-      counterparty organization to the startup, unless it exists (audit entry
-      ``registry.relationship.created``); a counterparty known only by description records nothing.
+      counterparty organization and from each investor of the round to the startup, each unless it
+      exists (audit entry ``registry.relationship.created``); a counterparty known only by
+      description records nothing.
     No notification is sent and no search index is refreshed (outcomes are not indexed).
     Raises ``PermissionDenied``, or ``ValidationError`` on ``stage`` (a move the machine refuses;
     nothing is written) or on the change (a second change to the same stage on the same day).

@@ -17,7 +17,7 @@ from dari.core.pagination import paginate
 from dari.registry.views import edit_status, saved_or_errors
 
 from . import services
-from .forms import OutcomeFilterForm, OutcomeForm, StageForm
+from .forms import InvestorFormSet, OutcomeFilterForm, OutcomeForm, StageForm
 from .models import Outcome, StageChange
 from .permissions import can_change_outcome, is_insider, may_record_outcomes
 from .vocabulary import Stage
@@ -34,9 +34,24 @@ def outcome_list(request):
     return render(request, "outcomes/outcome_list.html", context)
 
 
-def render_outcome_form(request, form, *, title: str, submit: str, cancel_url: str):
-    context = {"form": form, "title": title, "submit": submit, "cancel_url": cancel_url}
-    return render(request, "outcomes/outcome_form.html", context, status=edit_status(form))
+def render_outcome_form(request, form, investors, *, title: str, submit: str, cancel_url: str):
+    context = {
+        "form": form,
+        "investors": investors,
+        "title": title,
+        "submit": submit,
+        "cancel_url": cancel_url,
+    }
+    status = edit_status(form)
+    if status == 200 and investors.sent and not investors.is_valid():
+        status = 400
+    return render(request, "outcomes/outcome_form.html", context, status=status)
+
+
+def with_investors(values: dict, investors: InvestorFormSet) -> dict:
+    """The form's values, with the round's investors when the formset was sent."""
+    rows = investors.investors()
+    return values if rows is None else {**values, "investors": rows}
 
 
 @login_required
@@ -44,10 +59,15 @@ def render_outcome_form(request, form, *, title: str, submit: str, cancel_url: s
 def outcome_create(request):
     if not may_record_outcomes(request.user):
         raise PermissionDenied(_("You may not record outcomes."))
-    form = OutcomeForm(posted(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
+    investors = InvestorFormSet(posted(request), user=request.user)
+    form = OutcomeForm(posted(request), user=request.user, round_lead=investors.lead())
+    if request.method == "POST" and form.is_valid() and (not investors.sent or investors.is_valid()):
         outcome = saved_or_errors(
-            request, form, lambda values: services.record_outcome(Actor.from_request(request), values)
+            request,
+            form,
+            lambda values: services.record_outcome(
+                Actor.from_request(request), with_investors(values, investors)
+            ),
         )
         if outcome is not None:
             messages.success(request, _("The outcome was recorded."))
@@ -55,6 +75,7 @@ def outcome_create(request):
     return render_outcome_form(
         request,
         form,
+        investors,
         title=_("Record an outcome"),
         submit=_("Record"),
         cancel_url=reverse("outcomes:outcome-list"),
@@ -67,13 +88,17 @@ def outcome_edit(request, pk: int):
     outcome = get_object_or_404(Outcome.objects.visible_to(request.user), pk=pk)
     if not can_change_outcome(request.user, outcome):
         raise PermissionDenied(_("You may not change this outcome."))
-    form = OutcomeForm(posted(request), instance=outcome, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    investors = InvestorFormSet(posted(request), user=request.user, outcome=outcome)
+    form = OutcomeForm(posted(request), instance=outcome, user=request.user, round_lead=investors.lead())
+    if request.method == "POST" and form.is_valid() and (not investors.sent or investors.is_valid()):
         saved = saved_or_errors(
             request,
             form,
             lambda values: services.update_outcome(
-                Actor.from_request(request), outcome, values, version=form.seen_version
+                Actor.from_request(request),
+                outcome,
+                with_investors(values, investors),
+                version=form.seen_version,
             ),
         )
         if saved is not None:
@@ -82,6 +107,7 @@ def outcome_edit(request, pk: int):
     return render_outcome_form(
         request,
         form,
+        investors,
         title=_("Edit %(name)s") % {"name": Outcome.objects.get(pk=pk)},
         submit=_("Save"),
         cancel_url=outcome.get_absolute_url(),
