@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
-from dari.core.api import errors
+from dari.core.api import InputSchema, errors
 
 from .kpis import Filters, figures
 
@@ -38,7 +38,7 @@ class KpisOut(Schema):
     count: int
 
 
-class KpiFilters(Schema):
+class KpiFilters(InputSchema):
     program: str = ""
     year: int | None = Field(None, ge=1900, le=2200)
     cluster: str = ""
