@@ -234,6 +234,7 @@ class OrganizationIn(InputSchema):
     name_en_origin: str = "original"
     short_name_ko: str = ""
     short_name_en: str = ""
+    aliases: list[str] = []
     description_ko: MultilineText = ""
     description_en: MultilineText = ""
     cluster: str | None = None
@@ -255,6 +256,7 @@ class OrganizationPatch(InputSchema):
     name_en_origin: str = None
     short_name_ko: str = None
     short_name_en: str = None
+    aliases: list[str] = None
     description_ko: MultilineText = None
     description_en: MultilineText = None
     cluster: str | None = None

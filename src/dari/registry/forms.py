@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized, name_order
 from dari.core.forms import CleanTextMixin, CountryField, SearchableCheckboxes, VersionedForm
+from dari.core.text import clean_text
 
 from .models import Affiliation, Cluster, Organization, Person, Relationship, Sector
 from .services import AFFILIATION, ORGANIZATION, PERSON
@@ -83,11 +84,34 @@ class SectorChoiceField(forms.ModelMultipleChoiceField):
         return f"{shown} ({other})" if other and other != str(shown) else str(shown)
 
 
+class LinesField(forms.CharField):
+    """A list of short texts, one per line (blank lines and surrounding spaces dropped)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = clean_text(super().to_python(value) or "", multiline=True)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class OrganizationForm(VersionedForm, CleanTextMixin, forms.ModelForm):
     """An organization's profile. The ``key`` is asked only when adding (and may be left empty). The
     country is chosen by name and stored as its ISO code; sectors are searched by name or synonym."""
 
     country = CountryField()
+    aliases = LinesField(
+        label=_("Other names"),
+        help_text=_(
+            "One per line: other names and common spellings, in either language (유니스트 for UNIST)."
+        ),
+    )
 
     class Meta:
         model = Organization

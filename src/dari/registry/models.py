@@ -138,6 +138,29 @@ class Sector(models.Model):
         return [self.name_ko, self.name_en, *self.synonyms_ko, *self.synonyms_en]
 
 
+MAX_ALIASES = 20
+MAX_ALIAS_LENGTH = 100
+
+
+def validate_aliases(value) -> None:
+    """Other names: a list of at most ``MAX_ALIASES`` different, non-empty names of at most
+    ``MAX_ALIAS_LENGTH`` characters."""
+    if not isinstance(value, list) or not all(isinstance(alias, str) for alias in value):
+        raise ValidationError(_("Give the other names as a list of names."))
+    if len(value) > MAX_ALIASES:
+        raise ValidationError(_("Give at most %(count)d other names.") % {"count": MAX_ALIASES})
+    if any(not alias.strip() for alias in value):
+        raise ValidationError(_("An other name cannot be empty."))
+    too_long = [alias for alias in value if len(alias) > MAX_ALIAS_LENGTH]
+    if too_long:
+        raise ValidationError(
+            _("%(name)s… is longer than %(limit)d characters.")
+            % {"name": too_long[0][:20], "limit": MAX_ALIAS_LENGTH}
+        )
+    if len({alias.strip().casefold() for alias in value}) < len(value):
+        raise ValidationError(_("Each other name once, please."))
+
+
 class Organization(Versioned, BilingualNamed):
     """Any organization in either cluster: a city, a university, a startup, an investor, ..."""
 
@@ -160,6 +183,7 @@ class Organization(Versioned, BilingualNamed):
         _("other names"),
         default=list,
         blank=True,
+        validators=[validate_aliases],
         help_text=_(
             "Other names and common spellings, in either language (유니스트 for UNIST); search finds them."
         ),

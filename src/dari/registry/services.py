@@ -52,6 +52,7 @@ ORGANIZATION = Fields(
         "name_en_origin",
         "short_name_ko",
         "short_name_en",
+        "aliases",
         "description_ko",
         "description_en",
         "cluster",
