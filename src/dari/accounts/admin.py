@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.admin import ReadOnlyAdmin
+
 from .audit import Actor
 from .models import ApiToken, AuditEntry, Invitation, Membership, RegistrationRequest, User
 
@@ -41,7 +43,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is written by services only."""
 
     list_display = [
@@ -55,15 +57,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_label", "action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

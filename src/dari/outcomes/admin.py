@@ -1,34 +1,20 @@
 from django.contrib import admin
 
+from dari.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Investor, Outcome, StageChange
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyInline):
     """The stage history, read-only: stages move through ``services.advance_outcome`` (pages, API)."""
 
     model = StageChange
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class InvestorInline(admin.TabularInline):
+class InvestorInline(ReadOnlyInline):
     """A round's investors, read-only: ``services.write_investors`` (pages, API) checks and audits them."""
 
     model = Investor
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Outcome)
@@ -45,28 +31,10 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ReadOnlyAdmin):
     list_display = ["outcome", "stage", "recorded_on"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Investor)
-class InvestorAdmin(admin.ModelAdmin):
+class InvestorAdmin(ReadOnlyAdmin):
     list_display = ["outcome", "organization", "role", "share"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
