@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.forms import CleanTextMixin
+from dari.core.forms import CleanTextMixin, add_service_errors
 from dari.core.time import LocalDateTimeField, local_initial, zone_field
 from dari.registry.models import Organization, Person
 
@@ -16,11 +16,7 @@ class ServiceForm(CleanTextMixin, forms.Form):
     """A form whose ``cleaned_data`` goes to a service; the service's ValidationError lands here."""
 
     def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
+        add_service_errors(self, error)
 
 
 class AgreementForm(ServiceForm):

@@ -1,9 +1,11 @@
 """What every form of Dari shares."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .countries import country_choices, country_terms
+from .services import Conflict
 from .text import clean_text
 
 
@@ -45,6 +47,35 @@ def posted(request):
     """The form data of a POST, else None (an unbound form). Not ``request.POST or None``: an empty POST
     is falsy, and would show the blank form instead of the errors of a form sent with nothing in it."""
     return request.POST if request.method == "POST" else None
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: on the field it names when the form has it,
+    above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def saved_or_errors(form, save):
+    """Run ``save(values)`` with the valid form's data (the version aside); on a ``ValidationError``
+    from the service put its messages on the form, on a ``Conflict`` (someone saved the row since the
+    editor opened the form) show what they saved (``VersionedForm.show_conflict``), and return None."""
+    values = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
+    try:
+        return save(values)
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except Conflict as conflict:
+        form.show_conflict(conflict, form.instance._meta.model.objects.get(pk=form.instance.pk))
+    return None
+
+
+def edit_status(form) -> int:
+    """409 while the form shows someone else's change, else as ``form_status``."""
+    return 409 if getattr(form, "conflict", False) else form_status(form)
 
 
 def form_status(form) -> int:

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
-from dari.core.forms import posted
+from dari.core.forms import add_service_errors, edit_status, posted, saved_or_errors
 from dari.core.pagination import paginate
-from dari.registry.views import edit_status, saved_or_errors
 
 from . import services
 from .forms import InvestorFormSet, OutcomeFilterForm, OutcomeForm, StageForm
@@ -63,7 +62,6 @@ def outcome_create(request):
     form = OutcomeForm(posted(request), user=request.user, round_lead=investors.lead())
     if request.method == "POST" and form.is_valid() and (not investors.sent or investors.is_valid()):
         outcome = saved_or_errors(
-            request,
             form,
             lambda values: services.record_outcome(
                 Actor.from_request(request), with_investors(values, investors)
@@ -92,7 +90,6 @@ def outcome_edit(request, pk: int):
     form = OutcomeForm(posted(request), instance=outcome, user=request.user, round_lead=investors.lead())
     if request.method == "POST" and form.is_valid() and (not investors.sent or investors.is_valid()):
         saved = saved_or_errors(
-            request,
             form,
             lambda values: services.update_outcome(
                 Actor.from_request(request),
@@ -175,8 +172,7 @@ def outcome_stage(request, pk: int):
                 evidence_file=values["evidence_file"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The outcome moved to its new stage."))
             return redirect(outcome)

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.forms import form_status, posted
+from dari.core.forms import add_service_errors, edit_status, posted, saved_or_errors
 from dari.core.merging import count_references
 from dari.core.pagination import paginate
 from dari.core.panels import organization_panels
-from dari.core.services import Conflict
 
 from . import services
 from .forms import (
@@ -24,7 +23,6 @@ from .forms import (
     OrganizationForm,
     PersonForm,
     RelationshipForm,
-    add_service_errors,
 )
 from .jobs import start_registry_check as start_registry_check_job
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship
@@ -148,25 +146,6 @@ def render_form(
     return render(request, "registry/form.html", context, status=status)
 
 
-def saved_or_errors(request, form, save):
-    """Run ``save(values)`` with the valid form's data; on a ``ValidationError`` from the service
-    put its messages on the form and return None. On a ``Conflict`` (someone saved the row since the
-    editor opened the form), show what they saved (``VersionedForm.show_conflict``) and return None."""
-    values = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
-    try:
-        return save(values)
-    except ValidationError as error:
-        add_service_errors(form, error)
-    except Conflict as conflict:
-        form.show_conflict(conflict, form.instance._meta.model.objects.get(pk=form.instance.pk))
-    return None
-
-
-def edit_status(form) -> int:
-    """409 while the form shows someone else's change, else as ``form_status``."""
-    return 409 if getattr(form, "conflict", False) else form_status(form)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
@@ -175,7 +154,7 @@ def organization_create(request):
     form = OrganizationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organization = saved_or_errors(
-            request, form, lambda values: services.create_organization(Actor.from_request(request), values)
+            form, lambda values: services.create_organization(Actor.from_request(request), values)
         )
         if organization is not None:
             messages.success(request, _("The organization was added."))
@@ -205,7 +184,6 @@ def organization_edit(request, pk: int):
     form = OrganizationForm(posted(request), instance=organization)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
-            request,
             form,
             lambda values: services.update_organization(
                 Actor.from_request(request), organization, values, version=form.seen_version
@@ -297,7 +275,7 @@ def person_create(request):
             affiliation = {"title_ko": values.pop("title_ko"), "title_en": values.pop("title_en")}
             return services.create_person(Actor.from_request(request), values, organization, **affiliation)
 
-        person = saved_or_errors(request, form, create)
+        person = saved_or_errors(form, create)
         if person is not None:
             messages.success(request, _("The person was added."))
             return redirect(person)
@@ -322,7 +300,6 @@ def person_edit(request, pk: int):
     form = PersonForm(posted(request), instance=person)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
-            request,
             form,
             lambda values: services.update_person(
                 Actor.from_request(request), person, values, version=form.seen_version
@@ -385,7 +362,7 @@ def affiliation_add(request, pk: int):
             person = values.pop("person")
             return services.add_affiliation(Actor.from_request(request), person, organization, values)
 
-        added = saved_or_errors(request, form, add)
+        added = saved_or_errors(form, add)
         if added is not None:
             if added.is_confirmed:
                 messages.success(request, _("The affiliation was added."))
@@ -458,7 +435,6 @@ def affiliation_edit(request, pk: int):
     form = AffiliationForm(posted(request), instance=affiliation)
     if request.method == "POST" and form.is_valid():
         saved = saved_or_errors(
-            request,
             form,
             lambda values: services.update_affiliation(Actor.from_request(request), affiliation, values),
         )
@@ -513,7 +489,7 @@ def relationship_add(request, pk: int):
                 Actor.from_request(request), subject, values.pop("kind"), object_, values
             )
 
-        if saved_or_errors(request, form, add) is not None:
+        if saved_or_errors(form, add) is not None:
             messages.success(request, _("The relationship was added."))
             return redirect(organization)
     return render_form(
