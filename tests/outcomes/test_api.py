@@ -265,11 +265,21 @@ def test_anonymous_list_shows_all_six_public_outcomes_but_no_amount_under_negoti
         "counterparty_description_en",
         "counterparty_description_ko",
         "currency",
+        "krw_rate",
+        "krw_value",
+        "rate_on",
         "summary_en",
         "summary_ko",
         "title_en",
         "title_ko",
+        "usd_rate",
+        "usd_value",
     ]
+    # The amount in other words is hidden with it.
+    assert [investment[name] for name in ("usd_value", "krw_value", "usd_rate", "krw_rate", "rate_on")] == [
+        None
+    ] * 5
+    assert investment["rate_pending"] is None
     assert (investment["summary_en"], investment["summary_ko"]) == (
         "An investment from a US venture-capital firm is under review (amount confidential).",
         "미국 벤처캐피탈로부터 투자 심사 중(금액 비공개).",

@@ -103,10 +103,15 @@ def deleted_changes(obj: models.Model, fields: list[str]) -> dict:
     }
 
 
-def create(actor: Actor, obj: models.Model, values: dict, fields: Fields, action: str) -> models.Model:
-    """Set ``values`` (``fields.creatable``) on the unsaved ``obj``, validate, save and write the
-    audit entry ``action`` with what the new object holds. Call inside the use case's transaction."""
+def create(
+    actor: Actor, obj: models.Model, values: dict, fields: Fields, action: str, *, prepare=None
+) -> models.Model:
+    """Set ``values`` (``fields.creatable``) on the unsaved ``obj``, run ``prepare(obj)`` for what the
+    use case derives itself, validate, save and write the audit entry ``action`` with what the new
+    object holds. Call inside the use case's transaction."""
     related = assign(obj, only(values, fields.creatable))
+    if prepare is not None:
+        prepare(obj)
     obj.full_clean()
     obj.save()
     for name, value in related.items():

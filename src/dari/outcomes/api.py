@@ -46,6 +46,15 @@ def shown_text(field: str) -> staticmethod:
     return staticmethod(resolve)
 
 
+def shown_value(field: str) -> staticmethod:
+    """A resolver giving a number ``field`` as the caller may see it, or null."""
+
+    def resolve(obj: Outcome, context):
+        return redaction.shown(context["request"].user, obj, field)
+
+    return staticmethod(resolve)
+
+
 class InvestorOut(Schema):
     organization: Ref | None = Field(description="null when the investor has no profile you may see")
     role: str
@@ -85,6 +94,17 @@ class OutcomeOut(Schema):
     market_country: str
     amount: Decimal | None
     currency: str
+    usd_value: Decimal | None = Field(
+        description="The amount in USD, locked when it was recorded or changed (null while the rate is pending)"
+    )
+    krw_value: Decimal | None = Field(description="The amount in KRW, locked likewise")
+    usd_rate: Decimal | None = Field(description="1 unit of the currency in USD, the ECB reference of rate_on")
+    krw_rate: Decimal | None = Field(description="1 unit of the currency in KRW, the ECB reference of rate_on")
+    rate_on: str | None = Field(description="The day of the ECB reference rates the values were locked at")
+    rate_pending: bool | None = Field(
+        description="The amount's day has no ECB rate yet: its values are locked once it is published "
+        "(null when the amount is hidden from you)"
+    )
     quantity: Decimal | None
     quantity_unit_ko: str
     quantity_unit_en: str
@@ -108,6 +128,22 @@ class OutcomeOut(Schema):
     @staticmethod
     def resolve_currency(obj: Outcome, context) -> str:
         return redaction.shown(context["request"].user, obj, "currency", default="")
+
+    resolve_usd_value = shown_value("usd_value")
+    resolve_krw_value = shown_value("krw_value")
+    resolve_usd_rate = shown_value("usd_rate")
+    resolve_krw_rate = shown_value("krw_rate")
+
+    @staticmethod
+    def resolve_rate_on(obj: Outcome, context) -> str | None:
+        day = redaction.shown(context["request"].user, obj, "rate_on")
+        return day.isoformat() if day else None
+
+    @staticmethod
+    def resolve_rate_pending(obj: Outcome, context) -> bool | None:
+        if "amount" in redaction.hidden_fields(context["request"].user, obj):
+            return None
+        return obj.is_rate_pending
 
     # Texts that may repeat a hidden amount: their public text, or "" (``redacted_fields`` names them).
     resolve_title_ko = shown_text("title_ko")

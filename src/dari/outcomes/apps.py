@@ -8,14 +8,21 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
+        from datetime import timedelta
+
         from dari.core import redaction
         from dari.files.services import register_owner
+        from dari.jobs.periodic import register_periodic
 
         from . import (
             panels,  # noqa: F401  (registers this app's panels on earlier apps' pages)
             permissions,
         )
         from .models import Investor, Outcome, StageChange
+        from .services import lock_pending_values
+
+        # An amount dated after the last ECB rate known is locked once ``dari load_ecb_rates`` brings it.
+        register_periodic("outcome-values", timedelta(hours=1), lock_pending_values)
 
         redaction.register(
             Outcome,

@@ -103,6 +103,23 @@ class Outcome(Versioned):
         default=Disclosure.AUTO,
         help_text=_("Who outside the startup and its program managers may see the amount."),
     )
+    # The amount in USD and KRW, locked with the ECB rates of one day (``values``): set when the amount
+    # is recorded or changed, empty while that day's rate is not published ("rate pending").
+    usd_value = models.DecimalField(_("value in USD"), max_digits=22, decimal_places=2, null=True, blank=True)
+    krw_value = models.DecimalField(_("value in KRW"), max_digits=22, decimal_places=0, null=True, blank=True)
+    usd_rate = models.DecimalField(
+        _("rate to USD"), max_digits=20, decimal_places=6, null=True, blank=True, help_text=_("1 unit in USD")
+    )
+    krw_rate = models.DecimalField(
+        _("rate to KRW"), max_digits=20, decimal_places=6, null=True, blank=True, help_text=_("1 unit in KRW")
+    )
+    rate_on = models.DateField(
+        _("rate of"),
+        null=True,
+        blank=True,
+        validators=[validate_in_range],
+        help_text=_("The day of the ECB reference rates the values were converted at."),
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=2, null=True, blank=True)
     quantity_unit_ko = models.CharField(_("unit (Korean)"), max_length=40, blank=True)
     quantity_unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
@@ -132,6 +149,10 @@ class Outcome(Versioned):
                 name="outcome_amount_not_negative",
             ),
             models.CheckConstraint(
+                condition=models.Q(amount__isnull=False) | models.Q(rate_on__isnull=True),
+                name="outcome_values_have_amount",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
                 name="outcome_quantity_not_negative",
             ),
@@ -148,6 +169,11 @@ class Outcome(Versioned):
         if self.amount_disclosure == Disclosure.AUTO:
             return self.stage in NEGOTIATION_STAGES
         return self.amount_disclosure == Disclosure.CONFIDENTIAL
+
+    @property
+    def is_rate_pending(self) -> bool:
+        """An amount whose USD and KRW values wait for its day's ECB rate (``values``)."""
+        return self.amount is not None and self.rate_on is None
 
     def clean(self):
         super().clean()

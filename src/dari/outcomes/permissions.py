@@ -2,7 +2,10 @@
 
 from dari.accounts.access import access_for
 
-CONFIDENTIAL_AMOUNT_FIELDS = frozenset({"amount", "currency"})
+# The locked USD and KRW values (``values``) are the amount in other words: hidden with it.
+CONFIDENTIAL_AMOUNT_FIELDS = frozenset(
+    {"amount", "currency", "usd_value", "krw_value", "usd_rate", "krw_rate", "rate_on"}
+)
 # Free text that may repeat the amount is hidden with it; pages and the API show what may be said
 # publicly instead (``PUBLIC_TEXT_FIELDS``), or the disclosure ("confidential while under negotiation").
 AMOUNT_TEXT_FIELDS = frozenset(

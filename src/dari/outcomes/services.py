@@ -19,6 +19,7 @@ from dari.accounts import audit
 from dari.accounts.audit import Actor, log_action
 from dari.core.services import Fields, lock, require, unique_key
 from dari.core.transitions import Transitions
+from dari.engines.fx import FxError
 from dari.files.models import Purpose
 from dari.files.services import store_upload
 from dari.registry.models import Relationship, Source
@@ -26,6 +27,7 @@ from dari.registry.services import add_relationship
 
 from .models import Investor, Outcome, StageChange
 from .permissions import can_change_outcome, can_record_outcome, takes_part
+from .values import VALUE_FIELDS, lock_values, relock_if_changed
 from .vocabulary import STAGES_BY_KIND, Kind, Stage
 
 REFUSAL = gettext_lazy("An outcome cannot go from %(old)s to %(new)s.")
@@ -108,7 +110,23 @@ OUTCOME = Fields(
 OUTCOME = dataclasses.replace(
     OUTCOME,
     editable=tuple(name for name in OUTCOME.creatable if name not in {"key", "kind", "stage", "startup"}),
+    also_audited=VALUE_FIELDS,  # locked by the use cases, never given (see ``values``)
 )
+
+
+def lock_or_refuse(outcome: Outcome, before: dict | None = None) -> None:
+    """Lock ``outcome``'s USD and KRW values (``values``): a new one's, or a changed one's when its
+    amount, currency or date differs from ``before``. An amount in a currency the ECB has no rate
+    for is refused on ``currency`` (422)."""
+    try:
+        if before is None:
+            lock_values(outcome)
+        else:
+            relock_if_changed(outcome, before)
+    except FxError:
+        raise ValidationError(
+            {"currency": _("Dari cannot convert this currency to USD and KRW: no ECB reference rate.")}
+        ) from None
 
 
 def check_program(startup, program) -> None:
@@ -124,6 +142,8 @@ def record_outcome(actor: Actor, values: dict) -> Outcome:
     members of the startup, managers of its program (``can_record_outcome``).
 
     Side effects, all in one transaction:
+    - the amount's USD and KRW values are locked with the ECB rates of its date (``values``), or
+      left pending when that day's rate is not published yet;
     - the outcome is saved, with the audit entry ``outcomes.outcome.created``;
     - its first ``StageChange`` (the stage, as of the outcome's ``occurred_on`` or else
       ``reported_on``, its source, who recorded it and when);
@@ -153,7 +173,9 @@ def record_outcome(actor: Actor, values: dict) -> Outcome:
         )
     if investors and not values.get("counterparty"):
         values["counterparty"] = lead_of(investors)  # the round's counterparty is its lead
-    outcome = audit.create(actor, Outcome(), values, OUTCOME, "outcomes.outcome.created")
+    outcome = audit.create(
+        actor, Outcome(), values, OUTCOME, "outcomes.outcome.created", prepare=lock_or_refuse
+    )
     if investors:
         write_investors(actor, outcome, investors)
     StageChange.objects.create(
@@ -173,12 +195,15 @@ def update_outcome(actor: Actor, outcome: Outcome, values: dict, *, version: int
     the ``version`` the editor saw (``Conflict`` if someone saved since). Allowed: those who may
     change it (``can_change_outcome``); a new program must be one they may record in too.
     ``values["investors"]``, when given, replaces the round's investors (:func:`write_investors`).
+    A changed amount, currency or date locks the USD and KRW values again (``values``); other
+    changes leave them, and their rate, as they were.
     Audit: outcomes.outcome.changed with the changed fields, if any."""
     require(can_change_outcome(actor.user, outcome), _("You may not change this outcome."))
     values = dict(values)
     investors = values.pop("investors", None)
 
     def program_rules(outcome: Outcome, before: dict) -> None:
+        lock_or_refuse(outcome, before)
         if investors is None and outcome.amount is not None:
             shares = [
                 share for share in outcome.investors.values_list("share", flat=True) if share is not None
@@ -345,3 +370,32 @@ def advance_outcome(
     if outcome.kind == Kind.INVESTMENT and stage == Stage.CLOSED:
         record_investment(actor, outcome)
     return outcome
+
+
+def lock_pending_values(now=None) -> str:
+    """Lock the values of the amounts that were waiting for their day's ECB rate, now that a newer
+    history knows it (the periodic runner's task; ``dari load_ecb_rates`` brings the history). Each
+    outcome locked has its audit entry ``outcomes.outcome.values_locked`` by Dari itself."""
+    locked = 0
+    pending = Outcome.objects.filter(amount__isnull=False, rate_on__isnull=True)
+    waiting = list(pending.values_list("pk", flat=True))
+    for pk in waiting:
+        with transaction.atomic():
+            outcome = Outcome.objects.select_for_update().get(pk=pk)
+            if not outcome.is_rate_pending:
+                continue
+            try:
+                lock_values(outcome)
+            except FxError:
+                continue  # a currency without a rate cannot be recorded; an old row stays as it is
+            if outcome.rate_on is None:
+                continue  # still pending
+            outcome.save(update_fields=list(VALUE_FIELDS))
+            log_action(
+                Actor.system(),
+                "outcomes.outcome.values_locked",
+                outcome,
+                {name: [None, audit.json_value(getattr(outcome, name))] for name in VALUE_FIELDS},
+            )
+            locked += 1
+    return f"{locked} of {len(waiting)} pending amount(s) locked"

@@ -22,6 +22,7 @@ from dari.core.time import to_utc
 from dari.matching.models import MatchingProfile
 from dari.outcomes.models import Outcome, StageChange
 from dari.outcomes.services import advance_outcome
+from dari.outcomes.values import locked_values
 from dari.programs.models import Participant, Program, ProgramRole
 from dari.registry.models import (
     Affiliation,
@@ -465,6 +466,9 @@ class Loader:
             occurred_on=parse_date(record.get("occurred_on")),
             source=self.lookup(Source, record.get("source")),
         )
+        # The amount's USD and KRW values locked as the app locks them (unchanged on a reload).
+        on = values["occurred_on"] or values["reported_on"]
+        values.update(locked_values(values["amount"], values.get("currency", ""), on))
         stage = values.pop("stage", None)
         existing = Outcome.objects.filter(key=record["key"]).first()
         if existing is None:
