@@ -224,3 +224,13 @@ class OutcomeFactory(DjangoModelFactory):
     market_country = "US"
     reported_on = date(2024, 1, 18)
     is_public = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved with its amount's USD and KRW values locked, as ``record_outcome`` saves it."""
+        from dari.outcomes.values import lock_values
+
+        outcome = model_class(*args, **kwargs)
+        lock_values(outcome)
+        outcome.save()
+        return outcome

@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dari.accounts.audit import Actor
-from dari.accounts.models import AuditEntry, Role
-from dari.accounts.services import grant_membership
+from dari.accounts.models import AuditEntry
 from dari.core.services import Conflict
 from dari.files.models import StoredFile
 from dari.outcomes.models import Outcome, StageChange
@@ -23,50 +22,13 @@ from tests.factories import (
     AgreementPartyFactory,
     CooperationAreaFactory,
     OrganizationFactory,
-    ParticipantFactory,
     ProgramFactory,
-    UserFactory,
 )
+from tests.outcomes.conftest import investment
 
 pytestmark = pytest.mark.django_db
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def world():
-    startup = OrganizationFactory(key="s", kind="startup", is_public=False, name_en="Stealth Bio")
-    other = OrganizationFactory(key="other", kind="startup", is_public=True, name_en="Other Med")
-    fund = OrganizationFactory(key="fund", kind="investor", is_public=True, name_en="Pacific Fund")
-    program = ProgramFactory(key="p", is_public=True)
-    ParticipantFactory(program=program, organization=startup)
-    users = {
-        "outsider": UserFactory(username="outsider"),
-        "member": UserFactory(username="member"),
-        "manager": UserFactory(username="manager"),
-        "staff": UserFactory(username="staff-user"),
-    }
-    system = Actor.system()
-    grant_membership(system, users["member"], Role.ORGANIZATION_MEMBER, startup)
-    grant_membership(system, users["manager"], Role.PROGRAM_MANAGER, program)
-    grant_membership(system, users["staff"], Role.STAFF)
-    return {"startup": startup, "other": other, "fund": fund, "program": program, **users}
-
-
-def investment(world, **values):
-    return {
-        "kind": "investment",
-        "stage": "in_review",
-        "startup": world["startup"],
-        "program": world["program"],
-        "counterparty": world["fund"],
-        "title_en": "Series A from Pacific Fund",
-        "title_ko": "퍼시픽 펀드 시리즈 A",
-        "amount": "10000000",
-        "currency": "USD",
-        "reported_on": date(2024, 1, 18),
-        **values,
-    }
 
 
 # --- the service ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dari.engines.fx import RateTable
 from dari.outcomes.models import Outcome
 from dari.outcomes.services import lock_pending_values, record_outcome, update_outcome
 from dari.scenario.loader import load_scenario
-from tests.outcomes.test_record import investment, world  # noqa: F401  (the fixture)
+from tests.outcomes.conftest import investment
 
 pytestmark = pytest.mark.django_db
 

@@ -65,8 +65,14 @@ def test_the_dashboard_and_the_api_show_the_same_figures(client, personas, perso
     insider = persona in ("member", "staff")
     assert review["amounts"] == ([{"currency": "USD", "amount": "10000000.00"}] if insider else [])
     assert review["amounts_left_out"] == (0 if insider else 1)
+    # In USD and KRW from the values locked when it was recorded, with the day of their rate.
+    assert (review["usd_total"], review["krw_total"], review["rates_from"], review["rates_to"]) == (
+        ("10000000.00", "13386666670", "2024-01-18", "2024-01-18") if insider else (None, None, None, None)
+    )
     html = client.get("/").content.decode()
     assert ("USD 10,000,000" in html) is insider
+    assert ("KRW 13,386,666,670" in html) is insider
+    assert ("ECB rates of 2024-01-18" in html) is insider
     if not insider:
         assert "1 confidential amount left out" in html
     # SB Solution's provisional contract: units a year, no amount ("not reported" is not "left out").
@@ -99,6 +105,46 @@ def test_amounts_are_summed_per_currency_never_across(client, scenario, superuse
         "KRW": Decimal("5000000000"),
         "USD": Decimal("3500000"),
     }
+    # One total in USD and one in KRW, each the sum of the values locked with each amount.
+    locked = Outcome.objects.filter(startup=startup)
+    assert Decimal(closed["usd_total"]) == sum(outcome.usd_value for outcome in locked)
+    assert Decimal(closed["krw_total"]) == sum(outcome.krw_value for outcome in locked)
+    assert Decimal(closed["krw_total"]) > Decimal("5000000000")
+    assert closed["rates_from"] == closed["rates_to"] == "2025-02-28"  # 1 March 2025 was a Saturday
+
+
+def test_totals_never_reconvert_when_newer_rates_arrive(client, scenario, superuser, monkeypatch):
+    from dari.engines.fx import RateTable
+
+    client.force_login(superuser)
+    before = api_figures(client)["investment_in_review"]
+    other = RateTable([(date(2024, 1, 18), {"USD": Decimal("1"), "KRW": Decimal("1")})])
+    monkeypatch.setattr("dari.outcomes.values.rate_table", lambda: other)
+    monkeypatch.setattr("dari.core.rates.rate_table", lambda: other)
+
+    assert api_figures(client)["investment_in_review"] == before
+
+
+def test_an_amount_waiting_for_its_rate_is_counted_but_not_converted(client, scenario, superuser):
+    from datetime import timedelta
+
+    from dari.engines.fx import RateTable
+
+    day = RateTable.bundled().last_day + timedelta(days=10)
+    OutcomeFactory(
+        kind="investment",
+        stage="closed",
+        amount=Decimal("2000000"),
+        currency="USD",
+        counterparty_description_en="A fund",
+        reported_on=day,
+    )
+    client.force_login(superuser)
+
+    closed = api_figures(client, f"?year={day.year}")["investment_closed"]
+
+    assert (closed["count"], closed["values_pending"], closed["usd_total"]) == (1, 1, None)
+    assert closed["amounts"] == [{"currency": "USD", "amount": "2000000.00"}]
 
 
 def test_filters_narrow_the_figures_and_bad_ones_are_refused(client, scenario):

@@ -95,11 +95,12 @@ class OutcomeOut(Schema):
     amount: Decimal | None
     currency: str
     usd_value: Decimal | None = Field(
-        description="The amount in USD, locked when it was recorded or changed (null while the rate is pending)"
+        description="The amount in USD, locked when it was recorded or changed (null while the rate "
+        "is pending)"
     )
     krw_value: Decimal | None = Field(description="The amount in KRW, locked likewise")
-    usd_rate: Decimal | None = Field(description="1 unit of the currency in USD, the ECB reference of rate_on")
-    krw_rate: Decimal | None = Field(description="1 unit of the currency in KRW, the ECB reference of rate_on")
+    usd_rate: Decimal | None = Field(description="1 unit of the currency in USD (ECB, of rate_on)")
+    krw_rate: Decimal | None = Field(description="1 unit of the currency in KRW (ECB, of rate_on)")
     rate_on: str | None = Field(description="The day of the ECB reference rates the values were locked at")
     rate_pending: bool | None = Field(
         description="The amount's day has no ECB rate yet: its values are locked once it is published "

@@ -31,6 +31,13 @@ class FigureOut(Schema):
     amounts_left_out: int
     quantities: list[QuantityOut]
     outcomes_url: str
+    usd_total: Decimal | None = Field(
+        description="The visible amounts in USD, summed from the values locked when each was recorded"
+    )
+    krw_total: Decimal | None = Field(description="The same in KRW")
+    values_pending: int = Field(description="Visible amounts whose values wait for their day's ECB rate")
+    rates_from: str | None = Field(description="The first day of the ECB rates behind the totals")
+    rates_to: str | None = Field(description="The last day of the ECB rates behind the totals")
 
 
 class KpisOut(Schema):
@@ -77,6 +84,11 @@ def list_kpis(request, filters: Query[KpiFilters]):
                 for row in figure.quantities
             ],
             "outcomes_url": request.build_absolute_uri(figure.link),
+            "usd_total": figure.usd_total,
+            "krw_total": figure.krw_total,
+            "values_pending": figure.values_pending,
+            "rates_from": figure.rates_from.isoformat() if figure.rates_from else None,
+            "rates_to": figure.rates_to.isoformat() if figure.rates_to else None,
         }
         for figure in figures(request.user, chosen)
     ]

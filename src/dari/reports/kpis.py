@@ -10,10 +10,11 @@ were left out. So no total can reveal a hidden amount, even by subtraction from 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -107,10 +108,19 @@ class Figure:
     #: Quantities summed per unit and period.
     quantities: list[Quantity] = field(default_factory=list)
     link: str = ""
+    #: The visible amounts in USD and in KRW, summed from their locked values (``outcomes.values``),
+    #: never converted here; None when no visible amount is locked.
+    usd_total: Decimal | None = None
+    krw_total: Decimal | None = None
+    #: Visible amounts whose values wait for their day's rate: in ``amounts``, not in the totals.
+    values_pending: int = 0
+    #: The first and last day of the ECB rates the totals were locked at.
+    rates_from: date | None = None
+    rates_to: date | None = None
 
 
 def outcome_figures(user, filters: Filters = Filters()) -> list[Figure]:
-    """One figure per ``DEFINITIONS`` entry, from the outcomes ``user`` may see, in four queries."""
+    """One figure per ``DEFINITIONS`` entry, from the outcomes ``user`` may see, in five queries."""
     outcomes = filters.outcomes(Outcome.objects.visible_to(user).for_listing(user))
     condition = {
         definition.key: Q(kind=definition.kind, stage__in=definition.stages)
@@ -127,6 +137,14 @@ def outcome_figures(user, filters: Filters = Filters()) -> list[Figure]:
     )
     amounts: dict[str, dict[str, Decimal]] = {definition.key: {} for definition in DEFINITIONS}
     shown = outcomes.filter(amount__isnull=False, amount_hidden=False)
+    locked = Q(rate_on__isnull=False)
+    values = shown.aggregate(
+        **{f"{key}__usd": Sum("usd_value", filter=where & locked) for key, where in condition.items()},
+        **{f"{key}__krw": Sum("krw_value", filter=where & locked) for key, where in condition.items()},
+        **{f"{key}__pending": Count("pk", filter=where & ~locked) for key, where in condition.items()},
+        **{f"{key}__from": Min("rate_on", filter=where) for key, where in condition.items()},
+        **{f"{key}__to": Max("rate_on", filter=where) for key, where in condition.items()},
+    )
     for key, where in condition.items():
         for row in shown.filter(where).values("currency").annotate(total=Sum("amount")).order_by("currency"):
             # The currency's minor unit, the same on SQLite and PostgreSQL (whose sums keep the scale).
@@ -155,9 +173,18 @@ def outcome_figures(user, filters: Filters = Filters()) -> list[Figure]:
             link=filters.link(
                 kind=definition.kind, stage=definition.stages[0] if len(definition.stages) == 1 else ""
             ),
+            usd_total=_minor(values[f"{definition.key}__usd"], "USD"),
+            krw_total=_minor(values[f"{definition.key}__krw"], "KRW"),
+            values_pending=values[f"{definition.key}__pending"],
+            rates_from=values[f"{definition.key}__from"],
+            rates_to=values[f"{definition.key}__to"],
         )
         for definition in DEFINITIONS
     ]
+
+
+def _minor(total: Decimal | None, currency: str) -> Decimal | None:
+    return None if total is None else round_minor(total, currency)
 
 
 def startups_supported(user, filters: Filters = Filters()) -> Figure:
