@@ -446,3 +446,61 @@ def test_a_generic_expansion_counts_less_than_a_specific_one(index, monkeypatch)
         "clinical trials": 1.0,
         "wearable": 1.0,
     }
+
+
+NAMED = [
+    Document("samsung", "corporate", name_ko="삼성바이오로직스", text_ko="바이오의약품 위탁개발생산"),
+    Document("woojung", "corporate", name_ko="우정바이오", text_ko="바이오 신약 개발 지원 서비스"),
+    Document("kbio", "corporate", name_ko="케이바이오", text_ko="바이오 의약품 연구"),
+    Document("celltrion", "corporate", name_ko="셀트리온", text_ko="바이오시밀러 항체 의약품"),
+    Document("hugel", "corporate", name_ko="휴젤", text_ko="보툴리눔 톡신", places=("서울", "Seoul")),
+    Document("ulsan-gas", "corporate", name_ko="울산가스", text_ko="도시가스 공급", places=("울산", "Ulsan")),
+    Document("ulsan-ship", "corporate", name_ko="현대미포", text_ko="선박 건조", places=("울산", "Ulsan")),
+    Document("ulsan-chem", "corporate", name_ko="태광화학", text_ko="석유화학", places=("울산", "Ulsan")),
+]
+
+
+@pytest.fixture(scope="session")
+def named_index():
+    return SearchIndex.build(NAMED)
+
+
+@pytest.mark.slow
+def test_the_beginning_of_a_name_finds_that_organization_alone(named_index):
+    # 우정바이오 and 케이바이오 share 바이오 with the query, not its name: after a named result the
+    # floor rises.
+    assert ranked(named_index, "삼성바이오", k=10) == ["samsung"]
+    assert ranked(named_index, "삼성바이오", k=10, floor=(0.2, 0.4))[0] == "samsung"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("query", "expected"), [("Celltrion", "celltrion"), ("Hugel", "hugel")])
+def test_a_name_in_latin_letters_finds_the_organization_recorded_in_hangul(named_index, query, expected):
+    hits = named_index.search(query, k=10)
+    assert [hit.id for hit in hits] == [expected]
+    assert "name" in hits[0].matched
+
+
+@pytest.mark.slow
+def test_a_place_is_not_read_as_the_name_it_begins(named_index):
+    # 울산가스 begins with 울산, but 울산 names a place: every organization there, not that one alone.
+    assert named_index.names_a_place("Ulsan") and named_index.names_a_place("울산")
+    # (Its spelling still counts: 울산가스 shares 울산's trigrams, so it comes first.)
+    assert ranked(named_index, "울산", k=10)[:2] == ["ulsan-gas", "ulsan-chem"]
+    assert set(ranked(named_index, "Ulsan", k=10)) == {"ulsan-gas", "ulsan-ship", "ulsan-chem"}
+
+
+@pytest.mark.slow
+def test_names_across_scripts_and_places_survive_bytes_and_updates(named_index):
+    copy = SearchIndex.from_bytes(named_index.to_bytes())
+    assert copy.places == named_index.places
+    for query in ("Celltrion", "삼성바이오", "울산"):
+        assert copy.search(query, k=10) == named_index.search(query, k=10)
+    copy.update([Document("vuno", "startup", name_ko="뷰노", text_ko="의료 인공지능", places=("서울",))])
+    copy.remove(["ulsan-gas", "ulsan-ship", "ulsan-chem"])
+    assert ranked(copy, "VUNO", k=10) == ["vuno"]
+    assert copy.names_a_place("울산")  # a place stays a place when no one is there any more
+    rebuilt = SearchIndex.build(
+        [*NAMED[:5], Document("vuno", "startup", name_ko="뷰노", text_ko="의료 인공지능")]
+    )
+    assert ranked(rebuilt, "VUNO", k=10) == ranked(copy, "VUNO", k=10)

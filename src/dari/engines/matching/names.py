@@ -8,6 +8,18 @@ so one look-up over 100,000 organizations stays in the low milliseconds. A query
 every name (a pasted description) cannot reach the caller's ``minimum`` similarity with any of them,
 so it is answered without touching the postings. The index stores as plain arrays (``to_arrays``):
 computing the trigrams of 100,000 names again costs seconds at every load.
+
+A query that is the *beginning* of a name (삼성바이오 for 삼성바이오로직스, "Samsung Bio") is how people
+type names; its Dice coefficient is low when the name is long, so such a prefix scores at least
+``PREFIX_SIMILARITY`` (an exact name scores 1).
+
+**Names across scripts.** Many organizations are recorded under one script only (a KRX company as
+셀트리온, a San Diego startup as "Illumina"), and people type the other: "Celltrion", 일루미나.
+``sound_key`` writes a name in either script as a coarse sound skeleton (consonant classes and a
+vowel mark, the Korean epenthetic ㅡ dropped): 셀트리온 and "Celltrion" both read ``SVLTLVN``,
+휴젤 and "Hugel" ``HVJVL``. A ``NameIndex`` over sound keys (``keys=SOUND``) compares a Latin query
+with the Hangul names' keys and the reverse (``cross_script_names``), never a script with itself
+(there the spelling says more than the sound).
 """
 
 from __future__ import annotations
@@ -25,6 +37,45 @@ _LEGAL_FORMS = re.compile(
     r"\(주\)|㈜|주식회사|\b(inc|corp|corporation|co|ltd|llc|plc|gmbh|limited|company)\b\.?"
 )
 _NOT_NAME = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
+_HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+#: A query that begins a name scores at least this (an exact name scores 1): below exact, above any
+#: fuzzy match of a short name (a Dice coefficient of 0.9 needs nearly every trigram shared).
+PREFIX_SIMILARITY = 0.9
+#: ``NameIndex`` keys: names as spelled (``name_key``) or as sounded (``sound_key``).
+SPELLING, SOUND = "spelling", "sound"
+#: The shortest key that counts as the beginning of a name: as spelled, two Hangul syllables ("현대"
+#: is 4-6 jamo) or four letters; as sounded, six sounds (a sound key is coarser: "Yuhan" is VHVN,
+#: the beginning of every name sounded yu-ha-n...). A shorter one begins too many names.
+PREFIX_MINIMUM = {SPELLING: 4, SOUND: 6}
+
+# Sound classes: Hangul initial and final consonants, then Latin letters (see ``sound_key``).
+# ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆ, ㅇ (silent), ㅈㅉㅊㅋㅌㅍㅎ
+_INITIAL_SOUNDS = tuple("KKNTTLMPPSS") + ("",) + tuple("JJJKTPH")
+_FINAL_SOUNDS = {
+    "ᆨ": "K", "ᆩ": "K", "ᆪ": "K", "ᆫ": "N", "ᆬ": "N", "ᆭ": "N", "ᆮ": "T", "ᆯ": "L", "ᆰ": "K",
+    "ᆱ": "M", "ᆲ": "L", "ᆳ": "L", "ᆴ": "L", "ᆵ": "P", "ᆶ": "L", "ᆷ": "M", "ᆸ": "P", "ᆹ": "P",
+    "ᆺ": "T", "ᆻ": "T", "ᆼ": "G", "ᆽ": "T", "ᆾ": "T", "ᆿ": "K", "ᇀ": "T", "ᇁ": "P", "ᇂ": "T",
+}  # fmt: skip
+_VOWELS = frozenset("aeiou")
+#: The names of the Latin letters as Korean writes them (LG: 엘지, SK: 에스케이).
+_LETTER_NAMES = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyz",
+        (
+            "에이 비 씨 디 이 에프 지 에이치 아이 제이 케이 엘 엠 엔 "
+            "오 피 큐 알 에스 티 유 브이 더블유 엑스 와이 제트"
+        ).split(),
+        strict=True,
+    )
+)
+_EU = 18  # ㅡ, the vowel Korean inserts between consonants of a loanword (스 in 로직스 = "s")
+_LATIN_DIGRAPHS = re.compile(r"ph|th|sh|ch|zh|ck|ng(?![aeiou])|gh|qu|[a-z]")
+_LATIN_SOUNDS = {
+    "ph": "P", "th": "T", "sh": "S", "ch": "J", "zh": "J", "ck": "K", "ng": "G", "gh": "", "qu": "K",
+    "x": "KS", "c": "K", "b": "P", "p": "P", "f": "P", "v": "P", "d": "T", "t": "T", "k": "K", "q": "K",
+    "g": "K", "j": "J", "z": "J", "s": "S", "l": "L", "r": "L", "m": "M", "n": "N", "h": "H",
+    "a": "V", "e": "V", "i": "V", "o": "V", "u": "V",
+}  # fmt: skip
 
 
 def jamo(text: str) -> str:
@@ -45,12 +96,79 @@ def name_key(name: str) -> str:
     return jamo(_NOT_NAME.sub("", text))
 
 
-def trigrams(name: str) -> set[str]:
-    key = name_key(name)
+def sound_key(name: str) -> str:
+    """A name's coarse sound in either script: consonant classes (K N T L M P S J H, G for the
+    final ng) and V for a run of vowels, repeats collapsed; legal forms dropped. Korean: a silent
+    ㅇ and the epenthetic ㅡ left out, a final ㅅ read T. Latin: soft c and g read S and J, a final
+    silent e and h or w before a vowel left out, y a vowel after a consonant, a glide before one;
+    a letter alone or an initialism without vowels (LG, SK, S-Oil's S) read by the letters' names,
+    as Korean writes them (엘지, 에스케이, 에쓰)."""
+    text = _LEGAL_FORMS.sub(" ", normalize(name))
+    sounds: list[str] = []
+    for word in re.findall(r"[a-z]+|[\uac00-\ud7a3]+", text):
+        initialism = len(word) == 1 or (len(word) <= 3 and not _VOWELS & set(word))
+        if initialism and not _HANGUL_SYLLABLE.match(word):
+            word = "".join(_LETTER_NAMES[letter] for letter in word)
+        sounds.append(_hangul_sounds(word) if _HANGUL_SYLLABLE.match(word) else _latin_sounds(word))
+    return re.sub(r"(.)\1+", r"\1", "".join(sounds))
+
+
+def _hangul_sounds(word: str) -> str:
+    sounds = []
+    for char in word:
+        code = ord(char) - 0xAC00
+        sounds.append(_INITIAL_SOUNDS[code // 588])
+        sounds.append("" if (code % 588) // 28 == _EU else "V")
+        sounds.append(_FINAL_SOUNDS.get(_JONGSEONG[code % 28], ""))
+    return "".join(sounds)
+
+
+def _latin_sounds(word: str) -> str:
+    spelled = word  # what follows a letter, a final silent e included (the c of "science")
+    if len(word) > 3 and word.endswith("e") and word[-2] not in "aeiou":
+        word = word[:-1]
+    sounds = []
+    for match in _LATIN_DIGRAPHS.finditer(word):
+        part = match.group()
+        before = word[match.start() - 1 : match.start()]
+        after = spelled[match.end() : match.end() + 1]
+        if part == "y":
+            sounds.append("V" if before and before not in "aeiouy" else "")
+        elif part == "w":
+            sounds.append("")
+        elif part == "h":
+            sounds.append("H" if after and after in "aeiouy" else "")
+        elif part in ("c", "g") and after and after in "eiy":
+            sounds.append("S" if part == "c" else "J")
+        else:
+            sounds.append(_LATIN_SOUNDS[part])
+    return "".join(sounds)
+
+
+def is_hangul(text: str) -> bool:
+    """Whether the text holds any Hangul syllable (a name written, at least partly, in Korean)."""
+    return bool(_HANGUL_SYLLABLE.search(text))
+
+
+def cross_script_names(names: list[str], hangul: bool) -> list[str]:
+    """The sound keys of the names written (at least partly) in Hangul (``hangul``), or in Latin
+    letters (LG화학 is both): what a query in the other script is compared with."""
+    latin = re.compile(r"[A-Za-z]")
+    return [sound_key(name) for name in names if (is_hangul(name) if hangul else latin.search(name))]
+
+
+def _grams(key: str) -> set[str]:
     if not key:
         return set()
     padded = f"^{key}$"
     return {padded[index : index + 3] for index in range(len(padded) - 2)}
+
+
+def trigrams(name: str) -> set[str]:
+    return _grams(name_key(name))
+
+
+_KEYS = {SPELLING: name_key, SOUND: lambda key: key}  # a SOUND index is given sound keys already
 
 
 def dice(left: str, right: str) -> float:
@@ -63,9 +181,12 @@ class NameIndex:
     """Trigram postings over every name of every document (a document may have several names)."""
 
     #: The keys of ``to_arrays``.
-    ARRAYS = ("grams", "rows", "starts", "sizes", "owners", "document_count")
+    ARRAYS = ("grams", "rows", "starts", "sizes", "owners", "document_count", "keys")
 
-    def __init__(self, names_per_document: list[list[str]]):
+    def __init__(self, names_per_document: list[list[str]], keys: str = SPELLING):
+        """``keys``: ``SPELLING`` (names as given) or ``SOUND`` (``names_per_document`` holds sound
+        keys, and so must every query: see ``sound_key``)."""
+        self.keys = keys
         self._gram_ids: dict[str, int] = {}
         documents = np.arange(len(names_per_document))
         self._set(len(names_per_document), *self._postings(names_per_document, documents, first_row=0))
@@ -80,7 +201,7 @@ class NameIndex:
         owners: list[int] = []
         for document, names in zip(documents, names_per_document, strict=True):
             for name in names:
-                name_grams = trigrams(name)
+                name_grams = _grams(_KEYS[self.keys](name))
                 if not name_grams:
                     continue
                 row = first_row + len(sizes)
@@ -115,6 +236,7 @@ class NameIndex:
         """
         old_positions = np.asarray(old_positions, dtype=np.int64)
         index = NameIndex.__new__(NameIndex)
+        index.keys = self.keys
         index._gram_ids = dict(self._gram_ids)
         kept = old_positions >= 0
         new_of_old = np.full(self.document_count, -1, dtype=np.int64)
@@ -147,6 +269,7 @@ class NameIndex:
             "sizes": self._sizes,
             "owners": self._owners,
             "document_count": np.asarray([self.document_count], dtype=np.int64),
+            "keys": np.frombuffer(self.keys.encode("utf-8"), dtype=np.uint8),
         }
 
     @classmethod
@@ -154,6 +277,7 @@ class NameIndex:
         """The index ``to_arrays`` wrote, without computing any trigram again."""
         index = cls.__new__(cls)
         index.document_count = int(arrays["document_count"][0])
+        index.keys = arrays["keys"].tobytes().decode("utf-8")
         text = arrays["grams"].tobytes().decode("utf-8")
         index._gram_ids = {gram: number for number, gram in enumerate(text.split("\n"))} if text else {}
         index._rows = np.asarray(arrays["rows"], dtype=np.int32)
@@ -163,15 +287,20 @@ class NameIndex:
         index._largest = float(index._sizes.max()) if len(index._sizes) else 0.0
         return index
 
-    def scores(self, query: str, minimum: float = 0.0) -> np.ndarray:
-        """Best Dice similarity between the query and any name of each document (0 when none shared).
+    def scores(self, query: str, minimum: float = 0.0, prefixes: bool = True) -> np.ndarray:
+        """Best similarity between the query and any name of each document (0 when none shared): the
+        Dice coefficient of their trigrams, at least ``PREFIX_SIMILARITY`` when the query (a key of at
+        least ``PREFIX_MINIMUM`` characters) begins the name (unless ``prefixes`` is false), 1 when it
+        is the name.
 
         With ``minimum`` > 0 the caller ignores smaller similarities, and a query whose trigram count
         ``t`` is such that even the largest name (``s`` trigrams) cannot reach it — Dice is at most
-        ``2s / (s + t)`` — returns zeros at once (a long description pasted as a query).
+        ``2s / (s + t)``, and such a query is longer than any name it could begin — returns zeros at
+        once (a long description pasted as a query).
         """
         result = np.zeros(self.document_count, dtype=np.float32)
-        query_trigrams = trigrams(query)
+        key = _KEYS[self.keys](query)
+        query_trigrams = _grams(key)
         total = len(query_trigrams)
         if minimum > 0 and 2 * self._largest < minimum * (self._largest + total):
             return result
@@ -182,5 +311,13 @@ class NameIndex:
         shared = np.bincount(postings, minlength=len(self._sizes)).astype(np.float32)
         hit_rows = np.flatnonzero(shared)
         similarity = 2 * shared[hit_rows] / (self._sizes[hit_rows] + total)
+        if prefixes and len(key) >= PREFIX_MINIMUM[self.keys]:
+            # Every trigram of the query but its last ("…x$") is in the name: the query begins it.
+            end = self._gram_ids.get(f"{key[-2:]}$")
+            ends = np.zeros(len(self._sizes), dtype=np.float32)
+            if end is not None:
+                ends[self._rows[self._starts[end] : self._starts[end + 1]]] = 1
+            begins = shared[hit_rows] - ends[hit_rows] >= total - 1
+            similarity = np.where(begins, np.maximum(similarity, PREFIX_SIMILARITY), similarity)
         np.maximum.at(result, self._owners[hit_rows], similarity)
         return result

@@ -15,7 +15,12 @@ Three signals, each computed for every document with numpy (no candidate cut-off
 - **lexical**: BM25 (bm25s) over Korean morphemes + syllable bigrams and English words of names and
   texts, expansion tokens weighted the same way, divided by the query's best score (so in [0, 1]);
 - **name**: trigram Dice similarity between the query and the document's names in both scripts
-  (Hangul as jamo, so one-letter typos still match); counted only from ``NAME_THRESHOLD`` up.
+  (Hangul as jamo, so one-letter typos still match); counted only from ``NAME_THRESHOLD`` up; the
+  beginning of a name scores ``names.PREFIX_SIMILARITY``; across scripts, the similarity of the
+  names' sound keys ("Celltrion" for 셀트리온), counted from ``SOUND_THRESHOLD`` up.
+
+When the best result is named by the query, the relevance floor rises (``NAMED_RELATIVE``): a name
+query shows the organization asked for, not every one sharing a word of its name.
 
 The score is ``WEIGHTS`` applied to the three. Documents are kept sorted by id, so an index updated
 incrementally equals one rebuilt from the same documents. ``to_bytes`` refuses nothing, but
@@ -60,14 +65,16 @@ import numpy as np
 
 from . import text as encoder
 from .glossary import Glossary
-from .names import NameIndex
+from .names import PREFIX_SIMILARITY, SOUND, NameIndex, cross_script_names, is_hangul, name_key, sound_key
 from .threads import one_thread
 from .tokens import tokenize
 
 #: 2: two-stage semantic scoring (projection and coarse vectors stored), tokens as vocabulary ids,
 #: name trigram postings stored as arrays. 3: documents carry places (city, country in both
-#: languages) in their lexical text, so stored snapshots are rebuilt with them.
-INDEX_FORMAT = 3
+#: languages) in their lexical text, so stored snapshots are rebuilt with them. 4: names also as
+#: sounded across scripts (two more name postings), the beginning of a name matched, the places'
+#: names kept (a query naming a place is not read as an organization's name).
+INDEX_FORMAT = 4
 #: What a stored snapshot must match to be loaded (the lead's ``IndexSnapshot.engine_version``).
 ENGINE_VERSION = f"dari-search-{INDEX_FORMAT}/{encoder.MODEL_VERSION}"
 SIGNALS = ("semantic", "lexical", "name")
@@ -84,6 +91,10 @@ SPECIFIC_EXPANSIONS = True
 SPECIFICITY_POWER = 0.25
 #: Below this name similarity a name "match" is noise (shared trigrams of unrelated names).
 NAME_THRESHOLD = 0.45
+#: Below this similarity of sound keys across scripts ("Celltrion" and 셀트리온 both read SVLTLVN) a
+#: match is noise: a sound key has a dozen letters, so unrelated names share more trigrams than
+#: spelled ones. Chosen on the development half (benchmarks/heldout_retrieval.py --choose-names).
+SOUND_THRESHOLD = 1.0
 #: Below this cosine the semantic signal is not reported as a reason the document matched.
 SEMANTIC_MATCH = 0.35
 #: The relevance floor: no result scores below ``absolute`` (hybrid score with ``WEIGHTS``), nor below
@@ -92,6 +103,19 @@ SEMANTIC_MATCH = 0.35
 #: --choose-floor``, figures in benchmarks/results/text-retrieval-floor.json); a result always
 #: scores above 0, so a negative score is never listed.
 RELEVANCE_FLOOR = (0.2, 0.4)
+#: When the best result is *named* by the query (its name or alias, the beginning of one, or one
+#: sounded alike across scripts: a name similarity of at least ``PREFIX_SIMILARITY``), the
+#: relative floor rises to this: after the organization asked for, only what matches nearly as well
+#: (another name it begins: 셀트리온제약 after 셀트리온), not every organization sharing a word of its
+#: name (우정바이오 after 삼성바이오). Not when the query names a place (울산: the organizations
+#: there, not the one called 울산…). Chosen on the development half (--choose-names).
+NAMED_RELATIVE = 0.95
+#: Whether a result named by sound alone (across scripts, no spelling in common) raises the floor too.
+#: On: "Celltrion" shows 셀트리온 (and 셀트리온제약), not what merely means something alike. The cost:
+#: a sound key is coarse, so an English word can sound like a Korean company ("tires" and 탈로스
+#: both read TVLVS), and then only that company is shown. Chosen on the development half
+#: (--choose-names), where the names gained more than "tires" lost.
+SOUND_NAMES = True
 #: Texts encoded between two ``progress`` calls of ``SearchIndex.build`` (a few seconds of work).
 ENCODING_STEP = 2048
 
@@ -258,9 +282,13 @@ class SearchIndex:
         projection: Projection | None = None,
         coarse: np.ndarray | None = None,
         name_index: NameIndex | None = None,
+        sound_indexes: dict[bool, NameIndex] | None = None,
+        places: Iterable[str] = (),
     ):
         """``tokens`` and ``names``: one list per document, or a callable returning them all (a
-        stored index decodes them only when ``update`` or ``remove`` needs them)."""
+        stored index decodes them only when ``update`` or ``remove`` needs them). ``sound_indexes``:
+        the sound keys of the names in Hangul (``True``) and of the others (``False``), built from
+        ``names`` when not given. ``places``: the keys (``name_key``) of every place a document is in."""
         self.ids: list[str] = list(ids)
         self.kinds = np.asarray(kinds, dtype=object)
         self._vectors16 = np.asarray(vectors16, dtype=np.float16).reshape(len(self.ids), encoder.DIMENSIONS)
@@ -273,6 +301,11 @@ class SearchIndex:
         self._position = {doc_id: index for index, doc_id in enumerate(self.ids)}
         self._lexical = lexical if lexical is not None else _build_bm25(self.tokens)
         self._name_index = name_index if name_index is not None else NameIndex(self.names)
+        self._sound_indexes = sound_indexes or {
+            hangul: NameIndex([cross_script_names(names, hangul) for names in self.names], SOUND)
+            for hangul in (True, False)
+        }
+        self.places = frozenset(places)
         self.two_stage = two_stage or TwoStage()
         self._projection: Projection | None = None
         self._coarse: np.ndarray | None = None
@@ -336,6 +369,7 @@ class SearchIndex:
             [document.names for document in documents],
             glossary or Glossary.default(),
             two_stage=two_stage,
+            places=_place_keys(documents),
         )
 
     def with_two_stage(self, two_stage: TwoStage) -> SearchIndex:
@@ -352,6 +386,8 @@ class SearchIndex:
             self._lexical,
             two_stage=two_stage,
             name_index=self._name_index,
+            sound_indexes=self._sound_indexes,
+            places=self.places,
         )
 
     def update(self, documents: Iterable[Document]) -> None:
@@ -370,14 +406,14 @@ class SearchIndex:
                 None,  # no coarse vector yet
                 -1,  # not in this index as it is
             )
-        self._reset(entries)
+        self._reset(entries, self.places | _place_keys(documents))
 
     def remove(self, ids: Iterable[str]) -> None:
         """Drop these documents (unknown ids are ignored)."""
         entries = self._entries()
         for doc_id in ids:
             entries.pop(str(doc_id), None)
-        self._reset(entries)
+        self._reset(entries, self.places)  # a place stays a place when no document is there any more
 
     def _entries(self) -> dict:
         """Per id: kind, vector, tokens, names, coarse vector (or None) and position here."""
@@ -394,7 +430,7 @@ class SearchIndex:
             for index, doc_id in enumerate(self.ids)
         }
 
-    def _reset(self, entries: dict) -> None:
+    def _reset(self, entries: dict, places: frozenset[str]) -> None:
         ordered = sorted(entries)
         vectors16 = np.asarray([entries[doc_id][1] for doc_id in ordered], dtype=np.float16).reshape(
             len(ordered), encoder.DIMENSIONS
@@ -410,6 +446,7 @@ class SearchIndex:
             if new:
                 coarse[new] = self._projection.project(vectors16[new])
         names = [entries[doc_id][3] for doc_id in ordered]
+        old_positions = np.asarray([entries[doc_id][5] for doc_id in ordered], dtype=np.int64)
         rebuilt = SearchIndex(
             ordered,
             [entries[doc_id][0] for doc_id in ordered],
@@ -421,9 +458,12 @@ class SearchIndex:
             projection=self._projection,
             coarse=coarse,
             # Unchanged documents keep their name postings (their trigrams cost seconds at 100,000).
-            name_index=self._name_index.reordered(
-                np.asarray([entries[doc_id][5] for doc_id in ordered], dtype=np.int64), names
-            ),
+            name_index=self._name_index.reordered(old_positions, names),
+            sound_indexes={
+                hangul: index.reordered(old_positions, [cross_script_names(each, hangul) for each in names])
+                for hangul, index in self._sound_indexes.items()
+            },
+            places=places,
         )
         self.__dict__.clear()  # cached float32 vectors and decoded tokens of the old documents too
         self.__dict__.update(rebuilt.__dict__)
@@ -512,8 +552,26 @@ class SearchIndex:
         return raw / best if best > 0 else np.zeros(len(self), dtype=np.float32)
 
     def _name_scores(self, query: str) -> np.ndarray:
-        name = self._name_index.scores(query, minimum=NAME_THRESHOLD)
-        return np.where(name >= NAME_THRESHOLD, name, 0).astype(np.float32)
+        """The best of the query's similarity with each document's names as spelled and, across
+        scripts, as sounded (a query in Latin letters with the names in Hangul, and the reverse)."""
+        return self._name_parts(query)[1]
+
+    def _name_parts(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """The name similarity as spelled alone, and the best of spelled and sounded."""
+        # A place's name is read as the place (울산: the organizations there), so neither the names
+        # it begins (울산가스) nor those that sound like it count more than their spelling's likeness.
+        place = self.names_a_place(query)
+        name = self._name_index.scores(query, minimum=NAME_THRESHOLD, prefixes=not place)
+        name = np.where(name >= NAME_THRESHOLD, name, 0)
+        name = name.astype(np.float32)
+        if place:
+            return name, name
+        sound = self._sound_indexes[not is_hangul(query)].scores(sound_key(query), minimum=SOUND_THRESHOLD)
+        return name, np.maximum(name, np.where(sound >= SOUND_THRESHOLD, sound, 0)).astype(np.float32)
+
+    def names_a_place(self, query: str) -> bool:
+        """Whether the query is the name of a place some document is in (울산, Hangzhou)."""
+        return name_key(query) in self.places
 
     def signal_scores(self, query: str) -> dict[str, np.ndarray]:
         """Each signal's exact score for every document (aligned with ``ids``), before weighting.
@@ -553,7 +611,8 @@ class SearchIndex:
         signals = tuple(signals)
         expansions = self.expand(query)
         vector = self.query_vector(query, expansions)
-        parts = {"lexical": self._lexical_scores(query, expansions), "name": self._name_scores(query)}
+        spelled, name = self._name_parts(query)
+        parts = {"lexical": self._lexical_scores(query, expansions), "name": name}
         mask = self._mask(allowed_ids, kinds)
         if self.is_two_stage:
             candidates = self._shortlist(vector, parts, signals, mask, k)
@@ -569,6 +628,10 @@ class SearchIndex:
         if floor is not None:
             absolute, relative = floor
             best = float(score.max()) if len(score) else 0.0
+            named = parts["name"] if SOUND_NAMES else spelled[candidates]
+            if "name" in signals and len(score) and named[int(np.argmax(score))] >= PREFIX_SIMILARITY:
+                if not self.names_a_place(query):
+                    relative = max(relative, NAMED_RELATIVE)
             kept = np.flatnonzero((score >= max(absolute, relative * best)) & (score > 0))
             candidates, score = candidates[kept], score[kept]
             parts = {signal: values[kept] for signal, values in parts.items()}
@@ -684,6 +747,7 @@ class SearchIndex:
             "ids": self.ids,
             "kinds": [str(kind) for kind in self.kinds],
             "two_stage": asdict(self.two_stage),
+            "places": sorted(self.places),
         }
         arrays = {
             "engine_version": _utf8(ENGINE_VERSION),
@@ -699,6 +763,11 @@ class SearchIndex:
             "bm25_indptr": scores["indptr"],
             "bm25_num_docs": np.asarray([scores["num_docs"]], dtype=np.int64),
             **{f"name_index_{key}": value for key, value in self._name_index.to_arrays().items()},
+            **{
+                f"sound_index_{hangul:d}_{key}": value
+                for hangul, index in self._sound_indexes.items()
+                for key, value in index.to_arrays().items()
+            },
         }
         if self._projection is not None:
             arrays["projection_mean"] = self._projection.mean
@@ -769,10 +838,21 @@ class SearchIndex:
                 name_index=NameIndex.from_arrays(
                     {key: arrays[f"name_index_{key}"] for key in NameIndex.ARRAYS}
                 ),
+                sound_indexes={
+                    hangul: NameIndex.from_arrays(
+                        {key: arrays[f"sound_index_{hangul:d}_{key}"] for key in NameIndex.ARRAYS}
+                    )
+                    for hangul in (True, False)
+                },
+                places=meta["places"],
             )
             index._stored_tokens = token_arrays
             index._stored_names = names_json
             return index
+
+
+def _place_keys(documents: Iterable[Document]) -> frozenset[str]:
+    return frozenset(key for document in documents for place in document.places if (key := name_key(place)))
 
 
 def _best(values: np.ndarray, size: int) -> np.ndarray:

@@ -1,0 +1,73 @@
+"""Names as people type them: the beginning of a name, and names across scripts by their sound."""
+
+import numpy as np
+import pytest
+
+from dari.engines.matching.names import (
+    PREFIX_SIMILARITY,
+    SOUND,
+    NameIndex,
+    cross_script_names,
+    sound_key,
+)
+
+
+@pytest.mark.parametrize(
+    ("korean", "latin"),
+    [
+        ("셀트리온", "Celltrion"),  # ㅡ in 트 is the vowel Korean inserts: "t" of Celltrion
+        ("휴젤", "Hugel"),  # a soft g reads as ㅈ
+        ("씨젠", "Seegene"),  # a final silent e
+        ("뷰노", "VUNO"),
+        ("삼성바이오로직스", "Samsung Biologics"),  # ng as the final ㅇ
+        ("한화에어로스페이스", "Hanwha Aerospace"),  # the soft c before the silent e
+        ("항저우", "Hangzhou"),
+        ("엘지화학", "LG화학"),  # an initialism read by the letters' names
+        ("에쓰오일", "S-Oil"),
+        ("SK하이닉스", "SK hynix"),
+        ("유니스트", "UNIST"),
+    ],
+)
+def test_a_name_sounds_the_same_in_hangul_and_in_latin_letters(korean, latin):
+    assert sound_key(korean) == sound_key(latin)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("셀트리온", "셀비온"), ("Hugel", "Hanmi"), ("고려아연", "Korea Zinc"), ("삼성", "Samsung Biologics")],
+)
+def test_names_that_sound_different_keep_different_keys(one, other):
+    assert sound_key(one) != sound_key(other)
+
+
+def test_legal_forms_do_not_count_in_the_sound():
+    assert sound_key("Celltrion Inc.") == sound_key("(주)셀트리온") == sound_key("셀트리온")
+
+
+def test_a_query_that_begins_a_name_scores_the_prefix_similarity_and_the_whole_name_one():
+    index = NameIndex([["삼성바이오로직스"], ["우정바이오"], ["셀트리온"], ["셀트리온제약"]])
+    scores = index.scores("삼성바이오")
+    assert scores[0] == pytest.approx(PREFIX_SIMILARITY)
+    assert scores[1] < 0.7  # shares 바이오 only
+    celltrion = index.scores("셀트리온")
+    assert celltrion[2] == pytest.approx(1.0)
+    assert celltrion[3] == pytest.approx(PREFIX_SIMILARITY)
+
+
+def test_a_short_query_begins_no_name():
+    # One syllable (3 jamo) or three letters begin too many names to count as a beginning.
+    index = NameIndex([["삼성바이오로직스"], ["Samsung Biologics"]])
+    assert index.scores("삼")[0] < PREFIX_SIMILARITY
+    assert index.scores("Sam")[1] < PREFIX_SIMILARITY
+
+
+def test_sound_postings_compare_a_latin_query_with_the_hangul_names_only():
+    names = [["셀트리온"], ["Celltrion Healthcare"], ["LG화학"], ["Hugel", "휴젤"]]
+    hangul = NameIndex([cross_script_names(each, hangul=True) for each in names], SOUND)
+    latin = NameIndex([cross_script_names(each, hangul=False) for each in names], SOUND)
+    assert hangul.scores(sound_key("Celltrion")).tolist()[:2] == [1.0, 0.0]
+    assert latin.scores(sound_key("엘지화학"))[2] == pytest.approx(1.0)  # LG화학 has Latin letters too
+    assert latin.scores(sound_key("휴젤"))[3] == pytest.approx(1.0)
+    copy = NameIndex.from_arrays(hangul.to_arrays())
+    assert copy.keys == SOUND
+    assert np.array_equal(copy.scores(sound_key("Hugel")), hangul.scores(sound_key("Hugel")))
