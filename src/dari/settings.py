@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "dari.matching",
     "dari.partnering",
     "dari.reports",
+    "dari.exchange",
     "dari.jobs",
     "dari.files",
     "dari.scenario",

@@ -1,0 +1,436 @@
+"""The import engine: check every row, then write all of them in one transaction, or none.
+
+An importer (one per kind: organizations, people, participants, outcomes) turns each row into a
+*plan*: the object with its new values, what it held before (nothing for a new one) and the changed
+fields, or problems (row number, column, reason in the active language). Rows are found by their
+natural key (the ``key`` slug, or program and organization for a participant), so importing the same
+file again plans no change and writes nothing.
+
+:func:`run_import` checks every row first, outside any transaction, reporting progress as it goes;
+a dry run stops there. Otherwise, when no row has a problem, the importer writes every plan in one
+transaction with bulk statements and one audit entry per object written (bulk-created too), and
+the callbacks registered with ``transaction.on_commit`` (the search index) run after it.
+Rows changed by someone between the check and the write make the import fail with ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dari.accounts.audit import Actor, created_changes
+from dari.accounts.models import AuditEntry
+from dari.core.services import Conflict, require
+from dari.core.text import clean_text
+
+from ..tables import Table, read_boolean, read_date, read_number, read_text
+
+#: progress(done, total, message, writing=False): ``writing`` is true inside the write transaction,
+#: where progress must not go through the import's own connection (see ``exchange.progress``).
+ProgressCallback = Callable[..., None]
+CHECK_CHUNK = 1000
+WRITE_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind's file: its header (the model field's name, ``name_ko``/``name_en`` for
+    both languages), whether a row must fill it, its type (``text``, ``long_text``, ``date``,
+    ``number``, ``boolean``, ``choice``, ``key`` of another object, ``keys`` separated by ``;``)
+    and a help text for the template."""
+
+    name: str
+    type: str = "text"
+    required: bool = False
+    help: str = ""
+    example: object = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Report:
+    """What an import did, or in a dry run would do."""
+
+    kind: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    encoding: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        values["problems"] = [Problem(**problem) for problem in data.get("problems", [])]
+        return cls(**values)
+
+    def problem_lines(self) -> list[str]:
+        return [
+            _("row %(row)d, %(column)s: %(message)s")
+            % {"row": problem.row, "column": problem.column or "-", "message": problem.message}
+            for problem in self.problems
+        ]
+
+    def summary(self) -> str:
+        if self.dry_run:
+            text = _(
+                "%(rows)d rows checked: %(created)d to add, %(changed)d to change, %(unchanged)d unchanged."
+            )
+        else:
+            text = _(
+                "%(rows)d rows imported: %(created)d added, %(changed)d changed, %(unchanged)d unchanged."
+            )
+        return text % asdict(self)
+
+
+@dataclass
+class Plan:
+    row: int
+    obj: object
+    before: dict | None  # None: a new object
+    changes: dict
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_new(self) -> bool:
+        return self.before is None
+
+
+class RowProblems(Exception):
+    """Raised inside a row's check to stop it; the problems are already recorded."""
+
+
+class Importer:
+    """The base of one kind's importer. Subclasses declare ``kind``, ``columns`` and ``key_columns``
+    and implement ``may_import``, ``prepare``, ``plan_row`` and ``write``."""
+
+    kind: str = ""
+    columns: tuple[Column, ...] = ()
+    key_columns: tuple[str, ...] = ("key",)
+
+    def __init__(self, actor: Actor, *, rates=None):
+        self.actor = actor
+        self.rates = rates
+        self.problems: list[Problem] = []
+        self.plans: list[Plan] = []
+        self.unchanged = 0
+        self.seen_keys: dict[tuple, int] = {}
+        self.header: list[str] = []
+        self._row = 0
+        self._row_problems = 0
+        self._row_columns: set[str] = set()
+
+    # --- what a subclass provides ---
+
+    @classmethod
+    def may_import(cls, user) -> bool:
+        raise NotImplementedError
+
+    def prepare(self, records: list[tuple[int, dict]]) -> None:
+        """Load, in a few queries, what the rows refer to."""
+
+    def plan_row(self, row: dict) -> Plan | None:
+        raise NotImplementedError
+
+    def write(self, plans: list[Plan], progress: ProgressCallback) -> None:
+        raise NotImplementedError
+
+    # --- helpers for subclasses ---
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self._row, column, str(message)))
+        self._row_problems += 1
+        self._row_columns.add(column)
+
+    def stop(self, column: str, message: str):
+        self.problem(column, message)
+        raise RowProblems
+
+    def text(self, row: dict, name: str, *, multiline: bool = False) -> str:
+        try:
+            return clean_text(read_text(row.get(name, "")), multiline=multiline)
+        except ValidationError as error:
+            self.problem(name, error.messages[0])
+            return ""
+
+    def date(self, row: dict, name: str):
+        try:
+            return read_date(row.get(name))
+        except ValueError:
+            self.problem(name, _("%(value)s is not a date; write it as 2024-01-18.") % {"value": row[name]})
+        except OverflowError:
+            self.problem(name, _("%(value)s is not a date; write it as 2024-01-18.") % {"value": row[name]})
+        return None
+
+    def number(self, row: dict, name: str):
+        try:
+            return read_number(row.get(name))
+        except ValueError:
+            self.problem(name, _("%(value)s is not a number.") % {"value": row[name]})
+            return None
+
+    def boolean(self, row: dict, name: str, default: bool) -> bool:
+        try:
+            value = read_boolean(row.get(name))
+        except ValueError:
+            self.problem(name, _("Write yes or no (true or false), not %(value)s.") % {"value": row[name]})
+            return default
+        return default if value is None else value
+
+    def choice(self, row: dict, name: str, choices) -> str:
+        value = self.text(row, name)
+        if value and value not in choices:
+            self.problem(
+                name,
+                _("%(value)s is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(choices)},
+            )
+            return ""
+        return value
+
+    def validation_problems(self, error: ValidationError, default_column: str = "") -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.problem(default_column, message)
+            return
+        for name, messages in error.message_dict.items():
+            column = default_column if name == NON_FIELD_ERRORS else name
+            if column in self._row_columns:
+                continue  # what the cell's own reading said is enough
+            for message in messages:
+                self.problem(column, message)
+
+    def validate(self, obj, fields: list[str], default_column: str = "") -> None:
+        """The model's own field checks and ``clean`` for ``fields`` (not the uniqueness checks,
+        which need a query per row: natural keys are checked against the loaded rows instead)."""
+        # Related rows were looked up in bulk already: a foreign key's own check is a query per row.
+        exclude = [f.name for f in obj._meta.fields if f.name not in fields or f.is_relation]
+        try:
+            obj.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            self.validation_problems(error, default_column)
+        try:
+            obj.clean()
+        except ValidationError as error:
+            self.validation_problems(error, default_column)
+
+    def natural_key(self, row: dict) -> str:
+        """The row's ``key``, claimed for this row (a key appears once in a file)."""
+        key = self.text(row, "key")
+        if not key:
+            self.stop("key", _("Give the key."))
+        self.claim_key((key,), "key")
+        return key
+
+    @staticmethod
+    def by_key(queryset, keys) -> dict:
+        """The rows of ``queryset`` whose ``key`` is among ``keys``, by key, in a few queries."""
+        found = {}
+        for chunk in chunked(keys):
+            for obj in queryset.filter(key__in=chunk):
+                found[obj.key] = obj
+        return found
+
+    def claim_key(self, key: tuple, column: str) -> None:
+        """A natural key appears once in a file."""
+        first = self.seen_keys.setdefault(key, self._row)
+        if first != self._row:
+            self.stop(column, _("The same key is already on row %(row)d.") % {"row": first})
+
+    # --- the check, row by row ---
+
+    def check(self, records: list[tuple[int, dict]], progress: ProgressCallback) -> None:
+        total = len(records)
+        for index, (number, row) in enumerate(records):
+            self._row, self._row_problems, self._row_columns = number, 0, set()
+            try:
+                plan = self.plan_row(row)
+            except RowProblems:
+                plan = None
+            if self._row_problems:
+                continue
+            if plan is None or (not plan.is_new and not plan.changes and not plan.extra.get("changed")):
+                self.unchanged += 1
+            else:
+                plan.row = number
+                self.plans.append(plan)
+            if (index + 1) % CHECK_CHUNK == 0:
+                progress(
+                    index + 1,
+                    total,
+                    _("Checking row %(row)d of %(total)d") % {"row": index + 1, "total": total},
+                )
+
+
+def chunked(values, size: int = 900):
+    """``values`` sorted, in lists of ``size``: an ``IN`` of at most that many (SQLite's limit)."""
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def keys_of(records, column: str = "key") -> set[str]:
+    return {str(row.get(column, "")).strip() for _number, row in records} - {""}
+
+
+def check_header(importer: Importer, header: list[str]) -> list[Problem]:
+    problems = []
+    known = set(importer.column_names)
+    for name in header:
+        if name and name not in known:
+            problems.append(
+                Problem(
+                    1,
+                    name,
+                    _("Unknown column. The columns are: %(columns)s.")
+                    % {"columns": ", ".join(importer.column_names)},
+                )
+            )
+    seen = set()
+    for name in header:
+        if name in seen and name:
+            problems.append(Problem(1, name, _("This column appears twice.")))
+        seen.add(name)
+    for column in importer.columns:
+        if column.required and column.name not in header:
+            problems.append(Problem(1, column.name, _("This column is missing.")))
+    return problems
+
+
+def run_import(
+    actor: Actor,
+    importer_class: type[Importer],
+    table: Table,
+    *,
+    dry_run: bool,
+    progress: ProgressCallback | None = None,
+    rates=None,
+) -> Report:
+    """Check every row of ``table`` and, unless ``dry_run`` or a row has a problem, write them all in
+    one transaction. Raises ``PermissionDenied`` when the actor may not import this kind at all, and
+    ``Conflict`` when a row changed between the check and the write. Returns the report."""
+    require(
+        actor.is_system or importer_class.may_import(actor.user),
+        _("You may not import %(kind)s.") % {"kind": importer_class.kind},
+    )
+    progress = progress or (lambda done, total, message, writing=False: None)
+    report = Report(kind=importer_class.kind, dry_run=dry_run, encoding=table.encoding)
+    report.problems = check_header(importer_class(actor), table.header)
+    records = list(table.records())
+    report.rows = len(records)
+    if report.problems:
+        return report
+    importer = importer_class(actor, rates=rates)
+    importer.header = table.header
+    progress(0, len(records), _("Checking %(rows)d rows") % {"rows": len(records)})
+    importer.prepare(records)
+    importer.check(records, progress)
+    order = {name: index for index, name in enumerate(table.header)}
+    report.problems = sorted(
+        importer.problems, key=lambda problem: (problem.row, order.get(problem.column, -1))
+    )
+    report.created = sum(1 for plan in importer.plans if plan.is_new)
+    report.changed = len(importer.plans) - report.created
+    report.unchanged = importer.unchanged
+    progress(len(records), len(records), _("Checked %(rows)d rows") % {"rows": len(records)})
+    if dry_run or report.problems or not importer.plans:
+        return report
+    progress(
+        0, len(importer.plans), _("Writing %(rows)d rows") % {"rows": len(importer.plans)}, writing=False
+    )
+    try:
+        with transaction.atomic():
+            importer.write(
+                importer.plans,
+                lambda done, total, message: progress(done, total, message, writing=True),
+            )
+    except IntegrityError:
+        # Someone added a row with one of the new keys between the check and the write.
+        raise Conflict(_("The data changed while the file was imported. Check the file again.")) from None
+    return report
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def check_versions(model, plans: list[Plan]) -> None:
+    """Lock the rows the import changes and refuse (``Conflict``) if any moved since the check."""
+    seen = {
+        plan.obj.pk: plan.extra["version"] for plan in plans if not plan.is_new and "version" in plan.extra
+    }
+    for chunk in chunked(seen):
+        current = dict(
+            model._default_manager.select_for_update().filter(pk__in=chunk).values_list("pk", "version")
+        )
+        if any(current.get(pk) != seen[pk] for pk in chunk):
+            raise Conflict(
+                _("Someone changed some of these rows while the file was checked. Check it again.")
+            )
+
+
+def audit_entries(actor: Actor, action: str, items) -> list[AuditEntry]:
+    """Unsaved audit entries, one per ``(object, changes)``: what ``log_action`` writes, in bulk."""
+    entries = []
+    content_types = {}
+    for obj, changes in items:
+        model = type(obj)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        entries.append(
+            AuditEntry(
+                actor=actor.user,
+                actor_label=actor.label,
+                action=action,
+                object_type=content_types[model],
+                object_id=obj.pk,
+                object_label=str(obj)[:300],
+                changes=changes,
+                ip_address=actor.ip_address,
+            )
+        )
+    return entries
+
+
+def write_audit(actor: Actor, action: str, items) -> None:
+    AuditEntry.objects.bulk_create(audit_entries(actor, action, items), batch_size=WRITE_BATCH)
+
+
+def audit_plans(actor: Actor, prefix: str, new: list[Plan], changed_plans: list[Plan], fields) -> None:
+    """``<prefix>.created`` for each new object, with what it holds (``created_changes``), and
+    ``<prefix>.changed`` for each changed one, with its changed fields."""
+    write_audit(actor, f"{prefix}.created", [(plan.obj, created_changes(plan.obj, fields)) for plan in new])
+    write_audit(actor, f"{prefix}.changed", [(plan.obj, plan.changes) for plan in changed_plans])
+
+
+def changed(before: dict, after: dict) -> dict:
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def refused(user, kind) -> PermissionDenied:
+    return PermissionDenied(_("You may not import %(kind)s.") % {"kind": kind})
