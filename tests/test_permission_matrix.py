@@ -37,6 +37,7 @@ from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
 from dari.partnering.models import MeetingRequest
 from dari.registry.models import Relationship
+from dari.reports.models import Target
 
 from .factories import (
     ActionItemFactory,
@@ -252,6 +253,17 @@ PAGES: dict[str, list[Row]] = {
     ],
     "programs/": [Row("GET", "/programs/", same(200))],
     "programs/<int:pk>/": [Row("GET", "/programs/{program}/", same(200))],
+    "reports/programs/<int:pk>/targets/": [
+        Row(
+            "POST",
+            "/reports/programs/{program}/targets/",
+            (LOGIN, 403, 403, 302, 302),
+            body={"year": 2024, "kpi": "contracts", "measure": "count", "value": "2"},
+        ),
+    ],
+    "reports/targets/<int:pk>/delete/": [
+        Row("POST", "/reports/targets/{target}/delete/", (LOGIN, 403, 403, 302, 302)),
+    ],
     "outcomes/": [Row("GET", "/outcomes/", same(200))],
     "outcomes/<int:pk>/": [Row("GET", "/outcomes/{outcome}/", (404, 404, 200, 200, 200))],
     # Members of a startup and program managers record outcomes; the empty form answers 400 for them.
@@ -515,6 +527,21 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
     # Everyone gets the figures; what each sees in them is tested in tests/reports/test_kpis.py.
     ("GET", "/api/v1/kpis"): [Row("GET", "/api/v1/kpis", same(200))],
+    # A program's targets: everyone reads them (with the figures they may see); staff and the
+    # program's managers set and remove them.
+    ("GET", "/api/v1/kpis/targets"): [Row("GET", "/api/v1/kpis/targets?program=p", same(200))],
+    ("POST", "/api/v1/kpis/targets"): [
+        Row(
+            "POST",
+            "/api/v1/kpis/targets",
+            (401, 403, 403, 201, 201),
+            body={"program": "p", "year": 2024, "kpi": "contracts", "measure": "count", "value": "2"},
+            json=True,
+        ),
+    ],
+    ("DELETE", "/api/v1/kpis/targets/{target_id}"): [
+        Row("DELETE", "/api/v1/kpis/targets/{target}", (401, 403, 403, 204, 204)),
+    ],
     ("GET", "/api/v1/jobs"): [Row("GET", "/api/v1/jobs", same(200))],
     ("GET", "/api/v1/jobs/{job_id}"): [Row("GET", "/api/v1/jobs/{job}", (404, 404, 200, 404, 200))],
     ("GET", "/api/v1/me/data"): [Row("GET", "/api/v1/me/data", (401, 200, 200, 200, 200))],
@@ -747,6 +774,7 @@ def world(db):
     person.save(update_fields=["user"])
     document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
     meeting = MeetingRequest.objects.create(requested_by=users["member"], subject=startup, candidate=public)
+    target = Target.objects.create(program=program, year=2024, kpi="market_entries", value=3)
     ids = {
         "startup": startup.pk,
         "public": public.pk,
@@ -772,6 +800,7 @@ def world(db):
         "document": document.pk,
         "signed_document": signed_file_token(document),
         "meeting": meeting.pk,
+        "target": target.pk,
     }
     return ids, users
 
@@ -788,7 +817,7 @@ def fill(value, ids):
 def database_state() -> dict:
     """Every row of every Dari table (the world is small), to prove a denied write changed nothing."""
     state = {}
-    labels = ("accounts", "registry", "agreements", "programs", "outcomes", "partnering")
+    labels = ("accounts", "registry", "agreements", "programs", "outcomes", "partnering", "reports")
     for label in (*labels, "files", "notifications"):
         for model in apps.get_app_config(label).get_models():
             state[model._meta.label] = list(model.objects.order_by("pk").values_list())

@@ -118,7 +118,7 @@ def test_an_amount_after_the_last_known_rate_is_pending_until_a_newer_history_is
     assert (outcome.usd_value, outcome.krw_value, outcome.rate_on) == (None, None, None)
     client.force_login(world["member"])
     page = client.get(outcome.get_absolute_url()).content.decode()
-    assert "rate pending" in page
+    assert "환율 대기 중" in page  # rate pending, on the Korean page
     api = client.get(f"/api/v1/outcomes/{outcome.pk}").json()
     assert (api["rate_pending"], api["krw_value"]) == (True, None)
 

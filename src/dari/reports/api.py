@@ -2,11 +2,16 @@
 
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
 
-from dari.core.api import InputSchema, errors
+from dari.accounts.audit import Actor
+from dari.core.api import WRITE_ERRORS, InputSchema, errors, signed_in
+from dari.programs.models import Program
 
+from . import targets as target_services
 from .kpis import Filters, figures
+from .models import Target
 
 router = Router(tags=["reports"])
 
@@ -93,3 +98,109 @@ def list_kpis(request, filters: Query[KpiFilters]):
         for figure in figures(request.user, chosen)
     ]
     return {"items": items, "count": len(items)}
+
+
+# --- targets -------------------------------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    id: int
+    program: str = Field(description="The program's key")
+    year: int
+    kpi: str = Field(description="The figure's key, as in GET /api/v1/kpis")
+    label: str
+    measure: str = Field(description="count, usd or krw")
+    value: Decimal
+    reached: Decimal | None = Field(
+        description="What the figure reached that year, as far as you may see (amounts from locked values)"
+    )
+    percent: int | None
+    amounts_left_out: int
+    values_pending: int
+    rates_from: str | None
+    rates_to: str | None
+    outcomes_url: str
+    version: int
+
+
+class TargetFilters(InputSchema):
+    program: str
+    year: int | None = Field(None, ge=1990, le=2100)
+
+
+class TargetIn(InputSchema):
+    program: str = Field(description="The program's key")
+    year: int = Field(ge=1990, le=2100)
+    kpi: str
+    measure: str = "count"
+    value: Decimal = Field(ge=0, max_digits=20, decimal_places=2)
+
+
+def target_out(request, row: target_services.Progress) -> dict:
+    figure = row.figure
+    return {
+        "id": row.target.pk,
+        "program": row.target.program.key,
+        "year": row.target.year,
+        "kpi": row.target.kpi,
+        "label": row.label,
+        "measure": row.target.measure,
+        "value": row.target.value,
+        "reached": row.reached,
+        "percent": row.percent,
+        "amounts_left_out": figure.amounts_left_out,
+        "values_pending": figure.values_pending,
+        "rates_from": figure.rates_from.isoformat() if figure.rates_from else None,
+        "rates_to": figure.rates_to.isoformat() if figure.rates_to else None,
+        "outcomes_url": request.build_absolute_uri(figure.link),
+        "version": row.target.version,
+    }
+
+
+class TargetsOut(Schema):
+    items: list[TargetOut]
+    count: int
+
+
+@router.get("/targets", response={200: TargetsOut, **errors(404, 422)}, summary="A program's targets")
+def list_targets(request, filters: Query[TargetFilters]):
+    """The yearly targets of the program (its key), of ``year`` or every year, each with what its
+    figure reached as far as the caller may see: a hidden amount adds nothing (``amounts_left_out``)."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), key=filters.program)
+    items = [
+        target_out(request, row) for row in target_services.progress(request.user, program, filters.year)
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@router.post(
+    "/targets",
+    response={200: TargetOut, 201: TargetOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Set a target",
+)
+def set_target(request, payload: TargetIn):
+    """Staff and the program's managers. Sets the target of the program for the year, figure and
+    measure: 201 when new, 200 when it replaced the value there."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), key=payload.program)
+    values = payload.dict()
+    values.pop("program")
+    before = Target.objects.filter(
+        program=program, year=payload.year, kpi=payload.kpi, measure=payload.measure or "count"
+    ).exists()
+    target = target_services.set_target(Actor.from_request(request), program, values)
+    row = next(
+        row for row in target_services.progress(request.user, program, target.year) if row.target == target
+    )
+    return Status(200 if before else 201, target_out(request, row))
+
+
+@router.delete(
+    "/targets/{target_id}", response={204: None, **WRITE_ERRORS}, auth=signed_in, summary="Remove a target"
+)
+def delete_target(request, target_id: int):
+    target = get_object_or_404(
+        Target.objects.filter(program__in=Program.objects.visible_to(request.user)), pk=target_id
+    )
+    target_services.delete_target(Actor.from_request(request), target)
+    return Status(204, None)

@@ -4,4 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/programs/<int:pk>/targets/", views.target_set, name="report-target-set"),
+    path("reports/targets/<int:pk>/delete/", views.target_delete, name="report-target-delete"),
 ]

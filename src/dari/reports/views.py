@@ -1,12 +1,23 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from dari.accounts.audit import Actor
 from dari.agreements.models import Agreement
+from dari.core.forms import saved_or_errors
+from dari.core.panels import program_panels
 from dari.outcomes.models import Outcome
 from dari.programs.models import Program
 from dari.registry.models import Cluster, ClusterStatistic, Organization
 
+from .forms import TargetForm
 from .kpis import Filters, figures
+from .models import Target
+from .targets import can_set_targets, delete_target, set_target
 
 
 def home(request):
@@ -48,3 +59,38 @@ def home(request):
         ),
     }
     return render(request, "reports/home.html", context)
+
+
+@login_required
+@require_POST
+def target_set(request, pk: int):
+    """Add or change one of the program's targets (the form on the program page); on an error the
+    program page shows the form again with the messages (400)."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    if not can_set_targets(request.user, program):
+        raise PermissionDenied
+    form = TargetForm(request.POST)
+    if form.is_valid() and saved_or_errors(
+        form, lambda values: set_target(Actor.from_request(request), program, values)
+    ):
+        messages.success(request, _("Target saved."))
+        return redirect(program.get_absolute_url() + "#targets")
+    panels = program_panels.panels_for(request, program)
+    for panel in panels:
+        if panel.template == "reports/_targets_panel.html":
+            panel.context["form"] = form
+    program = Program.objects.visible_to(request.user).with_details(request.user).get(pk=program.pk)
+    return render(request, "programs/program_detail.html", {"program": program, "panels": panels}, status=400)
+
+
+@login_required
+@require_POST
+def target_delete(request, pk: int):
+    target = get_object_or_404(
+        Target.objects.filter(program__in=Program.objects.visible_to(request.user)), pk=pk
+    )
+    if not can_set_targets(request.user, target.program):
+        raise PermissionDenied
+    delete_target(Actor.from_request(request), target)
+    messages.success(request, _("Target removed."))
+    return redirect(target.program.get_absolute_url() + "#targets")

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dari.core.forms import CleanTextMixin
+
+from .models import Target
+from .targets import kpi_choices
+
+
+class TargetForm(CleanTextMixin, forms.Form):
+    """A yearly target of a program (``targets.set_target`` adds it or changes the one there)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    kpi = forms.ChoiceField(label=_("Figure"), choices=())
+    measure = forms.ChoiceField(
+        label=_("Measure"), choices=Target.Measure.choices, initial=Target.Measure.COUNT
+    )
+    value = forms.DecimalField(label=_("Target"), min_value=0, max_digits=20, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].choices = kpi_choices()
+        self.fields["year"].initial = timezone.localdate().year

@@ -1,0 +1,25 @@
+from django.utils import timezone
+
+from dari.core.panels import Panel, program_panels
+
+from .forms import TargetForm
+from .targets import can_set_targets, progress
+
+
+@program_panels.register(order=5)
+def targets_of_program(request, program):
+    """The program's yearly targets with the progress its figures made, and, for those who may set
+    them, the form to add or change one."""
+    may_set = can_set_targets(request.user, program)
+    rows = progress(request.user, program)
+    if not rows and not may_set:
+        return None
+    return Panel(
+        "reports/_targets_panel.html",
+        {
+            "program": program,
+            "rows": rows,
+            "form": TargetForm() if may_set else None,
+            "this_year": timezone.localdate().year,
+        },
+    )
