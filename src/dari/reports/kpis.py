@@ -32,6 +32,8 @@ class Filters:
 
     program: str = ""
     year: int | None = None
+    #: A quarter (1 to 4) of ``year``: the months of report 1–3, 4–6, 7–9 or 10–12.
+    quarter: int | None = None
     cluster: str = ""
     country: str = ""
     include_illustrative: bool = False
@@ -41,6 +43,8 @@ class Filters:
             queryset = queryset.filter(program__key=self.program)
         if self.year:
             queryset = queryset.filter(reported_on__year=self.year)
+            if self.quarter:
+                queryset = queryset.filter(reported_on__quarter=self.quarter)
         if self.cluster:
             queryset = queryset.filter(startup__cluster__key=self.cluster)
         if self.country:
@@ -196,7 +200,12 @@ def startups_supported(user, filters: Filters = Filters()) -> Figure:
     if filters.program:
         participants = participants.filter(program__key=filters.program)
     if filters.year:
-        participants = participants.filter(Q(since__year__lte=filters.year) | Q(since__isnull=True))
+        # Taking part by the end of the year (or of the quarter), or since a day not recorded.
+        if filters.quarter:
+            after = date(filters.year + filters.quarter // 4, filters.quarter * 3 % 12 + 1, 1)
+        else:
+            after = date(filters.year + 1, 1, 1)
+        participants = participants.filter(Q(since__lt=after) | Q(since__isnull=True))
     if filters.cluster:
         participants = participants.filter(organization__cluster__key=filters.cluster)
     if not filters.include_illustrative:
