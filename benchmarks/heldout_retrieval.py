@@ -26,7 +26,9 @@ Modes, all in one run on the same corpus (ratios are within the run):
 - ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
   ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
 - ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
-- ``semantic`` / ``lexical``: one signal alone (served documents, no floor).
+- ``semantic`` / ``lexical``: one signal alone (served documents, no floor);
+- with ``--dev-only`` also ``DEV_VARIANTS`` (more weight on meaning or on the expansions), so that
+  such a change is chosen on the dev half before the held-out half ever runs it.
 
 Metrics per query, averaged: Recall@10 capped at min(10, relevant) on the same-language and the
 cross-language part (as ``text_retrieval.py``); precision@10, the share of the results shown (at
@@ -94,6 +96,21 @@ MODES = {
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
     "semantic": {**_SERVED, "signals": ("semantic",), "floor": False},
     "lexical": {**_SERVED, "signals": ("lexical",), "floor": False},
+}
+#: Signal weights and the expansions' weight as served (the engine's constants when this module loads).
+_SERVED_WEIGHTS = {"weights": dict(engine.WEIGHTS), "expansion": engine.EXPANSION_WEIGHT}
+#: Variants run with --dev-only alone, to choose on the dev half (the held-out half never sees them):
+#: more weight on meaning or on the expansions, for cross-language recall.
+DEV_VARIANTS = {
+    "dev_expansion_1.5": {**_SERVED, "expansion": 1.5},
+    "dev_expansion_2": {**_SERVED, "expansion": 2.0},
+    "dev_lexical_0.75": {**_SERVED, "weights": {**_SERVED_WEIGHTS["weights"], "lexical": 0.75}},
+    "dev_semantic_1.5": {**_SERVED, "weights": {**_SERVED_WEIGHTS["weights"], "semantic": 1.5}},
+    "dev_semantic_1.5_expansion_2": {
+        **_SERVED,
+        "weights": {**_SERVED_WEIGHTS["weights"], "semantic": 1.5},
+        "expansion": 2.0,
+    },
 }
 #: The floors tried by --choose-floor: (absolute, relative to the best result).
 ABSOLUTE_FLOORS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -202,6 +219,8 @@ def use_names(kind: str) -> None:
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
     index.glossary = glossary(options["glossary"])
     engine.SPECIFIC_EXPANSIONS = options["specific"]
+    engine.WEIGHTS = dict(options.get("weights", _SERVED_WEIGHTS["weights"]))
+    engine.EXPANSION_WEIGHT = options.get("expansion", _SERVED_WEIGHTS["expansion"])
     use_names(options["names"])
     started = time.perf_counter()
     found = {
@@ -476,7 +495,7 @@ def main() -> None:
         return
     indexes, build_seconds = build_indexes(documents, args.smoke)
     modes = {}
-    for mode, options in MODES.items():
+    for mode, options in (MODES | DEV_VARIANTS if args.dev_only else MODES).items():
         ranked, ms_per_query = rankings(indexes[options["places"]], queries, options, engine.RELEVANCE_FLOOR)
         modes[mode] = {"ms_per_query": round(ms_per_query, 2)}
         for name, subset in halves.items():

@@ -16,7 +16,11 @@ DATA = Path(os.environ.get("DARI_SHARED_DATA", ROOT.parent / "shared" / "data"))
 @pytest.mark.skipif(not (DATA / "krx-listed").exists(), reason="the shared real data is not here")
 def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     out = tmp_path / "heldout"
-    for extra in (["--out", str(out)], ["--choose-floor", "--floor-out", str(tmp_path / "floor.json")]):
+    for extra in (
+        ["--out", str(out)],
+        ["--choose-floor", "--floor-out", str(tmp_path / "floor.json")],
+        ["--choose-names", "--names-out", str(tmp_path / "names.json")],
+    ):
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "heldout_retrieval.py"), "--smoke", *extra],
             cwd=ROOT,
@@ -30,3 +34,7 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
         assert mode["dev"]["n_queries"] + mode["heldout"]["n_queries"] == 6
     floor = json.loads((tmp_path / "floor.json").read_text(encoding="utf-8"))
     assert floor["chosen"]["absolute"] >= 0 and floor["n_dev_queries"] > 0
+    names = json.loads((tmp_path / "names.json").read_text(encoding="utf-8"))
+    assert {"sound_threshold", "named_relative", "sound_names", "mrr.name"} <= set(names["chosen"])
+    served = report["modes"]["served"]
+    assert {"mrr.name", "success@1.name"} <= set(served["dev"])
