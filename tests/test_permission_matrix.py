@@ -542,6 +542,8 @@ API: dict[tuple[str, str], list[Row]] = {
     ("DELETE", "/api/v1/kpis/targets/{target_id}"): [
         Row("DELETE", "/api/v1/kpis/targets/{target}", (401, 403, 403, 204, 204)),
     ],
+    # The same per group (tests/reports/test_breakdowns.py).
+    ("GET", "/api/v1/kpis/breakdown"): [Row("GET", "/api/v1/kpis/breakdown?by=program", same(200))],
     ("GET", "/api/v1/jobs"): [Row("GET", "/api/v1/jobs", same(200))],
     ("GET", "/api/v1/jobs/{job_id}"): [Row("GET", "/api/v1/jobs/{job}", (404, 404, 200, 404, 200))],
     ("GET", "/api/v1/me/data"): [Row("GET", "/api/v1/me/data", (401, 200, 200, 200, 200))],

@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
@@ -17,6 +17,7 @@ from dari.core.api import (
     Ref,
     SourceOut,
     absolute_url,
+    errors,
     signed_in,
     visible_or_422,
 )
@@ -171,26 +172,43 @@ class OutcomeOut(Schema):
         return absolute_url(context, obj.get_absolute_url())
 
 
-@router.get("", response=list[OutcomeOut], summary="List outcomes")
+# A program, cluster, country, area or cohort, or "none" for the outcomes without one.
+ID_OR_NONE = r"^([0-9]+|none)$"
+
+
+class OutcomeFilters(InputSchema):
+    kind: str | None = None
+    stage: list[str] = Field([], description="One or more stages (repeat the parameter)")
+    startup: int | None = None
+    program: str | None = None
+    cluster: str | None = None
+    sector: str | None = None
+    q: str | None = None
+    year: int | None = Field(None, ge=1900, le=2200, description="Year of ``reported_on``")
+    quarter: int | None = Field(None, ge=1, le=4, description="Quarter of ``reported_on``")
+    country: str | None = Field(None, pattern=r"^([A-Za-z]{2}|none)$")
+    area: str | None = Field(None, pattern=ID_OR_NONE, description="Cooperation area id")
+    cohort: str | None = Field(
+        None, pattern=ID_OR_NONE, description="The year the startup joined the outcome's program"
+    )
+    illustrative: bool | None = Field(
+        None, description="false leaves out the outcomes of the demo's illustrative organizations"
+    )
+
+
+@router.get("", response={200: list[OutcomeOut], **errors(422)}, summary="List outcomes")
 @paginate(Pagination)
-def list_outcomes(
-    request,
-    kind: str | None = None,
-    stage: str | None = None,
-    startup: int | None = None,
-    program: str | None = None,
-    cluster: str | None = None,
-    sector: str | None = None,
-    q: str | None = None,
-):
-    """Filter by ``kind``, ``stage``, ``startup`` (id), ``program`` (key), the startup's ``cluster`` and
-    ``sector`` (keys), and ``q`` (text)."""
+def list_outcomes(request, filters: Query[OutcomeFilters]):
+    """Filter by ``kind``, ``stage`` (one or more), ``startup`` (id), ``program`` (key), the startup's
+    ``cluster`` and ``sector`` (keys), ``q`` (text), ``year`` and ``quarter`` of ``reported_on``, the
+    counterparty's ``country`` (ISO code), the cooperation ``area`` (id), the ``cohort`` (the year the
+    startup joined the outcome's program) and ``illustrative``. ``program``, ``cluster``,
+    ``country``, ``area`` and ``cohort`` take ``none`` for the outcomes without one: a KPI
+    breakdown's ``outcomes_url`` (``GET /api/v1/kpis/breakdown``) lists exactly what it counted."""
     return (
         Outcome.objects.visible_to(request.user)
         .for_listing(request.user)
-        .filtered(
-            kind=kind, stage=stage, startup=startup, program=program, cluster=cluster, sector=sector, text=q
-        )
+        .filtered(**filters.dict(exclude={"q"}), text=filters.q)
     )
 
 

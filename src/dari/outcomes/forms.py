@@ -4,26 +4,89 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.accounts.access import access_for
 from dari.agreements.models import Agreement, CooperationArea
+from dari.core.countries import country_name
 from dari.core.forms import CleanTextMixin, CountryField, SearchableSelect, VersionedForm
 from dari.programs.models import Program
 from dari.registry.models import Organization, Source
 
 from . import services
 from .models import Investor, Outcome
+from .queries import NONE
 from .services import OUTCOME, STAGE_MACHINES, starting_stages
 from .vocabulary import Kind, Stage
 
 
+def id_or_none(value: str) -> None:
+    if value != NONE and not value.isdigit():
+        raise forms.ValidationError(_("Give a number, or “none”."))
+
+
 class OutcomeFilterForm(CleanTextMixin, forms.Form):
+    """The outcome list's filters (``OutcomeQuerySet.filtered``). Those a KPI links with beyond the
+    visible ones (program, cluster, country, area, cohort) travel as hidden fields and are named
+    above the list (``extra_filters``). Like the dashboard, the list leaves out the outcomes of the
+    organizations the demo made up unless ``illustrative=on``."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("all")), *Kind.choices])
-    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("all")), *Stage.choices])
+    # Several stages when a KPI counts several (investment under review: sourced, in review, term sheet).
+    stage = forms.MultipleChoiceField(label=_("Stage"), required=False, choices=Stage.choices)
+    year = forms.IntegerField(label=_("Year reported"), required=False, min_value=1900, max_value=2200)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("all")), *((number, f"Q{number}") for number in range(1, 5))],
+    )
+    program = forms.SlugField(label=_("Program"), required=False)
+    cluster = forms.SlugField(label=_("Cluster"), required=False)
+    country = forms.RegexField(
+        label=_("Country of counterparty"), required=False, regex=r"^([A-Za-z]{2}|none)$"
+    )
+    area = forms.CharField(label=_("Cooperation area"), required=False, validators=[id_or_none])
+    cohort = forms.CharField(label=_("Cohort"), required=False, validators=[id_or_none])
+    illustrative = forms.BooleanField(label=_("Include illustrative organizations"), required=False)
+
+    HIDDEN = ("program", "cluster", "country", "area", "cohort", "illustrative")
 
     def filter(self, outcomes):
         if not self.is_valid():
-            return outcomes
+            return outcomes.filtered(illustrative=False)
         data = self.cleaned_data
-        return outcomes.filtered(kind=data["kind"], stage=data["stage"], text=data["q"])
+        return outcomes.filtered(
+            kind=data["kind"],
+            stage=data["stage"],
+            text=data["q"],
+            year=data["year"],
+            quarter=data["quarter"],
+            program=data["program"],
+            cluster=data["cluster"],
+            country=data["country"],
+            area=data["area"],
+            cohort=data["cohort"],
+            illustrative=data["illustrative"],
+        )
+
+    def hidden_values(self) -> list[tuple[str, str]]:
+        """(name, value) of the filters set that have no control of their own on the page."""
+        if not self.is_valid():
+            return []
+        values = [(name, self.data.get(name, "")) for name in self.HIDDEN]
+        return [(name, value) for name, value in values if value]
+
+    def extra_filters(self) -> list[tuple[str, str]]:
+        """(label, value) of those filters, for the sentence above the list."""
+        shown = []
+        for name, value in self.hidden_values():
+            if value == NONE:
+                value = _("none")
+            elif name == "country":
+                value = country_name(value)
+            elif name == "illustrative":
+                value = _("yes")
+            shown.append((self.fields[name].label, value))
+        return shown
 
 
 class StageForm(CleanTextMixin, forms.Form):

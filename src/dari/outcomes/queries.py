@@ -11,6 +11,22 @@ from django.db.models import Q
 
 from dari.accounts.access import access_for
 
+#: The filter value of "none": the outcomes without a program, a cluster, a country, an area or a cohort.
+NONE = "none"
+
+
+def cohort_year():
+    """The year the outcome's startup joined the outcome's program (its ``Participant.since``), or
+    None: no program, not a participant, or no date."""
+    from django.db.models.functions import ExtractYear
+
+    from dari.programs.models import Participant
+
+    joined = Participant.objects.filter(
+        organization=models.OuterRef("startup_id"), program=models.OuterRef("program_id")
+    ).annotate(year=ExtractYear("since"))
+    return models.Subquery(joined.values("year")[:1], output_field=models.IntegerField())
+
 
 def _insiders(access) -> Q | None:
     """The outcomes ``access`` is an insider of (``permissions.is_insider``, staff aside), or None."""
@@ -82,21 +98,63 @@ class OutcomeQuerySet(models.QuerySet):
         )
 
     def filtered(
-        self, *, kind=None, stage=None, startup=None, program=None, cluster=None, sector=None, text=None
+        self,
+        *,
+        kind=None,
+        stage=None,
+        startup=None,
+        program=None,
+        cluster=None,
+        sector=None,
+        text=None,
+        year=None,
+        quarter=None,
+        country=None,
+        area=None,
+        cohort=None,
+        illustrative=None,
     ):
+        """The outcomes matching every filter given (an empty one filters nothing): ``kind``;
+        ``stage``, one or a list; ``startup`` (id); ``program`` and the startup's ``cluster`` and
+        ``sector`` (keys); ``text``; ``year`` and ``quarter`` (1-4) of ``reported_on``; the
+        counterparty's ``country`` (ISO code); the cooperation ``area`` (id); the ``cohort``, the
+        year the startup joined the outcome's program (``Participant.since``); ``illustrative``
+        False leaves out the outcomes of the organizations the demo made up. ``program``,
+        ``cluster``, ``country``, ``area`` and ``cohort`` take ``NONE`` for the outcomes without one:
+        the KPI breakdowns (``dari.reports.kpis``) link here with the values they group by."""
         from dari.registry.models import Sector
 
         outcomes = self
         if kind:
             outcomes = outcomes.filter(kind=kind)
         if stage:
-            outcomes = outcomes.filter(stage=stage)
+            outcomes = outcomes.filter(stage__in=[stage] if isinstance(stage, str) else stage)
         if startup:
             outcomes = outcomes.filter(startup_id=startup)
         if program:
-            outcomes = outcomes.filter(program__key=program)
+            outcomes = outcomes.filter(
+                Q(program__isnull=True) if program == NONE else Q(program__key=program)
+            )
         if cluster:
-            outcomes = outcomes.filter(startup__cluster__key=cluster)
+            outcomes = outcomes.filter(
+                Q(startup__cluster__isnull=True) if cluster == NONE else Q(startup__cluster__key=cluster)
+            )
+        if year:
+            outcomes = outcomes.filter(reported_on__year=year)
+        if quarter:
+            outcomes = outcomes.filter(reported_on__quarter=quarter)
+        if country:
+            outcomes = outcomes.filter(counterparty_country="" if country == NONE else country.upper())
+        if area:
+            outcomes = outcomes.filter(
+                Q(cooperation_area__isnull=True) if area == NONE else Q(cooperation_area_id=area)
+            )
+        if cohort:
+            outcomes = outcomes.annotate(cohort=cohort_year()).filter(
+                Q(cohort__isnull=True) if cohort == NONE else Q(cohort=cohort)
+            )
+        if illustrative is False:
+            outcomes = outcomes.filter(startup__is_illustrative=False)
         if sector:
             outcomes = outcomes.filter(
                 startup__sectors__in=Sector.objects.with_descendants(sector)

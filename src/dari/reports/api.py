@@ -1,6 +1,8 @@
-"""``GET /api/v1/kpis``: the partnership's KPIs, the same figures as the dashboard's."""
+"""``GET /api/v1/kpis``: the partnership's KPIs, the same figures as the dashboard's;
+``GET /api/v1/kpis/breakdown``: the same per program, cohort, cluster, area, country, year or quarter."""
 
 from decimal import Decimal
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -10,7 +12,7 @@ from dari.core.api import WRITE_ERRORS, InputSchema, errors, signed_in
 from dari.programs.models import Program
 
 from . import targets as target_services
-from .kpis import Filters, figures
+from .kpis import BREAKDOWNS, Filters, breakdown, figures
 from .models import Target
 
 router = Router(tags=["reports"])
@@ -50,12 +52,47 @@ class KpisOut(Schema):
     count: int
 
 
+# A program, cluster, country, area or cohort filter may be "none": the outcomes without one.
+ID_OR_NONE = r"^([0-9]+|none)$"
+
+
 class KpiFilters(InputSchema):
     program: str = ""
     year: int | None = Field(None, ge=1900, le=2200)
+    quarter: int | None = Field(None, ge=1, le=4, description="With or without ``year``")
     cluster: str = ""
-    country: str = ""
+    country: str = Field("", pattern=r"^([A-Za-z]{2}|none|)$")
+    area: str = Field("", pattern=r"^([0-9]+|none|)$", description="Cooperation area id")
+    cohort: str = Field("", pattern=r"^([0-9]+|none|)$", description="The year startups joined the program")
     illustrative: bool = False
+
+    def chosen(self) -> Filters:
+        return Filters(**self.dict(exclude={"illustrative", "by"}), include_illustrative=self.illustrative)
+
+
+def figure_out(request, figure) -> dict:
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "count": figure.count,
+        "amounts": [{"currency": code, "amount": amount} for code, amount in figure.amounts.items()],
+        "amounts_left_out": figure.amounts_left_out,
+        "quantities": [
+            {
+                "quantity": row.quantity,
+                "unit_ko": row.quantity_unit_ko,
+                "unit_en": row.quantity_unit_en,
+                "period": row.quantity_period,
+            }
+            for row in figure.quantities
+        ],
+        "outcomes_url": request.build_absolute_uri(figure.link) if figure.link else "",
+        "usd_total": figure.usd_total,
+        "krw_total": figure.krw_total,
+        "values_pending": figure.values_pending,
+        "rates_from": figure.rates_from.isoformat() if figure.rates_from else None,
+        "rates_to": figure.rates_to.isoformat() if figure.rates_to else None,
+    }
 
 
 @router.get("", response={200: KpisOut, **errors(422)}, summary="The partnership's KPIs")
@@ -63,41 +100,52 @@ def list_kpis(request, filters: Query[KpiFilters]):
     """Outcomes by kind and stage, with their amounts summed per currency and their quantities per
     unit, and the startups supported, as far as the caller may see. ``amounts_left_out`` counts the
     outcomes whose amount the caller may not see: they are in ``count`` but never in ``amounts``.
-    Filters: ``program`` (key), ``year`` (reported in), ``cluster`` (key), ``country`` (the
-    counterparty's ISO code), ``illustrative`` (include the demo's illustrative organizations)."""
-    chosen = Filters(
-        program=filters.program,
-        year=filters.year,
-        cluster=filters.cluster,
-        country=filters.country,
-        include_illustrative=filters.illustrative,
+    Filters: ``program`` (key), ``year`` and ``quarter`` (of ``reported_on``), ``cluster`` (key),
+    ``country`` (the counterparty's ISO code), ``area`` (cooperation area id), ``cohort`` (the year
+    the startups joined the outcome's program), ``illustrative`` (include the demo's illustrative
+    organizations); ``program``, ``cluster``, ``country``, ``area`` and ``cohort`` take ``none``."""
+    items = [figure_out(request, figure) for figure in figures(request.user, filters.chosen())]
+    return {"items": items, "count": len(items)}
+
+
+class GroupOut(Schema):
+    key: str = Field(
+        description="The group's filter value (program key, cluster key, area id, ISO code, year, "
+        "2024-Q1, or none); empty for the groups you may not see, counted together"
     )
+    label: str
+    figures: list[FigureOut] = Field(description="The outcome figures of the group, as in GET /api/v1/kpis")
+
+
+class BreakdownOut(Schema):
+    by: str
+    items: list[GroupOut]
+    count: int
+
+
+class BreakdownFilters(KpiFilters):
+    by: Literal[tuple(BREAKDOWNS)]  # type: ignore[valid-type]
+
+
+@router.get("/breakdown", response={200: BreakdownOut, **errors(422)}, summary="The KPIs per group")
+def kpi_breakdown(request, filters: Query[BreakdownFilters]):
+    """The outcome figures of ``GET /api/v1/kpis`` per ``by``: ``program``, ``cohort`` (the year the
+    startup joined the outcome's program), ``cluster`` (the startup's), ``area`` (the cooperation
+    area the outcome serves), ``country`` (the counterparty's), ``year`` or ``quarter`` (of
+    ``reported_on``), with the same filters. Each group has outcomes; the outcomes without a program,
+    country... come last (``key`` ``none``). A figure's ``outcomes_url`` lists exactly the outcomes
+    it counts. The same confidentiality: a hidden amount is in ``amounts_left_out``, never in
+    ``amounts``. Three database queries whatever the number of outcomes."""
+    groups = breakdown(request.user, filters.by, filters.chosen())
     items = [
         {
-            "key": figure.key,
-            "label": figure.label,
-            "count": figure.count,
-            "amounts": [{"currency": code, "amount": amount} for code, amount in figure.amounts.items()],
-            "amounts_left_out": figure.amounts_left_out,
-            "quantities": [
-                {
-                    "quantity": row.quantity,
-                    "unit_ko": row.quantity_unit_ko,
-                    "unit_en": row.quantity_unit_en,
-                    "period": row.quantity_period,
-                }
-                for row in figure.quantities
-            ],
-            "outcomes_url": request.build_absolute_uri(figure.link),
-            "usd_total": figure.usd_total,
-            "krw_total": figure.krw_total,
-            "values_pending": figure.values_pending,
-            "rates_from": figure.rates_from.isoformat() if figure.rates_from else None,
-            "rates_to": figure.rates_to.isoformat() if figure.rates_to else None,
+            "key": group.key,
+            "label": group.label,
+            "figures": [figure_out(request, figure) for figure in group.figures],
         }
-        for figure in figures(request.user, chosen)
+        for group in groups
     ]
-    return {"items": items, "count": len(items)}
+    return {"by": filters.by, "items": items, "count": len(items)}
 
 
 # --- targets -------------------------------------------------------------------------------------------

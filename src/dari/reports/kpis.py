@@ -1,66 +1,89 @@
-"""The partnership's KPIs, computed in one place: the dashboard and ``GET /api/v1/kpis`` read the
-same figures (and the reports will).
+"""The partnership's KPIs, computed in one place: the dashboard, its charts (``dari.reports.charts``),
+``GET /api/v1/kpis`` and ``GET /api/v1/kpis/breakdown`` read the same figures (and the reports will).
 
-Each figure counts the outcomes behind it, as far as the viewer may see them, and links to them.
-Amounts are summed per currency, never across currencies, and only where the viewer may see them: an
-outcome whose amount is hidden from the viewer adds nothing to a total, and the figure says how many
-were left out. So no total can reveal a hidden amount, even by subtraction from another figure.
+Each figure counts the outcomes behind it, as far as the viewer may see them, and links to them: the
+outcome list with the same filters (``OutcomeQuerySet.filtered``, which these figures filter with
+too), so a click shows exactly the outcomes counted. Amounts are summed per currency, never across
+currencies, and only where the viewer may see them: an outcome whose amount is hidden from the viewer
+adds nothing to a total, and the figure says how many were left out. So no total can reveal a hidden
+amount, even by subtraction from another figure.
+
+A breakdown gives the same figures per program, cohort, cluster, cooperation area, counterparty
+country, year or quarter, in three GROUP BY queries whatever the number of outcomes (plus one for the
+groups' names). Time is the outcome's ``reported_on``: the date every outcome has, the one a
+quarterly report covers, and the one the ``year`` filter has always meant, so a quarter's figures do
+not move when an outcome's ``occurred_on`` is filled in later.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dari.agreements.models import Agreement, CooperationArea
+from dari.core.bilingual import localized
+from dari.core.countries import country_name
 from dari.engines.fx import round_minor
 from dari.outcomes.models import Outcome
+from dari.outcomes.queries import NONE, cohort_year
 from dari.outcomes.vocabulary import Kind
 from dari.programs.models import Participant, Program
-from dari.registry.models import Organization
+from dari.registry.models import Cluster, Organization
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the figures cover: a program (key), a year of report, the startups' cluster (key), the
-    counterparty's country (ISO code); illustrative organizations only when asked."""
+    """What the figures cover: a program and the startups' cluster (keys), a year and quarter of
+    report, the counterparty's country (ISO code), a cooperation area (id), a cohort (the year the
+    startup joined the outcome's program); each of program, cluster, country, area and cohort may be
+    ``NONE`` (outcomes without one). Illustrative organizations only when asked."""
 
     program: str = ""
     year: int | None = None
-    #: A quarter (1 to 4) of ``year``: the months of report 1–3, 4–6, 7–9 or 10–12.
+    #: A quarter (1 to 4) of ``reported_on``: the months 1–3, 4–6, 7–9 or 10–12 (of ``year``, or of
+    #: every year without one).
     quarter: int | None = None
     cluster: str = ""
     country: str = ""
+    area: str = ""
+    cohort: str = ""
     include_illustrative: bool = False
 
     def outcomes(self, queryset):
-        if self.program:
-            queryset = queryset.filter(program__key=self.program)
-        if self.year:
-            queryset = queryset.filter(reported_on__year=self.year)
-            if self.quarter:
-                queryset = queryset.filter(reported_on__quarter=self.quarter)
-        if self.cluster:
-            queryset = queryset.filter(startup__cluster__key=self.cluster)
-        if self.country:
-            queryset = queryset.filter(counterparty_country=self.country.upper())
-        if not self.include_illustrative:
-            queryset = queryset.filter(startup__is_illustrative=False)
-        return queryset
+        """``queryset`` narrowed to these filters (``OutcomeQuerySet.filtered``, as the outcome list)."""
+        values = dataclasses.asdict(self)
+        included = values.pop("include_illustrative")
+        return queryset.filtered(**values, illustrative=None if included else False)
+
+    def query(self) -> dict:
+        """The outcome list's parameters for these filters."""
+        query = {
+            "program": self.program,
+            "cluster": self.cluster,
+            "country": self.country.upper() if self.country != NONE else NONE,
+            "area": self.area,
+            "cohort": self.cohort,
+            "year": self.year,
+            "quarter": self.quarter,
+            "illustrative": "on" if self.include_illustrative else "",
+        }
+        return {name: value for name, value in query.items() if value}
 
     def link(self, **conditions) -> str:
-        """The outcome list showing the outcomes behind a figure."""
-        query = {name: value for name, value in conditions.items() if value}
-        if self.program:
-            query["program"] = self.program
-        if self.cluster:
-            query["cluster"] = self.cluster
-        return reverse("outcomes:outcome-list") + ("?" + urlencode(query) if query else "")
+        """The outcome list showing the outcomes behind a figure: these filters and ``conditions``
+        (``kind``, ``stage``: one or a list)."""
+        query = {**{name: value for name, value in conditions.items() if value}, **self.query()}
+        return reverse("outcomes:outcome-list") + ("?" + urlencode(query, doseq=True) if query else "")
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,10 @@ class Definition:
     label: str
     kind: str
     stages: tuple[str, ...] = ()  # empty: every stage
+
+    @property
+    def condition(self) -> Q:
+        return Q(kind=self.kind, stage__in=self.stages) if self.stages else Q(kind=self.kind)
 
 
 #: The outcome KPIs, in the order a report lists them.
@@ -88,6 +115,17 @@ DEFINITIONS = (
     ),
     Definition("clinical_pilots", _("Clinical pilots"), Kind.CLINICAL_PILOT, ("running", "completed")),
 )
+
+#: What a breakdown may group the figures by (``breakdown``'s ``by``), with its heading.
+BREAKDOWNS = {
+    "program": _("Program"),
+    "cohort": _("Cohort"),
+    "cluster": _("Cluster"),
+    "area": _("Cooperation area"),
+    "country": _("Country of counterparty"),
+    "year": _("Year"),
+    "quarter": _("Quarter"),
+}
 
 
 @dataclass(frozen=True)
@@ -123,72 +161,268 @@ class Figure:
     rates_to: date | None = None
 
 
-def outcome_figures(user, filters: Filters = Filters()) -> list[Figure]:
-    """One figure per ``DEFINITIONS`` entry, from the outcomes ``user`` may see, in five queries."""
-    outcomes = filters.outcomes(Outcome.objects.visible_to(user).for_listing(user))
-    condition = {
-        definition.key: Q(kind=definition.kind, stage__in=definition.stages)
-        if definition.stages
-        else Q(kind=definition.kind)
-        for definition in DEFINITIONS
-    }
-    counts = outcomes.aggregate(
-        **{f"{key}__count": Count("pk", filter=where) for key, where in condition.items()},
+@dataclass
+class Group:
+    """One row of a breakdown: a program, a cohort, a quarter... and the figures of its outcomes.
+    ``key`` is the outcome list's filter value (``NONE`` for the outcomes without one); ``filters``
+    are the breakdown's narrowed to this group, which the figures' links show. A group the viewer may
+    not see (a private program of a public outcome) is counted in one row with an empty ``key`` and
+    no links, so its name is not told."""
+
+    key: str
+    label: str
+    figures: list[Figure]
+    filters: Filters | None = None
+
+
+def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
+    """Per value of the ``groups`` expressions: each definition's count, outcomes left out, visible
+    amounts per currency and quantities per unit, in three queries."""
+    names = list(groups)
+    grouped = outcomes.annotate(**groups) if groups else outcomes
+    tallies: dict[tuple, dict] = {}
+
+    def tally(row) -> dict:
+        value = tuple(row[name] for name in names)
+        return tallies.setdefault(value, {d.key: _empty() for d in DEFINITIONS})
+
+    counted = {
+        **{f"{d.key}__count": Count("pk", filter=d.condition) for d in DEFINITIONS},
         **{
-            f"{key}__left_out": Count("pk", filter=where & Q(amount_hidden=True))
-            for key, where in condition.items()
+            f"{d.key}__left_out": Count("pk", filter=d.condition & Q(amount_hidden=True)) for d in DEFINITIONS
         },
+    }
+    # ``values()`` without names would group by every field: without groups, one aggregate.
+    counts = (
+        grouped.values(*names).annotate(**counted).order_by() if names else [grouped.aggregate(**counted)]
     )
-    amounts: dict[str, dict[str, Decimal]] = {definition.key: {} for definition in DEFINITIONS}
-    shown = outcomes.filter(amount__isnull=False, amount_hidden=False)
+    for row in counts:
+        for d in DEFINITIONS:
+            tally(row)[d.key]["count"] = row[f"{d.key}__count"]
+            tally(row)[d.key]["left_out"] = row[f"{d.key}__left_out"]
+    shown = grouped.filter(amount__isnull=False, amount_hidden=False)
+    # Per currency: the amounts, and their values locked in USD and KRW (added up over the currencies
+    # below, never converted here), the amounts still waiting for their rate, the rates' first and
+    # last day.
     locked = Q(rate_on__isnull=False)
-    values = shown.aggregate(
-        **{f"{key}__usd": Sum("usd_value", filter=where & locked) for key, where in condition.items()},
-        **{f"{key}__krw": Sum("krw_value", filter=where & locked) for key, where in condition.items()},
-        **{f"{key}__pending": Count("pk", filter=where & ~locked) for key, where in condition.items()},
-        **{f"{key}__from": Min("rate_on", filter=where) for key, where in condition.items()},
-        **{f"{key}__to": Max("rate_on", filter=where) for key, where in condition.items()},
+    sums = shown.values(*names, "currency").annotate(
+        **{f"{d.key}__amount": Sum("amount", filter=d.condition) for d in DEFINITIONS},
+        **{f"{d.key}__usd": Sum("usd_value", filter=d.condition & locked) for d in DEFINITIONS},
+        **{f"{d.key}__krw": Sum("krw_value", filter=d.condition & locked) for d in DEFINITIONS},
+        **{f"{d.key}__pending": Count("pk", filter=d.condition & ~locked) for d in DEFINITIONS},
+        **{f"{d.key}__from": Min("rate_on", filter=d.condition) for d in DEFINITIONS},
+        **{f"{d.key}__to": Max("rate_on", filter=d.condition) for d in DEFINITIONS},
     )
-    for key, where in condition.items():
-        for row in shown.filter(where).values("currency").annotate(total=Sum("amount")).order_by("currency"):
+    for row in sums.order_by("currency"):
+        for d in DEFINITIONS:
+            if row[f"{d.key}__amount"] is None:
+                continue
+            one = tally(row)[d.key]
             # The currency's minor unit, the same on SQLite and PostgreSQL (whose sums keep the scale).
-            amounts[key][row["currency"]] = round_minor(row["total"], row["currency"])
-    quantities: dict[str, list] = {definition.key: [] for definition in DEFINITIONS}
-    with_quantity = outcomes.filter(quantity__isnull=False)
-    for key, where in condition.items():
-        rows = (
-            with_quantity.filter(where)
-            .values("quantity_unit_ko", "quantity_unit_en", "quantity_period")
-            .annotate(total=Sum("quantity"))
-            .order_by("quantity_unit_en", "quantity_period")
-        )
-        quantities[key] = [
-            Quantity(row["total"], row["quantity_unit_ko"], row["quantity_unit_en"], row["quantity_period"])
-            for row in rows
-        ]
-    return [
-        Figure(
-            key=definition.key,
-            label=str(definition.label),
-            count=counts[f"{definition.key}__count"],
-            amounts=amounts[definition.key],
-            amounts_left_out=counts[f"{definition.key}__left_out"],
-            quantities=quantities[definition.key],
-            link=filters.link(
-                kind=definition.kind, stage=definition.stages[0] if len(definition.stages) == 1 else ""
-            ),
-            usd_total=_minor(values[f"{definition.key}__usd"], "USD"),
-            krw_total=_minor(values[f"{definition.key}__krw"], "KRW"),
-            values_pending=values[f"{definition.key}__pending"],
-            rates_from=values[f"{definition.key}__from"],
-            rates_to=values[f"{definition.key}__to"],
-        )
-        for definition in DEFINITIONS
-    ]
+            one["amounts"][row["currency"]] = round_minor(row[f"{d.key}__amount"], row["currency"])
+            for total in ("usd", "krw"):
+                if row[f"{d.key}__{total}"] is not None:
+                    one[total] = (one[total] or 0) + row[f"{d.key}__{total}"]
+            one["pending"] += row[f"{d.key}__pending"]
+            one["from"] = min(filter(None, (one["from"], row[f"{d.key}__from"])), default=None)
+            one["to"] = max(filter(None, (one["to"], row[f"{d.key}__to"])), default=None)
+    units = ("quantity_unit_ko", "quantity_unit_en", "quantity_period")
+    quantities = (
+        grouped.filter(quantity__isnull=False)
+        .values(*names, *units)
+        .annotate(**{f"{d.key}__quantity": Sum("quantity", filter=d.condition) for d in DEFINITIONS})
+    )
+    for row in quantities.order_by("quantity_unit_en", "quantity_period"):
+        for d in DEFINITIONS:
+            if row[f"{d.key}__quantity"] is not None:
+                quantity = Quantity(row[f"{d.key}__quantity"], *(row[unit] for unit in units))
+                tally(row)[d.key]["quantities"].append(quantity)
+    return tallies
+
+
+def _empty() -> dict:
+    return {
+        "count": 0,
+        "left_out": 0,
+        "amounts": {},
+        "quantities": [],
+        "usd": None,
+        "krw": None,
+        "pending": 0,
+        "from": None,
+        "to": None,
+    }
 
 
 def _minor(total: Decimal | None, currency: str) -> Decimal | None:
     return None if total is None else round_minor(total, currency)
+
+
+def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
+    tally = tally or {}
+    figures = []
+    for d in DEFINITIONS:
+        one = tally.get(d.key) or _empty()
+        figures.append(
+            Figure(
+                key=d.key,
+                label=str(d.label),
+                count=one["count"],
+                amounts=one["amounts"],
+                amounts_left_out=one["left_out"],
+                quantities=one["quantities"],
+                link=filters.link(kind=d.kind, stage=list(d.stages)) if filters else "",
+                usd_total=_minor(one["usd"], "USD"),
+                krw_total=_minor(one["krw"], "KRW"),
+                values_pending=one["pending"],
+                rates_from=one["from"],
+                rates_to=one["to"],
+            )
+        )
+    return figures
+
+
+def _visible_outcomes(user, filters: Filters):
+    return filters.outcomes(Outcome.objects.visible_to(user).for_listing(user))
+
+
+def outcome_figures(user, filters: Filters = Filters()) -> list[Figure]:
+    """One figure per ``DEFINITIONS`` entry, from the outcomes ``user`` may see, in three queries."""
+    tallies = _tallies(_visible_outcomes(user, filters), {})
+    return _figures(tallies.get(()), filters)
+
+
+def breakdown(user, by: str, filters: Filters = Filters()) -> list[Group]:
+    """The outcome figures of the outcomes ``user`` may see, per ``by`` (a key of ``BREAKDOWNS``):
+    one ``Group`` per program, cohort year, cluster, cooperation area, counterparty country, year or
+    quarter (of ``reported_on``) that has outcomes, then the outcomes without one ("no program").
+    Each group's figures link to the outcome list narrowed to the group. Raises ``KeyError`` for an
+    unknown ``by``."""
+    expressions, label_groups = _GROUPINGS[by]
+    tallies = _tallies(_visible_outcomes(user, filters), expressions)
+    groups = label_groups(user, list(tallies), filters)
+    hidden = [value for value in tallies if value not in groups]
+    rows = [
+        Group(key, label, _figures(tallies[value], narrowed), narrowed)
+        for value, (key, label, narrowed) in groups.items()
+    ]
+    if hidden:
+        merged = _merge([tallies[value] for value in hidden])
+        rows.append(Group("", str(_("Not shown to you")), _figures(merged, None)))
+    return rows
+
+
+def _merge(tallies: Iterable[dict]) -> dict:
+    merged = {d.key: _empty() for d in DEFINITIONS}
+    for tally in tallies:
+        for key, one in tally.items():
+            into = merged[key]
+            into["count"] += one["count"]
+            into["left_out"] += one["left_out"]
+            into["pending"] += one["pending"]
+            for currency, amount in one["amounts"].items():
+                into["amounts"][currency] = into["amounts"].get(currency, 0) + amount
+            into["quantities"] += one["quantities"]
+            for total in ("usd", "krw"):
+                if one[total] is not None:
+                    into[total] = (into[total] or 0) + one[total]
+            into["from"] = min(filter(None, (into["from"], one["from"])), default=None)
+            into["to"] = max(filter(None, (into["to"], one["to"])), default=None)
+    return merged
+
+
+def _narrowed(filters: Filters, **values) -> Filters:
+    return dataclasses.replace(filters, **values)
+
+
+def _none_last(groups: dict, none_value, none_key: str, none_label, filters: Filters, name: str) -> dict:
+    """``groups`` sorted by label, then the group of the outcomes without one."""
+    ordered = dict(sorted(groups.items(), key=lambda item: item[1][1].casefold()))
+    if none_value is not None:
+        ordered[none_value] = (none_key, str(none_label), _narrowed(filters, **{name: none_key}))
+    return ordered
+
+
+def _named_groups(objects, values: list[tuple], filters: Filters, name: str, key, label, none_label) -> dict:
+    """The groups of the ``objects`` (a queryset, only those the viewer may see) whose ids are in
+    ``values``, by ``label`` and keyed ``key(obj)`` for the ``name`` filter, then "none"."""
+    found = objects.filter(pk__in=[value[0] for value in values if value[0] is not None])
+    groups = {(obj.pk,): (key(obj), label(obj), _narrowed(filters, **{name: key(obj)})) for obj in found}
+    none = (None,) if (None,) in values else None
+    return _none_last(groups, none, NONE, none_label, filters, name)
+
+
+def _program_groups(user, values: list[tuple], filters: Filters) -> dict:
+    def name(program):
+        return str(localized(program, "name"))
+
+    programs = Program.objects.visible_to(user)
+    return _named_groups(programs, values, filters, "program", attrgetter("key"), name, _("No program"))
+
+
+def _cluster_groups(user, values: list[tuple], filters: Filters) -> dict:
+    def name(cluster):
+        return str(localized(cluster, "name"))
+
+    clusters = Cluster.objects.all()
+    return _named_groups(clusters, values, filters, "cluster", attrgetter("key"), name, _("No cluster"))
+
+
+def _area_groups(user, values: list[tuple], filters: Filters) -> dict:
+    areas = CooperationArea.objects.filter(agreement__in=Agreement.objects.visible_to(user))
+    return _named_groups(
+        areas, values, filters, "area", lambda area: str(area.pk), str, _("No cooperation area")
+    )
+
+
+def _country_groups(user, values: list[tuple], filters: Filters) -> dict:
+    groups = {
+        (code,): (code, country_name(code), _narrowed(filters, country=code)) for (code,) in values if code
+    }
+    none = ("",) if ("",) in values else None
+    return _none_last(groups, none, NONE, _("No country named"), filters, "country")
+
+
+def _cohort_groups(user, values: list[tuple], filters: Filters) -> dict:
+    groups = {
+        (year,): (str(year), str(year), _narrowed(filters, cohort=str(year)))
+        for (year,) in sorted(value for value in values if value[0] is not None)
+    }
+    if (None,) in values:
+        groups[(None,)] = (NONE, str(_("Not in a cohort")), _narrowed(filters, cohort=NONE))
+    return groups
+
+
+def _year_groups(user, values: list[tuple], filters: Filters) -> dict:
+    return {(year,): (str(year), str(year), _narrowed(filters, year=year)) for (year,) in sorted(values)}
+
+
+def _quarter_groups(user, values: list[tuple], filters: Filters) -> dict:
+    return {
+        (year, quarter): (
+            f"{year}-Q{quarter}",
+            _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter},
+            _narrowed(filters, year=year, quarter=quarter),
+        )
+        for (year, quarter) in sorted(values)
+    }
+
+
+# Per breakdown: the expressions the outcomes are grouped by, and the function naming the groups
+# (value tuple -> (key, label, filters)), in the order they are shown; a value it leaves out is a
+# group the viewer may not see.
+_GROUPINGS = {
+    "program": ({"group_program": F("program_id")}, _program_groups),
+    "cohort": ({"group_cohort": cohort_year()}, _cohort_groups),
+    "cluster": ({"group_cluster": F("startup__cluster_id")}, _cluster_groups),
+    "area": ({"group_area": F("cooperation_area_id")}, _area_groups),
+    "country": ({"group_country": F("counterparty_country")}, _country_groups),
+    "year": ({"group_year": ExtractYear("reported_on")}, _year_groups),
+    "quarter": (
+        {"group_year": ExtractYear("reported_on"), "group_quarter": ExtractQuarter("reported_on")},
+        _quarter_groups,
+    ),
+}
 
 
 def startups_supported(user, filters: Filters = Filters()) -> Figure:
@@ -206,7 +440,9 @@ def startups_supported(user, filters: Filters = Filters()) -> Figure:
         else:
             after = date(filters.year + 1, 1, 1)
         participants = participants.filter(Q(since__lt=after) | Q(since__isnull=True))
-    if filters.cluster:
+    if filters.cluster == NONE:
+        participants = participants.filter(organization__cluster__isnull=True)
+    elif filters.cluster:
         participants = participants.filter(organization__cluster__key=filters.cluster)
     if not filters.include_illustrative:
         participants = participants.filter(organization__is_illustrative=False)
