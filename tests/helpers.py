@@ -34,3 +34,16 @@ def count_queries(client: Client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.content
     return len(queries)
+
+
+def chart_spec(html: str, element_id: str) -> dict:
+    """The Vega-Lite spec a page passes to charts.js in ``<script id=... type="application/json">``
+    (``json_script``): what the viewer's browser is given, hidden figures included if any were."""
+    import json
+    import re
+
+    found = re.search(
+        rf'<script id="{re.escape(element_id)}" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found, f"no chart {element_id} in the page"
+    return json.loads(found.group(1))

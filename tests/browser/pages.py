@@ -55,7 +55,7 @@ MEASURE = """
   const columnTops = new Set([...document.querySelectorAll(".board-column")].map(column => column.offsetTop));
   // Chart labels as drawn: their font size times the SVG's scale on the screen.
   const smallLabels = [];
-  for (const svg of document.querySelectorAll("svg.chart")) {
+  for (const svg of document.querySelectorAll(".chart svg")) {
     const scale = svg.getScreenCTM().a;
     for (const text of svg.querySelectorAll("text")) {
       const size = parseFloat(getComputedStyle(text).fontSize) * scale;

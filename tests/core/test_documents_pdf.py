@@ -13,12 +13,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dari.agreements.documents import agreement_pdf
+from dari.agreements.documents import action_items_by_status_chart, agreement_pdf
 from dari.agreements.models import ActionItem, Agreement, ProgressNote
 from dari.core.documents import RENDER_STEPS, LocalStaticFetcher, render_pdf
 from dari.core.documents.pdf import css_content
 
 from ..factories import ActionItemFactory, AgreementFactory, UserFactory
+from ..helpers import chart_spec
 
 MOU = "ulsan-san-diego-bio-mou-2024"
 NOW = datetime(2024, 5, 2, 1, 0, tzinfo=UTC)
@@ -149,8 +150,15 @@ def test_the_agreement_page_links_to_the_pdf_and_shows_the_same_chart(client, sc
     html = client.get(f"/agreements/{mou_pk()}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f'href="/agreements/{mou_pk()}/pdf/?lang=en"' in html
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bar"' in html
-    assert html.count('class="bar"') == 1  # both scenario action items are open
+    # The page carries the spec the PDF renders (drawn by charts.js): both scenario items are open.
+    spec = chart_spec(html, "chart-status")
+    with translation.override("en"):
+        agreement = Agreement.objects.get(key=MOU)
+        assert spec == action_items_by_status_chart(agreement, agreement.action_items.all())
+    counts = {row["label"]: row["value"] for row in spec["data"]["values"]}
+    assert counts == {"open": 2, "in progress": 0, "done": 0, "dropped": 0}
+    board = f"/agreements/{mou_pk()}/board/#status-open"
+    assert spec["data"]["values"][0]["href"] == board
 
 
 SAMPLE = """{% extends "documents/base_print.html" %}

@@ -1,16 +1,17 @@
 """The agreement as a printed document, and the chart of its action items by status, which the
-agreement page and the PDF show alike. Called by the PDF view and, later, by background jobs, so it
-takes a user and ids, not a request."""
+agreement page draws and the PDF prints (one Vega-Lite spec). Called by the PDF view and, later, by
+background jobs, so it takes a user and ids, not a request."""
 
 from collections import Counter
 
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from dari.core.charts import bar_chart
 from dari.core.documents import render_pdf
 from dari.core.time import in_zone, viewer_zones
+from dari.core.vega import bar_spec, chart_svg
 
 from .models import ActionItem, Agreement
 
@@ -24,20 +25,22 @@ STATUS_COLOURS = {
 }
 
 
-def action_items_by_status_chart(action_items, *, width: int = 560) -> SafeString:
-    """A bar chart (inline SVG) of how many of ``action_items`` are in each status, every status
-    listed, in the active language; ``width`` in CSS pixels (the page uses ``PAGE_CHART_WIDTH``)."""
+def action_items_by_status_chart(agreement: Agreement, action_items) -> dict:
+    """A bar chart (Vega-Lite spec) of how many of ``action_items`` are in each status, every status
+    listed, in the active language; a bar links to its column of the agreement's board."""
     counts = Counter(item.status for item in action_items)
+    board = reverse("agreements:agreement-board", args=[agreement.pk])
     statuses = ActionItem.Status.choices
-    svg = bar_chart(
-        [str(label) for _value, label in statuses],
-        [counts.get(value, 0) for value, _label in statuses],
+    return bar_spec(
+        [
+            {"label": str(label), "value": counts.get(value, 0), "href": f"{board}#status-{value}"}
+            for value, label in statuses
+        ],
         title=_("Action items by status"),
+        category_title=_("Status"),
+        value_title=_("Action items"),
         colours=[STATUS_COLOURS[value] for value, _label in statuses],
-        width=width,
     )
-    # The chart escapes every label it writes.
-    return mark_safe(svg)
 
 
 def agreement_pdf(user, agreement_id: int, language: str, *, now=None, on_step=None) -> bytes:
@@ -54,7 +57,8 @@ def agreement_pdf(user, agreement_id: int, language: str, *, now=None, on_step=N
     now = now or timezone.now()
     zone = viewer_zones(user)[0]
     with translation.override(language):
-        chart = action_items_by_status_chart(agreement.action_items.all())
+        # vl-convert escapes every label it writes.
+        chart = mark_safe(chart_svg(action_items_by_status_chart(agreement, agreement.action_items.all())))
     return render_pdf(
         "agreements/agreement_print.html",
         {"agreement": agreement, "user": user, "status_chart": chart},

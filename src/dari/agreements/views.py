@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
-from dari.core.charts import PAGE_CHART_WIDTH
 from dari.core.forms import form_status, posted
 from dari.core.pagination import paginate
 
@@ -69,9 +68,7 @@ def agreement_detail(request, pk: int):
             "agreement": agreement,
             "can_change": can_change_agreement(request.user, agreement),
             "history": history_for(request.user, agreement),
-            "status_chart": action_items_by_status_chart(
-                agreement.action_items.all(), width=PAGE_CHART_WIDTH
-            ),
+            "charts": {"status": action_items_by_status_chart(agreement, agreement.action_items.all())},
         },
     )
 
@@ -272,9 +269,7 @@ def action_item_edit(request, pk: int):
     item = visible_item(request, pk)
     if not can_change_action_item(request.user, item):
         raise PermissionDenied
-    form = ActionItemForm(
-        posted(request), agreement=item.agreement, initial=ActionItemForm.initial_for(item)
-    )
+    form = ActionItemForm(posted(request), agreement=item.agreement, initial=ActionItemForm.initial_for(item))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, lambda: services.update_action_item(Actor.from_request(request), item, form.cleaned_data)

@@ -1,9 +1,12 @@
 """The Content-Security-Policy header on every answer (``settings.CONTENT_SECURITY_POLICY``).
 
-Dari's pages run no inline script and no event-handler attribute: the page kit's script, forms.js
-and htmx are static files (tests/core/test_security_headers.py keeps it so), so ``script-src 'self'``
-stops an injected ``<script>`` or ``onerror=`` from running. Styles keep ``'unsafe-inline'``: the
-charts are inline SVG with presentation styles, and a style cannot run code.
+Dari's pages run no inline script and no event-handler attribute: the page kit's script, forms.js,
+charts.js, htmx and the vega-embed bundle are static files (tests/core/test_security_headers.py keeps
+it so), so ``script-src 'self'`` stops an injected ``<script>`` or ``onerror=`` from running. A chart's
+spec is JSON data (``json_script``), and Vega evaluates its expressions with its interpreter rather
+than ``new Function``, so no ``'unsafe-eval'`` either (tests/browser/test_charts.py). Styles keep
+``'unsafe-inline'``: SVG presentation styles and the style elements vega-embed adds for its tooltip
+cannot run code.
 """
 
 from django.conf import settings

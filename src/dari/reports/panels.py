@@ -2,6 +2,7 @@ from django.utils import timezone
 
 from dari.core.panels import Panel, program_panels
 
+from .charts import program_charts
 from .forms import TargetForm
 from .targets import can_set_targets, progress
 
@@ -23,3 +24,10 @@ def targets_of_program(request, program):
             "this_year": timezone.localdate().year,
         },
     )
+
+
+@program_panels.register(order=20)
+def charts_of_program(request, program):
+    """The program's KPI charts, under its outcomes (whose table tells the same without script)."""
+    charts = program_charts(request.user, program.key)
+    return Panel("reports/_program_charts.html", {"charts": charts}) if charts else None

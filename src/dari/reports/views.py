@@ -14,6 +14,7 @@ from dari.outcomes.models import Outcome
 from dari.programs.models import Program
 from dari.registry.models import Cluster, ClusterStatistic, Organization
 
+from .charts import kpi_charts
 from .forms import TargetForm
 from .kpis import Filters, figures
 from .models import Target
@@ -52,6 +53,7 @@ def home(request):
         "program_count": Program.objects.visible_to(user).count(),
         "outcome_count": outcome_count,
         "kpis": figures(user, Filters(include_illustrative=includes_illustrative)),
+        "charts": kpi_charts(user, Filters(include_illustrative=includes_illustrative)),
         "latest_outcomes": outcomes.for_listing(user).order_by("-reported_on", "-pk")[:8],
         "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
         "clusters": Cluster.objects.prefetch_related(

@@ -6,8 +6,9 @@ Korean text is set in Noto Sans CJK KR, found through fontconfig (Debian's ``fon
 uses by HarfBuzz (``libharfbuzz-subset0``, from the same script): without it WeasyPrint falls back to
 fontTools, which takes seconds for a CJK font (14 s instead of 0.3 s for the agreement in Korean,
 ``benchmarks/pdf_render.py``). WeasyPrint runs no JavaScript, so charts are
-inline SVG (``dari.core.charts``). Rendering only reads Dari's own static files: any other URL in a
-template (another host, ``file:``, a path outside the static files) is refused and left out.
+inline SVG rendered from their Vega-Lite spec (``dari.core.vega.chart_svg``). Rendering only reads
+Dari's own static files: any other URL in a template (another host, ``file:``, a path outside the
+static files) is refused and left out.
 """
 
 import logging
