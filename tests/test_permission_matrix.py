@@ -30,6 +30,7 @@ from dari.accounts.audit import Actor
 from dari.accounts.models import Role
 from dari.accounts.services import create_api_token, grant_membership, invite, register
 from dari.api import api
+from dari.exchange.models import ImportRun
 from dari.files.links import signed_file_token
 from dari.files.services import store_generated
 from dari.jobs.models import Job
@@ -279,6 +280,21 @@ PAGES: dict[str, list[Row]] = {
     "outcomes/<int:pk>/stage/": [
         Row("POST", "/outcomes/{outcome}/stage/", (LOGIN, 404, 400, 400, 400), body={})
     ],
+    # Imports: staff every kind, program managers participants and outcomes (an empty form: 400).
+    "imports/": [
+        Row("GET", "/imports/", (LOGIN, 403, 403, 200, 200)),
+        Row("POST", "/imports/", (LOGIN, 403, 403, 400, 400), body={}),
+    ],
+    # ``import_run`` is staff's own: nobody else sees it; an unchecked run is not imported (a message).
+    "imports/<int:pk>/": [Row("GET", "/imports/{import_run}/", (LOGIN, 404, 404, 404, 200))],
+    "imports/<int:pk>/confirm/": [
+        Row("POST", "/imports/{import_run}/confirm/", (LOGIN, 404, 404, 404, 302), body={})
+    ],
+    "imports/templates/<str:kind>.<str:fmt>": [
+        Row("GET", "/imports/templates/outcomes.xlsx", (LOGIN, 200, 200, 200, 200))
+    ],
+    # What each persona finds in an export is tested in tests/exchange/test_exports.py.
+    "exports/<str:kind>.<str:fmt>": [Row("GET", "/exports/outcomes.csv", (LOGIN, 200, 200, 200, 200))],
     # ``document`` belongs to ``S``: whoever sees ``S`` may download it; a signed link needs no sign-in.
     "files/<int:pk>/": [Row("GET", "/files/{document}/", (404, 404, 200, 200, 200))],
     "files/signed/<str:token>/": [Row("GET", "/files/signed/{signed_document}/", same(200))],
@@ -674,6 +690,18 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
         ),
     ],
+    ("POST", "/api/v1/imports/{kind}"): [
+        Row(
+            "POST",
+            "/api/v1/imports/participants?dry_run=true",
+            (401, 403, 403, 200, 200),
+            {"file": SimpleUploadedFile("participants.csv", b"program,organization\np,s\n")},
+        ),
+    ],
+    ("GET", "/api/v1/imports/templates/{kind}"): [
+        Row("GET", "/api/v1/imports/templates/people?format=xlsx", (401, 200, 200, 200, 200))
+    ],
+    ("GET", "/api/v1/exports/{kind}"): [Row("GET", "/api/v1/exports/people", (401, 200, 200, 200, 200))],
     ("POST", "/api/v1/files"): [
         Row(
             "POST",
@@ -777,6 +805,7 @@ def world(db):
     document = store_generated(system, b"Business plan", "plan.txt", "text/plain", startup, "document")
     meeting = MeetingRequest.objects.create(requested_by=users["member"], subject=startup, candidate=public)
     target = Target.objects.create(program=program, year=2024, kpi="market_entries", value=3)
+    import_run = ImportRun.objects.create(kind="organizations", started_by=users["staff"])
     ids = {
         "startup": startup.pk,
         "public": public.pk,
@@ -803,6 +832,7 @@ def world(db):
         "signed_document": signed_file_token(document),
         "meeting": meeting.pk,
         "target": target.pk,
+        "import_run": import_run.pk,
     }
     return ids, users
 
@@ -819,7 +849,16 @@ def fill(value, ids):
 def database_state() -> dict:
     """Every row of every Dari table (the world is small), to prove a denied write changed nothing."""
     state = {}
-    labels = ("accounts", "registry", "agreements", "programs", "outcomes", "partnering", "reports")
+    labels = (
+        "accounts",
+        "registry",
+        "agreements",
+        "programs",
+        "outcomes",
+        "partnering",
+        "reports",
+        "exchange",
+    )
     for label in (*labels, "files", "notifications"):
         for model in apps.get_app_config(label).get_models():
             state[model._meta.label] = list(model.objects.order_by("pk").values_list())

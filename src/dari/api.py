@@ -49,6 +49,8 @@ api.add_router("/organizations", "dari.partnering.api.router")
 api.add_router("/meeting-requests", "dari.partnering.api.meeting_router")
 api.add_router("/notifications", "dari.notifications.api.router")
 api.add_router("/kpis", "dari.reports.api.router")
+api.add_router("/imports", "dari.exchange.api.imports_router")
+api.add_router("/exports", "dari.exchange.api.exports_router")
 
 
 class ResourceOut(Schema):

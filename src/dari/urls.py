@@ -13,6 +13,7 @@ urlpatterns = [
     path("agreements/", include("dari.agreements.urls")),
     path("programs/", include("dari.programs.urls")),
     path("outcomes/", include("dari.outcomes.urls")),
+    path("", include("dari.exchange.urls")),
     path("", include("dari.matching.urls")),
     path("", include("dari.partnering.urls")),
     path("jobs/", include("dari.jobs.urls")),

@@ -39,3 +39,6 @@ organization_panels = PanelRegistry()
 program_panels = PanelRegistry()
 # Sections of the signed-in user's profile page; the provider is called as ``provider(request, user)``.
 profile_panels = PanelRegistry()
+# Links beside a list (its exports, an import); the provider is called as ``provider(request, name)``
+# with the list's name ("organizations", "outcomes"), and the page asks with ``{% list_panels name %}``.
+list_panels = PanelRegistry()

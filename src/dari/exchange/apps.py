@@ -11,6 +11,7 @@ class ExchangeConfig(AppConfig):
         from dari.files.services import register_owner
         from dari.jobs.kinds import register_kind
 
+        from . import panels  # noqa: F401  (export links on the lists and the program page)
         from .models import ImportRun
         from .tasks import IMPORT_CHECK, IMPORT_WRITE
 

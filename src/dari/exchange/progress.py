@@ -17,7 +17,7 @@ from dari.jobs.models import Job
 
 
 class ImportProgress:
-    """The engine's ``progress(done, total, message, writing)`` for an import of ``rows`` rows,
+    """The engine's ``progress(done, total, message, phase)`` for an import of ``rows`` rows,
     written to the job's row: a dry run is one pass over the rows; an import two, the check and the
     write (its ``done`` counted over the rows it writes)."""
 
@@ -27,10 +27,10 @@ class ImportProgress:
         self.steps = rows if dry_run else 2 * rows
         self.side = None
 
-    def __call__(self, done: int, total: int, message: str, writing: bool = False) -> None:
-        if writing:
+    def __call__(self, done: int, total: int, message: str, phase: str = "check") -> None:
+        if phase != "check":
             done = self.rows + (done * self.rows // total if total else self.rows)
-        self.write(done, message, writing=writing)
+        self.write(done, message, writing=phase == "writing")
 
     def write(self, done: int, message: str, *, writing: bool) -> None:
         values = {

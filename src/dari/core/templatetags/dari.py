@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from dari.core import redaction
 from dari.core.bilingual import localized
 from dari.core.money import format_money, format_quantity
+from dari.core.panels import list_panels as list_panel_registry
 from dari.core.time import format_for, viewer_zones
 
 register = template.Library()
@@ -19,6 +20,13 @@ def viewer(context):
     """Whom a template renders for: the signed-in user of a page, or the recipient of a notice (an
     e-mail renders without a request)."""
     return context.get("user") or context.get("recipient")
+
+
+@register.simple_tag(takes_context=True)
+def list_panels(context, name: str) -> list:
+    """What later apps add beside the list ``name`` (``dari.core.panels.list_panels``):
+    ``{% list_panels "outcomes" as panels %}``."""
+    return list_panel_registry.panels_for(context["request"], name)
 
 
 @register.simple_tag(takes_context=True)

@@ -30,8 +30,10 @@ from dari.core.text import clean_text
 
 from ..tables import Table, read_boolean, read_date, read_number, read_text
 
-#: progress(done, total, message, writing=False): ``writing`` is true inside the write transaction,
-#: where progress must not go through the import's own connection (see ``exchange.progress``).
+#: progress(done, total, message, phase="check"): ``phase`` is "check" (done of the rows), "write"
+#: (done of the rows to write, outside the transaction: before and after it) or "writing" (inside the
+#: write transaction, where progress must not go through the import's own connection: see
+#: ``exchange.progress``).
 ProgressCallback = Callable[..., None]
 CHECK_CHUNK = 1000
 WRITE_BATCH = 2000
@@ -130,6 +132,8 @@ class Importer:
     kind: str = ""
     columns: tuple[Column, ...] = ()
     key_columns: tuple[str, ...] = ("key",)
+    #: Columns an export adds that an import reads past (so that an export imports unchanged).
+    ignored_columns: tuple[str, ...] = ()
 
     def __init__(self, actor: Actor, *, rates=None):
         self.actor = actor
@@ -301,7 +305,7 @@ def keys_of(records, column: str = "key") -> set[str]:
 
 def check_header(importer: Importer, header: list[str]) -> list[Problem]:
     problems = []
-    known = set(importer.column_names)
+    known = set(importer.column_names) | set(importer.ignored_columns)
     for name in header:
         if name and name not in known:
             problems.append(
@@ -339,7 +343,7 @@ def run_import(
         actor.is_system or importer_class.may_import(actor.user),
         _("You may not import %(kind)s.") % {"kind": importer_class.kind},
     )
-    progress = progress or (lambda done, total, message, writing=False: None)
+    progress = progress or (lambda done, total, message, phase="check": None)
     report = Report(kind=importer_class.kind, dry_run=dry_run, encoding=table.encoding)
     report.problems = check_header(importer_class(actor), table.header)
     records = list(table.records())
@@ -361,18 +365,18 @@ def run_import(
     progress(len(records), len(records), _("Checked %(rows)d rows") % {"rows": len(records)})
     if dry_run or report.problems or not importer.plans:
         return report
-    progress(
-        0, len(importer.plans), _("Writing %(rows)d rows") % {"rows": len(importer.plans)}, writing=False
-    )
+    to_write = len(importer.plans)
+    progress(0, to_write, _("Writing %(rows)d rows") % {"rows": to_write}, phase="write")
     try:
         with transaction.atomic():
             importer.write(
                 importer.plans,
-                lambda done, total, message: progress(done, total, message, writing=True),
+                lambda done, total, message: progress(done, total, message, phase="writing"),
             )
     except IntegrityError:
         # Someone added a row with one of the new keys between the check and the write.
         raise Conflict(_("The data changed while the file was imported. Check the file again.")) from None
+    progress(to_write, to_write, _("Wrote %(rows)d rows") % {"rows": to_write}, phase="write")
     return report
 
 

@@ -186,6 +186,7 @@ class OutcomeImporter(ProgramRowsImporter):
     Amounts get their USD and KRW values locked with one rate table for the whole file."""
 
     kind = "outcomes"
+    ignored_columns = VALUE_FIELDS  # locked here from the amount, never read from a file
     columns = (
         Column("key", "key", required=True, help=KEY_HELP, example="thyroscope-series-b"),
         Column("kind", "choice", required=True, help=", ".join(Kind.values), example="investment"),

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         except TableError as error:
             raise CommandError(str(error)) from None
 
-        def progress(done, total, message, writing=False):
+        def progress(done, total, message, phase="check"):
             if options.get("verbosity", 1) > 1:
                 self.stderr.write(f"{done}/{total} {message}")
 

@@ -1,0 +1,115 @@
+"""``/api/v1/imports`` and ``/api/v1/exports``: the same imports and exports as the pages.
+
+An import through the API runs at once, in the request (a script waits for its answer); the Import
+page runs it as a job with progress. A file with bad rows answers 422 with one error per problem,
+at ``["body", "file", <row>, <column>]``, and changes nothing.
+"""
+
+from typing import Literal
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from dari.accounts.audit import Actor
+from dari.core.api import InputSchema, errors, signed_in
+
+from .exporting import export_file, export_name
+from .files import template_file, template_name
+from .importing import IMPORTERS, run_import
+from .tables import TableError, read_table
+from .views import download
+
+imports_router = Router(tags=["imports and exports"])
+exports_router = Router(tags=["imports and exports"])
+
+Kind = Literal["organizations", "people", "participants", "outcomes"]
+Format = Literal["csv", "xlsx"]
+
+
+class ProblemOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ReportOut(Schema):
+    kind: str
+    dry_run: bool
+    rows: int
+    created: int
+    changed: int
+    unchanged: int
+    encoding: str
+    problems: list[ProblemOut]
+
+
+class ImportOptions(InputSchema):
+    dry_run: bool = False
+
+
+class FileOptions(InputSchema):
+    format: Format = "csv"
+
+
+class ExportOptions(FileOptions):
+    program: str = ""
+
+
+def bad_rows(report) -> JsonResponse:
+    detail = [
+        {"loc": ["body", "file", problem.row, problem.column], "msg": problem.message, "type": "bad_row"}
+        for problem in report.problems
+    ]
+    return JsonResponse({"detail": detail}, status=422)
+
+
+@imports_router.post(
+    "/{kind}",
+    response={200: ReportOut, **errors(401, 403, 409, 422)},
+    auth=signed_in,
+    summary="Import a CSV or XLSX file, all rows or none",
+)
+def import_file(request, kind: Kind, options: Query[ImportOptions], file: File[UploadedFile]):
+    """Check every row of ``file`` and, unless ``dry_run``, import them all in one transaction. Staff
+    import every kind; program managers participants and outcomes of their programs. A bad row
+    answers 422 (``loc`` names its row and column) and nothing is imported; the same file again
+    changes nothing (``unchanged``)."""
+    if not IMPORTERS[kind].may_import(request.user):
+        raise HttpError(403, _("You may not import %(kind)s.") % {"kind": kind})
+    try:
+        table = read_table(file.read(), file.name or "")
+    except TableError as error:
+        return JsonResponse(
+            {"detail": [{"loc": ["body", "file"], "msg": str(error), "type": "unreadable"}]}, status=422
+        )
+    report = run_import(Actor.from_request(request), IMPORTERS[kind], table, dry_run=options.dry_run)
+    if report.problems:
+        return bad_rows(report)
+    return report
+
+
+@imports_router.get(
+    "/templates/{kind}",
+    response={200: None, **errors(401)},
+    auth=signed_in,
+    summary="The empty template of a kind (CSV or XLSX)",
+)
+def import_template(request, kind: Kind, options: Query[FileOptions]):
+    """One header row with the columns an import of ``kind`` reads."""
+    return download(template_file(kind, options.format), template_name(kind, options.format), options.format)
+
+
+@exports_router.get(
+    "/{kind}",
+    response={200: None, **errors(401, 422)},
+    auth=signed_in,
+    summary="Export the rows of a kind the caller may see (CSV or XLSX)",
+)
+def export(request, kind: Kind, options: Query[ExportOptions]):
+    """The rows of ``kind`` the caller may see, in the columns its import reads: hidden amounts and
+    their values blank, private organizations left out, formula-looking text neutralised."""
+    data = export_file(request.user, kind, options.format, program=options.program)
+    return download(data, export_name(kind, options.format), options.format)
