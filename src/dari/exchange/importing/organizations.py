@@ -29,6 +29,15 @@ KEY_HELP = gettext_lazy("The natural key: letters, digits and hyphens; the same 
 BOTH = gettext_lazy("Give the Korean or the English name, or both.")
 
 
+def refresh_search_after_commit() -> None:
+    """Imported organizations and people reach search once the import commits: the worker encodes
+    the changed profiles into a new index snapshot (only those whose text changed: their
+    ``updated_at`` moved, which the bulk writes set) while searches keep using the current one."""
+    from dari.matching.tasks import schedule_index_refresh
+
+    schedule_index_refresh()
+
+
 def may_import_registry(user) -> bool:
     """Staff: an import writes many organizations' or people's records at once."""
     return access_for(user).sees_everything
@@ -172,6 +181,7 @@ class OrganizationImporter(Importer):
         write_audit(
             self.actor, "registry.organization.changed", [(plan.obj, plan.changes) for plan in changed_plans]
         )
+        refresh_search_after_commit()
         progress(len(plans), len(plans), _("Wrote %(count)d organizations") % {"count": len(plans)})
 
 
@@ -315,4 +325,5 @@ class PersonImporter(Importer):
                     "registry.affiliation.changed",
                     [(affiliation, changed(before, snapshot(affiliation, AFFILIATION.audited)))],
                 )
+        refresh_search_after_commit()
         progress(len(plans), len(plans), _("Wrote %(count)d people") % {"count": len(plans)})
