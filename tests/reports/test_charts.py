@@ -13,7 +13,7 @@ from dari.outcomes.models import Outcome
 from dari.reports.charts import chart_svg, kpi_charts
 from dari.reports.kpis import Filters, breakdown, outcome_figures
 from tests.factories import OutcomeFactory, UserFactory
-from tests.helpers import chart_spec
+from tests.helpers import chart_spec, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,14 @@ def test_a_chart_renders_to_svg_with_its_korean_labels_as_text(scenario):
     assert "Noto Sans CJK KR" in svg
     # A printed chart has no links and a fixed width.
     assert "<a " not in svg and "href" not in svg
+
+
+def test_the_dashboard_with_its_charts_takes_the_same_queries_for_more_outcomes(client, scenario):
+    from dari.programs.models import Program
+
+    OutcomeFactory(reported_on=date(2023, 2, 1))  # two quarters: every chart is drawn
+    before = count_queries(client, "/")
+    for year in range(2015, 2023):
+        OutcomeFactory(program=Program.objects.create(key=f"program-{year}"), reported_on=date(year, 6, 1))
+
+    assert count_queries(client, "/") == before

@@ -147,12 +147,19 @@ def _with_breakdowns(charts: dict, user, filters: Filters, by: str, title: str, 
     return charts
 
 
-def kpi_charts(user, filters: Filters | None = None) -> dict[str, dict]:
+def kpi_charts(
+    user, filters: Filters | None = None, *, figures: list[Figure] | None = None
+) -> dict[str, dict]:
     """The dashboard's charts for ``user``, by name: ``kpis`` (a bar per KPI), ``by_program`` (the
     KPIs stacked per program) and ``timeline`` (the KPIs per quarter, from two quarters on); a chart
-    with nothing to show is left out."""
+    with nothing to show is left out. ``figures``: the same user's figures for the same filters
+    when the page has them already (``kpis.figures``), which saves their queries."""
     filters = filters or Filters()
-    charts = {"kpis": kpis_bar(outcome_figures(user, filters))}
+    keys = {definition.key for definition in DEFINITIONS}
+    shown = (
+        [figure for figure in figures if figure.key in keys] if figures else outcome_figures(user, filters)
+    )
+    charts = {"kpis": kpis_bar(shown)}
     return _with_breakdowns(charts, user, filters, "program", _("Outcomes per program"), _("Program"))
 
 

@@ -40,6 +40,8 @@ def home(request):
     if not includes_illustrative:
         outcomes = outcomes.filter(startup__is_illustrative=False)
     outcome_count = outcomes.count()
+    chosen = Filters(include_illustrative=includes_illustrative)
+    kpis = figures(user, chosen)
     context = {
         "includes_illustrative": includes_illustrative,
         "counts": counts,
@@ -52,8 +54,8 @@ def home(request):
         "agreement_count": Agreement.objects.visible_to(user).count(),
         "program_count": Program.objects.visible_to(user).count(),
         "outcome_count": outcome_count,
-        "kpis": figures(user, Filters(include_illustrative=includes_illustrative)),
-        "charts": kpi_charts(user, Filters(include_illustrative=includes_illustrative)),
+        "kpis": kpis,
+        "charts": kpi_charts(user, chosen, figures=kpis),
         "latest_outcomes": outcomes.for_listing(user).order_by("-reported_on", "-pk")[:8],
         "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
         "clusters": Cluster.objects.prefetch_related(
