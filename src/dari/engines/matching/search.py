@@ -92,8 +92,9 @@ SPECIFICITY_POWER = 0.25
 #: Below this name similarity a name "match" is noise (shared trigrams of unrelated names).
 NAME_THRESHOLD = 0.45
 #: Below this similarity of sound keys across scripts ("Celltrion" and 셀트리온 both read SVLTLVN) a
-#: match is noise: a sound key has a dozen letters, so unrelated names share more trigrams than
-#: spelled ones. Chosen on the development half (benchmarks/heldout_retrieval.py --choose-names).
+#: match is noise: a sound key is written with a dozen letters, so unrelated names share far more
+#: of its trigrams than of a spelled name's. 1: only an identical sound key counts. Chosen on the
+#: development half (benchmarks/heldout_retrieval.py --choose-names).
 SOUND_THRESHOLD = 1.0
 #: Below this cosine the semantic signal is not reported as a reason the document matched.
 SEMANTIC_MATCH = 0.35
@@ -287,8 +288,9 @@ class SearchIndex:
     ):
         """``tokens`` and ``names``: one list per document, or a callable returning them all (a
         stored index decodes them only when ``update`` or ``remove`` needs them). ``sound_indexes``:
-        the sound keys of the names in Hangul (``True``) and of the others (``False``), built from
-        ``names`` when not given. ``places``: the keys (``name_key``) of every place a document is in."""
+        the sound keys of the names written in Hangul (``True``) and in Latin letters (``False``; a
+        name with both, LG화학, is in both), built from ``names`` when not given. ``places``: the keys
+        (``name_key``) of every place a document is in."""
         self.ids: list[str] = list(ids)
         self.kinds = np.asarray(kinds, dtype=object)
         self._vectors16 = np.asarray(vectors16, dtype=np.float16).reshape(len(self.ids), encoder.DIMENSIONS)
@@ -562,8 +564,7 @@ class SearchIndex:
         # it begins (울산가스) nor those that sound like it count more than their spelling's likeness.
         place = self.names_a_place(query)
         name = self._name_index.scores(query, minimum=NAME_THRESHOLD, prefixes=not place)
-        name = np.where(name >= NAME_THRESHOLD, name, 0)
-        name = name.astype(np.float32)
+        name = np.where(name >= NAME_THRESHOLD, name, 0).astype(np.float32)
         if place:
             return name, name
         sound = self._sound_indexes[not is_hangul(query)].scores(sound_key(query), minimum=SOUND_THRESHOLD)
