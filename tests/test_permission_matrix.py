@@ -262,6 +262,15 @@ PAGES: dict[str, list[Row]] = {
             body={"year": 2024, "kpi": "contracts", "measure": "count", "value": "2"},
         ),
     ],
+    # Anyone signed in who sees the program may make its report (of what they may see).
+    "reports/programs/<int:pk>/report/": [
+        Row(
+            "POST",
+            "/reports/programs/{program}/report/",
+            (LOGIN, 302, 302, 302, 302),
+            body={"period": "2024", "format": "pdf", "language": "en"},
+        ),
+    ],
     "reports/targets/<int:pk>/delete/": [
         Row("POST", "/reports/targets/{target}/delete/", (LOGIN, 403, 403, 302, 302)),
     ],
@@ -552,6 +561,15 @@ API: dict[tuple[str, str], list[Row]] = {
             "/api/v1/kpis/targets",
             (401, 403, 403, 201, 201),
             body={"program": "p", "year": 2024, "kpi": "contracts", "measure": "count", "value": "2"},
+            json=True,
+        ),
+    ],
+    ("POST", "/api/v1/kpis/reports"): [
+        Row(
+            "POST",
+            "/api/v1/kpis/reports",
+            (401, 202, 202, 202, 202),
+            body={"program": "p", "period": "2024", "format": "xlsx", "language": "ko"},
             json=True,
         ),
     ],

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dari.accounts.audit import Actor
 from dari.core.api import WRITE_ERRORS, InputSchema, errors, signed_in
+from dari.jobs.api import JobOut
 from dari.programs.models import Program
 
 from . import targets as target_services
@@ -252,3 +253,29 @@ def delete_target(request, target_id: int):
     )
     target_services.delete_target(Actor.from_request(request), target)
     return Status(204, None)
+
+
+# --- program reports -----------------------------------------------------------------------------------
+
+
+class ReportIn(InputSchema):
+    program: str = Field(description="The program's key")
+    period: str = Field(description="A year such as 2024, or a quarter such as 2024-Q1", max_length=10)
+    format: str = Field("pdf", description="pdf or xlsx")
+    language: str = Field("ko", description="ko or en")
+
+
+@router.post(
+    "/reports", response={202: JobOut, **WRITE_ERRORS}, auth=signed_in, summary="Make a program report"
+)
+def make_report(request, payload: ReportIn):
+    """Starts a job that makes the program's report (key figures, targets, outcomes, sources and the
+    ECB rates used) for the period, with what the caller may see. Follow it at ``/api/v1/jobs/{id}``;
+    its ``result.url`` downloads the file when it is done (the caller and staff only)."""
+    from .program_report import start_program_report
+
+    program = get_object_or_404(Program.objects.visible_to(request.user), key=payload.program)
+    job = start_program_report(
+        Actor.from_request(request), program, payload.period, payload.format, payload.language
+    )
+    return Status(202, job)

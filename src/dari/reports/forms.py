@@ -22,3 +22,18 @@ class TargetForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kpi"].choices = kpi_choices()
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ProgramReportForm(CleanTextMixin, forms.Form):
+    """Which report of a program to make: the period, the format and the language."""
+
+    period = forms.CharField(
+        label=_("Period"), max_length=10, help_text=_("A year such as 2024, or a quarter such as 2024-Q1.")
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")], initial="pdf")
+    language = forms.ChoiceField(label=_("Language"), choices=[("ko", "한국어"), ("en", "English")])
+
+    def __init__(self, *args, language: str = "ko", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].initial = str(timezone.localdate().year)
+        self.fields["language"].initial = language

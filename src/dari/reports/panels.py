@@ -1,9 +1,9 @@
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dari.core.panels import Panel, program_panels
 
 from .charts import program_charts
-from .forms import TargetForm
+from .forms import ProgramReportForm, TargetForm
 from .targets import can_set_targets, progress
 
 
@@ -23,6 +23,18 @@ def targets_of_program(request, program):
             "form": TargetForm() if may_set else None,
             "this_year": timezone.localdate().year,
         },
+    )
+
+
+@program_panels.register(order=6)
+def program_reports(request, program):
+    """The form that makes the program's report (PDF or XLSX, Korean or English) as a job."""
+    if not request.user.is_authenticated:
+        return None
+    language = translation.get_language() or "ko"
+    return Panel(
+        "reports/_report_panel.html",
+        {"program": program, "form": ProgramReportForm(language=language[:2])},
     )
 
 

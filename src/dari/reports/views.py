@@ -15,9 +15,10 @@ from dari.programs.models import Program
 from dari.registry.models import Cluster, ClusterStatistic, Organization
 
 from .charts import kpi_charts
-from .forms import TargetForm
+from .forms import ProgramReportForm, TargetForm
 from .kpis import Filters, figures
 from .models import Target
+from .program_report import start_program_report
 from .targets import can_set_targets, delete_target, set_target
 
 
@@ -98,3 +99,28 @@ def target_delete(request, pk: int):
     delete_target(Actor.from_request(request), target)
     messages.success(request, _("Target removed."))
     return redirect(target.program.get_absolute_url() + "#targets")
+
+
+@login_required
+@require_POST
+def program_report_job(request, pk: int):
+    """Start making the program's report in the background; the job page shows its progress and,
+    when done, the link to the file."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk)
+    form = ProgramReportForm(request.POST)
+    if form.is_valid():
+        job = saved_or_errors(
+            form,
+            lambda values: start_program_report(
+                Actor.from_request(request), program, values["period"], values["format"], values["language"]
+            ),
+        )
+        if job is not None:
+            messages.success(request, _("The report is being made; this page shows its progress."))
+            return redirect(job)
+    panels = program_panels.panels_for(request, program)
+    for panel in panels:
+        if panel.template == "reports/_report_panel.html":
+            panel.context["form"] = form
+    program = Program.objects.visible_to(request.user).with_details(request.user).get(pk=program.pk)
+    return render(request, "programs/program_detail.html", {"program": program, "panels": panels}, status=400)
