@@ -11,6 +11,7 @@ from dari.core.vega import (
     bar_spec,
     bundle_text,
     chart_svg,
+    count_scale,
     stacked_bar_spec,
     timeline_spec,
 )
@@ -86,3 +87,20 @@ def test_the_vendored_bundle_names_the_installed_versions():
 def test_the_vendored_bundle_is_what_dari_vega_bundle_writes():
     """After upgrading vl-convert-python, run ``dari vega_bundle`` and commit the file."""
     assert BUNDLE.read_text(encoding="utf-8") == bundle_text()
+
+
+@pytest.mark.parametrize(
+    "largest, ticks",
+    [
+        (0, [0, 1]),
+        (2, [0, 1, 2]),
+        (6, [0, 1, 2, 3, 4, 5, 6]),
+        (7, [0, 2, 4, 6, 8]),
+        (99, [0, 20, 40, 60, 80, 100]),
+    ],
+)
+def test_a_count_axis_has_whole_ticks_a_nice_step_apart(largest, ticks):
+    scale = count_scale(largest)
+
+    assert scale["axis"]["values"] == ticks
+    assert scale["scale"]["domain"] == [0, ticks[-1]]

@@ -31,8 +31,20 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 BUNDLE = Path(__file__).resolve().parent / "static" / "dari" / "vendor" / "vega-embed.js"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
-# Counts: whole numbers on the axis (0, 1, 2, never 0.5).
-COUNT_AXIS = {"tickMinStep": 1, "format": "d"}
+
+def count_scale(largest) -> dict:
+    """A count's axis and scale: whole-number ticks (0, 1, 2, never 0.5) a step of 1, 2 or 5 times a
+    power of ten apart, at most seven, from 0 to ``largest`` or just past it. Given rather than left
+    to Vega, whose ``tickMinStep`` is not kept when the width follows the container."""
+    step = 1
+    while largest / step > 6:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2  # 1, 2, 5, 10, 20, 50...
+    top = max(step, -(-int(largest) // step) * step)
+    return {
+        "axis": {"values": list(range(0, top + 1, step)), "format": "d"},
+        "scale": {"domain": [0, top], "nice": False},
+    }
+
 
 CONFIG = {
     "font": FONT,
@@ -83,7 +95,12 @@ def bar_spec(
     encoding = {
         # The labels name themselves; a rotated title beside them reads badly in Korean.
         "y": {"field": "label", "type": "nominal", "sort": order, "title": None},
-        "x": {"field": "value", "type": "quantitative", "title": value_title, "axis": COUNT_AXIS},
+        "x": {
+            "field": "value",
+            "type": "quantitative",
+            "title": value_title,
+            **count_scale(max((row["value"] for row in rows), default=0)),
+        },
         "href": {"field": "href", "type": "nominal"},
         "tooltip": [
             {"field": "label", "type": "nominal", "title": category_title},
@@ -124,6 +141,7 @@ def stacked_bar_spec(
     ``series``, ``value``, optional ``href``), stacked in ``series_order`` (coloured ``colours``,
     else the palette's), with a legend in one column (it fits under a phone's narrow plot)."""
     categories = list(dict.fromkeys(row["label"] for row in rows))
+    totals = {label: sum(row["value"] for row in rows if row["label"] == label) for label in categories}
     description = "; ".join(f"{row['label']}, {row['series']}: {row['value']}" for row in rows)
     return _chart(
         title,
@@ -145,7 +163,7 @@ def stacked_bar_spec(
                 "type": "quantitative",
                 "stack": "zero",
                 "title": value_title,
-                "axis": COUNT_AXIS,
+                **count_scale(max(totals.values(), default=0)),
             },
             "color": {
                 "field": "series",
@@ -190,7 +208,12 @@ def timeline_spec(
             "title": period_title,
             "axis": {"labelAngle": 0, "labelOverlap": True},
         },
-        "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": COUNT_AXIS},
+        "y": {
+            "field": "value",
+            "type": "quantitative",
+            "title": value_title,
+            **count_scale(max((row["value"] for row in rows), default=0)),
+        },
         "color": {
             "field": "series",
             "type": "nominal",
