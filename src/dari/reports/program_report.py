@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dari.core.bilingual import localized
@@ -31,7 +32,7 @@ from dari.outcomes.models import Outcome, StageChange
 from dari.programs.models import Participant, Program
 from dari.registry.models import Organization
 
-from .kpis import Figure, Filters, figures
+from .kpis import DEFINITIONS, Figure, Filters, figures
 from .targets import Progress, kpi_choices, progress
 
 FORMATS = ("pdf", "xlsx")
@@ -162,18 +163,32 @@ def render_report(
 
 def in_language(report: ProgramReport, language: str) -> ProgramReport:
     """``report`` with the labels of its figures and targets in ``language`` (the figures were
-    counted in whichever language was active)."""
+    counted in whichever language was active), and its charts drawn in that language from the same
+    figures (``charts``: the KPIs of the period; the same per cohort when the program has several)."""
+    from .charts import chart_svg, kpis_bar, stacked_by
+
     with translation.override(language):
         labels = {key: str(label) for key, label in kpi_choices()}
-    return dataclasses.replace(
-        report,
-        figures=[
+        figures = [
             dataclasses.replace(figure, label=labels.get(figure.key, figure.label))
             for figure in report.figures
-        ],
+        ]
+        outcome_keys = {definition.key for definition in DEFINITIONS}
+        specs = [kpis_bar([figure for figure in figures if figure.key in outcome_keys])]
+        filters = Filters(program=report.program.key, year=report.period.year, quarter=report.period.quarter)
+        per_cohort = stacked_by(
+            report.user, "cohort", filters, title=_("Outcomes per cohort"), category_title=_("Cohort")
+        )
+        if per_cohort:
+            specs.append(per_cohort)
+        charts = [mark_safe(chart_svg(spec)) for spec in specs]  # vl-convert escapes the labels it writes
+    return dataclasses.replace(
+        report,
+        figures=figures,
         targets=[
             dataclasses.replace(row, label=labels.get(row.target.kpi, row.label)) for row in report.targets
         ],
+        charts=charts,
     )
 
 
