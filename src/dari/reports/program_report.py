@@ -179,8 +179,8 @@ def in_language(report: ProgramReport, language: str) -> ProgramReport:
         per_cohort = stacked_by(
             report.user, "cohort", filters, title=_("Outcomes per cohort"), category_title=_("Cohort")
         )
-        if per_cohort:
-            specs.append(per_cohort)
+        if per_cohort and len({row["label"] for row in per_cohort["data"]["values"]}) > 1:
+            specs.append(per_cohort)  # only when the startups joined in more than one year
         charts = [mark_safe(chart_svg(spec)) for spec in specs]  # vl-convert escapes the labels it writes
     return dataclasses.replace(
         report,
