@@ -21,6 +21,8 @@ from .engine import (
     changed,
     check_versions,
     chunked,
+    created_from,
+    insert_many,
     keys_of,
     write_audit,
 )
@@ -96,7 +98,7 @@ class OrganizationImporter(Importer):
             if name not in row or name in ("key", "sectors", "cluster", "aliases", "is_public"):
                 continue
             if column.type == "choice":
-                values[name] = self.choice(row, name, Organization.Kind.values)
+                values[name] = self.choice(row, name, Organization.Kind)
             else:
                 values[name] = self.text(row, name, multiline=column.type == "long_text")
         if "country" in values:
@@ -146,7 +148,7 @@ class OrganizationImporter(Importer):
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new]
         check_versions(Organization, changed_plans)
-        Organization.objects.bulk_create([plan.obj for plan in new], batch_size=WRITE_BATCH)
+        insert_many(Organization, [plan.obj for plan in new], natural_key="key")
         progress(len(new), len(plans), _("Added %(count)d organizations") % {"count": len(new)})
         now = timezone.now()
         fields = {"updated_at", "version"}
@@ -173,7 +175,7 @@ class OrganizationImporter(Importer):
 
         created_items = []
         for plan in new:
-            changes = created_changes(plan.obj, self.plain_fields)
+            changes = created_from(plan)
             if plan.extra.get("sectors"):
                 changes["sectors"] = [None, plan.extra["sectors"]]
             created_items.append((plan.obj, changes))
@@ -239,9 +241,7 @@ class PersonImporter(Importer):
             if name in row:
                 values[name] = self.text(row, name)
         if "public_listing_basis" in row:
-            values["public_listing_basis"] = self.choice(
-                row, "public_listing_basis", Person.ListingBasis.values
-            )
+            values["public_listing_basis"] = self.choice(row, "public_listing_basis", Person.ListingBasis)
         if "is_public" in row:
             values["is_public"] = self.boolean(row, "is_public", False)
         existing = self.existing.get(key)
@@ -281,7 +281,7 @@ class PersonImporter(Importer):
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new and plan.changes]
         check_versions(Person, changed_plans)
-        Person.objects.bulk_create([plan.obj for plan in new], batch_size=WRITE_BATCH)
+        insert_many(Person, [plan.obj for plan in new], natural_key="key")
         now = timezone.now()
         fields = {"updated_at", "version"}
         for plan in changed_plans:

@@ -32,6 +32,7 @@ from .engine import (
     changed,
     check_versions,
     chunked,
+    insert_many,
     keys_of,
     write_audit,
 )
@@ -139,7 +140,7 @@ class ParticipantImporter(ProgramRowsImporter):
         if "since" in row:
             obj.since = self.date(row, "since")
         if "status" in row:
-            obj.status = self.choice(row, "status", Participant.Status.values) or Participant.Status.ACTIVE
+            obj.status = self.choice(row, "status", Participant.Status) or Participant.Status.ACTIVE
         self.validate(obj, list(PARTICIPANT.creatable), default_column="organization")
         after = snapshot(obj, PARTICIPANT.audited)
         return Plan(self._row, obj, before, changed(before, after) if before is not None else after)
@@ -168,6 +169,7 @@ TEXT_COLUMNS = (
 )
 LONG_TEXT_COLUMNS = ("summary_ko", "summary_en", "public_summary_ko", "public_summary_en")
 FIXED = {"kind", "stage", "startup"}
+CURRENCIES = [code for code, _label in CURRENCY_CHOICES]
 #: The outcome fields an import writes (its values locked here, never given).
 IMPORTED_FIELDS = [name for name in OUTCOME.audited if name not in VALUE_FIELDS]
 
@@ -262,8 +264,8 @@ class OutcomeImporter(ProgramRowsImporter):
         if existing is not None and not self.sees_everything and existing.program_id not in self.managed:
             self.stop("key", _("This outcome exists and is not of a program you manage."))
         values = {}
-        kind = self.choice(row, "kind", Kind.values)
-        stage = self.choice(row, "stage", Stage.values)
+        kind = self.choice(row, "kind", Kind)
+        stage = self.choice(row, "stage", Stage)
         startup_id = self.organization(row, "startup", required=True)
         values.update(kind=kind, stage=stage, startup_id=startup_id)
         if "program" in row:
@@ -279,10 +281,10 @@ class OutcomeImporter(ProgramRowsImporter):
             if name in row:
                 values[name] = self.text(row, name, multiline=True)
         for name, choices in (
-            ("counterparty_kind", Organization.Kind.values),
-            ("currency", [code for code, _label in CURRENCY_CHOICES]),
-            ("amount_disclosure", Disclosure.values),
-            ("quantity_period", Period.values),
+            ("counterparty_kind", Organization.Kind),
+            ("currency", CURRENCIES),
+            ("amount_disclosure", Disclosure),
+            ("quantity_period", Period),
         ):
             if name in row:
                 values[name] = self.choice(row, name, choices)
@@ -412,7 +414,7 @@ class OutcomeImporter(ProgramRowsImporter):
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new and plan.changes]
         check_versions(Outcome, changed_plans)
-        Outcome.objects.bulk_create([plan.obj for plan in new], batch_size=WRITE_BATCH)
+        insert_many(Outcome, [plan.obj for plan in new], natural_key="key")
         progress(len(new), len(plans), _("Added %(count)d outcomes") % {"count": len(new)})
         fields = {"version"}
         for plan in changed_plans:
@@ -422,7 +424,8 @@ class OutcomeImporter(ProgramRowsImporter):
             Outcome.objects.bulk_update(
                 [plan.obj for plan in changed_plans], sorted(fields), batch_size=WRITE_BATCH
             )
-        StageChange.objects.bulk_create(
+        insert_many(
+            StageChange,
             [
                 StageChange(
                     outcome=plan.obj,
@@ -434,34 +437,43 @@ class OutcomeImporter(ProgramRowsImporter):
                 )
                 for plan in new
             ],
-            batch_size=WRITE_BATCH,
         )
-        audit_plans(self.actor, "outcomes.outcome", new, changed_plans, OUTCOME.audited)
+        audit_plans(
+            self.actor, "outcomes.outcome", new, changed_plans, OUTCOME.audited, also=self.investors_created
+        )
 
         with_investors = [plan for plan in plans if "investors" in plan.extra]
         replaced = [plan.obj.pk for plan in with_investors if not plan.is_new]
         for chunk in chunked(replaced):
             Investor.objects.filter(outcome_id__in=chunk).delete()
-        Investor.objects.bulk_create(
+        insert_many(
+            Investor,
             [
                 Investor(outcome=plan.obj, organization_id=organization_id, role=role, share=share)
                 for plan in with_investors
                 for organization_id, role, share in plan.extra["investors"]
             ],
-            batch_size=WRITE_BATCH,
         )
+        # A new round's investors are in its created entry; an existing one's change has its own.
         write_audit(
             self.actor,
             "outcomes.outcome.investors_changed",
             [
                 (plan.obj, {"investors": [plan.extra["investors_before"], plan.extra["investors_after"]]})
                 for plan in with_investors
+                if not plan.is_new
             ],
         )
         self.record_investments(
             [plan for plan in new if plan.obj.kind == Kind.INVESTMENT and plan.obj.stage == "closed"]
         )
         progress(len(plans), len(plans), _("Wrote %(count)d outcomes") % {"count": len(plans)})
+
+    @staticmethod
+    def investors_created(plan) -> dict:
+        if plan.extra.get("investors_after"):
+            return {"investors": [None, plan.extra["investors_after"]]}
+        return {}
 
     def record_investments(self, plans) -> None:
         """``invests_in`` from each investor of a closed round to its startup, once (what
@@ -484,12 +496,19 @@ class OutcomeImporter(ProgramRowsImporter):
                     kind=Relationship.Kind.INVESTS_IN, object_id__in=startups[start : start + 900]
                 ).values_list("subject_id", "object_id")
             )
+        new_pairs = {pair: on for pair, on in pairs.items() if pair not in existing}
+        # The organizations by id, for each relationship's label in its audit entry (no query per row).
+        named = {}
+        for chunk in chunked({organization for pair in new_pairs for organization in pair}):
+            named.update(Organization.objects.only("pk", "name_ko", "name_en").in_bulk(chunk))
         relationships = [
             Relationship(
-                subject_id=subject, kind=Relationship.Kind.INVESTS_IN, object_id=object_, started_on=on
+                subject=named[subject],
+                kind=Relationship.Kind.INVESTS_IN,
+                object=named[object_],
+                started_on=on,
             )
-            for (subject, object_), on in pairs.items()
-            if (subject, object_) not in existing
+            for (subject, object_), on in new_pairs.items()
         ]
         Relationship.objects.bulk_create(relationships, batch_size=WRITE_BATCH)
         write_audit(
