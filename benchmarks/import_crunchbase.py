@@ -225,7 +225,22 @@ def prepare(smoke: bool, directory: Path) -> dict:
         "outcome_rows": len(outcome_rows),
         "investor_links": sum(len(row[4].split("; ")) for row in outcome_rows if row[4]),
         "krx_rows": len(krx_text.splitlines()) - 1,
+        "krx_websites_left_out_as_invalid": len(krx_dropped_websites),
     }
+
+
+krx_dropped_websites: list[str] = []
+
+
+def valid_url(url: str) -> bool:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator()(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def krx_rows() -> list[list]:
@@ -239,8 +254,9 @@ def krx_rows() -> list[list]:
         website = row["홈페이지"].strip()
         if website and not website.startswith(("http://", "https://")):
             website = "http://" + website
-        if " " in website or "," in website:
-            website = ""
+        if website and not valid_url(website):
+            website = ""  # e.g. "http://www.x.co.kr/" with a stray character: left out, counted
+            krx_dropped_websites.append(row["종목코드"])
         rows.append(
             [
                 "krx-" + row["종목코드"],

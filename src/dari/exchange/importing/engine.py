@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry
@@ -100,12 +101,16 @@ class Report:
 
     def summary(self) -> str:
         if self.dry_run:
-            text = _(
-                "%(rows)d rows checked: %(created)d to add, %(changed)d to change, %(unchanged)d unchanged."
+            text = ngettext(
+                "%(rows)d row checked: %(created)d to add, %(changed)d to change, %(unchanged)d unchanged.",
+                "%(rows)d rows checked: %(created)d to add, %(changed)d to change, %(unchanged)d unchanged.",
+                self.rows,
             )
         else:
-            text = _(
-                "%(rows)d rows imported: %(created)d added, %(changed)d changed, %(unchanged)d unchanged."
+            text = ngettext(
+                "%(rows)d row imported: %(created)d added, %(changed)d changed, %(unchanged)d unchanged.",
+                "%(rows)d rows imported: %(created)d added, %(changed)d changed, %(unchanged)d unchanged.",
+                self.rows,
             )
         return text % asdict(self)
 
