@@ -209,3 +209,26 @@ def test_the_outcome_list_leaves_out_illustrative_organizations_unless_asked(cli
     assert made_up in client.get("/outcomes/?illustrative=on").context["page"].object_list
     assert Outcome.objects.filter(startup__is_illustrative=False).count() == listed(client, "/outcomes/")
     assert Organization.objects.filter(is_illustrative=True).exists()
+
+
+def test_the_outcome_list_names_the_filters_a_figure_linked_with(client, scenario):
+    program = Program.objects.get(key=PROGRAM)
+    area = CooperationArea.objects.first()
+    client.cookies["django_language"] = "en"
+
+    html = client.get(f"/outcomes/?program={PROGRAM}&area={area.pk}&country=US&cohort=none").content.decode()
+
+    assert "Also filtered by" in html
+    for shown in (program.name_en, str(area.number), "United States of America", "Cohort none"):
+        assert shown in html
+    # The filters travel on when the visible ones change.
+    assert f'<input type="hidden" name="program" value="{PROGRAM}">' in html
+
+
+def test_a_private_program_is_not_named_by_its_key(client, scenario):
+    Program.objects.create(key="quiet-program", name_en="Quiet program", is_public=False)
+    client.cookies["django_language"] = "en"
+
+    html = client.get("/outcomes/?program=quiet-program").content.decode()
+
+    assert "Quiet program" not in html and "Program quiet-program" in html

@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.accounts.access import access_for
 from dari.agreements.models import Agreement, CooperationArea
+from dari.core.bilingual import localized
 from dari.core.countries import country_name
 from dari.core.forms import CleanTextMixin, CountryField, SearchableSelect, VersionedForm
 from dari.programs.models import Program
-from dari.registry.models import Organization, Source
+from dari.registry.models import Cluster, Organization, Source
 
 from . import services
 from .models import Investor, Outcome
@@ -50,6 +51,11 @@ class OutcomeFilterForm(CleanTextMixin, forms.Form):
 
     HIDDEN = ("program", "cluster", "country", "area", "cohort", "illustrative")
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whose view the filters are named in: a program or an area only by a name they may see.
+        self.user = user
+
     def filter(self, outcomes):
         if not self.is_valid():
             return outcomes.filtered(illustrative=False)
@@ -85,8 +91,24 @@ class OutcomeFilterForm(CleanTextMixin, forms.Form):
                 value = country_name(value)
             elif name == "illustrative":
                 value = _("yes")
+            else:
+                value = self._named(name, value)
             shown.append((self.fields[name].label, value))
         return shown
+
+    def _named(self, name: str, value: str) -> str:
+        """The name of the program, cluster or area a filter gives by key or id, where the viewer
+        may see it; else the value as given."""
+        found = {
+            "program": lambda: Program.objects.visible_to(self.user).filter(key=value).first(),
+            "cluster": lambda: Cluster.objects.filter(key=value).first(),
+            "area": lambda: CooperationArea.objects.filter(
+                pk=value, agreement__in=Agreement.objects.visible_to(self.user)
+            ).first(),
+        }.get(name, lambda: None)()
+        if found is None:
+            return value
+        return str(found) if name == "area" else str(localized(found, "name"))
 
 
 class StageForm(CleanTextMixin, forms.Form):

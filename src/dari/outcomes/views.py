@@ -23,7 +23,7 @@ from .vocabulary import Stage
 
 
 def outcome_list(request):
-    form = OutcomeFilterForm(request.GET or None)
+    form = OutcomeFilterForm(request.GET or None, user=request.user)
     outcomes = form.filter(Outcome.objects.visible_to(request.user).for_listing(request.user))
     context = {
         "form": form,
