@@ -22,6 +22,7 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from ninja import Field, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.utils import check_csrf
 from pydantic import ValidationInfo, field_validator
@@ -249,6 +250,13 @@ def invalid(request, error: ValidationError):
     return JsonResponse({"detail": field_errors(error)}, status=422)
 
 
+def invalid_input(request, error: NinjaValidationError):
+    """django-ninja's own 422 in the one shape: pydantic's extra keys (``ctx``, ``input``, ``url``)
+    left out, so every 422 has exactly ``loc``, ``msg`` and ``type``."""
+    detail = [{"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]} for item in error.errors]
+    return JsonResponse({"detail": detail}, status=422)
+
+
 def conflict(request, error: Conflict):
     return JsonResponse({"detail": str(error) or "Conflict"}, status=409)
 
@@ -268,6 +276,7 @@ def register_error_handlers(api) -> None:
     """Answer the services' refusals in the one error shape (not found is django-ninja's own 404)."""
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(NinjaValidationError, invalid_input)
     api.add_exception_handler(Conflict, conflict)
     api.add_exception_handler(OverflowError, out_of_range)
     api.add_exception_handler(DataError, out_of_range)
