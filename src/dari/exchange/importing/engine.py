@@ -21,7 +21,7 @@ from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -415,12 +415,15 @@ def check_versions(model, plans: list[Plan]) -> None:
 
 
 def write_audit(actor: Actor, action: str, items) -> None:
-    """One audit entry per ``(object, changes)``, as ``log_action`` writes it, inserted in bulk."""
+    """One audit entry per ``(object, changes)``, as ``log_action`` writes it, inserted in bulk; an
+    item may carry the object's label third when the caller has it (``str(obj)`` otherwise)."""
     content_types: dict = {}
     now = timezone.now()
     actor_id = getattr(actor.user, "pk", None)
     rows = []
-    for obj, changes in items:
+    for item in items:
+        obj, changes = item[0], item[1]
+        label = item[2] if len(item) > 2 else str(obj)
         model = type(obj)
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
@@ -431,7 +434,7 @@ def write_audit(actor: Actor, action: str, items) -> None:
                 "action": action,
                 "object_type_id": content_types[model],
                 "object_id": obj.pk,
-                "object_label": str(obj)[:300],
+                "object_label": label[:300],
                 "changes": changes,
                 "ip_address": actor.ip_address,
                 "created_at": now,
@@ -460,6 +463,25 @@ def insert_many(model, objects: list, *, natural_key: str | None = None) -> None
                 by_key[key]._state.adding = False
 
 
+#: Fields whose Python values (str, int, bool, None) both database drivers take as they are.
+PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.BigAutoField,
+    models.ForeignKey,
+)
+
+
+def preparer(field_, database):
+    """How a value of ``field_`` is prepared for ``database``: None when the driver takes it as it
+    is (text, numbers, booleans, ids), else the field's own ``get_db_prep_save``."""
+    if isinstance(field_, PLAIN_FIELDS) and not isinstance(field_, models.JSONField):
+        return None
+    return lambda value: field_.get_db_prep_save(value, database)
+
+
 def insert_values(model, rows: list[dict]) -> None:
     """INSERT ``rows`` (``{attname: value}``, every column but the id) into ``model``'s table, each
     value prepared for the database by its field (JSON encoded, dates adapted, ...)."""
@@ -470,12 +492,13 @@ def insert_values(model, rows: list[dict]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field_.column) for field_ in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    prepared = [(field_.attname, preparer(field_, database)) for field_ in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), WRITE_BATCH):
             cursor.executemany(
                 sql,
                 [
-                    [field_.get_db_prep_save(row[field_.attname], database) for field_ in fields]
+                    [row[name] if prepare is None else prepare(row[name]) for name, prepare in prepared]
                     for row in rows[start : start + WRITE_BATCH]
                 ],
             )

@@ -501,6 +501,8 @@ class OutcomeImporter(ProgramRowsImporter):
         named = {}
         for chunk in chunked({organization for pair in new_pairs for organization in pair}):
             named.update(Organization.objects.only("pk", "name_ko", "name_en").in_bulk(chunk))
+        names = {pk: str(organization) for pk, organization in named.items()}
+        kind_label = str(Relationship.Kind.INVESTS_IN.label)
         relationships = [
             Relationship(
                 subject=named[subject],
@@ -514,7 +516,14 @@ class OutcomeImporter(ProgramRowsImporter):
         write_audit(
             self.actor,
             "registry.relationship.created",
-            [(item, created_changes(item, RELATIONSHIP.audited)) for item in relationships],
+            [
+                (
+                    item,
+                    created_changes(item, RELATIONSHIP.audited),
+                    f"{names[item.subject_id]} {kind_label} {names[item.object_id]}",  # its str()
+                )
+                for item in relationships
+            ],
         )
 
 
