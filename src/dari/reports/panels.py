@@ -1,6 +1,8 @@
+from django.db.models import Max
 from django.utils import timezone, translation
 
 from dari.core.panels import Panel, program_panels
+from dari.outcomes.models import Outcome
 
 from .charts import program_charts
 from .forms import ProgramReportForm, TargetForm
@@ -32,10 +34,12 @@ def program_reports(request, program):
     if not request.user.is_authenticated:
         return None
     language = translation.get_language() or "ko"
-    return Panel(
-        "reports/_report_panel.html",
-        {"program": program, "form": ProgramReportForm(language=language[:2])},
-    )
+    form = ProgramReportForm(language=language[:2])
+    # The period offered first: the year of the program's latest outcome the viewer may see.
+    latest = Outcome.objects.visible_to(request.user).filter(program=program).aggregate(Max("reported_on"))
+    if latest["reported_on__max"]:
+        form.fields["period"].initial = str(latest["reported_on__max"].year)
+    return Panel("reports/_report_panel.html", {"program": program, "form": form})
 
 
 @program_panels.register(order=20)
