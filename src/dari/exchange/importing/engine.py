@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,12 +133,11 @@ class RowProblems(Exception):
 
 
 class Importer:
-    """The base of one kind's importer. Subclasses declare ``kind``, ``columns`` and ``key_columns``
+    """The base of one kind's importer. Subclasses declare ``kind`` and ``columns``
     and implement ``may_import``, ``prepare``, ``plan_row`` and ``write``."""
 
     kind: str = ""
     columns: tuple[Column, ...] = ()
-    key_columns: tuple[str, ...] = ("key",)
     #: Columns an export adds that an import reads past (so that an export imports unchanged).
     ignored_columns: tuple[str, ...] = ()
 
@@ -524,7 +523,3 @@ def audit_plans(
 
 def changed(before: dict, after: dict) -> dict:
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
-
-
-def refused(user, kind) -> PermissionDenied:
-    return PermissionDenied(_("You may not import %(kind)s.") % {"kind": kind})

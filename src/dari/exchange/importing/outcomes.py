@@ -105,7 +105,6 @@ class ProgramRowsImporter(Importer):
 
 class ParticipantImporter(ProgramRowsImporter):
     kind = "participants"
-    key_columns = ("program", "organization")
     columns = (
         Column(
             "program",
