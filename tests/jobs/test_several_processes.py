@@ -3,7 +3,8 @@
 Separate ``dari`` processes, as separate hosts would be, against the test's PostgreSQL database:
 two workers run each queued task once; two periodic runners started together send a reminder
 once; a worker killed mid-task leaves its job to the stale-job clean-up, which fails it with a
-message saying so. On SQLite (one machine by design) these are skipped.
+message saying so; a search-index refresh made by one process reaches a web process (``dari serve``)
+that had loaded the older index, without a restart. On SQLite (one machine by design) these are skipped.
 """
 
 import os
@@ -133,3 +134,64 @@ def test_a_worker_killed_mid_task_leaves_a_job_failed_with_a_clear_message(datab
         job.refresh_from_db()
         assert failed == [job.pk]
         assert (job.state, job.error) == ("failed", STALE_ERROR.format(minutes=30))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def searched(port: int, query: str) -> list[str]:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/search?q={query}", timeout=60) as answer:
+        return [item["name_en"] for item in json.load(answer)["items"]]
+
+
+def test_an_index_refresh_made_by_one_process_reaches_a_running_web_process(tmp_path):
+    from dari.matching import engine
+
+    with database_for_a_worker(tmp_path) as database_url:
+        OrganizationFactory(
+            key="alpha",
+            kind="startup",
+            is_public=True,
+            name_en="Alpha Thyroid Imaging",
+            description_en="Thyroid ultrasound imaging.",
+        )
+        engine.refresh_index()
+        port = free_port()
+        web = dari(database_url, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2")
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    before = searched(port, "Alpha")
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "dari serve did not answer"
+                    time.sleep(0.5)
+            assert "Alpha Thyroid Imaging" in before
+            assert "Bravo Cardiac Monitors" not in searched(port, "Bravo")
+
+            # Another process (a worker, the periodic runner) indexes a new organization ...
+            OrganizationFactory(
+                key="bravo",
+                kind="startup",
+                is_public=True,
+                name_en="Bravo Cardiac Monitors",
+                description_en="Wearable cardiac monitors.",
+            )
+            finish(
+                dari(database_url, "shell", "-c", "from dari.matching import engine; engine.refresh_index()")
+            )
+
+            # ... and the web process that had loaded the older index finds it, without a restart.
+            assert "Bravo Cardiac Monitors" in searched(port, "Bravo")
+        finally:
+            web.send_signal(signal.SIGTERM)
+            web.communicate(timeout=60)
