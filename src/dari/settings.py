@@ -325,7 +325,9 @@ WEB_FORWARDED_ALLOW_IPS = env_str("DARI_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Links and queries that carry a secret are logged with it redacted (dari.core.logs).
+    "filters": {"secrets": {"()": "dari.core.logs.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("DARI_LOG_LEVEL", "WARNING")},
 }
 

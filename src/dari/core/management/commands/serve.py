@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, bind: str, workers: int, threads: int, access_log: bool, **options):
         from gunicorn.app.base import BaseApplication
 
+        from dari.core.logs import access_logger_class
         from dari.wsgi import application
 
         config = {
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             "max_requests": 5000,
             "max_requests_jitter": 500,
             "accesslog": "-" if access_log else None,
+            # An invitation or signed-file link in a request line is logged without its secret.
+            "logger_class": access_logger_class(),
             "proc_name": "dari",
             # gunicorn's runtime control socket sits at one path per user: several `dari serve` on one
             # host (one per port, deploy/systemd) would take it from each other. Signals do the job.
