@@ -14,3 +14,17 @@ class ProgramsConfig(AppConfig):
         from .queries import program_staff_see_their_organizations
 
         organization_visibility_grants.append(program_staff_see_their_organizations)
+
+        from dari.files.services import register_owner
+
+        from .models import Application
+        from .permissions import can_edit_answers
+
+        # An application owns the files of its answers: its startup's members add them while they may
+        # edit its answers; those who see the application (its startup, the program's managers,
+        # staff) see them.
+        register_owner(
+            "programs.application",
+            may_upload=can_edit_answers,
+            visible_to=lambda user: Application.objects.visible_to(user),
+        )

@@ -1,17 +1,21 @@
-"""Support programs, the organizations that run or fund them, and their participating startups."""
+"""Support programs, the organizations that run or fund them, their participating startups, and
+their calls for applications with the applications startups send."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.bilingual import BilingualNamed
-from dari.core.time import validate_in_range
+from dari.core.bilingual import BilingualNamed, localized
+from dari.core.services import Versioned
+from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import KEY_HELP, Organization, Source
 
-from .queries import ProgramQuerySet
+from .queries import ApplicationQuerySet, CallQuerySet, ProgramQuerySet
 
 
-class Program(BilingualNamed):
+class Program(Versioned, BilingualNamed):
     key = models.SlugField(_("key"), max_length=100, unique=True, help_text=KEY_HELP)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -85,3 +89,127 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+
+class Call(Versioned):
+    """A call for applications: one per program and round, open from ``opens_at`` to ``closes_at``
+    (stored in UTC, entered and shown in the call's own ``time_zone``), with its application form
+    stored as data (``form``: the questions, see ``dari.programs.application_form``). Its status moves
+    by ``services.set_call_status`` only."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        DECIDED = "decided", _("decided")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), related_name="calls", on_delete=models.PROTECT
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    eligibility_ko = models.TextField(_("eligibility (Korean)"), blank=True)
+    eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"), validators=[validate_in_range])
+    closes_at = models.DateTimeField(_("closes at"), validators=[validate_in_range])
+    time_zone = models.CharField(_("time zone of the call"), max_length=64, validators=[validate_zone])
+    form = models.JSONField(_("application form"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call for applications")
+        verbose_name_plural = _("calls for applications")
+        ordering = ["program", "-round"]
+        constraints = [models.UniqueConstraint(fields=["program", "round"], name="unique_call_round")]
+
+    def __str__(self) -> str:
+        return str(localized(self, "title")) or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:call-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if not (self.title_ko.strip() or self.title_en.strip()):
+            raise ValidationError(_("Give a title in Korean or in English."))
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A call closes after it opens.")})
+
+    def accepts_submissions_at(self, moment) -> bool:
+        """Whether an application may be sent at ``moment``: the call is open and ``moment`` is from
+        its opening up to, not including, its closing second (instants, so the same in every zone)."""
+        return self.status == self.Status.OPEN and self.opens_at <= moment < self.closes_at
+
+
+class ReviewPhase(models.Model):
+    """A step of a call's review (screening, panel review, interview, decision), with the times it
+    opens and closes in the call's zone. Stored now; reviews will hang from it."""
+
+    call = models.ForeignKey(Call, related_name="phases", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(_("position"))
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True, validators=[validate_in_range])
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True, validators=[validate_in_range])
+
+    class Meta:
+        verbose_name = _("review phase")
+        verbose_name_plural = _("review phases")
+        ordering = ["call", "position"]
+        constraints = [models.UniqueConstraint(fields=["call", "position"], name="unique_phase_position")]
+
+    def __str__(self) -> str:
+        return str(localized(self, "name")) or f"#{self.position}"
+
+    def clean(self):
+        super().clean()
+        if not (self.name_ko.strip() or self.name_en.strip()):
+            raise ValidationError(_("Give the phase a name in Korean or in English."))
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("A phase closes after it opens.")})
+
+
+class Application(Versioned):
+    """A startup's application to a call: its ``answers`` to the call's form (question key → value;
+    a file question holds the id of a protected file owned by the application). Its status moves by
+    ``services.set_application_status`` only."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        REVISIONS_REQUESTED = "revisions_requested", _("revisions requested")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), related_name="applications", on_delete=models.PROTECT
+    )
+    startup = models.ForeignKey(
+        Organization, verbose_name=_("startup"), related_name="applications", on_delete=models.PROTECT
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    revisions_note = models.TextField(_("revisions requested"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["call", "startup"]
+        constraints = [models.UniqueConstraint(fields=["call", "startup"], name="unique_application")]
+
+    def __str__(self) -> str:
+        return f"{self.startup} – {self.call}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:application-detail", args=[self.pk])

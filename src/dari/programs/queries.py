@@ -69,3 +69,34 @@ class ProgramQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+
+class CallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every call; a program's managers see its calls, drafts included; anyone else
+        sees the calls past draft of the programs they may see."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        from .models import Program
+
+        condition = Q(program__in=Program.objects.visible_to(user)) & ~Q(status="draft")
+        if access.managed_program_ids:
+            condition |= Q(program_id__in=access.managed_program_ids)
+        return self.filter(condition)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Deny by default: the startup's members see their own applications; the managers of the
+        call's program and staff see all of the call's; nobody else sees any (reviewers neither,
+        until reviews give them their assignments)."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(pk__in=[])
+        if access.organization_ids:
+            condition |= Q(startup_id__in=access.organization_ids)
+        if access.managed_program_ids:
+            condition |= Q(call__program_id__in=access.managed_program_ids)
+        return self.filter(condition)
