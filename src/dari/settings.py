@@ -98,6 +98,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 SHARED_DATA_DIR = Path(env_str("DARI_SHARED_DATA", "../shared/data")).resolve()
 
+# The cache: each process's own memory by default; with several web processes or hosts, a shared
+# Redis (DARI_CACHE_URL=redis://127.0.0.1:6379/1) so that the API's rate limits (dari.core.ratelimit)
+# count every process's requests together (docs/deploy.md).
+CACHE_URL = env_str("DARI_CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("DARI_CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "dari",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Uploaded and generated files (evidence, documents, reports): outside the web root, never served as
 # static files; only the files app's views hand them out, after a permission check.
 FILES_DIR = Path(env_str("DARI_FILES_DIR", str(VAR_DIR / "files"))).resolve()

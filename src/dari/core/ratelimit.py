@@ -1,9 +1,10 @@
 """Rate limits on ``/api/``: per API token (or signed-in user) and per client address for anonymous
 callers, counted in fixed one-minute windows in Django's cache; over the limit, 429 with Retry-After.
 
-The counters live in the cache of each web process (``CACHES``): with several processes each
-counts on its own, so a caller may reach the limit once per process. The limits are against
-runaway scripts and scraping, not exact quotas.
+The counters live in Django's cache: with ``DARI_CACHE_URL`` (Redis) every web process and host
+counts together, and the increment is atomic there; without it, each process counts on its own (a
+caller may then reach the limit once per process). The limits are against runaway scripts and
+scraping, not exact quotas.
 """
 
 from __future__ import annotations
