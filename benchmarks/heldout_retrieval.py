@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/heldout_retrieval.py [--out benchmarks/results/heldout-retrieval]
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-floor   # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-names   # on the dev half only
+    .venv/bin/python benchmarks/heldout_retrieval.py --probe-names    # dev half + the corpus's words
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
 The labelled set (``benchmarks/matching/labelled_queries.json``) stores each topic's half: ``dev``
@@ -30,6 +31,15 @@ Modes, all in one run on the same corpus (ratios are within the run):
 - with ``--dev-only`` also ``DEV_VARIANTS`` (more weight on meaning or on the expansions), so that
   such a change is chosen on the dev half before the held-out half ever runs it.
 
+``--probe-names`` chooses when a name match counts (``search.UNWRITTEN_SOUND_WEIGHT``,
+``search.HANGUL_SOUND_MINIMUM``, ``names.PREFIX_HANGUL_SYLLABLES``) on the dev half and on queries no
+one labelled: every word of the corpus's own texts (Korean words of 2-8 syllables in three or more
+KRX rows, English words of 4 letters or more in three or more trials; places left out), searched as
+served and as before the name matching (``served_spelled_names``). A word is a subject, not a name,
+so a word whose shown results lose half of those it showed before was hidden by a name match (레이저
+showing 레이저옵텍 alone, "tires" 탈로스). No labels are read for the words, and the held-out
+half is never run.
+
 Metrics per query, averaged: Recall@10 capped at min(10, relevant) on the same-language and the
 cross-language part (as ``text_retrieval.py``); precision@10, the share of the results shown (at
 most 10; fewer when the floor stops them) that are relevant, 0 when none is shown; by query kind too
@@ -44,6 +54,7 @@ import argparse
 import dataclasses
 import itertools
 import json
+import re
 import sys
 import time
 import zlib
@@ -122,6 +133,9 @@ TOLERANCE = 0.005
 SOUND_THRESHOLDS = (0.7, 0.8, 0.9, 1.0, 1.01)
 NAMED_RELATIVES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 SPECIFICITY_POWERS = (0.25, 0.5, 1.0, 2.0)
+#: The settings tried by --probe-names: (UNWRITTEN_SOUND_WEIGHT, PREFIX_HANGUL_SYLLABLES,
+#: HANGUL_SOUND_MINIMUM); (1, 2, 0) is the name matching of 6da6ab0.
+NAME_GATES = tuple(itertools.product((1.0, 0.5, 0.0), (2, 3, 4), (0, 5, 6)))
 RULE = (
     "mean F1 of capped Recall@10 and precision@10 on the dev half; the strictest floor within 0.5% of "
     "the best F1"
@@ -315,6 +329,30 @@ def choose_specificity(indexes: dict[bool, SearchIndex], dev: list[dict]) -> dic
     }
 
 
+def dev_figures(ranked: dict[str, list[str]], dev: list[dict]) -> dict:
+    """Mean F1 of capped Recall@10 and precision@10 over ``dev``, and the summary's figures."""
+    f1s = []
+    for query in dev:
+        shown = ranked[query["id"]]
+        relevant = set(query["relevant"])
+        hits = sum(1 for doc_id in shown if doc_id in relevant)
+        recall = hits / min(K, len(relevant))
+        precision = hits / len(shown) if shown else 0.0
+        f1s.append(2 * recall * precision / (recall + precision) if recall + precision else 0.0)
+    found = summary([(query, per_query(ranked[query["id"]], query)) for query in dev])
+    keys = (
+        "same_recall@10",
+        "cross_recall@10",
+        "precision@10",
+        "precision@10.name",
+        "mrr.name",
+        "success@1.name",
+        "precision@10.place",
+        "precision@10.subject",
+    )
+    return {"f1": round(sum(f1s) / len(f1s), 4), **{key: found[key] for key in keys}}
+
+
 def choose_names(index: SearchIndex, dev: list[dict]) -> dict:
     """``SOUND_THRESHOLD``, ``NAMED_RELATIVE`` and ``SOUND_NAMES`` on ``dev``, as served otherwise:
     the best mean F1 of capped Recall@10 and precision@10 over every dev query (names, places and
@@ -326,34 +364,12 @@ def choose_names(index: SearchIndex, dev: list[dict]) -> dict:
     for sound, named, sound_names in itertools.product(SOUND_THRESHOLDS, NAMED_RELATIVES, (False, True)):
         _SERVED_NAMES.update(sound=sound, named=named, sound_names=sound_names)
         ranked, _ = rankings(index, dev, options, engine.RELEVANCE_FLOOR)
-        f1s = []
-        for query in dev:
-            shown = ranked[query["id"]]
-            relevant = set(query["relevant"])
-            hits = sum(1 for doc_id in shown if doc_id in relevant)
-            recall = hits / min(K, len(relevant))
-            precision = hits / len(shown) if shown else 0.0
-            f1s.append(2 * recall * precision / (recall + precision) if recall + precision else 0.0)
-        found = summary([(query, per_query(ranked[query["id"]], query)) for query in dev])
         rows.append(
             {
                 "sound_threshold": sound,
                 "named_relative": named,
                 "sound_names": sound_names,
-                "f1": round(sum(f1s) / len(f1s), 4),
-                **{
-                    key: found[key]
-                    for key in (
-                        "same_recall@10",
-                        "cross_recall@10",
-                        "precision@10",
-                        "precision@10.name",
-                        "mrr.name",
-                        "success@1.name",
-                        "precision@10.place",
-                        "precision@10.subject",
-                    )
-                },
+                **dev_figures(ranked, dev),
             }
         )
     top = max(row["f1"] for row in rows)
@@ -365,6 +381,79 @@ def choose_names(index: SearchIndex, dev: list[dict]) -> dict:
         "floor raised by sound matches too (the strictest)",
         "chosen": chosen,
         "n_dev_queries": len(dev),
+        "grid": rows,
+    }
+
+
+def probe_words(documents) -> list[str]:
+    """The corpus's own words (see the module docstring): Korean ones of 2-8 syllables in three or
+    more KRX rows, English ones of four letters or more in three or more trials."""
+    korean: dict[str, int] = {}
+    english: dict[str, int] = {}
+    for document in documents:
+        for word in set(re.findall(r"[\uac00-\ud7a3]{2,8}", document.text_ko)):
+            korean[word] = korean.get(word, 0) + 1
+        for word in set(re.findall(r"[a-z]{4,}", document.text_en.lower())):
+            english[word] = english.get(word, 0) + 1
+    return sorted(word for word, count in korean.items() if count >= 3) + sorted(
+        word for word, count in english.items() if count >= 3
+    )
+
+
+def probe_names(index: SearchIndex, dev: list[dict], documents) -> dict:
+    """``NAME_GATES`` on the dev half (F1 as --choose-names, and the usual figures) and on the corpus's
+    words (how many lose half of what they showed before the name matching). Rule: among the settings
+    within ``TOLERANCE`` of the best dev F1, the fewest words losing half; then the least strict
+    (highest weight, fewest syllables, shortest minimum)."""
+    from dari.engines.matching import names as name_module
+
+    words = [word for word in probe_words(documents) if not index.names_a_place(word)]
+    word_queries = [{"id": word, "query": word} for word in words]
+    served = MODES["served"]
+    before, _ = rankings(index, word_queries, MODES["served_spelled_names"], engine.RELEVANCE_FLOOR)
+    rows = []
+    for weight, syllables, minimum in NAME_GATES:
+        engine.UNWRITTEN_SOUND_WEIGHT = weight
+        name_module.PREFIX_HANGUL_SYLLABLES = syllables
+        engine.HANGUL_SOUND_MINIMUM = minimum
+        ranked, _ = rankings(index, dev, served, engine.RELEVANCE_FLOOR)
+        now, _ = rankings(index, word_queries, served, engine.RELEVANCE_FLOOR)
+        lost = {
+            word: sum(1 for doc_id in before[word] if doc_id not in set(now[word])) / len(before[word])
+            for word in words
+            if before[word]
+        }
+        losing = sorted(word for word, share in lost.items() if share >= 0.5)
+        rows.append(
+            {
+                "unwritten_sound_weight": weight,
+                "prefix_hangul_syllables": syllables,
+                "hangul_sound_minimum": minimum,
+                **dev_figures(ranked, dev),
+                "words_losing_half": len(losing),
+                "words_losing_half.korean": sum(1 for word in losing if re.match(r"[\uac00-\ud7a3]", word)),
+                "mean_share_lost": round(sum(lost.values()) / max(1, len(lost)), 4),
+                "examples": losing[:12],
+            }
+        )
+        print(json.dumps({key: value for key, value in rows[-1].items() if key != "examples"}), flush=True)
+    top = max(row["f1"] for row in rows)
+    close = [row for row in rows if row["f1"] >= (1 - TOLERANCE) * top]
+    chosen = min(
+        close,
+        key=lambda row: (
+            row["words_losing_half"],
+            -row["unwritten_sound_weight"],
+            row["prefix_hangul_syllables"],
+            row["hangul_sound_minimum"],
+        ),
+    )
+    return {
+        "rule": "among the settings within 0.5% of the best dev F1 (as --choose-names), the fewest corpus "
+        "words whose shown results lose half of those shown before the name matching; then the least strict",
+        "n_dev_queries": len(dev),
+        "n_words": len(words),
+        "chosen": chosen,
         "grid": rows,
     }
 
@@ -448,6 +537,12 @@ def main() -> None:
     )
     parser.add_argument("--names-out", default=str(RESULTS / "text-retrieval-names.json"))
     parser.add_argument(
+        "--probe-names",
+        action="store_true",
+        help="when a name match counts: the dev half and the corpus's words (text-retrieval-name-probe.json)",
+    )
+    parser.add_argument("--probe-out", default=str(RESULTS / "text-retrieval-name-probe.json"))
+    parser.add_argument(
         "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
     )
     args = parser.parse_args()
@@ -482,6 +577,17 @@ def main() -> None:
         out = Path(args.names_out)
         out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
         print(json.dumps(result["chosen"]), f"-> {out}")
+        return
+    if args.probe_names:
+        index = build_indexes(documents, args.smoke)[0][True]
+        index.glossary = glossary("served")
+        result = probe_names(index, halves["dev"], documents)
+        result["command"] = "python benchmarks/heldout_retrieval.py --probe-names" + (
+            " --smoke" if args.smoke else ""
+        )
+        out = Path(args.probe_out)
+        out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
         return
     if args.choose_floor:
         index = SearchIndex.build(documents)

@@ -20,6 +20,7 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
         ["--out", str(out)],
         ["--choose-floor", "--floor-out", str(tmp_path / "floor.json")],
         ["--choose-names", "--names-out", str(tmp_path / "names.json")],
+        ["--probe-names", "--probe-out", str(tmp_path / "probe.json")],
     ):
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "heldout_retrieval.py"), "--smoke", *extra],
@@ -36,5 +37,8 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     assert floor["chosen"]["absolute"] >= 0 and floor["n_dev_queries"] > 0
     names = json.loads((tmp_path / "names.json").read_text(encoding="utf-8"))
     assert {"sound_threshold", "named_relative", "sound_names", "mrr.name"} <= set(names["chosen"])
+    probe = json.loads((tmp_path / "probe.json").read_text(encoding="utf-8"))
+    assert {"unwritten_sound_weight", "prefix_hangul_syllables", "words_losing_half"} <= set(probe["chosen"])
+    assert probe["n_words"] > 0 and len(probe["grid"]) == 27
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])

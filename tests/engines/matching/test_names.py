@@ -9,6 +9,7 @@ from dari.engines.matching.names import (
     NameIndex,
     cross_script_names,
     sound_key,
+    written_as_name,
 )
 
 
@@ -71,3 +72,31 @@ def test_sound_postings_compare_a_latin_query_with_the_hangul_names_only():
     copy = NameIndex.from_arrays(hangul.to_arrays())
     assert copy.keys == SOUND
     assert np.array_equal(copy.scores(sound_key("Hugel")), hangul.scores(sound_key("Hugel")))
+
+
+def test_a_short_korean_word_begins_no_name_a_longer_query_does():
+    # 레이저 (laser) is how a product is described, and also how 레이저옵텍's name begins: from four
+    # syllables, letters or digits a query in Hangul counts as the beginning of a name.
+    index = NameIndex([["레이저옵텍"], ["삼성바이오로직스"], ["SK바이오사이언스"]])
+    assert index.scores("레이저")[0] < PREFIX_SIMILARITY
+    assert index.scores("삼성바이오")[1] == pytest.approx(PREFIX_SIMILARITY)
+    assert index.scores("SK바이오")[2] == pytest.approx(PREFIX_SIMILARITY)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Celltrion", True),
+        ("LG Chem", True),
+        ("VUNO", True),
+        ("3M", True),
+        ("Bank of Korea", True),  # a lowercase particle of a name
+        ("셀트리온", True),  # Hangul has no case to tell by
+        ("pain", False),
+        ("celltrion", False),
+        ("gene therapy", False),
+        ("GLP-1 receptor agonists", False),
+    ],
+)
+def test_a_query_in_latin_letters_is_written_as_a_name_when_each_word_begins_with_a_capital(query, expected):
+    assert written_as_name(query) is expected

@@ -9,7 +9,7 @@ import pytest
 
 from dari.engines.matching import search
 from dari.engines.matching import text as encoder
-from dari.engines.matching.names import NameIndex
+from dari.engines.matching.names import NameIndex, sound_key
 from dari.engines.matching.profiles import Profile
 from dari.engines.matching.search import RELEVANCE_FLOOR, Document, IndexVersionError, SearchIndex, TwoStage
 
@@ -504,3 +504,40 @@ def test_names_across_scripts_and_places_survive_bytes_and_updates(named_index):
         [*NAMED[:5], Document("vuno", "startup", name_ko="뷰노", text_ko="의료 인공지능")]
     )
     assert ranked(rebuilt, "VUNO", k=10) == ranked(copy, "VUNO", k=10)
+
+
+SOUNDALIKES = [
+    Document("pine", "corporate", name_ko="파인", text_ko="반도체 검사 장비"),
+    Document("cj", "corporate", name_en="CJ", text_ko="식품 제조"),
+    Document("pain-1", "trial", text_en="Chronic pain management in older adults"),
+    Document("pain-2", "trial", text_en="Pain relief after knee replacement surgery"),
+    Document("memory", "trial", text_en="Memory training for mild cognitive impairment"),
+    Document("resin-1", "corporate", name_ko="대한화성", text_ko="합성수지 제조"),
+    Document("resin-2", "corporate", name_ko="미래케미칼", text_ko="수지 원료 가공"),
+]
+
+
+@pytest.fixture(scope="session")
+def soundalike_index():
+    return SearchIndex.build(SOUNDALIKES)
+
+
+@pytest.mark.slow
+def test_a_subject_word_that_sounds_like_a_company_finds_the_subject(soundalike_index):
+    # "pain" and 파인 both read PVN: typed as a word (lower case), the sound match counts too little
+    # to name 파인, so the trials about pain are not hidden behind it.
+    assert sound_key("pain") == sound_key("파인")
+    shown = ranked(soundalike_index, "pain", k=10)
+    assert {"pain-1", "pain-2"} <= set(shown)
+    assert "memory" not in shown
+    # A short Korean word is not read as an initialism's letters: 수지 (resin) sounds like CJ.
+    assert sound_key("수지") == sound_key("CJ")
+    assert {"resin-1", "resin-2"} <= set(ranked(soundalike_index, "수지", k=10))
+    assert "cj" not in ranked(soundalike_index, "수지", k=10)
+
+
+@pytest.mark.slow
+def test_a_name_typed_in_lower_case_still_comes_first_without_raising_the_floor(named_index):
+    assert ranked(named_index, "celltrion", k=10)[0] == "celltrion"
+    hits = named_index.search("celltrion", k=10)
+    assert hits[0].name == pytest.approx(search.UNWRITTEN_SOUND_WEIGHT)

@@ -11,7 +11,8 @@ computing the trigrams of 100,000 names again costs seconds at every load.
 
 A query that is the *beginning* of a name (삼성바이오 for 삼성바이오로직스, "Samsung Bio") is how people
 type names; its Dice coefficient is low when the name is long, so such a prefix scores at least
-``PREFIX_SIMILARITY`` (an exact name scores 1).
+``PREFIX_SIMILARITY`` (an exact name scores 1); in Hangul from ``PREFIX_HANGUL_SYLLABLES`` (a product
+word such as 레이저 begins company names too).
 
 **Names across scripts.** Many organizations are recorded under one script only (a KRX company as
 셀트리온, a San Diego startup as "Illumina"), and people type the other: "Celltrion", 일루미나.
@@ -19,7 +20,8 @@ type names; its Dice coefficient is low when the name is long, so such a prefix 
 vowel mark, the Korean epenthetic ㅡ dropped): 셀트리온 and "Celltrion" both read ``SVLTLVN``,
 휴젤 and "Hugel" ``HVJVL``. A ``NameIndex`` over sound keys (``keys=SOUND``) compares a Latin query
 with the Hangul names' keys and the reverse (``cross_script_names``), never a script with itself
-(there the spelling says more than the sound).
+(there the spelling says more than the sound). A query in Latin letters is read as a name only when
+``written_as_name`` (the search counts other sound matches less: "tires" sounds like 탈로스).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _LEGAL_FORMS = re.compile(
 )
 _NOT_NAME = re.compile(r"[^0-9a-z\uac00-\ud7a3]+")
 _HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+_NAME_UNIT = re.compile(r"[0-9a-z\uac00-\ud7a3]")  # a Hangul syllable, a letter or a digit
 #: A query that begins a name scores at least this (an exact name scores 1): below exact, above any
 #: fuzzy match of a short name (a Dice coefficient of 0.9 needs nearly every trigram shared).
 PREFIX_SIMILARITY = 0.9
@@ -47,6 +50,13 @@ SPELLING, SOUND = "spelling", "sound"
 #: is 4-6 jamo) or four letters; as sounded, six sounds (a sound key is coarser: "Yuhan" is VHVN,
 #: the beginning of every name sounded yu-ha-n...). A shorter one begins too many names.
 PREFIX_MINIMUM = {SPELLING: 4, SOUND: 6}
+#: A query holding Hangul begins a name as spelled only from this many Hangul syllables, letters and
+#: digits (삼성바이오, SK바이오): the words of two or three syllables that describe products begin
+#: company names too (레이저 레이저옵텍, 바이오 바이오니아, 데이터 데이터스트림즈), and a short query's
+#: "beginning" is looser than it looks (all its trigrams but the last in the name: 피부 "begins"
+#: 피엔케이피부임상연구센타). Chosen on the dev half and the corpus words (heldout_retrieval.py
+#: --probe-names): 2 (as before) let 29 of 2,661 words lose half of what they showed, 4 none.
+PREFIX_HANGUL_SYLLABLES = 4
 
 # Sound classes: Hangul initial and final consonants, then Latin letters (see ``sound_key``).
 # ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆ, ㅇ (silent), ㅈㅉㅊㅋㅌㅍㅎ
@@ -143,6 +153,23 @@ def _latin_sounds(word: str) -> str:
         else:
             sounds.append(_LATIN_SOUNDS[part])
     return "".join(sounds)
+
+
+#: Lowercase words that may stand in a name written with capitals ("Bank of Korea", "LG Chem Ltd.").
+_NAME_PARTICLES = frozenset("of and the de inc corp co ltd llc plc gmbh limited company".split())
+
+
+def written_as_name(query: str) -> bool:
+    """Whether a query in Latin letters is written as a name is: each word begins with a capital or a
+    digit ("Celltrion", "LG Chem", "VUNO", "3M"; "Bank of Korea" too), where a subject word is mostly
+    typed in lower case ("tires", "gene therapy"). A query holding Hangul: True (Korean has no case to
+    tell by). An English word sounds like some Korean name far more often than a name is typed in
+    lower case: about one in seven words of the trials' texts has the sound key of a KRX company
+    (tires and 탈로스, depression and 탑런토탈솔루션)."""
+    if is_hangul(query):
+        return True
+    words = [word for word in re.findall(r"[^\W_]+", query) if word.lower() not in _NAME_PARTICLES]
+    return bool(words) and all(word[0].isupper() or word[0].isdigit() for word in words)
 
 
 def is_hangul(text: str) -> bool:
@@ -311,6 +338,8 @@ class NameIndex:
         shared = np.bincount(postings, minlength=len(self._sizes)).astype(np.float32)
         hit_rows = np.flatnonzero(shared)
         similarity = 2 * shared[hit_rows] / (self._sizes[hit_rows] + total)
+        if self.keys == SPELLING and is_hangul(query):
+            prefixes = prefixes and len(_NAME_UNIT.findall(normalize(query))) >= PREFIX_HANGUL_SYLLABLES
         if prefixes and len(key) >= PREFIX_MINIMUM[self.keys]:
             # Every trigram of the query but its last ("…x$") is in the name: the query begins it.
             end = self._gram_ids.get(f"{key[-2:]}$")

@@ -20,7 +20,11 @@ Three signals, each computed for every document with numpy (no candidate cut-off
   names' sound keys ("Celltrion" for 셀트리온), counted from ``SOUND_THRESHOLD`` up.
 
 When the best result is named by the query, the relevance floor rises (``NAMED_RELATIVE``): a name
-query shows the organization asked for, not every one sharing a word of its name.
+query shows the organization asked for, not every one sharing a word of its name. A subject word is
+not read as a name: a query in Latin letters counts its sound matches fully only when written as a
+name is ("tires" sounds like 탈로스; ``UNWRITTEN_SOUND_WEIGHT``), a query in Hangul is compared by
+sound only from ``HANGUL_SOUND_MINIMUM`` (수지 sounds like CJ), and begins a name as spelled only from
+``names.PREFIX_HANGUL_SYLLABLES`` (레이저 is a product, not 레이저옵텍).
 
 The score is ``WEIGHTS`` applied to the three. Documents are kept sorted by id, so an index updated
 incrementally equals one rebuilt from the same documents. ``to_bytes`` refuses nothing, but
@@ -65,7 +69,16 @@ import numpy as np
 
 from . import text as encoder
 from .glossary import Glossary
-from .names import PREFIX_SIMILARITY, SOUND, NameIndex, cross_script_names, is_hangul, name_key, sound_key
+from .names import (
+    PREFIX_SIMILARITY,
+    SOUND,
+    NameIndex,
+    cross_script_names,
+    is_hangul,
+    name_key,
+    sound_key,
+    written_as_name,
+)
 from .threads import one_thread
 from .tokens import tokenize
 
@@ -112,11 +125,27 @@ RELEVANCE_FLOOR = (0.2, 0.4)
 #: there, not the one called 울산…). Chosen on the development half (--choose-names).
 NAMED_RELATIVE = 0.95
 #: Whether a result named by sound alone (across scripts, no spelling in common) raises the floor too.
-#: On: "Celltrion" shows 셀트리온 (and 셀트리온제약), not what merely means something alike. The cost:
-#: a sound key is coarse, so an English word can sound like a Korean company ("tires" and 탈로스
-#: both read TVLVS), and then only that company is shown. Chosen on the development half
-#: (--choose-names), where the names gained more than "tires" lost.
+#: On: "Celltrion" shows 셀트리온 (and 셀트리온제약), not what merely means something alike. A sound
+#: key is coarse (an English word can sound like a Korean company: "tires" and 탈로스 both read
+#: TVLVS), so a query in Latin letters counts its sound matches only when written as a name is, and
+#: otherwise at ``UNWRITTEN_SOUND_WEIGHT``, too little to name a result. Chosen on the development
+#: half (--choose-names).
 SOUND_NAMES = True
+#: What a sound match counts (times its similarity) when the query in Latin letters is not written
+#: as a name is (``names.written_as_name``: "celltrion", "tires"): 0.5 = the absolute floor over the
+#: relative one, so that such a match can still come first but never raises the floor above the
+#: absolute one for what the query means (0.4 × 0.5 = 0.2), and never names the result (0.5 is below
+#: ``PREFIX_SIMILARITY``). 1: every sound match counts alike (as before 2026-12-06, when about one
+#: English word in seven of the trials' texts, as a query, lost half of what it showed to a Korean
+#: company that sounds like it); 0: not at all. Chosen with the dev half and the corpus words
+#: (heldout_retrieval.py --probe-names); 0 and 0.5 measure alike there, 0.5 keeps "celltrion" finding
+#: 셀트리온.
+UNWRITTEN_SOUND_WEIGHT = 0.5
+#: The shortest sound key of a query in Hangul compared with the names in Latin letters (엘지화학 for
+#: LG화학: VLJVHVHVK): a short Korean word sounds like an initialism (수지 and CJ, 교육 and KEC).
+#: Chosen with ``UNWRITTEN_SOUND_WEIGHT`` and ``names.PREFIX_HANGUL_SYLLABLES`` on the dev half and
+#: the corpus words (heldout_retrieval.py --probe-names): the least that no word loses by.
+HANGUL_SOUND_MINIMUM = 5
 #: Texts encoded between two ``progress`` calls of ``SearchIndex.build`` (a few seconds of work).
 ENCODING_STEP = 2048
 
@@ -568,7 +597,12 @@ class SearchIndex:
         if place:
             return name, name
         sound = self._sound_indexes[not is_hangul(query)].scores(sound_key(query), minimum=SOUND_THRESHOLD)
-        return name, np.maximum(name, np.where(sound >= SOUND_THRESHOLD, sound, 0)).astype(np.float32)
+        sound = np.where(sound >= SOUND_THRESHOLD, sound, 0)
+        if not written_as_name(query):  # "tires" sounds like 탈로스: a word, not that company's name
+            sound = UNWRITTEN_SOUND_WEIGHT * sound
+        elif is_hangul(query) and len(sound_key(query)) < HANGUL_SOUND_MINIMUM:
+            sound = np.zeros_like(sound)  # 수지 sounds like CJ, 교육 like KEC
+        return name, np.maximum(name, sound).astype(np.float32)
 
     def names_a_place(self, query: str) -> bool:
         """Whether the query is the name of a place some document is in (울산, Hangzhou)."""
