@@ -708,12 +708,43 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
         ),
     ],
-    ("POST", "/api/v1/imports/{kind}"): [
+    # One import operation per kind: staff every kind, program managers participants and outcomes.
+    ("POST", "/api/v1/imports/participants"): [
         Row(
             "POST",
             "/api/v1/imports/participants?dry_run=true",
             (401, 403, 403, 200, 200),
             {"file": SimpleUploadedFile("participants.csv", b"program,organization\np,s\n")},
+        ),
+    ],
+    ("POST", "/api/v1/imports/outcomes"): [
+        Row(
+            "POST",
+            "/api/v1/imports/outcomes?dry_run=true",
+            (401, 403, 403, 200, 200),
+            {
+                "file": SimpleUploadedFile(
+                    "outcomes.csv",
+                    b"key,kind,stage,startup,program,market_country,reported_on\n"
+                    b"entry-jp,market_entry,preparing,s,p,JP,2024-05-02\n",
+                )
+            },
+        ),
+    ],
+    ("POST", "/api/v1/imports/organizations"): [
+        Row(
+            "POST",
+            "/api/v1/imports/organizations?dry_run=true",
+            (401, 403, 403, 403, 200),
+            {"file": SimpleUploadedFile("organizations.csv", b"key,kind,name_en\nnew-bio,startup,New Bio\n")},
+        ),
+    ],
+    ("POST", "/api/v1/imports/people"): [
+        Row(
+            "POST",
+            "/api/v1/imports/people?dry_run=true",
+            (401, 403, 403, 403, 200),
+            {"file": SimpleUploadedFile("people.csv", b"key,name_en\nnew-person,New Person\n")},
         ),
     ],
     ("GET", "/api/v1/imports/templates/{kind}"): [

@@ -7,7 +7,7 @@ at ``["body", "file", <row>, <column>]``, and changes nothing.
 
 from typing import Literal
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.errors import HttpError
@@ -25,7 +25,6 @@ from .views import download
 imports_router = Router(tags=["imports and exports"])
 exports_router = Router(tags=["imports and exports"])
 
-Kind = Literal["organizations", "people", "participants", "outcomes"]
 Format = Literal["csv", "xlsx"]
 
 
@@ -58,6 +57,13 @@ class ExportOptions(FileOptions):
     program: str = ""
 
 
+def importer_of(kind: str):
+    """The importer of ``kind`` (organizations, people, participants, outcomes); 404 for another."""
+    if kind not in IMPORTERS:
+        raise Http404(f"No kind {kind!r}: one of {', '.join(IMPORTERS)}")
+    return IMPORTERS[kind]
+
+
 def bad_rows(report) -> JsonResponse:
     detail = [
         {"loc": ["body", "file", problem.row, problem.column], "msg": problem.message, "type": "bad_row"}
@@ -66,50 +72,64 @@ def bad_rows(report) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=422)
 
 
-@imports_router.post(
-    "/{kind}",
-    response={200: ReportOut, **errors(401, 403, 409, 422)},
-    auth=signed_in,
-    summary="Import a CSV or XLSX file, all rows or none",
-)
-def import_file(request, kind: Kind, options: Query[ImportOptions], file: File[UploadedFile]):
-    """Check every row of ``file`` and, unless ``dry_run``, import them all in one transaction. Staff
-    import every kind; program managers participants and outcomes of their programs. A bad row
-    answers 422 (``loc`` names its row and column) and nothing is imported; the same file again
-    changes nothing (``unchanged``)."""
-    if not IMPORTERS[kind].may_import(request.user):
-        raise HttpError(403, _("You may not import %(kind)s.") % {"kind": kind})
-    try:
-        table = read_table(file.read(), file.name or "")
-    except TableError as error:
-        return JsonResponse(
-            {"detail": [{"loc": ["body", "file"], "msg": str(error), "type": "unreadable"}]}, status=422
-        )
-    report = run_import(Actor.from_request(request), IMPORTERS[kind], table, dry_run=options.dry_run)
-    if report.problems:
-        return bad_rows(report)
-    return report
+def import_operation(kind: str):
+    """``POST /api/v1/imports/<kind>``: one operation per kind, so that its path names no object."""
+
+    def import_file(request, options: Query[ImportOptions], file: File[UploadedFile]):
+        importer = IMPORTERS[kind]
+        if not importer.may_import(request.user):
+            raise HttpError(403, _("You may not import %(kind)s.") % {"kind": kind})
+        try:
+            table = read_table(file.read(), file.name or "")
+        except TableError as error:
+            return JsonResponse(
+                {"detail": [{"loc": ["body", "file"], "msg": str(error), "type": "unreadable"}]}, status=422
+            )
+        report = run_import(Actor.from_request(request), importer, table, dry_run=options.dry_run)
+        if report.problems:
+            return bad_rows(report)
+        return report
+
+    import_file.__name__ = f"import_{kind}"
+    import_file.__doc__ = (
+        f"Check every row of a CSV or XLSX file of {kind} and, unless ``dry_run``, import them all in "
+        "one transaction. Staff import every kind; program managers participants and outcomes of their "
+        "programs. A bad row answers 422 (``loc``: body, file, its row, its column) and nothing is "
+        "imported; the same file again changes nothing (``unchanged``)."
+    )
+    imports_router.post(
+        f"/{kind}",
+        response={200: ReportOut, **errors(401, 403, 409, 422)},
+        auth=signed_in,
+        summary=f"Import {kind} from a CSV or XLSX file, all rows or none",
+    )(import_file)
+
+
+for _kind in IMPORTERS:
+    import_operation(_kind)
 
 
 @imports_router.get(
     "/templates/{kind}",
-    response={200: None, **errors(401)},
+    response={200: None, **errors(401, 404)},
     auth=signed_in,
     summary="The empty template of a kind (CSV or XLSX)",
 )
-def import_template(request, kind: Kind, options: Query[FileOptions]):
+def import_template(request, kind: str, options: Query[FileOptions]):
     """One header row with the columns an import of ``kind`` reads."""
+    importer_of(kind)
     return download(template_file(kind, options.format), template_name(kind, options.format), options.format)
 
 
 @exports_router.get(
     "/{kind}",
-    response={200: None, **errors(401, 422)},
+    response={200: None, **errors(401, 404, 422)},
     auth=signed_in,
     summary="Export the rows of a kind the caller may see (CSV or XLSX)",
 )
-def export(request, kind: Kind, options: Query[ExportOptions]):
+def export(request, kind: str, options: Query[ExportOptions]):
     """The rows of ``kind`` the caller may see, in the columns its import reads: hidden amounts and
     their values blank, private organizations left out, formula-looking text neutralised."""
+    importer_of(kind)
     data = export_file(request.user, kind, options.format, program=options.program)
     return download(data, export_name(kind, options.format), options.format)
