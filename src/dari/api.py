@@ -20,7 +20,32 @@ from dari.registry.api import (
     relationships_router,
 )
 
-api = NinjaAPI(
+#: What every operation may answer when its caller is over the rate limit (dari.core.ratelimit).
+TOO_MANY_REQUESTS = {
+    "description": "Too many requests from this token, user or address this minute",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the next minute's requests",
+            "schema": {"type": "integer"},
+        }
+    },
+    # The one error shape (dari.core.api.ErrorOut), which every operation's other errors declare too.
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
+class DariAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document, with the rate limit's 429 declared on every operation."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault(429, TOO_MANY_REQUESTS)
+        return schema
+
+
+api = DariAPI(
     title="Dari API",
     version=__version__,
     description=(
