@@ -197,3 +197,37 @@ def test_consent_as_the_basis_records_when_and_by_whom(staff, world):
 
     park = Person.objects.get(key="park")
     assert park.listing_consent_recorded_by == staff and park.listing_consent_at.date() >= date(2026, 1, 1)
+
+
+def test_a_row_added_between_the_check_and_the_write_fails_the_whole_import(staff, world):
+    from dari.core.services import Conflict
+
+    def meanwhile(done, total, message, phase="check"):
+        if phase == "write" and done == 0:  # after the check, before the write transaction
+            OrganizationFactory(key="sb-solution", name_en="Someone else's")
+
+    with pytest.raises(Conflict):
+        import_bytes(staff, "organizations", csv_bytes(ORGANIZATIONS), progress=meanwhile)
+
+    assert not Organization.objects.filter(key="thyroscope").exists()
+    assert Organization.objects.get(key="sb-solution").name_en == "Someone else's"
+    assert not AuditEntry.objects.filter(action="registry.organization.created").exists()
+
+
+def test_a_row_changed_between_the_check_and_the_write_fails_the_whole_import(staff, world):
+    from dari.core.services import Conflict
+
+    import_bytes(staff, "organizations", csv_bytes(ORGANIZATIONS))
+
+    def meanwhile(done, total, message, phase="check"):
+        if phase == "write" and done == 0:
+            organization = Organization.objects.get(key="thyroscope")
+            organization.version += 1  # what another edit's save does
+            organization.save()
+
+    changed = ORGANIZATIONS.replace("Thyroscope,", "Thyroscope Inc.,").replace(
+        "SB Solution", "SB Solution Co."
+    )
+    with pytest.raises(Conflict):
+        import_bytes(staff, "organizations", csv_bytes(changed), progress=meanwhile)
+    assert Organization.objects.get(key="sb-solution").name_en == "SB Solution"

@@ -161,3 +161,23 @@ def test_the_lists_link_their_exports(users):
     member_page = client_for(users["member"]).get("/outcomes/").content.decode()
     assert 'href="/exports/outcomes.csv"' in member_page and 'href="/imports/"' not in member_page
     assert Job.objects.count() == 0
+
+
+def test_the_import_checks_every_row_again_and_fails_on_what_changed_since_the_dry_run(
+    users, django_capture_on_commit_callbacks
+):
+    from dari.registry.models import Cluster
+
+    client = client_for(users["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "organizations", csv_bytes(GOOD))
+    run = ImportRun.objects.get()
+    Cluster.objects.filter(key="ulsan").delete()  # meanwhile, the file's cluster goes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{run.pk}/confirm/")
+    run.refresh_from_db()
+
+    assert run.state == "failed" and not imported()
+    assert [(problem["row"], problem["column"]) for problem in run.report["problems"]] == [(2, "cluster")]
+    assert "No cluster has the key ulsan." in client.get(f"/imports/{run.pk}/").content.decode()

@@ -3,6 +3,8 @@ language of the person who started it, so the row report reads in theirs."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -41,6 +43,22 @@ def import_file(run: ImportRun, data: bytes, *, dry_run: bool, job) -> Report:
         progress.close()
 
 
+@contextmanager
+def failed_on_error(run: ImportRun):
+    """A job that fails (a row changed since the check, the right to import withdrawn, a worker
+    stopped) leaves its run failed with the reason, not checking or importing for ever."""
+    try:
+        yield
+    except BaseException as error:
+        run.state = ImportRun.State.FAILED
+        run.report = {
+            **run.report,
+            "error": str(error) if isinstance(error, Conflict | PermissionDenied) else "",
+        }
+        run.save(update_fields=["report", "state"])
+        raise
+
+
 @task()
 def check_import(job_id: int, run_id: int) -> None:
     """The dry run: every row checked, nothing changed; the report is kept on the run."""
@@ -48,7 +66,7 @@ def check_import(job_id: int, run_id: int) -> None:
         if progress is None:
             return
         run, data = run_of(run_id)
-        with translation.override(run.language):
+        with translation.override(run.language), failed_on_error(run):
             report = import_file(run, data, dry_run=True, job=progress.job)
             run.report = report.as_dict()
             run.state = ImportRun.State.CHECKED
@@ -63,14 +81,8 @@ def apply_import(job_id: int, run_id: int) -> None:
         if progress is None:
             return
         run, data = run_of(run_id)
-        with translation.override(run.language):
-            try:
-                report = import_file(run, data, dry_run=False, job=progress.job)
-            except (Conflict, PermissionDenied) as error:
-                run.state = ImportRun.State.FAILED
-                run.report = {**run.report, "error": str(error)}
-                run.save(update_fields=["report", "state"])
-                raise
+        with translation.override(run.language), failed_on_error(run):
+            report = import_file(run, data, dry_run=False, job=progress.job)
             run.report = report.as_dict()
             run.state = ImportRun.State.IMPORTED if report.ok else ImportRun.State.FAILED
             run.save(update_fields=["report", "state"])
