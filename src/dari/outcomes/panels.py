@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from dari.core.panels import Panel, organization_panels, program_panels
 
@@ -24,7 +27,16 @@ def outcome_timeline(request, organization):
     )
 
 
+#: How many of a program's outcomes its page lists; the rest are a link away (the outcome list).
+PROGRAM_PAGE_OUTCOMES = 20
+
+
 @program_panels.register(order=10)
 def outcomes_of_program(request, program):
-    outcomes = Outcome.objects.visible_to(request.user).for_listing(request.user).filter(program=program)
-    return Panel("outcomes/_program_panel.html", {"outcomes": outcomes})
+    """The program's latest outcomes, and how many there are with a link to all of them."""
+    outcomes = Outcome.objects.visible_to(request.user).filter(program=program)
+    latest = outcomes.for_listing(request.user).order_by("-reported_on", "-pk")[:PROGRAM_PAGE_OUTCOMES]
+    every = reverse("outcomes:outcome-list") + "?" + urlencode({"program": program.key, "illustrative": "on"})
+    return Panel(
+        "outcomes/_program_panel.html", {"outcomes": latest, "count": outcomes.count(), "every": every}
+    )

@@ -64,13 +64,23 @@ class OutcomeQuerySet(models.QuerySet):
         """Rows ready to show to ``user``: related rows joined, a round's investors prefetched
         (``investors_for``), ``counterparty_visible`` telling
         whether ``user`` may see the named counterparty (a private one is shown as hidden), and
-        ``amount_hidden`` whether the amount, and the texts that may repeat it, are hidden from
-        ``user`` (``permissions.is_amount_hidden``; ``filtered`` searches those texts only when not)."""
+        ``amount_hidden`` (``with_amount_hidden``)."""
         from dari.registry.models import Organization
 
         visible_counterparty = Organization.objects.visible_to(user).filter(
             pk=models.OuterRef("counterparty_id")
         )
+        return (
+            self.with_amount_hidden(user)
+            .select_related("startup", "counterparty", "program", "source")
+            .annotate(counterparty_visible=models.Exists(visible_counterparty))
+            .prefetch_related(models.Prefetch("investors", queryset=self.investors_for(user)))
+        )
+
+    def with_amount_hidden(self, user):
+        """``amount_hidden``: whether the amount, and the texts that may repeat it, are hidden from
+        ``user`` (``permissions.is_amount_hidden``; ``filtered`` searches those texts only when not).
+        All that aggregates need (the KPIs): no join, no subquery per row."""
         access = access_for(user)
         if access.sees_everything:
             amount_hidden = models.Value(False)
@@ -78,11 +88,7 @@ class OutcomeQuerySet(models.QuerySet):
             insiders = _insiders(access)
             hidden = amount_confidential() if insiders is None else amount_confidential() & ~insiders
             amount_hidden = models.ExpressionWrapper(hidden, output_field=models.BooleanField())
-        return (
-            self.select_related("startup", "counterparty", "program", "source")
-            .annotate(counterparty_visible=models.Exists(visible_counterparty), amount_hidden=amount_hidden)
-            .prefetch_related(models.Prefetch("investors", queryset=self.investors_for(user)))
-        )
+        return self.annotate(amount_hidden=amount_hidden)
 
     @staticmethod
     def investors_for(user):

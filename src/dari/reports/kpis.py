@@ -177,7 +177,9 @@ class Group:
 
 def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
     """Per value of the ``groups`` expressions: each definition's count, outcomes left out, visible
-    amounts per currency and quantities per unit, in three queries."""
+    amounts per currency and quantities per unit, in two queries. The database groups by kind,
+    stage and currency (a few dozen rows whatever the number of outcomes); each row then counts
+    towards the definitions its kind and stage belong to, here."""
     names = list(groups)
     grouped = outcomes.annotate(**groups) if groups else outcomes
     tallies: dict[tuple, dict] = {}
@@ -186,58 +188,69 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
         value = tuple(row[name] for name in names)
         return tallies.setdefault(value, {d.key: _empty() for d in DEFINITIONS})
 
-    counted = {
-        **{f"{d.key}__count": Count("pk", filter=d.condition) for d in DEFINITIONS},
-        **{
-            f"{d.key}__left_out": Count("pk", filter=d.condition & Q(amount_hidden=True)) for d in DEFINITIONS
-        },
-    }
-    # ``values()`` without names would group by every field: without groups, one aggregate.
-    counts = (
-        grouped.values(*names).annotate(**counted).order_by() if names else [grouped.aggregate(**counted)]
-    )
-    for row in counts:
-        for d in DEFINITIONS:
-            tally(row)[d.key]["count"] = row[f"{d.key}__count"]
-            tally(row)[d.key]["left_out"] = row[f"{d.key}__left_out"]
-    shown = grouped.filter(amount__isnull=False, amount_hidden=False)
-    # Per currency: the amounts, and their values locked in USD and KRW (added up over the currencies
-    # below, never converted here), the amounts still waiting for their rate, the rates' first and
-    # last day.
+    # A hidden amount is counted as left out and adds nothing else; the locked values in USD and
+    # KRW are summed over the currencies (never converted here), with the amounts still waiting for
+    # their rate and the rates' first and last day.
+    shown = Q(amount__isnull=False, amount_hidden=False)
     locked = Q(rate_on__isnull=False)
-    sums = shown.values(*names, "currency").annotate(
-        **{f"{d.key}__amount": Sum("amount", filter=d.condition) for d in DEFINITIONS},
-        **{f"{d.key}__usd": Sum("usd_value", filter=d.condition & locked) for d in DEFINITIONS},
-        **{f"{d.key}__krw": Sum("krw_value", filter=d.condition & locked) for d in DEFINITIONS},
-        **{f"{d.key}__pending": Count("pk", filter=d.condition & ~locked) for d in DEFINITIONS},
-        **{f"{d.key}__from": Min("rate_on", filter=d.condition) for d in DEFINITIONS},
-        **{f"{d.key}__to": Max("rate_on", filter=d.condition) for d in DEFINITIONS},
+    rows = (
+        grouped.values(*names, "kind", "stage", "currency")
+        .annotate(
+            n_outcomes=Count("pk"),
+            n_left_out=Count("pk", filter=Q(amount__isnull=False, amount_hidden=True)),
+            sum_amount=Sum("amount", filter=shown),
+            sum_usd=Sum("usd_value", filter=shown & locked),
+            sum_krw=Sum("krw_value", filter=shown & locked),
+            n_pending=Count("pk", filter=shown & ~locked),
+            rate_first=Min("rate_on", filter=shown),
+            rate_last=Max("rate_on", filter=shown),
+        )
+        .order_by()
     )
-    for row in sums.order_by("currency"):
-        for d in DEFINITIONS:
-            if row[f"{d.key}__amount"] is None:
-                continue
+    for row in rows:
+        for d in _definitions_of(row["kind"], row["stage"]):
             one = tally(row)[d.key]
-            # The currency's minor unit, the same on SQLite and PostgreSQL (whose sums keep the scale).
-            one["amounts"][row["currency"]] = round_minor(row[f"{d.key}__amount"], row["currency"])
+            one["count"] += row["n_outcomes"]
+            one["left_out"] += row["n_left_out"]
+            if row["sum_amount"] is not None:
+                one["amounts"][row["currency"]] = one["amounts"].get(row["currency"], 0) + row["sum_amount"]
             for total in ("usd", "krw"):
-                if row[f"{d.key}__{total}"] is not None:
-                    one[total] = (one[total] or 0) + row[f"{d.key}__{total}"]
-            one["pending"] += row[f"{d.key}__pending"]
-            one["from"] = min(filter(None, (one["from"], row[f"{d.key}__from"])), default=None)
-            one["to"] = max(filter(None, (one["to"], row[f"{d.key}__to"])), default=None)
+                if row[f"sum_{total}"] is not None:
+                    one[total] = (one[total] or 0) + row[f"sum_{total}"]
+            one["pending"] += row["n_pending"]
+            one["from"] = min(filter(None, (one["from"], row["rate_first"])), default=None)
+            one["to"] = max(filter(None, (one["to"], row["rate_last"])), default=None)
     units = ("quantity_unit_ko", "quantity_unit_en", "quantity_period")
     quantities = (
         grouped.filter(quantity__isnull=False)
-        .values(*names, *units)
-        .annotate(**{f"{d.key}__quantity": Sum("quantity", filter=d.condition) for d in DEFINITIONS})
+        .values(*names, "kind", "stage", *units)
+        .annotate(sum_quantity=Sum("quantity"))
+        .order_by()
     )
-    for row in quantities.order_by("quantity_unit_en", "quantity_period"):
-        for d in DEFINITIONS:
-            if row[f"{d.key}__quantity"] is not None:
-                quantity = Quantity(row[f"{d.key}__quantity"], *(row[unit] for unit in units))
-                tally(row)[d.key]["quantities"].append(quantity)
+    per_unit: dict[tuple, dict[tuple, Decimal]] = {}
+    for row in quantities:
+        for d in _definitions_of(row["kind"], row["stage"]):
+            tally(row)  # the group exists
+            key = (tuple(row[name] for name in names), d.key)
+            unit = tuple(row[name] for name in units)
+            per_unit.setdefault(key, {})[unit] = per_unit.get(key, {}).get(unit, 0) + row["sum_quantity"]
+    for (value, definition), totals in per_unit.items():
+        tallies[value][definition]["quantities"] = [
+            Quantity(total, *unit)
+            for unit, total in sorted(totals.items(), key=lambda item: (item[0][1], item[0][2]))
+        ]
+    for definitions in tallies.values():
+        for one in definitions.values():
+            # Each currency's minor unit, the same on SQLite and PostgreSQL; in order of the codes.
+            one["amounts"] = {
+                currency: round_minor(Decimal(amount), currency)
+                for currency, amount in sorted(one["amounts"].items())
+            }
     return tallies
+
+
+def _definitions_of(kind: str, stage: str) -> list[Definition]:
+    return [d for d in DEFINITIONS if d.kind == kind and (not d.stages or stage in d.stages)]
 
 
 def _empty() -> dict:
@@ -283,7 +296,7 @@ def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
 
 
 def _visible_outcomes(user, filters: Filters):
-    return filters.outcomes(Outcome.objects.visible_to(user).for_listing(user))
+    return filters.outcomes(Outcome.objects.visible_to(user).with_amount_hidden(user))
 
 
 def outcome_figures(user, filters: Filters = Filters()) -> list[Figure]:
