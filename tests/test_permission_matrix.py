@@ -17,7 +17,7 @@ by ``S``. Staff has invited someone to ``S`` and a pending registration claims `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -37,6 +37,7 @@ from dari.jobs.models import Job
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
 from dari.partnering.models import MeetingRequest
+from dari.programs.models import Application, Call
 from dari.registry.models import Relationship
 from dari.reports.models import Target
 
@@ -254,6 +255,47 @@ PAGES: dict[str, list[Row]] = {
     ],
     "programs/": [Row("GET", "/programs/", same(200))],
     "programs/<int:pk>/": [Row("GET", "/programs/{program}/", same(200))],
+    # Programs: staff create them; staff and the program's managers edit them and run their calls.
+    "programs/new/": [
+        Row("GET", "/programs/new/", (LOGIN, 403, 403, 403, 200)),
+        Row("POST", "/programs/new/", (LOGIN, 403, 403, 403, 400), body={}),
+    ],
+    "programs/<int:pk>/edit/": [
+        Row("GET", "/programs/{program}/edit/", (LOGIN, 403, 403, 200, 200)),
+        Row("POST", "/programs/{program}/edit/", (LOGIN, 403, 403, 400, 400), body={}),
+    ],
+    "programs/<int:pk>/calls/new/": [
+        Row("GET", "/programs/{program}/calls/new/", (LOGIN, 403, 403, 200, 200)),
+        Row("POST", "/programs/{program}/calls/new/", (LOGIN, 403, 403, 400, 400), body={}),
+    ],
+    "programs/calls/<int:pk>/": [Row("GET", "/programs/calls/{call}/", same(200))],
+    "programs/calls/<int:pk>/edit/": [
+        Row("GET", "/programs/calls/{call}/edit/", (LOGIN, 403, 403, 200, 200)),
+        Row("POST", "/programs/calls/{call}/edit/", (LOGIN, 403, 403, 400, 400), body={}),
+    ],
+    "programs/calls/<int:pk>/status/": [
+        Row("POST", "/programs/calls/{call}/status/", (LOGIN, 403, 403, 302, 302), body={"status": "closed"}),
+    ],
+    # Startup members apply for their own organization (S has applied already: the form says so).
+    "programs/calls/<int:pk>/apply/": [
+        Row("GET", "/programs/calls/{call}/apply/", (LOGIN, 403, 200, 403, 403)),
+        Row("POST", "/programs/calls/{call}/apply/", (LOGIN, 403, 400, 403, 403), body={}),
+    ],
+    "programs/applications/": [Row("GET", "/programs/applications/", (LOGIN, 200, 200, 200, 200))],
+    # S's submitted application: its members, the program's managers and staff see it; nobody edits
+    # a submitted application's answers; its members withdraw it, managers ask for revisions.
+    "programs/applications/<int:pk>/": [
+        Row("GET", "/programs/applications/{application}/", (LOGIN, 404, 200, 200, 200)),
+        Row("POST", "/programs/applications/{application}/", (LOGIN, 404, 403, 403, 403), body={}),
+    ],
+    "programs/applications/<int:pk>/status/": [
+        Row(
+            "POST",
+            "/programs/applications/{application}/status/",
+            (LOGIN, 404, 302, 403, 403),
+            body={"status": "withdrawn"},
+        ),
+    ],
     "reports/programs/<int:pk>/targets/": [
         Row(
             "POST",
@@ -549,6 +591,88 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/programs"): [Row("GET", "/api/v1/programs", same(200))],
     ("GET", "/api/v1/programs/{program_id}"): [Row("GET", "/api/v1/programs/{program}", same(200))],
+    ("POST", "/api/v1/programs"): [
+        Row("POST", "/api/v1/programs", (401, 403, 403, 403, 201), body={"name_en": "New program"}, json=True)
+    ],
+    ("PATCH", "/api/v1/programs/{program_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/programs/{program}",
+            (401, 403, 403, 200, 200),
+            body={"description_en": "x"},
+            json=True,
+        )
+    ],
+    ("GET", "/api/v1/calls"): [Row("GET", "/api/v1/calls", same(200))],
+    ("GET", "/api/v1/calls/{call_id}"): [Row("GET", "/api/v1/calls/{call}", same(200))],
+    ("POST", "/api/v1/calls"): [
+        Row(
+            "POST",
+            "/api/v1/calls",
+            (401, 403, 403, 201, 201),
+            body={
+                "program": "{program}",
+                "title_en": "Second round",
+                "opens_at": "2030-01-05T09:00:00",
+                "closes_at": "2030-02-05T18:00:00",
+                "time_zone": "Asia/Seoul",
+            },
+            json=True,
+        )
+    ],
+    ("PATCH", "/api/v1/calls/{call_id}"): [
+        Row("PATCH", "/api/v1/calls/{call}", (401, 403, 403, 200, 200), body={"title_en": "x"}, json=True)
+    ],
+    ("POST", "/api/v1/calls/{call_id}/status"): [
+        Row(
+            "POST",
+            "/api/v1/calls/{call}/status",
+            (401, 403, 403, 200, 200),
+            body={"status": "closed"},
+            json=True,
+        )
+    ],
+    ("GET", "/api/v1/applications"): [Row("GET", "/api/v1/applications", same(200))],
+    ("GET", "/api/v1/applications/{application_id}"): [
+        Row("GET", "/api/v1/applications/{application}", (404, 404, 200, 200, 200))
+    ],
+    # S has applied already (422 for its member); S is private, so the outsider cannot name it (422);
+    # the manager and staff see S but never apply for it.
+    ("POST", "/api/v1/applications"): [
+        Row(
+            "POST",
+            "/api/v1/applications",
+            (401, 422, 422, 403, 403),
+            body={"call": "{call}", "startup": "{startup}"},
+            json=True,
+        )
+    ],
+    ("PATCH", "/api/v1/applications/{application_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/applications/{application}",
+            (401, 404, 403, 403, 403),
+            body={"answers": {"summary": "Changed"}},
+            json=True,
+        )
+    ],
+    ("POST", "/api/v1/applications/{application_id}/status"): [
+        Row(
+            "POST",
+            "/api/v1/applications/{application}/status",
+            (401, 404, 200, 403, 403),
+            body={"status": "withdrawn"},
+            json=True,
+        )
+    ],
+    ("POST", "/api/v1/applications/{application_id}/files"): [
+        Row(
+            "POST",
+            "/api/v1/applications/{application}/files",
+            (401, 404, 403, 403, 403),
+            body={"question": "summary", "file": SimpleUploadedFile("deck.pdf", b"%PDF-1.4\n%%EOF\n")},
+        )
+    ],
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
     # Everyone gets the figures; what each sees in them is tested in tests/reports/test_kpis.py.
     ("GET", "/api/v1/kpis"): [Row("GET", "/api/v1/kpis", same(200))],
@@ -855,6 +979,28 @@ def world(db):
     meeting = MeetingRequest.objects.create(requested_by=users["member"], subject=startup, candidate=public)
     target = Target.objects.create(program=program, year=2024, kpi="market_entries", value=3)
     import_run = ImportRun.objects.create(kind="organizations", started_by=users["staff"])
+    now = datetime.now(UTC)
+    call = Call.objects.create(
+        program=program,
+        round=1,
+        title_en="First round",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        time_zone="Asia/Seoul",
+        form=[
+            {
+                "key": "summary",
+                "kind": "short_text",
+                "required": True,
+                "label_ko": "요약",
+                "label_en": "Summary",
+            }
+        ],
+        status="open",
+    )
+    application = Application.objects.create(
+        call=call, startup=startup, status="submitted", answers={"summary": "Stealth plan"}, submitted_at=now
+    )
     ids = {
         "startup": startup.pk,
         "public": public.pk,
@@ -882,6 +1028,8 @@ def world(db):
         "meeting": meeting.pk,
         "target": target.pk,
         "import_run": import_run.pk,
+        "call": call.pk,
+        "application": application.pk,
     }
     return ids, users
 

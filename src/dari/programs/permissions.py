@@ -25,9 +25,9 @@ def can_change_call(user, call) -> bool:
 
 
 def can_apply(user, startup) -> bool:
-    """Members of the startup (and staff, who may act for it)."""
-    access = access_for(user)
-    return access.sees_everything or (startup is not None and startup.pk in access.organization_ids)
+    """Members of the startup: an application speaks for it (staff and managers read it, never
+    answer for it)."""
+    return startup is not None and startup.pk in access_for(user).organization_ids
 
 
 def is_applicant(user, application) -> bool:
@@ -35,7 +35,7 @@ def is_applicant(user, application) -> bool:
 
 
 def can_edit_answers(user, application) -> bool:
-    """The applicant's members (staff too) while the application is a draft or waits for revisions;
+    """The applicant's members while the application is a draft or waits for revisions;
     its files follow the same rule."""
     from .models import Application
 

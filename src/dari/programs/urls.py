@@ -5,5 +5,15 @@ from . import views
 app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="program-list"),
+    path("new/", views.program_create, name="program-create"),
     path("<int:pk>/", views.program_detail, name="program-detail"),
+    path("<int:pk>/edit/", views.program_edit, name="program-edit"),
+    path("<int:pk>/calls/new/", views.call_create, name="call-create"),
+    path("calls/<int:pk>/", views.call_detail, name="call-detail"),
+    path("calls/<int:pk>/edit/", views.call_edit, name="call-edit"),
+    path("calls/<int:pk>/status/", views.call_status, name="call-status"),
+    path("calls/<int:pk>/apply/", views.application_create, name="application-create"),
+    path("applications/", views.application_list, name="application-list"),
+    path("applications/<int:pk>/", views.application_detail, name="application-detail"),
+    path("applications/<int:pk>/status/", views.application_status, name="application-status"),
 ]
