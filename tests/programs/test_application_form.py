@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from dari.programs.application_form import check_answers, check_form
 
@@ -9,7 +10,7 @@ from .calls import COMPLETE, FORM
 
 
 def refusal(function, *args, **kwargs) -> dict:
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         function(*args, **kwargs)
     return refused.value.message_dict
 

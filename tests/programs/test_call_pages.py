@@ -53,7 +53,9 @@ def test_staff_create_a_program_on_its_page(api_client):
 
 def test_an_unknown_manager_is_an_error_at_its_field(api_client):
     _startup, users = people(ProgramFactory())
-    response = api_client(users["staff"]).post(
+    staff = api_client(users["staff"])
+    staff.cookies["django_language"] = "en"
+    response = staff.post(
         "/programs/new/",
         {
             "name_en": "X",
@@ -110,6 +112,7 @@ def test_a_manager_creates_a_call_with_its_form_in_korean(api_client):
 def test_a_member_applies_saves_a_draft_uploads_a_file_and_submits(api_client, open_call):
     startup, users = people(open_call.program)
     member = api_client(users["member"])
+    member.cookies["django_language"] = "en"
 
     started = member.post(f"/programs/calls/{open_call.pk}/apply/", {"startup": startup.pk})
     application = Application.objects.get()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry
@@ -209,7 +210,7 @@ def test_the_deadline_holds_to_the_second_in_the_calls_zone():
     late = services.start_application(actor, call, late_startup, {"answers": COMPLETE}, now=BEFORE_CLOSING)
 
     services.set_application_status(actor, on_time, "submitted", now=CLOSES - timedelta(seconds=1))
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.set_application_status(actor, late, "submitted", now=CLOSES + timedelta(seconds=1))
 
     assert refused.value.message_dict == {"call": ["This call does not take applications now."]}

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dari.core.bilingual import BilingualNamed, localized
 from dari.core.services import Versioned
@@ -98,10 +99,11 @@ class Call(Versioned):
     by ``services.set_call_status`` only."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
-        DECIDED = "decided", _("decided")
+        # In a context of their own: "open" and "closed" read otherwise for action items and outcomes.
+        DRAFT = "draft", pgettext_lazy("call status", "draft")
+        OPEN = "open", pgettext_lazy("call status", "open")
+        CLOSED = "closed", pgettext_lazy("call status", "closed")
+        DECIDED = "decided", pgettext_lazy("call status", "decided")
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), related_name="calls", on_delete=models.PROTECT
@@ -180,10 +182,13 @@ class Application(Versioned):
     ``services.set_application_status`` only."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        REVISIONS_REQUESTED = "revisions_requested", _("revisions requested")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        DRAFT = "draft", pgettext_lazy("application status", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
+        REVISIONS_REQUESTED = (
+            "revisions_requested",
+            pgettext_lazy("application status", "revisions requested"),
+        )
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "withdrawn")
 
     call = models.ForeignKey(
         Call, verbose_name=_("call"), related_name="applications", on_delete=models.PROTECT
