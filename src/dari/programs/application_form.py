@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dari.core.text import clean_text
 
@@ -40,13 +41,14 @@ LABEL_LIMIT = 500
 
 
 def kind_labels() -> dict[str, str]:
+    # In a context of their own: "number" and "choice" read otherwise elsewhere (a sequence number).
     return {
-        "short_text": _("short text"),
-        "long_text": _("long text"),
-        "choice": _("choice"),
-        "number": _("number"),
-        "file": _("file upload"),
-        "url": _("web address (URL)"),
+        "short_text": pgettext("question kind", "short text"),
+        "long_text": pgettext("question kind", "long text"),
+        "choice": pgettext("question kind", "choice"),
+        "number": pgettext("question kind", "number"),
+        "file": pgettext("question kind", "file upload"),
+        "url": pgettext("question kind", "web address (URL)"),
     }
 
 
