@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Participant, Program, ProgramRole
+from .models import Application, Call, Participant, Program, ProgramRole, ReviewPhase
 
 
 class RoleInline(admin.TabularInline):
@@ -31,3 +31,37 @@ class ProgramRoleAdmin(admin.ModelAdmin):
 class ParticipantAdmin(admin.ModelAdmin):
     list_display = ["program", "organization", "since", "status"]
     list_filter = ["status", "program"]
+
+
+class PhaseInline(admin.TabularInline):
+    model = ReviewPhase
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    """The status moves by ``services.set_call_status`` only: read-only here once the call exists."""
+
+    list_display = ["program", "round", "title_ko", "title_en", "status", "closes_at", "time_zone"]
+    list_filter = ["status", "program"]
+    inlines = [PhaseInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status"] if obj is not None else []
+
+
+@admin.register(ReviewPhase)
+class ReviewPhaseAdmin(admin.ModelAdmin):
+    list_display = ["call", "position", "name_ko", "name_en", "opens_at", "closes_at"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """The status moves by ``services.set_application_status`` only."""
+
+    list_display = ["call", "startup", "status", "submitted_at"]
+    list_filter = ["status", "call"]
+    autocomplete_fields = ["startup"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status", "submitted_at"] if obj is not None else []
