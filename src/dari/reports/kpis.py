@@ -25,8 +25,7 @@ from decimal import Decimal
 from operator import attrgetter
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Count, F, Func, IntegerField, Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -422,6 +421,36 @@ def _quarter_groups(user, values: list[tuple], filters: Filters) -> dict:
 
 
 # Per breakdown: the expressions the outcomes are grouped by, and the function naming the groups
+class _DatePart(Func):
+    """The year or the quarter of a date, in the database's own functions: Django's Extract*
+    call a Python function per row on SQLite, a third of a second over 30,000 outcomes."""
+
+    output_field = IntegerField()
+    part = "YEAR"
+    # SQLite keeps a date as its ISO text: the year is its first four characters.
+    sqlite = "CAST(substr(%(expressions)s, 1, 4) AS INTEGER)"
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=f"CAST(EXTRACT({self.part} FROM %(expressions)s) AS INTEGER)",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template=self.sqlite, **extra)
+
+
+class YearOf(_DatePart):
+    pass
+
+
+class QuarterOf(_DatePart):
+    part = "QUARTER"
+    sqlite = "((CAST(substr(%(expressions)s, 6, 2) AS INTEGER) + 2) / 3)"
+
+
 # (value tuple -> (key, label, filters)), in the order they are shown; a value it leaves out is a
 # group the viewer may not see.
 _GROUPINGS = {
@@ -430,9 +459,9 @@ _GROUPINGS = {
     "cluster": ({"group_cluster": F("startup__cluster_id")}, _cluster_groups),
     "area": ({"group_area": F("cooperation_area_id")}, _area_groups),
     "country": ({"group_country": F("counterparty_country")}, _country_groups),
-    "year": ({"group_year": ExtractYear("reported_on")}, _year_groups),
+    "year": ({"group_year": YearOf("reported_on")}, _year_groups),
     "quarter": (
-        {"group_year": ExtractYear("reported_on"), "group_quarter": ExtractQuarter("reported_on")},
+        {"group_year": YearOf("reported_on"), "group_quarter": QuarterOf("reported_on")},
         _quarter_groups,
     ),
 }
