@@ -217,3 +217,40 @@ def test_call_list_query_count_does_not_grow(api_client):
     for number in range(2, 7):
         make_call(program, round=number)
     assert count_queries(api_client(), "/api/v1/calls") == few
+
+
+def test_a_submission_after_the_closing_second_is_refused_in_the_api(api_client):
+    now = timezone.now()
+    call = make_call(opens_at=now - timedelta(days=30), closes_at=now - timedelta(seconds=1))
+    startup, users = people(call.program)
+    application = Application.objects.create(call=call, startup=startup, answers=COMPLETE)
+
+    answer = send(
+        api_client(users["member"]),
+        "POST",
+        f"/api/v1/applications/{application.pk}/status",
+        {"status": "submitted"},
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "payload", "call"]
+    application.refresh_from_db()
+    assert (application.status, application.submitted_at) == ("draft", None)
+
+
+def test_an_unknown_role_is_refused_and_nothing_changes(api_client):
+    program = ProgramFactory()
+    _startup, users = people(program)
+    unist = OrganizationFactory(kind="university", is_public=True)
+
+    answer = send(
+        api_client(users["manager"]),
+        "PATCH",
+        f"/api/v1/programs/{program.pk}",
+        {"description_en": "Changed", "roles": [{"organization": unist.pk, "role": "owner"}]},
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "payload", "roles"]
+    program.refresh_from_db()
+    assert (program.description_en, program.roles.count()) == ("", 0)
