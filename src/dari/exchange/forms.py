@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.forms import CleanTextMixin
+
 KIND_LABELS = {
     "organizations": _("Organizations"),
     "people": _("People"),
@@ -9,7 +11,7 @@ KIND_LABELS = {
 }
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"))
     file = forms.FileField(
         label=_("CSV or XLSX file"), help_text=_("UTF-8 (with or without BOM) or CP949 CSV, or XLSX")
