@@ -176,7 +176,8 @@ class Group:
 
 def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
     """Per value of the ``groups`` expressions: each definition's count, outcomes left out, visible
-    amounts per currency and quantities per unit, in two queries. The database groups by kind,
+    amounts per currency and quantities per unit, in two queries (one when no outcome counted has a
+    quantity). The database groups by kind,
     stage and currency (a few dozen rows whatever the number of outcomes); each row then counts
     towards the definitions its kind and stage belong to, here."""
     names = list(groups)
@@ -203,9 +204,11 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
             n_pending=Count("pk", filter=shown & ~locked),
             rate_first=Min("rate_on", filter=shown),
             rate_last=Max("rate_on", filter=shown),
+            n_quantities=Count("quantity"),
         )
         .order_by()
     )
+    with_quantities = False
     for row in rows:
         for d in _definitions_of(row["kind"], row["stage"]):
             one = tally(row)[d.key]
@@ -219,7 +222,9 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
             one["pending"] += row["n_pending"]
             one["from"] = min(filter(None, (one["from"], row["rate_first"])), default=None)
             one["to"] = max(filter(None, (one["to"], row["rate_last"])), default=None)
+        with_quantities = with_quantities or row["n_quantities"] > 0
     units = ("quantity_unit_ko", "quantity_unit_en", "quantity_period")
+    # Quantities per unit: a query only when some outcome counted has one.
     quantities = (
         grouped.filter(quantity__isnull=False)
         .values(*names, "kind", "stage", *units)
@@ -227,7 +232,7 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
         .order_by()
     )
     per_unit: dict[tuple, dict[tuple, Decimal]] = {}
-    for row in quantities:
+    for row in quantities if with_quantities else ():
         for d in _definitions_of(row["kind"], row["stage"]):
             tally(row)  # the group exists
             key = (tuple(row[name] for name in names), d.key)
