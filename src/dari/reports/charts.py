@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dari.core.money import format_money
 from dari.core.vega import PALETTE, bar_spec, chart_svg, stacked_bar_spec, timeline_spec
 
-from .kpis import DEFINITIONS, Figure, Filters, breakdown, outcome_figures
+from .kpis import DEFINITIONS, Figure, Filters, breakdown, breakdowns, outcome_figures
 
 __all__ = ["chart_svg", "kpi_charts", "program_charts"]
 
@@ -69,12 +69,13 @@ def _series(keys: set[str]) -> dict:
     }
 
 
-def stacked_by(user, by: str, filters: Filters, *, title: str, category_title: str) -> dict | None:
-    """A stacked bar per group of ``breakdown(user, by)``, one segment per KPI; None when no group
-    has a figure to show."""
-    shown = [
-        (group, figure) for group in breakdown(user, by, filters) for figure in group.figures if figure.count
-    ]
+def stacked_by(
+    user, by: str, filters: Filters, *, title: str, category_title: str, groups: list | None = None
+) -> dict | None:
+    """A stacked bar per group of ``breakdown(user, by)`` (or of ``groups``, that breakdown already
+    made), one segment per KPI; None when no group has a figure to show."""
+    groups = breakdown(user, by, filters) if groups is None else groups
+    shown = [(group, figure) for group in groups for figure in group.figures if figure.count]
     if not shown:
         return None
     return stacked_bar_spec(
@@ -88,10 +89,11 @@ def stacked_by(user, by: str, filters: Filters, *, title: str, category_title: s
     )
 
 
-def timeline(user, filters: Filters) -> dict | None:
+def timeline(user, filters: Filters, *, groups: list | None = None) -> dict | None:
     """A line per KPI over the quarters the outcomes were reported in (every quarter from the first
-    to the last, empty ones at zero); None unless they were reported in two quarters or more."""
-    groups = breakdown(user, "quarter", filters)
+    to the last, empty ones at zero); None unless they were reported in two quarters or more.
+    ``groups``: the breakdown per quarter, when already made."""
+    groups = breakdown(user, "quarter", filters) if groups is None else groups
     if len(groups) < 2:
         return None
     first, last = _quarter(groups[0].key), _quarter(groups[-1].key)
@@ -137,11 +139,13 @@ def _quarters(first: tuple[int, int], last: tuple[int, int]):
 
 
 def _with_breakdowns(charts: dict, user, filters: Filters, by: str, title: str, category_title: str) -> dict:
-    """``charts`` with the KPIs stacked per ``by`` and over time, each when it has something to show."""
-    stacked = stacked_by(user, by, filters, title=title, category_title=category_title)
+    """``charts`` with the KPIs stacked per ``by`` and over time, each when it has something to show
+    (both breakdowns from one reading of the outcomes)."""
+    found = breakdowns(user, [by, "quarter"], filters)
+    stacked = stacked_by(user, by, filters, title=title, category_title=category_title, groups=found[by])
     if stacked:
         charts[f"by_{by}"] = stacked
-    over_time = timeline(user, filters)
+    over_time = timeline(user, filters, groups=found["quarter"])
     if over_time:
         charts["timeline"] = over_time
     return charts
