@@ -198,7 +198,9 @@ class Application(Versioned):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, validators=[validate_in_range]
+    )
     revisions_note = models.TextField(_("revisions requested"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
