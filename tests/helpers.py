@@ -47,3 +47,31 @@ def chart_spec(html: str, element_id: str) -> dict:
     )
     assert found, f"no chart {element_id} in the page"
     return json.loads(found.group(1))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a ``dari serve`` under test)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answering(url: str, seconds: float = 120) -> None:
+    """Wait until a server answers ``url`` with anything, even an error status."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except urllib.error.HTTPError:
+            return  # answering, even if not healthy
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} did not answer") from None
+            time.sleep(0.5)

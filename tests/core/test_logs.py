@@ -7,10 +7,8 @@ import base64
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -21,6 +19,7 @@ from dari.accounts.audit import Actor
 from dari.accounts.services import create_api_token
 from dari.core.logs import RedactSecrets, redact
 from tests.factories import UserFactory
+from tests.helpers import free_port, wait_until_answering
 from tests.jobs.test_worker import database_for_a_worker
 
 SECRET = "Zq8Secret_Token-4711"
@@ -54,12 +53,6 @@ def test_the_filter_redacts_a_message_built_from_its_arguments():
     )
     RedactSecrets().filter(plain)
     assert plain.getMessage() == "Nothing secret: /organizations/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def call(url: str, headers: dict | None = None, data: bytes | None = None) -> int:
@@ -101,16 +94,7 @@ def test_a_running_server_logs_no_secret(tmp_path):
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=5)
-                    break
-                except urllib.error.HTTPError:
-                    break  # answering, even if not healthy (no worker heartbeat here)
-                except OSError:
-                    assert time.monotonic() < deadline, "dari serve did not answer"
-                    time.sleep(0.5)
+            wait_until_answering(base + "/healthz")
             basic = base64.b64encode(f"scripter:{password}".encode()).decode()
             assert call(base + "/api/v1/me/data", {"Authorization": f"Basic {basic}"}) == 200
             assert call(base + "/api/v1/me/data", {"Authorization": f"Bearer {key}"}) == 200

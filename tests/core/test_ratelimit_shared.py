@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from tests.helpers import free_port, wait_until_answering
 from tests.jobs.test_worker import database_for_a_worker
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -26,31 +27,12 @@ def redis_answers() -> bool:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def status(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=60) as answer:
             return answer.status, ""
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Retry-After", "")
-
-
-def wait_for(url: str) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            assert time.monotonic() < deadline, f"{url} did not answer"
-            time.sleep(0.5)
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
@@ -78,7 +60,7 @@ def test_two_web_processes_share_one_rate_limit(tmp_path):
         ]
         try:
             for port in ports:
-                wait_for(f"http://127.0.0.1:{port}/healthz")
+                wait_until_answering(f"http://127.0.0.1:{port}/healthz")
             if time.time() % 60 > 45:  # the six requests in one one-minute window
                 time.sleep(61 - time.time() % 60)
             answers = [status(f"http://127.0.0.1:{ports[number % 2]}/api/v1/clusters") for number in range(6)]

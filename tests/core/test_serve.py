@@ -1,7 +1,6 @@
 """``dari serve``: gunicorn serves pages, static files and /healthz from several processes."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,15 +8,10 @@ import urllib.request
 
 import pytest
 
+from ..helpers import free_port
 from ..jobs.test_worker import database_for_a_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, bytes]:

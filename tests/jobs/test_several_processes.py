@@ -28,6 +28,7 @@ from dari.notifications.models import Notification
 from dari.registry.jobs import REGISTRY_CHECK, check_registry
 
 from ..factories import ActionItemFactory, AgreementPartyFactory, OrganizationFactory, UserFactory
+from ..helpers import free_port, wait_until_answering
 from .test_worker import database_for_a_worker
 
 pytestmark = [
@@ -136,14 +137,6 @@ def test_a_worker_killed_mid_task_leaves_a_job_failed_with_a_clear_message(datab
         assert (job.state, job.error) == ("failed", STALE_ERROR.format(minutes=30))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def searched(port: int, query: str) -> list[str]:
     import json
     import urllib.request
@@ -167,15 +160,8 @@ def test_an_index_refresh_made_by_one_process_reaches_a_running_web_process(tmp_
         port = free_port()
         web = dari(database_url, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2")
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    before = searched(port, "Alpha")
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "dari serve did not answer"
-                    time.sleep(0.5)
-            assert "Alpha Thyroid Imaging" in before
+            wait_until_answering(f"http://127.0.0.1:{port}/healthz")
+            assert "Alpha Thyroid Imaging" in searched(port, "Alpha")
             assert "Bravo Cardiac Monitors" not in searched(port, "Bravo")
 
             # Another process (a worker, the periodic runner) indexes a new organization ...
