@@ -80,12 +80,7 @@ def target_set(request, pk: int):
     ):
         messages.success(request, _("Target saved."))
         return redirect(program.get_absolute_url() + "#targets")
-    panels = program_panels.panels_for(request, program)
-    for panel in panels:
-        if panel.template == "reports/_targets_panel.html":
-            panel.context["form"] = form
-    program = Program.objects.visible_to(request.user).with_details(request.user).get(pk=program.pk)
-    return render(request, "programs/program_detail.html", {"program": program, "panels": panels}, status=400)
+    return program_page_with(request, program, "reports/_targets_panel.html", form)
 
 
 @login_required
@@ -118,9 +113,14 @@ def program_report_job(request, pk: int):
         if job is not None:
             messages.success(request, _("The report is being made; this page shows its progress."))
             return redirect(job)
+    return program_page_with(request, program, "reports/_report_panel.html", form)
+
+
+def program_page_with(request, program, template: str, form):
+    """The program page again, its panel ``template`` showing ``form`` with its errors (400)."""
     panels = program_panels.panels_for(request, program)
     for panel in panels:
-        if panel.template == "reports/_report_panel.html":
+        if panel.template == template:
             panel.context["form"] = form
     program = Program.objects.visible_to(request.user).with_details(request.user).get(pk=program.pk)
     return render(request, "programs/program_detail.html", {"program": program, "panels": panels}, status=400)
