@@ -138,10 +138,13 @@ def _quarters(first: tuple[int, int], last: tuple[int, int]):
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
-def _with_breakdowns(charts: dict, user, filters: Filters, by: str, title: str, category_title: str) -> dict:
+def _with_breakdowns(
+    charts: dict, user, filters: Filters, by: str, title: str, category_title: str, found: dict | None = None
+) -> dict:
     """``charts`` with the KPIs stacked per ``by`` and over time, each when it has something to show
-    (both breakdowns from one reading of the outcomes)."""
-    found = breakdowns(user, [by, "quarter"], filters)
+    (both breakdowns from one reading of the outcomes; ``found``: those breakdowns when the page
+    has them already)."""
+    found = found or breakdowns(user, [by, "quarter"], filters)
     stacked = stacked_by(user, by, filters, title=title, category_title=category_title, groups=found[by])
     if stacked:
         charts[f"by_{by}"] = stacked
@@ -151,20 +154,32 @@ def _with_breakdowns(charts: dict, user, filters: Filters, by: str, title: str, 
     return charts
 
 
+#: The breakdowns the dashboard's charts draw (``kpis.figures_and_breakdowns`` reads them with the
+#: figures in one go).
+DASHBOARD_BREAKDOWNS = ["program", "quarter"]
+
+
 def kpi_charts(
-    user, filters: Filters | None = None, *, figures: list[Figure] | None = None
+    user,
+    filters: Filters | None = None,
+    *,
+    figures: list[Figure] | None = None,
+    found: dict | None = None,
 ) -> dict[str, dict]:
     """The dashboard's charts for ``user``, by name: ``kpis`` (a bar per KPI), ``by_program`` (the
     KPIs stacked per program) and ``timeline`` (the KPIs per quarter, from two quarters on); a chart
-    with nothing to show is left out. ``figures``: the same user's figures for the same filters
-    when the page has them already (``kpis.figures``), which saves their queries."""
+    with nothing to show is left out. ``figures`` and ``found``: the same user's figures and
+    ``DASHBOARD_BREAKDOWNS`` for the same filters when the page has them already
+    (``kpis.figures_and_breakdowns``), which saves their queries."""
     filters = filters or Filters()
     keys = {definition.key for definition in DEFINITIONS}
     shown = (
         [figure for figure in figures if figure.key in keys] if figures else outcome_figures(user, filters)
     )
     charts = {"kpis": kpis_bar(shown)}
-    return _with_breakdowns(charts, user, filters, "program", _("Outcomes per program"), _("Program"))
+    return _with_breakdowns(
+        charts, user, filters, "program", _("Outcomes per program"), _("Program"), found=found
+    )
 
 
 def program_charts(user, program_key: str) -> dict[str, dict]:

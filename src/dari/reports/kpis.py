@@ -243,13 +243,6 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
             Quantity(total, *unit)
             for unit, total in sorted(totals.items(), key=lambda item: (item[0][1], item[0][2]))
         ]
-    for definitions in tallies.values():
-        for one in definitions.values():
-            # Each currency's minor unit, the same on SQLite and PostgreSQL; in order of the codes.
-            one["amounts"] = {
-                currency: round_minor(Decimal(amount), currency)
-                for currency, amount in sorted(one["amounts"].items())
-            }
     return tallies
 
 
@@ -285,7 +278,12 @@ def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
                 key=d.key,
                 label=str(d.label),
                 count=one["count"],
-                amounts=one["amounts"],
+                # Each currency's minor unit, the same on SQLite and PostgreSQL, rounded once the
+                # tallies are added up; in order of the codes.
+                amounts={
+                    currency: round_minor(Decimal(amount), currency)
+                    for currency, amount in sorted(one["amounts"].items())
+                },
                 amounts_left_out=one["left_out"],
                 quantities=one["quantities"],
                 link=filters.link(kind=d.kind, stage=list(d.stages)) if filters else "",
@@ -322,10 +320,27 @@ def breakdowns(user, bys: list[str], filters: Filters = Filters()) -> dict[str, 
     """Several breakdowns (``breakdown``) from one grouping of the outcomes: by every ``by`` at once
     (a program and a quarter, say), each breakdown then summed from those rows here. The dashboard's
     charts read the outcomes once, not once per chart."""
+    return figures_and_breakdowns(user, bys, filters, with_figures=False)[1]
+
+
+def figures_and_breakdowns(
+    user, bys: list[str], filters: Filters = Filters(), *, with_figures: bool = True
+) -> tuple[list[Figure], dict[str, list[Group]]]:
+    """``figures`` and ``breakdowns`` for the same viewer and filters, with the outcomes read once:
+    each outcome is in exactly one group of every breakdown, so the groups added up are the totals.
+    The dashboard's figures and charts come from this one reading."""
     expressions: dict = {}
     for by in bys:
         expressions.update(_GROUPINGS[by][0])
     tallies = _tallies(_visible_outcomes(user, filters), expressions)
+    found = _breakdowns_of(user, bys, expressions, tallies, filters)
+    if not with_figures:
+        return [], found
+    totals = _merge(tallies.values())
+    return [*_figures(totals, filters), startups_supported(user, filters)], found
+
+
+def _breakdowns_of(user, bys: list[str], expressions: dict, tallies: dict, filters: Filters) -> dict:
     names = list(expressions)
     found = {}
     for by in bys:
@@ -359,6 +374,8 @@ def _merge(tallies: Iterable[dict]) -> dict:
     merged = {d.key: _empty() for d in DEFINITIONS}
     for tally in tallies:
         for key, one in tally.items():
+            if not one["count"]:
+                continue  # nothing counted, so nothing summed either
             into = merged[key]
             into["count"] += one["count"]
             into["left_out"] += one["left_out"]

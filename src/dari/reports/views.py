@@ -14,9 +14,9 @@ from dari.outcomes.models import Outcome
 from dari.programs.models import Program
 from dari.registry.models import Cluster, ClusterStatistic, Organization
 
-from .charts import kpi_charts
+from .charts import DASHBOARD_BREAKDOWNS, kpi_charts
 from .forms import ProgramReportForm, TargetForm
-from .kpis import Filters, figures
+from .kpis import Filters, figures_and_breakdowns
 from .models import Target
 from .program_report import start_program_report
 from .targets import can_set_targets, delete_target, set_target
@@ -42,7 +42,7 @@ def home(request):
         outcomes = outcomes.filter(startup__is_illustrative=False)
     outcome_count = outcomes.count()
     chosen = Filters(include_illustrative=includes_illustrative)
-    kpis = figures(user, chosen)
+    kpis, found = figures_and_breakdowns(user, DASHBOARD_BREAKDOWNS, chosen)
     context = {
         "includes_illustrative": includes_illustrative,
         "counts": counts,
@@ -56,7 +56,7 @@ def home(request):
         "program_count": Program.objects.visible_to(user).count(),
         "outcome_count": outcome_count,
         "kpis": kpis,
-        "charts": kpi_charts(user, chosen, figures=kpis),
+        "charts": kpi_charts(user, chosen, figures=kpis, found=found),
         "latest_outcomes": outcomes.for_listing(user).order_by("-reported_on", "-pk")[:8],
         "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
         "clusters": Cluster.objects.prefetch_related(
