@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from openpyxl import Workbook
 
 from dari.engines.scoring import Criterion, Review, Scale, rank_reviews
 from dari.exchange.management.commands.rank_reviews import OUTPUT
@@ -101,6 +102,21 @@ def test_the_same_file_without_bom_or_in_cp949_and_its_rows_shuffled_gives_the_s
         assert run(source, "--scale", "1-5", "--out", str(out))[0] == 0
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_an_xlsx_workbook_is_read_like_the_csv(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["application", "reviewer", "criterion", "weight", "score"])
+    for row in REVIEWS:
+        workbook.active.append(list(row))
+    workbook.save(tmp_path / "reviews.xlsx")
+    (tmp_path / "reviews.csv").write_bytes(BOM + csv_bytes(REVIEWS))
+
+    for name in ("reviews.xlsx", "reviews.csv"):
+        assert run(tmp_path / name, "--scale", "1-5", "--out", str(tmp_path / f"{name}.ranking.csv"))[0] == 0
+    assert (tmp_path / "reviews.xlsx.ranking.csv").read_bytes() == (
+        tmp_path / "reviews.csv.ranking.csv"
+    ).read_bytes()
 
 
 def test_ties_are_ordered_by_the_application_s_name(tmp_path):

@@ -3,6 +3,7 @@ lenient reviewers, the fallback for reviewers with few reviews, the disagreement
 and an order that never depends on the input's order."""
 
 import random
+from decimal import Decimal
 
 import pytest
 
@@ -50,6 +51,12 @@ def test_the_ranking_weighs_criteria_as_given_and_equally_without_them():
 
     assert [(line.application, line.raw) for line in weighted.applications] == [("app", 4.0), ("other", 2.0)]
     assert {line.raw for line in equal.applications} == {3.0}
+
+
+def test_scores_may_be_whole_numbers_floats_or_decimals():
+    reviews = [overall("app", "kim", 4), overall("app", "lee", 3.5), overall("app", "park", Decimal("2.5"))]
+
+    assert line_of(rank_reviews(reviews, ONE_TO_FIVE), "app").raw == pytest.approx(10 / 3)
 
 
 def test_an_application_s_score_is_the_mean_or_the_median_of_its_reviews():

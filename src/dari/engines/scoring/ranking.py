@@ -8,6 +8,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 #: A reviewer with at least this many reviews is normalized by their own mean and sd (a z-score).
 MIN_REVIEWS = 5
@@ -65,8 +66,9 @@ class Scale:
 
     def check(self, score: float) -> float:
         """``score`` as a float when the scale holds it; :class:`ScoringError` ``out_of_scale``."""
-        if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
+        if not _is_finite_number(score):
             raise ScoringError("not_a_number", f"{score!r} is not a number", value=str(score))
+        score = float(score)
         if not self.minimum <= score <= self.maximum:
             raise ScoringError(
                 "out_of_scale",
@@ -74,10 +76,17 @@ class Scale:
                 value=f"{score:g}",
                 scale=str(self),
             )
-        return float(score)
+        return score
 
     def __str__(self) -> str:
         return f"{self.minimum:g}-{self.maximum:g}"
+
+
+def _is_finite_number(value) -> bool:
+    """An int, float or Decimal (what a database's decimal column gives), neither NaN nor infinite."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ class Criterion:
     weight: float = 1.0
 
     def __post_init__(self):
-        if isinstance(self.weight, bool) or not math.isfinite(self.weight) or self.weight <= 0:
+        if not _is_finite_number(self.weight) or self.weight <= 0:
             raise ScoringError(
                 "bad_weight",
                 f"the weight of criterion {self.key!r} must be a positive number, not {self.weight!r}",
