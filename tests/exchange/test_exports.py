@@ -131,3 +131,34 @@ def test_an_export_imports_back_without_a_change(world, kind):
 def test_exports_need_a_signed_in_user(world):
     response = Client().get("/exports/organizations.csv")
     assert response.status_code == 302
+
+
+def test_an_outcomes_export_holds_what_the_filtered_list_shows(world):
+    startup = OrganizationFactory(key="later-bio", kind="startup", is_public=True)
+    OutcomeFactory(key="pact", startup=startup, kind="partnership", stage="active", amount=None)
+    OutcomeFactory(key="made-up", startup=OrganizationFactory(is_illustrative=True), kind="partnership")
+    client = Client()
+    client.force_login(world["staff"])
+
+    def keys(path) -> set[str]:
+        response = client.get(path)
+        assert response.status_code == 200, response.content
+        return {row["key"] for row in csv_rows(response.content)}
+
+    # The page's export is the list: its filters, the demo's made-up organizations only when asked.
+    assert keys("/exports/outcomes.csv") == {"round", "pact"}
+    assert keys("/exports/outcomes.csv?kind=partnership") == {"pact"}
+    assert keys("/exports/outcomes.csv?kind=partnership&illustrative=on") == {"pact", "made-up"}
+    assert keys("/exports/outcomes.csv?stage=in_review&stage=closed&program=p") == {"round"}
+    assert client.get("/exports/outcomes.csv?year=soon").status_code == 400
+    list_page = client.get("/outcomes/?kind=partnership&page=2").content.decode()
+    assert 'href="/exports/outcomes.csv?kind=partnership"' in list_page
+
+    # The API's export is the API's list with the same parameters.
+    assert keys("/api/v1/exports/outcomes?kind=partnership") == {"pact", "made-up"}
+    assert keys("/api/v1/exports/outcomes?stage=in_review&illustrative=false") == {"round"}
+    assert keys("/api/v1/exports/outcomes?program=p&q=Pacific") == {"round"}
+    refused = client.get("/api/v1/exports/organizations?kind=partnership&year=2024")
+    assert refused.status_code == 422
+    assert sorted(error["loc"][1] for error in refused.json()["detail"]) == ["kind", "year"]
+    assert client.get("/api/v1/exports/outcomes?quarter=5").status_code == 422

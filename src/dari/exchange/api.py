@@ -1,7 +1,7 @@
 """``/api/v1/imports`` and ``/api/v1/exports``: the same imports and exports as the pages.
 
 An import through the API runs at once, in the request (a script waits for its answer); the Import
-page runs it as a job with progress. A file with bad rows answers 422 with one error per problem,
+page runs it as a job with progress. An outcomes export takes the outcome list's filters. A file with bad rows answers 422 with one error per problem,
 at ``["body", "file", <row>, <column>]``, and changes nothing.
 """
 
@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from dari.accounts.audit import Actor
 from dari.core.api import InputSchema, errors, signed_in
+from dari.outcomes.api import OutcomeFilters
 
 from .exporting import export_file, export_name
 from .files import template_file, template_name
@@ -53,8 +54,15 @@ class FileOptions(InputSchema):
     format: Format = "csv"
 
 
-class ExportOptions(FileOptions):
+class ExportOptions(FileOptions, OutcomeFilters):
+    """The format; ``program`` for participants and outcomes; the outcome list's other filters
+    (``GET /api/v1/outcomes``) for outcomes only."""
+
     program: str = ""
+
+
+#: The filters an outcomes export takes beyond ``program`` (refused for another kind).
+OUTCOME_ONLY = tuple(name for name in OutcomeFilters.model_fields if name != "program")
 
 
 def importer_of(kind: str):
@@ -129,7 +137,28 @@ def import_template(request, kind: str, options: Query[FileOptions]):
 )
 def export(request, kind: str, options: Query[ExportOptions]):
     """The rows of ``kind`` the caller may see, in the columns its import reads: hidden amounts and
-    their values blank, private organizations left out, formula-looking text neutralised."""
+    their values blank, private organizations left out, formula-looking text neutralised. Outcomes
+    take the outcome list's filters and export exactly what ``GET /api/v1/outcomes`` lists with them;
+    participants and outcomes ``program``."""
     importer_of(kind)
-    data = export_file(request.user, kind, options.format, program=options.program)
+    chosen = options.dict(include=set(OUTCOME_ONLY), exclude_defaults=True)
+    narrow = None
+    if kind == "outcomes":
+        filters = {name: value for name, value in options.dict().items() if name in OUTCOME_ONLY}
+        text = filters.pop("q")
+
+        def narrow(outcomes):
+            return outcomes.filtered(**filters, program=options.program or None, text=text)
+
+    elif chosen:
+        detail = [
+            {
+                "loc": ["query", name],
+                "msg": _("Only an outcomes export takes this filter."),
+                "type": "value_error",
+            }
+            for name in chosen
+        ]
+        return JsonResponse({"detail": detail}, status=422)
+    data = export_file(request.user, kind, options.format, program=options.program, narrow=narrow)
     return download(data, export_name(kind, options.format), options.format)

@@ -142,7 +142,8 @@ def export_participants(user, program: str = "") -> Export:
     return Export(header, types, rows())
 
 
-def export_outcomes(user) -> Export:
+def export_outcomes(user, narrow=None) -> Export:
+    """The outcomes ``user`` may see; ``narrow(queryset)``: only those a list's filters show."""
     header, types = columns_of(
         "outcomes", OUTCOME_VALUE_COLUMNS, ("decimal", "decimal", "decimal", "decimal", "date")
     )
@@ -154,6 +155,8 @@ def export_outcomes(user) -> Export:
         )
         .order_by("key")
     )
+    if narrow is not None:
+        outcomes = narrow(outcomes)
     text_columns = [
         name for name in header if name.startswith(("title_", "summary_", "counterparty_description_"))
     ]
@@ -208,10 +211,16 @@ def export_name(kind: str, fmt: str) -> str:
     return f"dari-{kind}.{fmt}"
 
 
-def export_file(user, kind: str, fmt: str = CSV, *, program: str = "") -> bytes:
+def export_file(user, kind: str, fmt: str = CSV, *, program: str = "", narrow=None) -> bytes:
     """The ``kind`` rows ``user`` may see as a CSV (UTF-8 with BOM) or XLSX file; participants of
-    one ``program`` (its key) when given."""
-    export = EXPORTERS[kind](user, program) if kind == "participants" else EXPORTERS[kind](user)
+    one ``program`` (its key) when given; outcomes narrowed by ``narrow(queryset)`` (the outcome
+    list's filters) when given."""
+    if kind == "participants":
+        export = EXPORTERS[kind](user, program)
+    elif kind == "outcomes":
+        export = EXPORTERS[kind](user, narrow)
+    else:
+        export = EXPORTERS[kind](user)
     if fmt == XLSX:
         return write_table_xlsx(kind, export.header, export.types, export.rows)
     return write_csv(export.header, export.rows)

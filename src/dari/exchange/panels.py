@@ -29,9 +29,18 @@ def export_links(request, name):
     if name not in LIST_KINDS or not request.user.is_authenticated:
         return None
     may_import = any(kind in importable_kinds(request.user) for kind in LIST_KINDS[name])
+    query = ""
+    if name == "outcomes":
+        # The outcomes export is the list as filtered: its query, without the page it shows.
+        narrowed = request.GET.copy()
+        narrowed.pop("page", None)
+        query = "?" + narrowed.urlencode() if narrowed else ""
     return Panel(
         "exchange/_export_links.html",
-        {"links": links(LIST_KINDS[name]), "import_url": reverse("exchange:import") if may_import else ""},
+        {
+            "links": links(LIST_KINDS[name], query),
+            "import_url": reverse("exchange:import") if may_import else "",
+        },
     )
 
 

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
 from dari.core.forms import add_service_errors, form_status
+from dari.outcomes.forms import OutcomeFilterForm
 
 from . import services
 from .exporting import export_file, export_name
@@ -114,7 +115,22 @@ def export_download(request, kind: str, fmt: str):
     """The ``kind`` rows the viewer may see, as they may see them (``exporting``)."""
     if kind not in IMPORTERS:
         raise Http404
+    narrow = None
+    if kind == "outcomes":
+        # Exactly what the outcome list shows with the same query (its filters, illustrative
+        # organizations left out unless asked); a filter it cannot read is refused, not dropped.
+        form = OutcomeFilterForm(request.GET, user=request.user)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()),
+                content_type="text/plain; charset=utf-8",
+            )
+        narrow = form.filter
     data = export_file(
-        request.user, kind, checked_format(fmt), program=request.GET.get("program", "").strip()
+        request.user,
+        kind,
+        checked_format(fmt),
+        program=request.GET.get("program", "").strip(),
+        narrow=narrow,
     )
     return download(data, export_name(kind, fmt), fmt)
