@@ -871,6 +871,13 @@ API: dict[tuple[str, str], list[Row]] = {
             {"file": SimpleUploadedFile("people.csv", b"key,name_en\nnew-person,New Person\n")},
         ),
     ],
+    # ``import_run`` is staff's own and unchecked: nobody else sees it, and it cannot be imported yet.
+    ("GET", "/api/v1/imports/runs/{run_id}"): [
+        Row("GET", "/api/v1/imports/runs/{import_run}", (401, 404, 404, 404, 200))
+    ],
+    ("POST", "/api/v1/imports/runs/{run_id}/confirm"): [
+        Row("POST", "/api/v1/imports/runs/{import_run}/confirm", (401, 404, 404, 404, 422), body={})
+    ],
     ("GET", "/api/v1/imports/templates/{kind}"): [
         Row("GET", "/api/v1/imports/templates/people?format=xlsx", (401, 200, 200, 200, 200))
     ],

@@ -181,3 +181,53 @@ def test_the_import_checks_every_row_again_and_fails_on_what_changed_since_the_d
     assert run.state == "failed" and not imported()
     assert [(problem["row"], problem["column"]) for problem in run.report["problems"]] == [(2, "cluster")]
     assert "No cluster has the key ulsan." in client.get(f"/imports/{run.pk}/").content.decode()
+
+
+def test_an_api_import_in_the_background_is_checked_then_confirmed_as_jobs(
+    users, django_capture_on_commit_callbacks
+):
+    client = client_for(users["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/api/v1/imports/organizations?background=true",
+            {"file": SimpleUploadedFile("o.csv", csv_bytes(GOOD))},
+        )
+    assert started.status_code == 202, started.content
+    run_id = started.json()["id"]
+    run = client.get(f"/api/v1/imports/runs/{run_id}").json()
+    assert run["state"] == "checked" and run["report"]["created"] == 1 and not imported()
+    job = client.get(f"/api/v1/jobs/{run['check_job']}").json()
+    assert job["state"] == "succeeded" and job["percent"] == 100
+    assert client_for(users["manager"]).get(f"/api/v1/imports/runs/{run_id}").status_code == 404
+    assert client_for(users["manager"]).post(f"/api/v1/imports/runs/{run_id}/confirm").status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(f"/api/v1/imports/runs/{run_id}/confirm")
+    assert confirmed.status_code == 202 and confirmed.json()["import_job"]
+    assert client.get(f"/api/v1/imports/runs/{run_id}").json()["state"] == "imported" and imported()
+    again = client.post(f"/api/v1/imports/runs/{run_id}/confirm")
+    assert again.status_code == 422 and not Organization.objects.filter(key="broken").exists()
+
+
+def test_a_bad_file_in_the_background_is_reported_and_cannot_be_confirmed(
+    users, django_capture_on_commit_callbacks
+):
+    client = client_for(users["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = client.post(
+            "/api/v1/imports/organizations?background=true",
+            {"file": SimpleUploadedFile("o.csv", csv_bytes(BAD))},
+        ).json()["id"]
+    report = client.get(f"/api/v1/imports/runs/{run_id}").json()["report"]
+    assert [(problem["row"], problem["column"]) for problem in report["problems"]][0] == (3, "kind")
+    refused = client.post(f"/api/v1/imports/runs/{run_id}/confirm")
+    assert refused.status_code == 422 and not imported()
+    both = client.post(
+        "/api/v1/imports/organizations?background=true&dry_run=true",
+        {"file": SimpleUploadedFile("o.csv", csv_bytes(GOOD))},
+    )
+    assert both.status_code == 422 and both.json()["detail"][0]["loc"][-1] == "dry_run"
+    text = client.post(
+        "/api/v1/imports/organizations?background=true", {"file": SimpleUploadedFile("o.txt", b"x")}
+    )
+    assert text.status_code == 422 and ImportRun.objects.count() == 1
