@@ -162,3 +162,13 @@ def test_an_outcomes_export_holds_what_the_filtered_list_shows(world):
     assert refused.status_code == 422
     assert sorted(error["loc"][1] for error in refused.json()["detail"]) == ["kind", "year"]
     assert client.get("/api/v1/exports/outcomes?quarter=5").status_code == 422
+
+
+def test_a_translated_name_stays_a_translation_through_an_export_and_back(world):
+    OrganizationFactory(key="hz-bio", kind="distributor", is_public=True, name_ko_origin="translation")
+    data = download(world["staff"], "/exports/organizations.csv")
+    (row,) = [row for row in csv_rows(data) if row["key"] == "hz-bio"]
+    assert (row["name_ko_origin"], row["name_en_origin"]) == ("translation", "original")
+
+    report = import_bytes(world["staff"], "organizations", data)
+    assert report.ok and report.changed == 0

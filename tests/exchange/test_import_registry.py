@@ -231,3 +231,34 @@ def test_a_row_changed_between_the_check_and_the_write_fails_the_whole_import(st
     with pytest.raises(Conflict):
         import_bytes(staff, "organizations", csv_bytes(changed), progress=meanwhile)
     assert Organization.objects.get(key="sb-solution").name_en == "SB Solution"
+
+
+def test_a_translated_name_is_imported_as_a_translation_and_an_empty_origin_keeps_it(staff, world):
+    rows = "key,kind,name_ko,name_en,name_ko_origin,name_en_origin\n"
+    report = import_bytes(
+        staff,
+        "organizations",
+        csv_bytes(rows + "hz-bio,distributor,항저우 바이오,Hangzhou Bio,translation,original\n"),
+    )
+    organization = Organization.objects.get(key="hz-bio")
+    assert report.ok and (organization.name_ko_origin, organization.name_en_origin) == (
+        "translation",
+        "original",
+    )
+    entry = AuditEntry.objects.get(action="registry.organization.created", object_id=organization.pk)
+    assert entry.changes["name_ko_origin"] == [None, "translation"]
+
+    # An empty cell (or no column) leaves the origin as it is; a word that is no origin is a bad row.
+    assert (
+        import_bytes(
+            staff, "organizations", csv_bytes(rows + "hz-bio,distributor,항저우 바이오,Hangzhou Bio,,\n")
+        ).unchanged
+        == 1
+    )
+    bad = import_bytes(
+        staff, "organizations", csv_bytes(rows + "hz-bio,distributor,x,y,machine,\n"), dry_run=True
+    )
+    assert [(problem.row, problem.column) for problem in bad.problems] == [(2, "name_ko_origin")]
+    people = "key,name_en,name_en_origin\nli-wei,Li Wei,translation\n"
+    assert import_bytes(staff, "people", csv_bytes(people)).ok
+    assert Person.objects.get(key="li-wei").name_en_origin == "translation"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from dari.accounts.access import access_for
 from dari.accounts.audit import created_changes, snapshot
+from dari.core.bilingual import NameOrigin
 from dari.registry.models import Affiliation, Cluster, Organization, Person, Sector
 from dari.registry.services import AFFILIATION, ORGANIZATION, PERSON, require_public_role_right, stamp_consent
 
@@ -29,6 +30,26 @@ from .engine import (
 
 KEY_HELP = gettext_lazy("The natural key: letters, digits and hyphens; the same key updates the same row.")
 BOTH = gettext_lazy("Give the Korean or the English name, or both.")
+ORIGIN_HELP = gettext_lazy("original or translation (default original): whether the name is the one it uses")
+
+
+ORIGINS = ("name_ko_origin", "name_en_origin")
+
+
+def origin_columns() -> tuple[Column, Column]:
+    """Whether each name is the organization's or person's own or a translation (``NameOrigin``), so
+    that an exported translated name imports back as a translation."""
+    return (
+        Column("name_ko_origin", "choice", help=ORIGIN_HELP, example="original"),
+        Column("name_en_origin", "choice", help=ORIGIN_HELP, example="original"),
+    )
+
+
+def read_origins(importer: Importer, row: dict, values: dict) -> None:
+    """The name origins a row gives; an empty cell keeps the current one (original for a new row)."""
+    for name in ("name_ko_origin", "name_en_origin"):
+        if row.get(name) not in (None, ""):
+            values[name] = importer.choice(row, name, NameOrigin) or NameOrigin.ORIGINAL
 
 
 def refresh_search_after_commit() -> None:
@@ -56,6 +77,7 @@ class OrganizationImporter(Importer):
         Column("kind", "choice", required=True, help=", ".join(Organization.Kind.values), example="startup"),
         Column("name_ko", help=BOTH, example="㈜타이로스코프"),
         Column("name_en", help=BOTH, example="Thyroscope"),
+        *origin_columns(),
         Column("short_name_ko"),
         Column("short_name_en"),
         Column("aliases", help=gettext_lazy("Other names, separated by ;"), example="타이로스코프"),
@@ -95,12 +117,13 @@ class OrganizationImporter(Importer):
         values = {}
         for column in self.columns:
             name = column.name
-            if name not in row or name in ("key", "sectors", "cluster", "aliases", "is_public"):
+            if name not in row or name in ("key", "sectors", "cluster", "aliases", "is_public", *ORIGINS):
                 continue
             if column.type == "choice":
                 values[name] = self.choice(row, name, Organization.Kind)
             else:
                 values[name] = self.text(row, name, multiline=column.type == "long_text")
+        read_origins(self, row, values)
         if "country" in values:
             values["country"] = values["country"].upper()
         if "is_public" in row:
@@ -198,6 +221,7 @@ class PersonImporter(Importer):
         Column("key", "key", required=True, help=KEY_HELP, example="kim-doosung"),
         Column("name_ko", help=BOTH, example="김두겸"),
         Column("name_en", help=BOTH, example="Kim Doo-gyeom"),
+        *origin_columns(),
         Column("email", example=""),
         Column("is_public", "boolean", help=gettext_lazy("yes or no (default no)"), example="yes"),
         Column(
@@ -240,6 +264,7 @@ class PersonImporter(Importer):
         for name in ("name_ko", "name_en", "email"):
             if name in row:
                 values[name] = self.text(row, name)
+        read_origins(self, row, values)
         if "public_listing_basis" in row:
             values["public_listing_basis"] = self.choice(row, "public_listing_basis", Person.ListingBasis)
         if "is_public" in row:
