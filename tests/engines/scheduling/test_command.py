@@ -105,3 +105,11 @@ def test_re_scheduling_from_a_previous_schedule_file(instance_file, tmp_path, ca
     )
     assert json.loads(again.read_text(encoding="utf-8"))["details"]["moves"]["moved"] == 0
     assert "previous schedule: 4 kept, 0 moved, 0 dropped, 0 added" in capsys.readouterr().out
+
+
+def test_the_greedy_baseline_from_the_command_line(instance_file, tmp_path):
+    out = tmp_path / "greedy.json"
+    call_command("schedule_instance", str(instance_file), "--greedy", "--out", str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["method"] == "greedy" and data["status"] == "FEASIBLE" and data["violations"] == []
+    assert data["bound"] is None and data["gap"] is None

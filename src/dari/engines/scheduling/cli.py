@@ -83,9 +83,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         if args.greedy:
             schedule = solve_greedy(instance)
-            schedule.violations = validate(instance, schedule)
-            if schedule.violations:
-                raise InvalidSchedule(schedule.violations)
         else:
             options = SolverOptions(
                 time_limit=args.time_limit,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from .instance import Instance
 from .problem import Problem, assign_tables, compile_problem
 from .schedule import Schedule, weighted_meetings
+from .validator import InvalidSchedule, Kind, validate
 
 
 class GreedyState:
@@ -93,12 +94,13 @@ def greedy_choice(problem: Problem, *, keep_previous: bool = True) -> dict[int, 
 
 
 def solve_greedy(instance: Instance, problem: Problem | None = None) -> Schedule:
+    """The greedy baseline's schedule, validated (raises InvalidSchedule on a violation)."""
     started = time.perf_counter()
     problem = problem or compile_problem(instance)
     chosen = greedy_choice(problem)
     assignments = assign_tables(problem, chosen)
     fixed_missing = [instance.meetings[m].id for m in problem.fixed if m not in chosen]
-    return Schedule(
+    schedule = Schedule(
         assignments=tuple(assignments),
         status="FEASIBLE" if not fixed_missing else "INFEASIBLE",
         method="greedy",
@@ -108,6 +110,14 @@ def solve_greedy(instance: Instance, problem: Problem | None = None) -> Schedule
         instance_id=instance.id,
         details={"fixed_not_placed": fixed_missing} if fixed_missing else {},
     )
+    # Like the solver's, checked by the independent validator before anyone saves it; fixed meetings
+    # that collide are the instance's fault (status INFEASIBLE), anything else would be a bug.
+    schedule.violations = [
+        v for v in validate(instance, schedule) if v.kind != Kind.FIXED_MOVED or not fixed_missing
+    ]
+    if schedule.violations:
+        raise InvalidSchedule(schedule.violations)
+    return schedule
 
 
 def most_constrained_choice(problem: Problem, selection: Iterable[int]) -> dict[int, tuple[int, int]]:
