@@ -85,6 +85,7 @@ def figures_of(instance, schedule, label: str) -> dict:
     details = schedule.details
     if "relaxation" in details:
         result["relaxation_bound"] = details["relaxation"]["bound"]
+        result["relaxation_seconds"] = details["relaxation"]["seconds"]
     if details.get("phases"):
         first = details["phases"][0]
         result["phase1"] = {
@@ -270,6 +271,19 @@ def markdown(figures: dict) -> str:
     if optimum:
         lines.append(f"Proven optimum: **{optimum['value']}** weighted meetings ({optimum['source']}).")
         lines.append("")
+        if optimum["source"] == MEDIUM_OPTIMUM.name and MEDIUM_OPTIMUM.exists():
+            record = json.loads(MEDIUM_OPTIMUM.read_text(encoding="utf-8"))
+            alone = record["cp_sat_alone_long_run"]
+            lines += [
+                f"How: {record['proof']} (measured {record['measured_at']}.)",
+                "",
+                f"For comparison, CP-SAT alone on the full model (no relaxation, greedy hint) for "
+                f"{alone['time_limit']:g} s: {alone['status']}, "
+                f"{alone['weighted_meetings']} weighted meetings, "
+                f"its own bound {_num(alone['bound'])} (gap {_pct(alone['gap'])}); "
+                f"load before {alone['load_before']}.",
+                "",
+            ]
     lines += [
         "| run | weighted meetings | share of optimum | bound | gap | meetings | idle gaps / delegate | "
         "no meeting | seconds |",
@@ -333,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--prove-medium", action="store_true", help="record the medium instance's optimum")
     parser.add_argument("--proof-limit", type=float, default=1200.0)
+    parser.add_argument("--markdown-only", action="store_true", help="write --out-md again from --out-json")
     args = parser.parse_args(argv)
+    if args.markdown_only:
+        figures = json.loads(args.out_json.read_text(encoding="utf-8"))
+        args.out_md.write_text(markdown(figures) + "\n", encoding="utf-8")
+        return 0
     if args.prove_medium:
         record = prove_medium(args.proof_limit)
         MEDIUM_OPTIMUM.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
