@@ -6,7 +6,9 @@ savepoint that is rolled back, and for a denied write the database must be uncha
 
 Personas: ``anonymous``; ``outsider`` (signed in, no membership); ``member`` (member of the private
 startup ``S``); ``manager`` (manager of the public program ``P`` that ``S`` takes part in);
-``staff`` (the partnership-wide staff role).
+``staff`` (the partnership-wide staff role); ``reviewer`` (reviewer of ``P``, assigned to review
+``S``'s application). The reviewer's column is the outsider's unless a row says otherwise: apart
+from the applications assigned to them, a reviewer sees no more than someone with no role at all.
 
 World: ``S`` is private, with a private person ``person`` affiliated to it, a relationship to the
 public organization ``public``, and an investment outcome in ``P``. ``S`` and ``public`` are the
@@ -37,7 +39,7 @@ from dari.jobs.models import Job
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
 from dari.partnering.models import MeetingRequest
-from dari.programs.models import Application, Call
+from dari.programs.models import Application, Call, Review, ReviewPhase
 from dari.registry.models import Relationship
 from dari.reports.models import Target
 
@@ -71,6 +73,7 @@ class Row:
     expect: tuple  # one status per persona, in PERSONAS order
     body: dict | None = None
     json: bool = False
+    reviewer: object = None  # the reviewer's status; None: the same as the outsider's
 
 
 def same(status) -> tuple:
@@ -285,8 +288,14 @@ PAGES: dict[str, list[Row]] = {
     # S's submitted application: its members, the program's managers and staff see it; nobody edits
     # a submitted application's answers; its members withdraw it, managers ask for revisions.
     "programs/applications/<int:pk>/": [
-        Row("GET", "/programs/applications/{application}/", (LOGIN, 404, 200, 200, 200)),
-        Row("POST", "/programs/applications/{application}/", (LOGIN, 404, 403, 403, 403), body={}),
+        Row("GET", "/programs/applications/{application}/", (LOGIN, 404, 200, 200, 200), reviewer=200),
+        Row(
+            "POST",
+            "/programs/applications/{application}/",
+            (LOGIN, 404, 403, 403, 403),
+            body={},
+            reviewer=403,
+        ),
     ],
     "programs/applications/<int:pk>/status/": [
         Row(
@@ -294,7 +303,51 @@ PAGES: dict[str, list[Row]] = {
             "/programs/applications/{application}/status/",
             (LOGIN, 404, 302, 403, 403),
             body={"status": "withdrawn"},
+            reviewer=403,
         ),
+    ],
+    # Review: the program's managers and staff set the rubric and assign; the reviewer writes their
+    # review (S's application); the applicant sees no review here.
+    "programs/calls/<int:pk>/rubric/": [
+        Row("GET", "/programs/calls/{call}/rubric/", (LOGIN, 403, 403, 200, 200), reviewer=403),
+        Row("POST", "/programs/calls/{call}/rubric/", (LOGIN, 403, 403, 400, 400), body={}, reviewer=403),
+    ],
+    "programs/calls/<int:pk>/phases/<int:position>/rubric/": [
+        Row(
+            "GET", "/programs/calls/{call}/phases/{phase}/rubric/", (LOGIN, 403, 403, 200, 200), reviewer=403
+        ),
+    ],
+    "programs/calls/<int:pk>/assignments/": [
+        Row("GET", "/programs/calls/{call}/assignments/", (LOGIN, 403, 403, 200, 200), reviewer=403),
+        Row(
+            "POST", "/programs/calls/{call}/assignments/", (LOGIN, 403, 403, 400, 400), body={}, reviewer=403
+        ),
+    ],
+    "programs/calls/<int:pk>/assignments/auto/": [
+        Row(
+            "POST",
+            "/programs/calls/{call}/assignments/auto/",
+            (LOGIN, 403, 403, 302, 302),
+            body={"per_application": "1"},
+            reviewer=403,
+        ),
+    ],
+    "programs/reviews/": [Row("GET", "/programs/reviews/", (LOGIN, 200, 200, 200, 200), reviewer=200)],
+    "programs/reviews/<int:pk>/": [
+        Row("GET", "/programs/reviews/{review}/", (LOGIN, 404, 404, 200, 200), reviewer=200),
+        Row("POST", "/programs/reviews/{review}/", (LOGIN, 404, 404, 403, 403), body={}, reviewer=302),
+    ],
+    "programs/reviews/<int:pk>/recuse/": [
+        Row(
+            "POST",
+            "/programs/reviews/{review}/recuse/",
+            (LOGIN, 404, 404, 403, 403),
+            body={"reason": "I advised them"},
+            reviewer=302,
+        ),
+    ],
+    "programs/reviews/<int:pk>/remove/": [
+        Row("POST", "/programs/reviews/{review}/remove/", (LOGIN, 404, 404, 302, 302), body={}, reviewer=403),
     ],
     "reports/programs/<int:pk>/targets/": [
         Row(
@@ -634,7 +687,7 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/applications"): [Row("GET", "/api/v1/applications", same(200))],
     ("GET", "/api/v1/applications/{application_id}"): [
-        Row("GET", "/api/v1/applications/{application}", (404, 404, 200, 200, 200))
+        Row("GET", "/api/v1/applications/{application}", (404, 404, 200, 200, 200), reviewer=200)
     ],
     # S has applied already (422 for its member); S is private, so the outsider cannot name it (422);
     # the manager and staff see S but never apply for it.
@@ -654,6 +707,7 @@ API: dict[tuple[str, str], list[Row]] = {
             (401, 404, 403, 403, 403),
             body={"answers": {"summary": "Changed"}},
             json=True,
+            reviewer=403,
         )
     ],
     ("POST", "/api/v1/applications/{application_id}/status"): [
@@ -663,6 +717,7 @@ API: dict[tuple[str, str], list[Row]] = {
             (401, 404, 200, 403, 403),
             body={"status": "withdrawn"},
             json=True,
+            reviewer=403,
         )
     ],
     ("POST", "/api/v1/applications/{application_id}/files"): [
@@ -671,7 +726,73 @@ API: dict[tuple[str, str], list[Row]] = {
             "/api/v1/applications/{application}/files",
             (401, 404, 403, 403, 403),
             body={"question": "summary", "file": SimpleUploadedFile("deck.pdf", b"%PDF-1.4\n%%EOF\n")},
+            reviewer=403,
         )
+    ],
+    # Review: the program's managers and staff set the rubric, see the conflicts and assign; the
+    # reviewer (assigned to S's application) writes their review; the applicant sees none.
+    ("GET", "/api/v1/calls/{call_id}/review-setup"): [
+        Row("GET", "/api/v1/calls/{call}/review-setup", (401, 403, 403, 200, 200), reviewer=403)
+    ],
+    ("PUT", "/api/v1/calls/{call_id}/review-setup"): [
+        Row(
+            "PUT",
+            "/api/v1/calls/{call}/review-setup",
+            (401, 403, 403, 200, 200),
+            body={"reviews_shared": True},
+            json=True,
+            reviewer=403,
+        )
+    ],
+    ("GET", "/api/v1/calls/{call_id}/conflicts"): [
+        Row("GET", "/api/v1/calls/{call}/conflicts", (401, 403, 403, 200, 200), reviewer=403)
+    ],
+    ("POST", "/api/v1/calls/{call_id}/assignments"): [
+        Row(
+            "POST",
+            "/api/v1/calls/{call}/assignments",
+            (401, 403, 403, 201, 201),
+            body={"pairs": [{"application": "{application}", "reviewer": "reviewer"}]},
+            json=True,
+            reviewer=403,
+        )
+    ],
+    ("POST", "/api/v1/calls/{call_id}/assignments/auto"): [
+        Row(
+            "POST",
+            "/api/v1/calls/{call}/assignments/auto",
+            (401, 403, 403, 201, 201),
+            body={"per_application": 1},
+            json=True,
+            reviewer=403,
+        )
+    ],
+    ("GET", "/api/v1/reviews"): [Row("GET", "/api/v1/reviews", same(200), reviewer=200)],
+    ("GET", "/api/v1/reviews/{review_id}"): [
+        Row("GET", "/api/v1/reviews/{review}", (404, 404, 404, 200, 200), reviewer=200)
+    ],
+    ("PATCH", "/api/v1/reviews/{review_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/reviews/{review}",
+            (401, 404, 404, 403, 403),
+            body={"scores": {"team": 2}, "comment": "Strong"},
+            json=True,
+            reviewer=200,
+        )
+    ],
+    ("POST", "/api/v1/reviews/{review_id}/status"): [
+        Row(
+            "POST",
+            "/api/v1/reviews/{review}/status",
+            (401, 404, 404, 403, 403),
+            body={"status": "recused", "reason": "I advised them"},
+            json=True,
+            reviewer=200,
+        )
+    ],
+    ("DELETE", "/api/v1/reviews/{review_id}"): [
+        Row("DELETE", "/api/v1/reviews/{review}", (401, 404, 404, 204, 204), reviewer=403)
     ],
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
     # Everyone gets the figures; what each sees in them is tested in tests/reports/test_kpis.py.
@@ -965,6 +1086,8 @@ def world(db):
     grant_membership(system, users["member"], Role.ORGANIZATION_MEMBER, startup)
     grant_membership(system, users["manager"], Role.PROGRAM_MANAGER, program)
     grant_membership(system, users["staff"], Role.STAFF)
+    users["reviewer"] = UserFactory(username="reviewer")
+    grant_membership(system, users["reviewer"], Role.PROGRAM_REVIEWER, program)
     invitation = invite(Actor(users["staff"]), "new@dari.invalid", Role.ORGANIZATION_MEMBER, startup)
     registration = register(
         username="claimant",
@@ -1008,7 +1131,24 @@ def world(db):
     application = Application.objects.create(
         call=call, startup=startup, status="submitted", answers={"summary": "Stealth plan"}, submitted_at=now
     )
+    phase = ReviewPhase.objects.create(call=call, position=1, name_en="Screening")
+    call.rubric = [
+        {
+            "key": "team",
+            "label_ko": "팀",
+            "label_en": "Team",
+            "weight": 1,
+            "scale": [
+                {"value": 1, "label_ko": "약함", "label_en": "Weak"},
+                {"value": 2, "label_ko": "강함", "label_en": "Strong"},
+            ],
+        }
+    ]
+    call.save(update_fields=["rubric"])
+    review = Review.objects.create(application=application, reviewer=users["reviewer"])
     ids = {
+        "phase": phase.position,
+        "review": review.pk,
         "startup": startup.pk,
         "public": public.pk,
         "third": third.pk,
@@ -1047,6 +1187,8 @@ def fill(value, ids):
         return int(filled) if value.startswith("{") and filled.isdigit() else filled
     if isinstance(value, dict):
         return {key: fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
     return value
 
 
@@ -1086,9 +1228,14 @@ def request(client: Client, row: Row, ids: dict):
     return client.generic(row.method, path)
 
 
+def expectations(row: Row):
+    yield from zip(PERSONAS, row.expect, strict=True)
+    yield "reviewer", row.reviewer if row.reviewer is not None else row.expect[PERSONAS.index("outsider")]
+
+
 def check(row: Row, world):
     ids, users = world
-    for persona, expected in zip(PERSONAS, row.expect, strict=True):
+    for persona, expected in expectations(row):
         client = Client()
         if persona != "anonymous":
             client.force_login(users[persona])

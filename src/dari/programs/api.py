@@ -30,7 +30,7 @@ from dari.registry.models import Organization
 
 from . import services
 from .models import Application, Call, Participant, Program
-from .permissions import can_change_program
+from .permissions import blind_application_ids, can_change_program
 
 router = Router(tags=["programs"])
 calls_router = Router(tags=["programs"])
@@ -393,16 +393,28 @@ class CallRef(Schema):
 class ApplicationOut(Schema):
     id: int
     call: CallRef
-    startup: Ref
+    startup: Ref | None = Field(description="null for a reviewer in a blind review")
     status: str
     answers: dict = Field(
-        description="Question key → answer; a file question holds a file id (/api/v1/files)"
+        description="Question key → answer; a file question holds a file id (/api/v1/files); "
+        "in a blind review, reviewers get no answer to the identifying questions"
     )
     submitted_at: datetime | None = Field(description="In the call's zone (time_zone)")
     time_zone: str
     revisions_note: str
     version: int
     web_url: str
+
+    @staticmethod
+    def resolve_startup(obj: Application, context):
+        return None if obj.pk in blind_application_ids(context["request"].user) else obj.startup
+
+    @staticmethod
+    def resolve_answers(obj: Application, context) -> dict:
+        if obj.pk not in blind_application_ids(context["request"].user):
+            return obj.answers
+        hidden = {question["key"] for question in obj.call.form if question.get("identifying")}
+        return {key: value for key, value in obj.answers.items() if key not in hidden}
 
     @staticmethod
     def resolve_submitted_at(obj: Application):

@@ -6,6 +6,9 @@ A form is a list of questions (``Call.form``)::
      "label_ko": "팀 소개", "label_en": "Your team", "help_ko": "", "help_en": "",
      "choices": [{"key": "seed", "label_ko": "시드", "label_en": "Seed"}, ...]}   # choice only
 
+A question marked ``"identifying": true`` (the team's names, the website) is hidden from reviewers
+in a blind review, with the applicant's name.
+
 Kinds: ``short_text`` (one line, at most 300 characters), ``long_text`` (at most 10,000),
 ``choice`` (one of the choices' keys), ``number`` (a decimal, kept as its text), ``file`` (the id
 of a protected file the application owns), ``url`` (http or https).
@@ -112,6 +115,7 @@ def check_form(questions) -> list[dict]:
             "help_ko",
             "help_en",
             "choices",
+            "identifying",
         }
         if unknown:
             refuse(
@@ -120,7 +124,11 @@ def check_form(questions) -> list[dict]:
             )
         if not isinstance(question.get("required", False), bool):
             refuse(_("Question %(key)s: required is true or false.") % {"key": key})
+        if not isinstance(question.get("identifying", False), bool):
+            refuse(_("Question %(key)s: identifying is true or false.") % {"key": key})
         item = {"key": key, "kind": kind, "required": question.get("required", False), **labels, **helps}
+        if question.get("identifying"):
+            item["identifying"] = True  # hidden from reviewers in a blind review
         if kind == "choice":
             item["choices"] = _check_choices(key, question.get("choices"), refuse)
         elif question.get("choices"):

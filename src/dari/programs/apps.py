@@ -28,3 +28,10 @@ class ProgramsConfig(AppConfig):
             may_upload=can_edit_answers,
             visible_to=lambda user: Application.objects.visible_to(user),
         )
+
+        from dari.notifications.kinds import register_kind
+
+        from .reviews import REVIEW_ASSIGNED
+
+        # The notice names the call and a count, never an applicant: it holds for blind reviews.
+        register_kind(REVIEW_ASSIGNED, _("Applications assigned to me for review"))

@@ -13,7 +13,7 @@ from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import KEY_HELP, Organization, Source
 
-from .queries import ApplicationQuerySet, CallQuerySet, ProgramQuerySet
+from .queries import ApplicationQuerySet, CallQuerySet, ProgramQuerySet, ReviewQuerySet
 
 
 class Program(Versioned, BilingualNamed):
@@ -120,6 +120,14 @@ class Call(Versioned):
     time_zone = models.CharField(_("time zone of the call"), max_length=64, validators=[validate_zone])
     form = models.JSONField(_("application form"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # How the call's applications are reviewed when no phase says otherwise (``ReviewSetup``).
+    rubric = models.JSONField(_("rubric"), default=list, blank=True)
+    reviews_shared = models.BooleanField(
+        _("reviewers see the others' reviews once they have submitted their own"), default=False
+    )
+    blind_review = models.BooleanField(
+        _("blind review (applicants' names hidden from reviewers)"), default=False
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -150,7 +158,8 @@ class Call(Versioned):
 
 class ReviewPhase(models.Model):
     """A step of a call's review (screening, panel review, interview, decision), with the times it
-    opens and closes in the call's zone. Stored now; reviews will hang from it."""
+    opens and closes in the call's zone, and how its reviews are made: its own rubric (empty: the
+    call's), whether reviewers see each other's reviews, whether it is blind."""
 
     call = models.ForeignKey(Call, related_name="phases", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"))
@@ -158,6 +167,13 @@ class ReviewPhase(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True, validators=[validate_in_range])
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True, validators=[validate_in_range])
+    rubric = models.JSONField(_("rubric"), default=list, blank=True)
+    reviews_shared = models.BooleanField(
+        _("reviewers see the others' reviews once they have submitted their own"), default=False
+    )
+    blind_review = models.BooleanField(
+        _("blind review (applicants' names hidden from reviewers)"), default=False
+    )
 
     class Meta:
         verbose_name = _("review phase")
@@ -220,3 +236,88 @@ class Application(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:application-detail", args=[self.pk])
+
+
+class Review(Versioned):
+    """One reviewer's review of one application, in one review phase (or the call's only review when
+    ``phase`` is empty). Created when a manager assigns the reviewer; the reviewer saves scores
+    (criterion key → a value of the rubric's scale) and comments as a draft, then submits it. A
+    reviewer who recuses themself leaves it ``recused`` (and a declared conflict). Its status moves by
+    ``reviews.set_review_status`` only."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", pgettext_lazy("review status", "to do")
+        SUBMITTED = "submitted", pgettext_lazy("review status", "submitted")
+        RECUSED = "recused", pgettext_lazy("review status", "recused")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), related_name="reviews", on_delete=models.PROTECT
+    )
+    phase = models.ForeignKey(
+        ReviewPhase,
+        verbose_name=_("review phase"),
+        null=True,
+        blank=True,
+        related_name="reviews",
+        on_delete=models.PROTECT,
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), related_name="reviews", on_delete=models.PROTECT
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ASSIGNED)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    comment = models.TextField(_("comments for the managers"), blank=True)
+    comment_to_applicant = models.TextField(_("comments for the applicant"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, validators=[validate_in_range]
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "phase", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer", "phase"], name="unique_review_per_phase"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                condition=models.Q(phase__isnull=True),
+                name="unique_review_without_phase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} – {self.application}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:review-detail", args=[self.pk])
+
+
+class DeclaredConflict(models.Model):
+    """A conflict of interest a reviewer declared (recusal): they will not review ``organization``'s
+    applications, in any program. Conflicts derived from the registry are not stored: they are read
+    afresh (``conflicts.py``), so a new affiliation counts at once."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="declared_conflicts", on_delete=models.CASCADE
+    )
+    organization = models.ForeignKey(Organization, related_name="+", on_delete=models.CASCADE)
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "organization"], name="unique_declared_conflict")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} – {self.organization}"

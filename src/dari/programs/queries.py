@@ -2,7 +2,7 @@
 organizations that run or join them, see them too; staff see all."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from dari.accounts.access import Access, access_for
 
@@ -17,9 +17,10 @@ def organizations_of_programs(program_ids) -> Q:
 
 
 def program_staff_see_their_organizations(access: Access) -> Q | None:
-    """Registered as a registry visibility grant: program managers and reviewers see the
-    organizations of their programs, public or not."""
-    return organizations_of_programs(access.program_ids) if access.program_ids else None
+    """Registered as a registry visibility grant: program managers see the organizations of their
+    programs, public or not. Reviewers do not: they see the applications assigned to them
+    (``ApplicationQuerySet.visible_to``), and through them only what a review needs."""
+    return organizations_of_programs(access.managed_program_ids) if access.managed_program_ids else None
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -89,8 +90,9 @@ class CallQuerySet(models.QuerySet):
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Deny by default: the startup's members see their own applications; the managers of the
-        call's program and staff see all of the call's; nobody else sees any (reviewers neither,
-        until reviews give them their assignments)."""
+        call's program and staff see all of the call's; a reviewer of the program sees those
+        assigned to them (not recused), never one whose startup they are in conflict with
+        (``conflicts.py``: a conflict found after the assignment hides it too); nobody else any."""
         access = access_for(user)
         if access.sees_everything:
             return self
@@ -99,4 +101,50 @@ class ApplicationQuerySet(models.QuerySet):
             condition |= Q(startup_id__in=access.organization_ids)
         if access.managed_program_ids:
             condition |= Q(call__program_id__in=access.managed_program_ids)
+        if access.reviewed_program_ids:
+            condition |= reviewer_condition(user, access)
+        return self.filter(condition)
+
+
+def reviewer_condition(user, access: Access) -> Q:
+    """The applications ``user`` reviews (a Q over Application)."""
+    from .conflicts import conflicted_organization_ids
+    from .models import Review
+
+    assigned = Review.objects.filter(reviewer=user).exclude(status="recused").values("application_id")
+    return (
+        Q(pk__in=assigned)
+        & Q(call__program_id__in=access.reviewed_program_ids)
+        & ~Q(startup_id__in=conflicted_organization_ids(user))
+    )
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff and the program's managers see every review of its calls; a reviewer sees their own
+        (not once a conflict hides the application), and the others' submitted reviews of the same
+        application and phase once they have submitted theirs, where the phase (or the call) shares
+        reviews. Applicants see none here: released feedback is a later use case."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(pk__in=[])
+        if access.managed_program_ids:
+            condition |= Q(application__call__program_id__in=access.managed_program_ids)
+        if access.reviewed_program_ids:
+            from .models import Application
+
+            reviewable = Application.objects.filter(reviewer_condition(user, access)).values("pk")
+            mine = Q(reviewer=user) & Q(application_id__in=reviewable)
+            condition |= mine
+            own_submitted = self.model.objects.filter(
+                mine, status="submitted", application_id=OuterRef("application_id")
+            )
+            same_phase = Exists(own_submitted.filter(phase_id=OuterRef("phase_id"))) | (
+                Q(phase__isnull=True) & Exists(own_submitted.filter(phase__isnull=True))
+            )
+            shared = Q(phase__isnull=False, phase__reviews_shared=True) | Q(
+                phase__isnull=True, application__call__reviews_shared=True
+            )
+            condition |= Q(status="submitted") & shared & same_phase
         return self.filter(condition)

@@ -259,7 +259,14 @@ def set_review_phases(actor: Actor, call: Call, phases: list[dict]) -> None:
         ]
 
     before = listed()
-    call.phases.all().delete()
+    # Phases are kept by position (their rubrics, settings and reviews stay with them); those past
+    # the new last one go, unless reviews hang from them.
+    kept = {phase.position: phase for phase in call.phases.all()}
+    dropped = [phase for position, phase in kept.items() if position > len(phases)]
+    if any(phase.reviews.exists() for phase in dropped):
+        raise ValidationError({"phases": _("A phase with reviews cannot be removed.")})
+    for phase in dropped:
+        phase.delete()
     for position, item in enumerate(phases, start=1):
         values = {
             "position": position,
@@ -269,8 +276,10 @@ def set_review_phases(actor: Actor, call: Call, phases: list[dict]) -> None:
         try:
             for name in ("opens_at", "closes_at"):
                 values[name] = to_utc(item.get(name), call.time_zone, name, "time_zone")
-            phase = ReviewPhase(call=call, **values)
-            phase.full_clean(exclude=["call"])
+            phase = kept.get(position) or ReviewPhase(call=call)
+            for name, value in values.items():
+                setattr(phase, name, value)
+            phase.full_clean(exclude=["call"], validate_unique=False)
         except ValidationError as error:
             raise ValidationError(
                 {

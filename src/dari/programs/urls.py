@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -16,4 +16,14 @@ urlpatterns = [
     path("applications/", views.application_list, name="application-list"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/status/", views.application_status, name="application-status"),
+    path("calls/<int:pk>/rubric/", review_views.review_setup, name="review-setup"),
+    path(
+        "calls/<int:pk>/phases/<int:position>/rubric/", review_views.review_setup, name="review-setup-phase"
+    ),
+    path("calls/<int:pk>/assignments/", review_views.review_assignments, name="review-assignments"),
+    path("calls/<int:pk>/assignments/auto/", review_views.review_assign_auto, name="review-assign-auto"),
+    path("reviews/", review_views.review_list, name="review-list"),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/recuse/", review_views.review_recuse, name="review-recuse"),
+    path("reviews/<int:pk>/remove/", review_views.review_remove, name="review-remove"),
 ]

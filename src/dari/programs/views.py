@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Application, Call, Program
 from .permissions import (
+    blind_application_ids,
     can_change_call,
     can_change_program,
     can_create_program,
@@ -230,6 +231,8 @@ def call_detail(request, pk: int):
             for question in call.form
         ],
         "applications": applications,
+        "blind_ids": blind_application_ids(request.user),
+        "may_manage_reviews": may_change,
         "may_apply": call.accepts_submissions_at(timezone.now())
         and bool(access_for(request.user).organization_ids),
     }
@@ -290,16 +293,20 @@ def application_list(request):
         .select_related("call__program", "startup")
         .order_by("-call__closes_at", "startup__name_en")
     )
-    return render(request, "programs/application_list.html", {"page": paginate(request, applications)})
+    context = {"page": paginate(request, applications), "blind_ids": blind_application_ids(request.user)}
+    return render(request, "programs/application_list.html", context)
 
 
-def application_page(request, application, form=None, revisions=None, status=200):
-    call = application.call
+def shown_answers(request, application, *, blind: bool = False) -> list[dict]:
+    """The application's answers as shown to the viewer; in a blind review the identifying
+    questions' answers are left out."""
     files = {
         stored.pk: stored for stored in StoredFile.objects.owned_by(application).visible_to(request.user)
     }
     answers = []
-    for question in call.form:
+    for question in application.call.form:
+        if blind and question.get("identifying"):
+            continue
         value = application.answers.get(question["key"])
         shown = value
         if question["kind"] == "choice":
@@ -315,6 +322,13 @@ def application_page(request, application, form=None, revisions=None, status=200
                 "required": question.get("required"),
             }
         )
+    return answers
+
+
+def application_page(request, application, form=None, revisions=None, status=200):
+    call = application.call
+    blind_ids = blind_application_ids(request.user)
+    answers = shown_answers(request, application, blind=application.pk in blind_ids)
     editable = can_edit_answers(request.user, application)
     if form is None and editable:
         form = AnswersForm(instance=application)
@@ -327,6 +341,7 @@ def application_page(request, application, form=None, revisions=None, status=200
         "application": application,
         "call": call,
         "answers": answers,
+        "blind_ids": blind_ids,
         "form": form if editable else None,
         "revisions_form": revisions,
         "may_withdraw": is_applicant(request.user, application)
@@ -366,9 +381,7 @@ def application_detail(request, pk: int):
                 if "submit" in request.POST:
                     services.set_application_status(actor, saved, Application.Status.SUBMITTED)
             except ValidationError as error:
-                add_service_errors(form, error)
-                form.data = form.data.copy()
-                form.data["version"] = str(Application.objects.get(pk=pk).version)  # the draft was saved
+                refused_after_saving(form, error, Application.objects.get(pk=pk).version)
             else:
                 submitted = "submit" in request.POST
                 messages.success(
@@ -377,6 +390,14 @@ def application_detail(request, pk: int):
                 return redirect(saved)
     application.refresh_from_db()
     return application_page(request, application, form=form, status=edit_status(form))
+
+
+def refused_after_saving(form, error: ValidationError, version: int) -> None:
+    """Show ``error`` (e.g. a refused submission) on a form whose draft was saved meanwhile: the
+    form now edits the saved ``version``."""
+    add_service_errors(form, error)
+    form.data = form.data.copy()
+    form.data["version"] = str(version)
 
 
 @login_required
