@@ -175,3 +175,25 @@ def test_a_blind_review_hides_the_name_on_every_page_the_reviewer_reads():
     )
     managed = client_for(panel.manager).get(review.get_absolute_url()).content.decode()
     assert "Stealth Startup 0" in managed
+
+
+def queries_for(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_reviewers_lists_take_as_many_queries_for_many_reviews_as_for_few():
+    panel = make_panel(startups=6, reviewers=1)
+    reviewer = panel.reviewers[0]
+    reviews.assign_reviewers(Actor(panel.manager), panel.call, None, [(panel.applications[0], reviewer)])
+    client = client_for(reviewer)
+    few = {path: queries_for(client, path) for path in ("/programs/reviews/", "/api/v1/reviews")}
+    pairs = [(application, reviewer) for application in panel.applications[1:]]
+    reviews.assign_reviewers(Actor(panel.manager), panel.call, None, pairs)
+    many = {path: queries_for(client, path) for path in few}
+    assert many == few
+    assert "/programs/reviews/" in client.get("/programs/applications/").content.decode()

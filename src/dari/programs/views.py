@@ -293,7 +293,11 @@ def application_list(request):
         .select_related("call__program", "startup")
         .order_by("-call__closes_at", "startup__name_en")
     )
-    context = {"page": paginate(request, applications), "blind_ids": blind_application_ids(request.user)}
+    context = {
+        "page": paginate(request, applications),
+        "blind_ids": blind_application_ids(request.user),
+        "may_review": bool(access_for(request.user).reviewed_program_ids),
+    }
     return render(request, "programs/application_list.html", context)
 
 
