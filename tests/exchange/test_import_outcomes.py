@@ -7,13 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from dari.accounts.audit import Actor
+from dari.accounts.audit import Actor, created_changes
 from dari.accounts.models import AuditEntry, Role
 from dari.accounts.services import grant_membership
 from dari.outcomes.models import Investor, Outcome, StageChange
 from dari.outcomes.values import locked_values
 from dari.programs.models import Participant
 from dari.registry.models import Relationship
+from dari.registry.services import RELATIONSHIP
 from tests.factories import OrganizationFactory, ParticipantFactory, ProgramFactory, UserFactory
 
 from .helpers import csv_bytes, import_bytes, xlsx_bytes
@@ -184,7 +185,23 @@ def test_a_closed_round_records_that_its_investors_invest_in_the_startup(world):
         ("fund", "s"),
         ("angel", "s"),
     }
-    assert AuditEntry.objects.filter(action="registry.relationship.created").count() == 2
+    entries = AuditEntry.objects.filter(action="registry.relationship.created")
+    assert entries.count() == 2
+    # Each entry reads as the registry's own would: the relationship's id, label and values.
+    for relationship in Relationship.objects.filter(kind="invests_in"):
+        entry = entries.get(object_id=relationship.pk)
+        assert entry.changes == created_changes(relationship, RELATIONSHIP.audited)
+        assert entry.object_label == str(relationship) and entry.actor == world["staff"]
+    stage_change = Outcome.objects.get().stage_history.get()
+    assert (stage_change.stage, stage_change.recorded_by) == ("closed", world["staff"])
+    assert stage_change.recorded_at is not None and (stage_change.note_ko, stage_change.evidence_file) == (
+        "",
+        None,
+    )
+    assert {(item.organization.key, item.role) for item in Outcome.objects.get().investors.all()} == {
+        ("fund", "lead"),
+        ("angel", "participant"),
+    }
 
 
 def test_an_unknown_currency_and_an_investor_listed_twice_are_row_problems(world):

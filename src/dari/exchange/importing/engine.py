@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
@@ -241,13 +242,32 @@ class Importer:
 
     def validate(self, obj, fields: list[str], default_column: str = "") -> None:
         """The model's own field checks and ``clean`` for ``fields`` (not the uniqueness checks,
-        which need a query per row: natural keys are checked against the loaded rows instead)."""
-        # Related rows were looked up in bulk already: a foreign key's own check is a query per row.
-        exclude = [f.name for f in obj._meta.fields if f.name not in fields or f.is_relation]
-        try:
-            obj.clean_fields(exclude=exclude)
-        except ValidationError as error:
-            self.validation_problems(error, default_column)
+        which need a query per row: natural keys are checked against the loaded rows instead).
+
+        Plain text fields (see ``text_checks``) are first checked by a few comparisons; only one
+        that may be wrong, and every other field, goes through Django's ``clean_fields``, so a
+        problem reads exactly as the model's own message."""
+        plain, other = field_checks(type(obj), tuple(fields))
+        checked = list(other)
+        for name, attname, required, max_length, choices in plain:
+            value = getattr(obj, attname)
+            if type(value) is not str or (
+                value
+                and (
+                    (max_length is not None and len(value) > max_length)
+                    or "\x00" in value
+                    or (choices is not None and value not in choices)
+                )
+            ):
+                checked.append(name)
+            elif not value and required:
+                checked.append(name)
+        if checked:
+            exclude = [f.name for f in obj._meta.fields if f.name not in checked]
+            try:
+                obj.clean_fields(exclude=exclude)
+            except ValidationError as error:
+                self.validation_problems(error, default_column)
         try:
             obj.clean()
         except ValidationError as error:
@@ -299,6 +319,31 @@ class Importer:
                     total,
                     _("Checking row %(row)d of %(total)d") % {"row": index + 1, "total": total},
                 )
+
+
+#: Validators whose whole check ``validate`` makes itself for a plain text field.
+TEXT_VALIDATORS = (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
+
+
+@cache
+def field_checks(model, fields: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """How ``Importer.validate`` checks ``fields`` of ``model``: ``(plain, other)``. ``plain``: the
+    CharField and TextField (exactly those classes) whose only validators are the maximum length and
+    the NUL check, as ``(name, attname, required, max_length, choice values or None)``; ``other``: the
+    names of the rest, which ``clean_fields`` checks. Foreign keys are left out: their rows were
+    looked up in bulk already, and their own check is a query per row."""
+    plain, other = [], []
+    for field_ in model._meta.fields:
+        if field_.name not in fields or field_.is_relation:
+            continue
+        if type(field_) in (models.CharField, models.TextField) and all(
+            isinstance(validator, TEXT_VALIDATORS) for validator in field_.validators
+        ):
+            choices = frozenset(str(key) for key, _label in field_.flatchoices) if field_.choices else None
+            plain.append((field_.name, field_.attname, not field_.blank, field_.max_length, choices))
+        else:
+            other.append(field_.name)
+    return tuple(plain), tuple(other)
 
 
 @cache
@@ -413,26 +458,32 @@ def check_versions(model, plans: list[Plan]) -> None:
             )
 
 
-def write_audit(actor: Actor, action: str, items) -> None:
+def write_audit(actor: Actor, action: str, items, *, model=None) -> None:
     """One audit entry per ``(object, changes)``, as ``log_action`` writes it, inserted in bulk; an
-    item may carry the object's label third when the caller has it (``str(obj)`` otherwise)."""
+    item may carry the object's label third when the caller has it (``str(obj)`` otherwise). With
+    ``model``, each item is ``(id, changes, label)`` of a row of that model written without an
+    instance (``insert_rows``)."""
     content_types: dict = {}
     now = timezone.now()
     actor_id = getattr(actor.user, "pk", None)
     rows = []
     for item in items:
-        obj, changes = item[0], item[1]
-        label = item[2] if len(item) > 2 else str(obj)
-        model = type(obj)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+        if model is not None:
+            pk, changes, label = item
+            of = model
+        else:
+            obj, changes = item[0], item[1]
+            label = item[2] if len(item) > 2 else str(obj)
+            pk, of = obj.pk, type(obj)
+        if of not in content_types:
+            content_types[of] = ContentType.objects.get_for_model(of, for_concrete_model=False).pk
         rows.append(
             {
                 "actor_id": actor_id,
                 "actor_label": actor.label,
                 "action": action,
-                "object_type_id": content_types[model],
-                "object_id": obj.pk,
+                "object_type_id": content_types[of],
+                "object_id": pk,
                 "object_label": label[:300],
                 "changes": changes,
                 "ip_address": actor.ip_address,
@@ -460,6 +511,28 @@ def insert_many(model, objects: list, *, natural_key: str | None = None) -> None
             for key, pk in rows:
                 by_key[key].pk = pk
                 by_key[key]._state.adding = False
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """INSERT new rows of ``model`` given as ``{attname: value}`` for the columns they set, without a
+    model instance each: every other column gets its field's default, as a new instance would (the
+    time of the write for ``auto_now`` and ``auto_now_add``)."""
+    if not rows:
+        return
+    now = timezone.now()
+    defaults = {}
+    for field_ in model._meta.concrete_fields:
+        if field_.primary_key:
+            continue
+        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False):
+            defaults[field_.attname] = lambda: now
+        else:
+            defaults[field_.attname] = field_.get_default
+    missing = [name for name in defaults if name not in rows[0]]
+    for row in rows:
+        for name in missing:
+            row[name] = defaults[name]()
+    insert_values(model, rows)
 
 
 #: Fields whose Python values (str, int, bool, None) both database drivers take as they are.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dari.accounts.access import access_for
-from dari.accounts.audit import created_changes, snapshot
+from dari.accounts.audit import snapshot
 from dari.core.money import CURRENCY_CHOICES
 from dari.core.rates import rate_table
 from dari.core.services import Fields
@@ -20,7 +20,6 @@ from dari.outcomes.values import SOURCE_FIELDS, VALUE_FIELDS, locked_values
 from dari.outcomes.vocabulary import Disclosure, Kind, Period, Stage
 from dari.programs.models import Participant, Program
 from dari.registry.models import Organization, Relationship, Source
-from dari.registry.services import RELATIONSHIP
 
 from ..tables import read_number
 from .engine import (
@@ -33,6 +32,7 @@ from .engine import (
     check_versions,
     chunked,
     insert_many,
+    insert_rows,
     keys_of,
     write_audit,
 )
@@ -423,17 +423,18 @@ class OutcomeImporter(ProgramRowsImporter):
             Outcome.objects.bulk_update(
                 [plan.obj for plan in changed_plans], sorted(fields), batch_size=WRITE_BATCH
             )
-        insert_many(
+        recorded_by = getattr(self.actor.user, "pk", None)
+        insert_rows(
             StageChange,
             [
-                StageChange(
-                    outcome=plan.obj,
-                    stage=plan.obj.stage,
-                    recorded_on=plan.obj.occurred_on or plan.obj.reported_on,
-                    source_id=plan.obj.source_id,
-                    recorded_by=self.actor.user,
-                    recorded_at=now,
-                )
+                {
+                    "outcome_id": plan.obj.pk,
+                    "stage": plan.obj.stage,
+                    "recorded_on": plan.obj.occurred_on or plan.obj.reported_on,
+                    "source_id": plan.obj.source_id,
+                    "recorded_by_id": recorded_by,
+                    "recorded_at": now,
+                }
                 for plan in new
             ],
         )
@@ -445,10 +446,10 @@ class OutcomeImporter(ProgramRowsImporter):
         replaced = [plan.obj.pk for plan in with_investors if not plan.is_new]
         for chunk in chunked(replaced):
             Investor.objects.filter(outcome_id__in=chunk).delete()
-        insert_many(
+        insert_rows(
             Investor,
             [
-                Investor(outcome=plan.obj, organization_id=organization_id, role=role, share=share)
+                {"outcome_id": plan.obj.pk, "organization_id": organization_id, "role": role, "share": share}
                 for plan in with_investors
                 for organization_id, role, share in plan.extra["investors"]
             ],
@@ -501,29 +502,48 @@ class OutcomeImporter(ProgramRowsImporter):
         for chunk in chunked({organization for pair in new_pairs for organization in pair}):
             named.update(Organization.objects.only("pk", "name_ko", "name_en").in_bulk(chunk))
         names = {pk: str(organization) for pk, organization in named.items()}
-        kind_label = str(Relationship.Kind.INVESTS_IN.label)
-        relationships = [
-            Relationship(
-                subject=named[subject],
-                kind=Relationship.Kind.INVESTS_IN,
-                object=named[object_],
-                started_on=on,
-            )
-            for (subject, object_), on in new_pairs.items()
-        ]
-        Relationship.objects.bulk_create(relationships, batch_size=WRITE_BATCH)
+        kind = Relationship.Kind.INVESTS_IN
+        kind_label = str(kind.label)
+        insert_rows(
+            Relationship,
+            [
+                {"subject_id": subject, "kind": kind.value, "object_id": object_, "started_on": on}
+                for (subject, object_), on in new_pairs.items()
+            ],
+        )
+        # Their ids, by pair (one relationship of a kind per pair), for their audit entries.
+        ids = {}
+        for chunk in chunked({object_ for _subject, object_ in new_pairs}):
+            for subject, object_, pk in Relationship.objects.filter(
+                kind=kind, object_id__in=chunk
+            ).values_list("subject_id", "object_id", "pk"):
+                if (subject, object_) in new_pairs:
+                    ids[(subject, object_)] = pk
         write_audit(
             self.actor,
             "registry.relationship.created",
             [
                 (
-                    item,
-                    created_changes(item, RELATIONSHIP.audited),
-                    f"{names[item.subject_id]} {kind_label} {names[item.object_id]}",  # its str()
+                    ids[(subject, object_)],
+                    created_relationship(subject, kind.value, object_, on),
+                    f"{names[subject]} {kind_label} {names[object_]}",  # its str()
                 )
-                for item in relationships
+                for (subject, object_), on in new_pairs.items()
             ],
+            model=Relationship,
         )
+
+
+def created_relationship(subject: int, kind: str, object_: int, started_on) -> dict:
+    """What ``created_changes(relationship, RELATIONSHIP.audited)`` records of a new relationship
+    with only these set (its notes and end empty), without an instance."""
+    values = {
+        "started_on": started_on.isoformat() if started_on else None,
+        "subject": subject,
+        "kind": kind,
+        "object": object_,
+    }
+    return {name: [None, value] for name, value in values.items() if value is not None}
 
 
 def cents(number: Decimal | None) -> Decimal | None:
