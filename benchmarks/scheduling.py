@@ -86,6 +86,8 @@ def figures_of(instance, schedule, label: str) -> dict:
     if "relaxation" in details:
         result["relaxation_bound"] = details["relaxation"]["bound"]
         result["relaxation_seconds"] = details["relaxation"]["seconds"]
+    if "starts_seconds" in details:
+        result["starts_seconds"] = details["starts_seconds"]
     if details.get("phases"):
         first = details["phases"][0]
         result["phase1"] = {
@@ -326,6 +328,28 @@ def markdown(figures: dict) -> str:
                 f"{r['participants_with_no_meeting']} | {r['wall_seconds']:.1f} |"
             )
         lines.append("")
+    lines += ["## How the scheduler's time was spent", ""]
+    runs = [m["scheduler"], m["cp_sat_alone"], *figures.get("large", {}).get("scheduler", {}).values()]
+    for r in runs:
+        first, second = r.get("phase1") or {}, r.get("phase2") or {}
+        starts = ", ".join(f"{k} {v}" for k, v in (r.get("starts") or {}).items() if k != "used")
+        text = f"- {r['run']}: starting schedules {starts} (used: {(r.get('starts') or {}).get('used')})"
+        if r.get("relaxation_seconds") is not None and r.get("relaxation_bound") is not None:
+            text += f"; relaxation bound {r['relaxation_bound']:g} proven at {r['relaxation_seconds']:.2f} s"
+        text += f"; model built at {r['model']['built_at_seconds']:.1f} s; phase 1 {first.get('status')}"
+        if first.get("reason"):
+            text += f" ({first['reason']})"
+        elif first.get("wall_seconds") is not None:
+            text += f" after {first['wall_seconds']:.1f} s"
+            text += f", last improvement at {r.get('best_found_at_seconds')} s"
+        if second:
+            text += (
+                f"; phase 2 (idle gaps and fairness) {second.get('status')}, secondary objective "
+                f"{second.get('start_secondary')} -> {second.get('objective')} "
+                f"in {second.get('wall_seconds')} s"
+            )
+        lines.append(text + ".")
+    lines.append("")
     return "\n".join(lines)
 
 
