@@ -83,5 +83,6 @@ def reschedule(
     options: SolverOptions | None = None,
     move_penalty: int | None = None,
 ) -> Schedule:
-    """Solve the changed instance, keeping the previous schedule where possible."""
-    return solve(with_previous(changed, previous, move_penalty), options)
+    """Solve the changed instance, keeping the previous schedule where possible; by default within 4 s
+    (the previous schedule, less what the change took away, is already a good starting point)."""
+    return solve(with_previous(changed, previous, move_penalty), options or SolverOptions(time_limit=4.0))

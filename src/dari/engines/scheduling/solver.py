@@ -26,7 +26,8 @@ first; the previous schedule first when re-scheduling) and the relaxation's sele
 constrained first. When that schedule reaches the bound it is optimal and phase 1's search is
 skipped; otherwise CP-SAT searches with the bound as a constraint and stops once it reaches it.
 
-The time limit covers everything, the model's construction included; phase 1 has
+The time limit covers everything, the model's construction included (which cannot be cut short: a
+limit below the few seconds it takes at BIO scale is exceeded by that much); phase 1 has
 ``1 - secondary_share`` of what is left when it starts (it stops sooner once it proves its optimum),
 phase 2 the rest. The best feasible schedule found is always returned, with the bound on the
 weighted meetings (the smaller of the relaxation's and CP-SAT's) and the gap; if CP-SAT finds
