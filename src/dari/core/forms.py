@@ -190,3 +190,21 @@ class VersionedForm:
                 )
         self.data = self.data.copy()
         self.data["version"] = str(stored.version)
+
+
+class ReadChoices(forms.models.ModelChoiceIterator):
+    """Reads a choice list in one plain query. Django's iterator streams it through a server-side
+    cursor, which PostgreSQL opens, holds and closes in three round trips (``DECLARE ... WITH HOLD``):
+    ~10 ms a list on the organization list's filters, for a handful of rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose choices are read in one plain query (``ReadChoices``)."""
+
+    iterator = ReadChoices

@@ -17,11 +17,13 @@ from dari.core.api import (
     MultilineText,
     Pagination,
     Ref,
+    RowSchema,
     SourceOut,
     absolute_url,
     signed_in,
     visible_or_422,
 )
+from dari.core.pagination import ReadPages
 
 from . import services
 from .models import Affiliation, Cluster, ClusterStatistic, Organization, Person, Relationship, Sector
@@ -71,14 +73,14 @@ class ClusterOut(Schema):
         return absolute_url(context, obj.get_absolute_url())
 
 
-class SectorOut(Schema):
+class SectorOut(RowSchema):
     key: str
     kind: str
     name_ko: str
     name_en: str
 
 
-class OrganizationOut(Schema):
+class OrganizationOut(RowSchema):
     id: int
     key: str
     kind: str
@@ -103,10 +105,6 @@ class OrganizationOut(Schema):
     sectors: list[SectorOut]
     version: int = Field(description=VERSION_OUT)
     web_url: str
-
-    @staticmethod
-    def resolve_sectors(obj: Organization) -> list:
-        return list(obj.sectors.all())
 
     @staticmethod
     def resolve_web_url(obj: Organization, context) -> str:
@@ -182,7 +180,7 @@ def list_organizations(
     q: str | None = None,
 ):
     """Filter by ``kind``, ``cluster`` (key), ``sector`` (key, including its sub-sectors) and ``q`` (text)."""
-    organizations = Organization.objects.visible_to(request.user).for_listing()
+    organizations = Organization.objects.visible_to(request.user)
     if kind:
         organizations = organizations.filter(kind=kind)
     if cluster:
@@ -191,7 +189,20 @@ def list_organizations(
         organizations = organizations.filter(sectors__in=Sector.objects.with_descendants(sector)).distinct()
     if q:
         organizations = organizations.search(q)
-    return organizations
+    return ReadPages(organizations, listed_with_web_urls(request))
+
+
+def listed_with_web_urls(request):
+    """Reads a page of organizations as rows (``OrganizationQuerySet.listed``) with their ``web_url``."""
+    origin = absolute_url({"request": request}, "/").removesuffix("/")
+
+    def read(page):
+        rows = page.listed()
+        for row in rows:
+            row["web_url"] = origin + row.get_absolute_url()
+        return rows
+
+    return read
 
 
 @organizations_router.get("/{organization_id}", response=OrganizationOut, summary="One organization")

@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized, name_order
-from dari.core.forms import CleanTextMixin, CountryField, SearchableCheckboxes, VersionedForm
+from dari.core.forms import (
+    CleanTextMixin,
+    CountryField,
+    ModelChoiceField,
+    SearchableCheckboxes,
+    VersionedForm,
+)
 from dari.core.text import clean_text
 
 from .models import Affiliation, Cluster, Organization, Person, Relationship, Sector
@@ -12,14 +18,14 @@ from .services import AFFILIATION, ORGANIZATION, PERSON
 class OrganizationFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    cluster = forms.ModelChoiceField(
+    cluster = ModelChoiceField(
         label=_("Cluster"),
         required=False,
         queryset=Cluster.objects.all(),
         to_field_name="key",
         empty_label=_("all"),
     )
-    sector = forms.ModelChoiceField(
+    sector = ModelChoiceField(
         label=_("Sector"),
         required=False,
         queryset=Sector.objects.all(),

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dari.core.bilingual import BilingualNamed, localized
+from dari.core.bilingual import BilingualNamed, localized, name_order
 from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
 
@@ -238,7 +238,15 @@ class Organization(Versioned, BilingualNamed):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name_en", "name_ko"]
-        indexes = [models.Index(fields=["kind"]), models.Index(fields=["name_ko"])]
+        indexes = [
+            models.Index(fields=["kind"]),
+            models.Index(fields=["name_ko"]),
+            # The lists' orders (the API's default, the list page's in each language), so that a
+            # page is read from an index instead of sorting every visible organization.
+            models.Index(fields=["name_en", "name_ko", "id"], name="organization_api_order"),
+            models.Index(name_order("ko"), "id", name="organization_korean_order"),
+            models.Index(name_order("en"), "id", name="organization_english_order"),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("registry:organization-detail", args=[self.pk])

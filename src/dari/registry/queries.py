@@ -5,15 +5,20 @@ Later apps widen this through grants (``organization_visibility_grants``): e.g. 
 lets a program manager see the startups in their programs, without the registry importing it.
 """
 
+from __future__ import annotations
+
+from collections import defaultdict
 from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from dari.accounts.access import Access, access_for
 from dari.core.bilingual import name_order
+from dari.core.pagination import Row
 
 # Each grant takes the viewer's Access and returns a Q over Organization to OR into the rule, or None.
 organization_visibility_grants: list[Callable[[Access], Q | None]] = []
@@ -94,6 +99,27 @@ class OrganizationQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("cluster").prefetch_related("sectors")
 
+    def listed(self) -> list[ListedOrganization]:
+        """This queryset (filtered, ordered and sliced: a page) as the lists show it, in two queries
+        whatever the number of rows: the organizations' values with their cluster's, then their
+        sectors'. Lists are read far more often than anything else, and building model instances
+        with a prefetch cost several times what the page itself needs (benchmarks/results/load.md)."""
+        from .models import Organization, Sector
+
+        rows = list(self.values(*LISTED_FIELDS, *(f"cluster__{field}" for field in REFERENCE_FIELDS)))
+        sectors = defaultdict(list)
+        if rows:
+            links = (
+                Organization.sectors.through.objects.filter(organization_id__in=[row["id"] for row in rows])
+                .order_by(*(f"sector__{field}" for field in Sector._meta.ordering))
+                .values_list("organization_id", *(f"sector__{field}" for field in SECTOR_FIELDS))
+            )
+            for organization_id, *values in links:
+                sectors[organization_id].append(Row(zip(SECTOR_FIELDS, values, strict=True)))
+        # Each page is at <list>/<id>/ (registry/urls.py): reversed once, not once a row.
+        pages = reverse("registry:organization-list")
+        return [ListedOrganization.from_values(row, sectors[row["id"]], pages) for row in rows]
+
     def reported(self):
         """The partnership's real organizations, without the illustrative ones the demo made up."""
         return self.filter(is_illustrative=False)
@@ -101,6 +127,55 @@ class OrganizationQuerySet(models.QuerySet):
     def in_name_order(self, language: str | None = None):
         """By name in ``language`` (the active one): Korean order in Korean (``name_order``)."""
         return self.order_by(name_order(language), "pk")
+
+
+# What a list shows of an organization (OrganizationOut, the list page): its own columns, its
+# cluster's reference and its sectors'.
+LISTED_FIELDS = (
+    "id",
+    "version",
+    "key",
+    "kind",
+    "name_ko",
+    "name_en",
+    "name_ko_origin",
+    "name_en_origin",
+    "short_name_ko",
+    "short_name_en",
+    "aliases",
+    "description_ko",
+    "description_en",
+    "description_is_illustrative",
+    "is_illustrative",
+    "website",
+    "country",
+    "city_ko",
+    "city_en",
+)
+REFERENCE_FIELDS = ("id", "key", "name_ko", "name_en")
+SECTOR_FIELDS = ("key", "kind", "name_ko", "name_en")
+
+
+class ListedOrganization(Row):
+    """An organization read for a list (``OrganizationQuerySet.listed``): the columns that
+    OrganizationOut and the list page read, ``cluster`` a reference or None, ``sectors`` a list."""
+
+    @classmethod
+    def from_values(cls, row: dict, sectors: list, pages: str) -> ListedOrganization:
+        cluster = Row((field, row[f"cluster__{field}"]) for field in REFERENCE_FIELDS)
+        listed = cls((field, row[field]) for field in LISTED_FIELDS)
+        listed.update(
+            cluster=cluster if cluster["id"] else None, sectors=sectors, path=f"{pages}{row['id']}/"
+        )
+        return listed
+
+    def get_absolute_url(self) -> str:
+        return self["path"]
+
+    def get_kind_display(self) -> str:
+        from .models import Organization
+
+        return Organization.Kind(self["kind"]).label
 
 
 class PersonQuerySet(models.QuerySet):

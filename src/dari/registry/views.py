@@ -12,7 +12,7 @@ from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
 from dari.core.forms import add_service_errors, edit_status, posted, saved_or_errors
 from dari.core.merging import count_references
-from dari.core.pagination import paginate
+from dari.core.pagination import ReadPages, paginate
 from dari.core.panels import organization_panels
 
 from . import services
@@ -38,6 +38,7 @@ from .permissions import (
     can_merge_organizations,
     can_remove_affiliation,
 )
+from .queries import OrganizationQuerySet
 
 
 def organization_list(request):
@@ -45,12 +46,14 @@ def organization_list(request):
     unless the viewer asks to include the illustrative ones, with the count of each that match."""
     form = OrganizationFilterForm(request.GET or None)
     visible = Organization.objects.visible_to(request.user)
-    organizations = form.filter(visible.for_listing()).in_name_order()
+    organizations = form.filter(visible).in_name_order()
     counts = form.filter(visible, illustrative=True).aggregate(
         reported=Count("pk", distinct=True, filter=Q(is_illustrative=False)),
         illustrative=Count("pk", distinct=True, filter=Q(is_illustrative=True)),
     )
-    page = paginate(request, organizations)
+    listed = counts["reported"] + (counts["illustrative"] if form.includes_illustrative else 0)
+    # Read as light rows, in two queries a page; the counts above give the paginator its count.
+    page = paginate(request, ReadPages(organizations, OrganizationQuerySet.listed, count=listed))
     context = {
         "form": form,
         "page": page,
