@@ -426,3 +426,30 @@ def test_sharing_in_one_phase_shows_nothing_of_another():
     # First submitted (phase 1, a) and (phase 2, b); second submitted (2, a) and (1, b): nothing of
     # theirs is in a pair first has finished.
     assert {key for key in seen if key[2] == second.pk} == set()
+
+
+def test_a_phase_review_is_submitted_only_while_the_phase_is_open():
+    from datetime import UTC, datetime
+
+    panel = make_panel(startups=1, reviewers=1)
+    phase = ReviewPhase.objects.create(
+        call=panel.call,
+        position=1,
+        name_en="Panel",
+        opens_at=datetime(2030, 4, 1, tzinfo=UTC),
+        closes_at=datetime(2030, 4, 15, tzinfo=UTC),
+    )
+    (review,) = reviews.assign_reviewers(
+        Actor(panel.manager), panel.call, phase, [(panel.applications[0], panel.reviewers[0])]
+    )
+    reviewer = Actor(panel.reviewers[0])
+    reviews.save_review(reviewer, review, {"scores": {"team": 1, "market": 2}})
+    for moment in (datetime(2030, 3, 31, 23, 59, 59, tzinfo=UTC), datetime(2030, 4, 15, tzinfo=UTC)):
+        with pytest.raises(ValidationError) as raised:
+            reviews.set_review_status(reviewer, review, "submitted", now=moment)
+        assert "status" in raised.value.message_dict
+    reviews.set_review_status(
+        reviewer, review, "submitted", now=datetime(2030, 4, 14, 23, 59, 59, tzinfo=UTC)
+    )
+    review.refresh_from_db()
+    assert review.status == "submitted"

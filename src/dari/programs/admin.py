@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Application, Call, Participant, Program, ProgramRole, ReviewPhase
+from .models import (
+    Application,
+    Call,
+    DeclaredConflict,
+    Participant,
+    Program,
+    ProgramRole,
+    Review,
+    ReviewPhase,
+)
 
 
 class RoleInline(admin.TabularInline):
@@ -65,3 +74,21 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["status", "submitted_at"] if obj is not None else []
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The status moves by ``reviews.set_review_status`` only; scores are checked by the service."""
+
+    list_display = ["application", "phase", "reviewer", "status", "submitted_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["application", "reviewer", "assigned_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status", "scores", "submitted_at"] if obj is not None else []
+
+
+@admin.register(DeclaredConflict)
+class DeclaredConflictAdmin(admin.ModelAdmin):
+    list_display = ["reviewer", "organization", "declared_at"]
+    raw_id_fields = ["reviewer", "organization"]

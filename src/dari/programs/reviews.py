@@ -390,11 +390,24 @@ def save_review(actor: Actor, review: Review, values: dict, *, version: int | No
     return audit.update(actor, review, values, REVIEW, "programs.review.changed", version=version)
 
 
+def check_phase_open(phase: ReviewPhase | None, now) -> None:
+    """A phase's reviews are submitted from its opening time up to, not including, its closing time
+    (either may be unset); reviews without a phase at any time."""
+    if phase is None:
+        return
+    if phase.opens_at and now < phase.opens_at:
+        raise ValidationError({"status": _("This review phase has not opened yet.")})
+    if phase.closes_at and now >= phase.closes_at:
+        raise ValidationError({"status": _("This review phase has closed.")})
+
+
 @transaction.atomic
 def set_review_status(actor: Actor, review: Review, status: str, *, reason: str = "", now=None) -> Review:
     """Move ``review`` along ``REVIEW_STATUS`` (the reviewer only):
 
-    - **submitted**: every criterion of the rubric scored; ``submitted_at`` set to ``now``; from then
+    - **submitted**: every criterion of the rubric scored, within the phase's times if it has any
+      (``now``, default the current time, from its opening to before its closing); ``submitted_at``
+      set to ``now``; from then
       on, where the phase (or call) shares reviews, the reviewer sees the others' submitted reviews;
     - **recused**, with a ``reason``: the reviewer declares a conflict with the applicant (a
       ``DeclaredConflict``, which keeps them out of its applications in every program, and hides this
@@ -410,8 +423,10 @@ def set_review_status(actor: Actor, review: Review, status: str, *, reason: str 
     REVIEW_STATUS.check(review.status, status)
     changes = {"status": [review.status, status]}
     if status == ReviewStatus.SUBMITTED:
+        now = now or timezone.now()
+        check_phase_open(review.phase, now)
         review.scores = check_scores(setup_of(review).rubric, review.scores, complete=True)
-        review.submitted_at = now or timezone.now()
+        review.submitted_at = now
     elif status == ReviewStatus.RECUSED:
         reason = reason.strip()
         if not reason:
