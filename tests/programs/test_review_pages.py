@@ -6,10 +6,12 @@ import pytest
 from django.test import Client
 
 from dari.accounts.audit import Actor
+from dari.accounts.models import Role
+from dari.accounts.services import grant_membership
 from dari.programs import reviews
-from dari.programs.models import DeclaredConflict, Review, ReviewPhase
+from dari.programs.models import Application, DeclaredConflict, Review, ReviewPhase
 
-from ..factories import AffiliationFactory, PersonFactory
+from ..factories import AffiliationFactory, PersonFactory, UserFactory
 from .reviewing import make_panel
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +153,22 @@ def test_a_reviewer_sees_no_page_of_what_is_not_assigned_to_them():
 
 
 def test_a_blind_review_hides_the_name_on_every_page_the_reviewer_reads():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dari.programs import services
+
     panel = make_panel(startups=1, reviewers=1)
+    # A pitch deck (not an identifying question) whose file name gives the startup away.
+    application = panel.applications[0]
+    application.status = "draft"
+    application.save(update_fields=["status"])
+    member = UserFactory()
+    grant_membership(Actor.system(), member, Role.ORGANIZATION_MEMBER, panel.startups[0])
+    deck = SimpleUploadedFile(
+        "Stealth Startup deck.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
+    services.attach_file(Actor(member), application, "deck", deck)
+    Application.objects.filter(pk=application.pk).update(status="submitted")
     phase = ReviewPhase.objects.create(call=panel.call, position=1, name_en="Panel", blind_review=True)
     (review,) = reviews.assign_reviewers(
         Actor(panel.manager), panel.call, phase, [(panel.applications[0], panel.reviewers[0])]
