@@ -2,6 +2,7 @@
 gives a server error. Runs as staff (who reaches every write path) and as an anonymous caller."""
 
 import base64
+import os
 
 import pytest
 import schemathesis
@@ -15,6 +16,8 @@ from dari.wsgi import application
 from .factories import TEST_PASSWORD, UserFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# Examples per operation: a bounded run in CI; DARI_FUZZ_EXAMPLES=200 for a longer one (README).
+EXAMPLES = int(os.environ.get("DARI_FUZZ_EXAMPLES", "12"))
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def staff_basic_auth(db, scenario):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_server_error_as_staff(case, staff_basic_auth):
     response = case.call(headers=staff_basic_auth)
 
@@ -38,7 +41,12 @@ def test_no_server_error_as_staff(case, staff_basic_auth):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(
+    max_examples=max(1, EXAMPLES // 2),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
 def test_no_server_error_anonymous(case, scenario):
     response = case.call()
 
