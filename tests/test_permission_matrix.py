@@ -10,16 +10,23 @@ startup ``S``); ``manager`` (manager of the public program ``P`` that ``S`` take
 ``S``'s application). The reviewer's column is the outsider's unless a row says otherwise: apart
 from the applications assigned to them, a reviewer sees no more than someone with no role at all.
 
+The rows of partnering events also give the two event personas (``EVENT_PERSONAS``, ``Row.more``):
+``organizer`` (organizer of the private event ``event``) and ``delegate`` (member of ``public``, its
+delegate at ``event``).
+
 World: ``S`` is private, with a private person ``person`` affiliated to it, a relationship to the
 public organization ``public``, and an investment outcome in ``P``. ``S`` and ``public`` are the
 parties of the private agreement ``agreement``, with a cooperation area and an action item owned
 by ``S``. Staff has invited someone to ``S`` and a pending registration claims ``public``.
+``event`` (private, taking registrations) has a day of slots and a location; ``member`` is ``S``'s
+delegate there (``delegate_member``), ``delegate`` is ``public``'s (``delegate_public``), and
+``member`` has asked ``public`` for a meeting there (``event_request``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.apps import apps
@@ -38,7 +45,8 @@ from dari.files.services import store_generated
 from dari.jobs.models import Job
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
-from dari.partnering.models import MeetingRequest
+from dari.partnering.models import Event, MeetingRequest
+from dari.partnering.services import add_event_day, add_location, register_delegate
 from dari.programs.models import Application, Call, Review, ReviewPhase
 from dari.registry.models import Relationship
 from dari.reports.models import Target
@@ -60,6 +68,8 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anonymous", "outsider", "member", "manager", "staff")
+#: Personas that only the rows of partnering events name (``Row.more``).
+EVENT_PERSONAS = ("organizer", "delegate")
 LOGIN = "login"  # a redirect to the sign-in page
 # An invalid form re-renders with its errors (200); an id in an API body that the caller may not
 # see is refused as invalid (422), so that the answer does not reveal that the object exists.
@@ -73,11 +83,20 @@ class Row:
     expect: tuple  # one status per persona, in PERSONAS order
     body: dict | None = None
     json: bool = False
+    more: dict | None = None  # statuses for personas beyond PERSONAS (the event personas)
     reviewer: object = None  # the reviewer's status; None: the same as the outsider's
 
 
 def same(status) -> tuple:
     return (status,) * len(PERSONAS)
+
+
+def event_personas(organizer, delegate) -> dict:
+    return {"organizer": organizer, "delegate": delegate}
+
+
+EV = "/events/{event}"
+AEV = "/api/v1/events/{event}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -190,6 +209,86 @@ PAGES: dict[str, list[Row]] = {
             (LOGIN, 404, 403, 403, 302),
             {"decision": "accept", "reply": "yes"},
         ),
+    ],
+    # Partnering events: ``event`` is private: seen by staff, its organizer, its delegates and the
+    # members of the organizations taking part (``member``, for S); staff create events, staff and
+    # its organizer set it up; each organization acts for itself (registers delegates, marks
+    # availability, asks for meetings).
+    "events/": [Row("GET", "/events/", same(200), more=event_personas(200, 200))],
+    "events/new/": [
+        Row("GET", "/events/new/", (LOGIN, 403, 403, 403, 200), more=event_personas(403, 403)),
+        Row("POST", "/events/new/", (LOGIN, 403, 403, 403, 400), body={}, more=event_personas(403, 403)),
+    ],
+    "events/<int:pk>/": [Row("GET", EV + "/", (404, 404, 200, 404, 200), more=event_personas(200, 200))],
+    "events/<int:pk>/edit/": [
+        Row("GET", EV + "/edit/", (LOGIN, 404, 403, 404, 200), more=event_personas(200, 403)),
+        Row("POST", EV + "/edit/", (LOGIN, 404, 403, 404, 400), body={}, more=event_personas(400, 403)),
+    ],
+    "events/<int:pk>/status/": [
+        Row(
+            "POST",
+            EV + "/status/",
+            (LOGIN, 404, 403, 404, 302),
+            {"status": "scheduling"},
+            more=event_personas(302, 403),
+        ),
+    ],
+    "events/<int:pk>/days/": [
+        Row("POST", EV + "/days/", (LOGIN, 404, 403, 404, 400), body={}, more=event_personas(400, 403)),
+    ],
+    "events/<int:pk>/days/<int:day_pk>/remove/": [
+        Row(
+            "POST",
+            EV + "/days/{event_day}/remove/",
+            (LOGIN, 404, 403, 404, 302),
+            body={},
+            more=event_personas(302, 403),
+        ),
+    ],
+    "events/<int:pk>/locations/": [
+        Row("POST", EV + "/locations/", (LOGIN, 404, 403, 404, 400), body={}, more=event_personas(400, 403)),
+    ],
+    "events/<int:pk>/locations/<int:location_pk>/remove/": [
+        Row(
+            "POST",
+            EV + "/locations/{location}/remove/",
+            (LOGIN, 404, 403, 404, 302),
+            body={},
+            more=event_personas(302, 403),
+        ),
+    ],
+    "events/<int:pk>/delegates/": [
+        Row("POST", EV + "/delegates/", (LOGIN, 404, 400, 404, 400), body={}, more=event_personas(400, 400)),
+    ],
+    "events/<int:pk>/delegates/<int:delegate_pk>/remove/": [
+        Row(
+            "POST",
+            EV + "/delegates/{delegate_public}/remove/",
+            (LOGIN, 404, 403, 404, 302),
+            body={},
+            more=event_personas(302, 302),
+        ),
+    ],
+    # Availability: the delegate, their organization's members, the organizer and staff.
+    "events/<int:pk>/availability/": [
+        Row(
+            "GET",
+            EV + "/availability/?delegate={delegate_member}",
+            (LOGIN, 404, 200, 404, 200),
+            more=event_personas(200, 404),
+        ),
+        Row(
+            "POST",
+            EV + "/availability/?delegate={delegate_member}",
+            (LOGIN, 404, 302, 404, 302),
+            {"slot": "{slot}"},
+            more=event_personas(302, 404),
+        ),
+    ],
+    # The event's requests: each side sees its own; an empty request form answers 400.
+    "events/<int:pk>/requests/": [
+        Row("GET", EV + "/requests/", (LOGIN, 404, 200, 404, 200), more=event_personas(200, 200)),
+        Row("POST", EV + "/requests/", (LOGIN, 404, 400, 404, 400), body={}, more=event_personas(400, 400)),
     ],
     "organizations/<int:pk>/matching-profile/": [
         Row("GET", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 200, 403, 200)),
@@ -909,6 +1008,138 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
         ),
     ],
+    # Partnering events (see the pages above).
+    ("GET", "/api/v1/events"): [Row("GET", "/api/v1/events", same(200), more=event_personas(200, 200))],
+    ("POST", "/api/v1/events"): [
+        Row(
+            "POST",
+            "/api/v1/events",
+            (401, 403, 403, 403, 201),
+            {"name_en": "New event", "time_zone": "Asia/Seoul"},
+            json=True,
+            more=event_personas(403, 403),
+        ),
+    ],
+    ("GET", "/api/v1/events/{event_id}"): [
+        Row("GET", AEV, (404, 404, 200, 404, 200), more=event_personas(200, 200))
+    ],
+    ("PATCH", "/api/v1/events/{event_id}"): [
+        Row(
+            "PATCH",
+            AEV,
+            (401, 404, 403, 404, 200),
+            {"name_en": "Renamed"},
+            json=True,
+            more=event_personas(200, 403),
+        ),
+    ],
+    ("POST", "/api/v1/events/{event_id}/status"): [
+        Row(
+            "POST",
+            AEV + "/status",
+            (401, 404, 403, 404, 200),
+            {"status": "scheduling"},
+            json=True,
+            more=event_personas(200, 403),
+        ),
+    ],
+    ("POST", "/api/v1/events/{event_id}/days"): [
+        Row(
+            "POST",
+            AEV + "/days",
+            (401, 404, 403, 404, 201),
+            {"date": "2030-01-02", "starts": "09:00", "ends": "10:00"},
+            json=True,
+            more=event_personas(201, 403),
+        ),
+    ],
+    ("DELETE", "/api/v1/events/{event_id}/days/{day_id}"): [
+        Row("DELETE", AEV + "/days/{event_day}", (401, 404, 403, 404, 204), more=event_personas(204, 403)),
+    ],
+    ("GET", "/api/v1/events/{event_id}/slots"): [
+        Row("GET", AEV + "/slots", (404, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
+    ("POST", "/api/v1/events/{event_id}/locations"): [
+        Row(
+            "POST",
+            AEV + "/locations",
+            (401, 404, 403, 404, 201),
+            {"name_en": "Table 2"},
+            json=True,
+            more=event_personas(201, 403),
+        ),
+    ],
+    ("DELETE", "/api/v1/events/{event_id}/locations/{location_id}"): [
+        Row(
+            "DELETE", AEV + "/locations/{location}", (401, 404, 403, 404, 204), more=event_personas(204, 403)
+        ),
+    ],
+    ("GET", "/api/v1/events/{event_id}/delegates"): [
+        Row("GET", AEV + "/delegates", (404, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
+    # ``member`` is S's delegate already: allowed callers get 422.
+    ("POST", "/api/v1/events/{event_id}/delegates"): [
+        Row(
+            "POST",
+            AEV + "/delegates",
+            (401, 404, 422, 404, 422),
+            {"organization_id": "{startup}", "username": "member"},
+            json=True,
+            more=event_personas(422, 403),
+        ),
+    ],
+    ("DELETE", "/api/v1/events/{event_id}/delegates/{delegate_id}"): [
+        Row(
+            "DELETE",
+            AEV + "/delegates/{delegate_public}",
+            (401, 404, 403, 404, 204),
+            more=event_personas(204, 204),
+        ),
+    ],
+    ("GET", "/api/v1/events/{event_id}/delegates/{delegate_id}/availability"): [
+        Row(
+            "GET",
+            AEV + "/delegates/{delegate_member}/availability",
+            (401, 404, 200, 404, 200),
+            more=event_personas(200, 404),
+        ),
+    ],
+    ("PUT", "/api/v1/events/{event_id}/delegates/{delegate_id}/availability"): [
+        Row(
+            "PUT",
+            AEV + "/delegates/{delegate_member}/availability",
+            (401, 404, 200, 404, 200),
+            {"slots": []},
+            json=True,
+            more=event_personas(200, 404),
+        ),
+    ],
+    ("GET", "/api/v1/events/{event_id}/meeting-requests"): [
+        Row("GET", AEV + "/meeting-requests", (401, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
+    # S has asked ``public`` already: allowed callers get 422; ``delegate`` does not act for S.
+    ("POST", "/api/v1/events/{event_id}/meeting-requests"): [
+        Row(
+            "POST",
+            AEV + "/meeting-requests",
+            (401, 404, 422, 404, 422),
+            {"subject_id": "{startup}", "candidate_id": "{public}"},
+            json=True,
+            more=event_personas(422, 403),
+        ),
+    ],
+    # ``event_request`` (S asks ``public``): the requested side (``delegate``), the organizer and
+    # staff propose delegates; the requesting side and the manager of S's program see it, 403.
+    ("POST", "/api/v1/meeting-requests/{request_id}/propose"): [
+        Row(
+            "POST",
+            "/api/v1/meeting-requests/{event_request}/propose",
+            (401, 404, 403, 403, 200),
+            {"delegate_ids": ["{delegate_public}"]},
+            json=True,
+            more=event_personas(200, 200),
+        ),
+    ],
     ("GET", "/api/v1/meeting-requests"): [Row("GET", "/api/v1/meeting-requests", (401, 200, 200, 200, 200))],
     ("POST", "/api/v1/meeting-requests/{request_id}/withdraw"): [
         Row("POST", "/api/v1/meeting-requests/{meeting}/withdraw", (401, 404, 200, 200, 200), body={}),
@@ -1039,6 +1270,14 @@ def test_every_route_is_in_the_matrix():
     assert sorted(set(API) - api_operations()) == []
 
 
+def test_every_event_row_names_the_event_personas():
+    rows = [*PAGES.items(), *((path, rows) for (_method, path), rows in API.items())]
+    for route, route_rows in rows:
+        if "events" in route.split("/"):
+            for row in route_rows:
+                assert row.more is not None and set(row.more) == set(EVENT_PERSONAS), route
+
+
 def test_matrix_size():
     rows = sum(len(rows) for rows in PAGES.values()) + sum(len(rows) for rows in API.values())
     assert len(PAGES) + len(API) == len(page_routes()) + len(api_operations())
@@ -1109,6 +1348,22 @@ def world(db):
     meeting = MeetingRequest.objects.create(requested_by=users["member"], subject=startup, candidate=public)
     target = Target.objects.create(program=program, year=2024, kpi="market_entries", value=3)
     import_run = ImportRun.objects.create(kind="organizations", started_by=users["staff"])
+    users["organizer"] = UserFactory(username="organizer")
+    users["delegate"] = UserFactory(username="delegate")
+    grant_membership(system, users["delegate"], Role.ORGANIZATION_MEMBER, public)
+    event = Event.objects.create(name_en="Partnering day", time_zone="America/Los_Angeles", is_public=False)
+    grant_membership(system, users["organizer"], Role.EVENT_ORGANIZER, event)
+    day = datetime(2030, 1, 1, 9)
+    event_day = add_event_day(system, event, {"date": day.date(), "starts": day.time(), "ends": time(10)})
+    location = add_location(system, event, {"name_en": "Table 1"})
+    Event.objects.filter(pk=event.pk).update(status="registration")
+    event.refresh_from_db()
+    delegate_member = register_delegate(Actor(users["staff"]), event, startup, users["member"])
+    delegate_public = register_delegate(Actor(users["staff"]), event, public, users["delegate"])
+    event_request = MeetingRequest.objects.create(
+        requested_by=users["member"], subject=startup, candidate=public, event=event
+    )
+    event_request.delegates.set([delegate_member])
     now = datetime.now(UTC)
     call = Call.objects.create(
         program=program,
@@ -1177,11 +1432,20 @@ def world(db):
         "import_run": import_run.pk,
         "call": call.pk,
         "application": application.pk,
+        "event": event.pk,
+        "event_day": event_day.pk,
+        "slot": event.slots.first().pk,
+        "location": location.pk,
+        "delegate_member": delegate_member.pk,
+        "delegate_public": delegate_public.pk,
+        "event_request": event_request.pk,
     }
     return ids, users
 
 
 def fill(value, ids):
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
     if isinstance(value, str):
         filled = value.format(**ids)
         return int(filled) if value.startswith("{") and filled.isdigit() else filled
@@ -1230,6 +1494,7 @@ def request(client: Client, row: Row, ids: dict):
 
 def expectations(row: Row):
     yield from zip(PERSONAS, row.expect, strict=True)
+    yield from (row.more or {}).items()
     yield "reviewer", row.reviewer if row.reviewer is not None else row.expect[PERSONAS.index("outsider")]
 
 

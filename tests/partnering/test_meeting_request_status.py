@@ -1,6 +1,7 @@
 """A meeting request's one state machine (``REQUEST_STATUS``, ``set_meeting_request_status``): every
 (from, to) pair of its states, the allowed ones with their side effects, the others refused with
-nothing changed, in the service and through the API."""
+nothing changed, in the service and through the API. The moves only an event's requests make
+(proposing other delegates) are walked in ``test_event_requests.py``."""
 
 import json
 
@@ -20,6 +21,11 @@ pytestmark = pytest.mark.django_db
 
 Status = MeetingRequest.Status
 ALLOWED = {(Status.OPEN, Status.ACCEPTED), (Status.OPEN, Status.DECLINED), (Status.OPEN, Status.WITHDRAWN)}
+EVENT_ONLY = {
+    (Status.OPEN, Status.PROPOSED),
+    (Status.PROPOSED, Status.ACCEPTED),
+    (Status.PROPOSED, Status.WITHDRAWN),
+}
 # The API operation that asks for each target state; none moves a request back to open.
 OPERATIONS = {Status.ACCEPTED: "accept", Status.DECLINED: "decline", Status.WITHDRAWN: "withdraw"}
 
@@ -51,8 +57,22 @@ def the_state(request: MeetingRequest) -> tuple:
 
 
 def test_the_table_allows_exactly_the_answers_and_the_withdrawal_of_an_open_request():
-    assert {pair for pair in REQUEST_STATUS.pairs() if REQUEST_STATUS.allows(*pair)} == ALLOWED
-    assert [state for state in Status.values if not REQUEST_STATUS.is_final(state)] == [Status.OPEN]
+    assert {pair for pair in REQUEST_STATUS.pairs() if REQUEST_STATUS.allows(*pair)} == ALLOWED | EVENT_ONLY
+    assert [state for state in Status.values if not REQUEST_STATUS.is_final(state)] == [
+        Status.OPEN,
+        Status.PROPOSED,
+    ]
+
+
+def test_only_an_event_request_is_answered_with_other_delegates(pair):
+    request = request_in(pair, Status.OPEN)
+    before = the_state(request)
+
+    with pytest.raises(ValidationError) as refused:
+        set_meeting_request_status(Actor(pair[2]["answerer"]), request, Status.PROPOSED)
+
+    assert list(refused.value.message_dict) == ["status"]
+    assert the_state(request) == before
 
 
 def actor_for(pair, new: str) -> Actor:
@@ -95,7 +115,7 @@ def test_an_allowed_move_succeeds_with_its_side_effects(pair, old, new, mailoutb
         ]
 
 
-@pytest.mark.parametrize(("old", "new"), sorted(set(REQUEST_STATUS.pairs()) - ALLOWED))
+@pytest.mark.parametrize(("old", "new"), sorted(set(REQUEST_STATUS.pairs()) - ALLOWED - EVENT_ONLY))
 def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(pair, old, new):
     request = request_in(pair, old)
     before = the_state(request)
@@ -110,7 +130,8 @@ def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(pair, ol
 
 # No operation moves a request back to open: the service refuses that (above).
 @pytest.mark.parametrize(
-    ("old", "new"), sorted(pair for pair in set(REQUEST_STATUS.pairs()) - ALLOWED if pair[1] in OPERATIONS)
+    ("old", "new"),
+    sorted(pair for pair in set(REQUEST_STATUS.pairs()) - ALLOWED - EVENT_ONLY if pair[1] in OPERATIONS),
 )
 def test_a_move_the_table_does_not_allow_is_a_422_in_the_api(pair, old, new, api_client):
     request = request_in(pair, old)

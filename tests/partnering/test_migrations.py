@@ -87,3 +87,34 @@ def test_meeting_requests_and_what_points_at_them_survive_the_move_to_partnering
     finally:
         migrate(latest())
         ContentType.objects.clear_cache()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_made_before_events_stay_requests_outside_any_event():
+    """partnering 0003: the requests made from suggestions keep their rows and states, at no event,
+    of normal priority, with no interest said on either side; the one-open-request rule still holds
+    for them."""
+    try:
+        old = migrate([("partnering", "0002_meeting_request_content_type")])
+        User = old.get_model("accounts", "User")
+        Organization = old.get_model("registry", "Organization")
+        Request = old.get_model("partnering", "MeetingRequest")
+        user = User.objects.create(username="requester")
+        startup = Organization.objects.create(key="startup", kind="startup", name_en="Startup")
+        fund = Organization.objects.create(key="fund", kind="investor", name_en="Fund")
+        made = Request.objects.create(requested_by=user, subject=startup, candidate=fund, message="Hello")
+
+        migrate(latest())
+
+        request = MeetingRequest.objects.get()
+        assert (request.pk, request.status, request.message, request.event) == (
+            made.pk,
+            "open",
+            "Hello",
+            None,
+        )
+        assert (request.priority, request.requester_preference, request.candidate_preference) == (2, "", "")
+        assert list(request.delegates.all()) == []
+        assert list(MeetingRequest.objects.live(request.subject, request.candidate)) == [request]
+    finally:
+        migrate(latest())

@@ -15,6 +15,7 @@ from .models import Membership, Role
 
 ORGANIZATION_ROLES = (Role.ORGANIZATION_MEMBER, Role.ORGANIZATION_ADMIN)
 PROGRAM_ROLES = (Role.PROGRAM_MANAGER, Role.PROGRAM_REVIEWER)
+EVENT_ROLES = (Role.EVENT_ORGANIZER, Role.EVENT_DELEGATE)
 
 
 class Access:
@@ -73,6 +74,15 @@ class Access:
     @cached_property
     def reviewed_program_ids(self) -> frozenset[int]:
         return self.scope_ids(Role.PROGRAM_REVIEWER, "programs.program")
+
+    @cached_property
+    def organized_event_ids(self) -> frozenset[int]:
+        return self.scope_ids(Role.EVENT_ORGANIZER, "partnering.event")
+
+    @cached_property
+    def event_ids(self) -> frozenset[int]:
+        """Partnering events the user organizes or is a delegate at."""
+        return self.scope_ids(EVENT_ROLES, "partnering.event")
 
     @cached_property
     def program_ids(self) -> frozenset[int]:

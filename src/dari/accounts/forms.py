@@ -135,7 +135,11 @@ class InvitationForm(CleanTextMixin, forms.Form):
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
         self.scopes = {}
         groups = [("", "—")]
-        group_labels = {"registry.organization": _("Organizations"), "programs.program": _("Programs")}
+        group_labels = {
+            "registry.organization": _("Organizations"),
+            "programs.program": _("Programs"),
+            "partnering.event": _("Partnering events"),
+        }
         for label, objects in grantable_scopes(user).items():
             options = []
             for obj in objects:
@@ -160,6 +164,8 @@ class InvitationForm(CleanTextMixin, forms.Form):
                 if expected is None
                 else _("Choose an organization for this role.")
                 if expected == "registry.organization"
+                else _("Choose a partnering event for this role.")
+                if expected == "partnering.event"
                 else _("Choose a program for this role.")
             )
             self.add_error("scope", message)

@@ -41,16 +41,21 @@ class Role(models.TextChoices):
     ORGANIZATION_ADMIN = "organization_admin", _("organization administrator")
     PROGRAM_MANAGER = "program_manager", _("program manager")
     PROGRAM_REVIEWER = "program_reviewer", _("reviewer")
+    EVENT_ORGANIZER = "event_organizer", _("event organizer")
+    EVENT_DELEGATE = "event_delegate", _("event delegate")
     STAFF = "staff", _("partnership staff")
 
 
 # The model each role is scoped to, as "app_label.model_name"; None: the role holds everywhere.
-# A later scope (an event organizer, a delegate) is one more line here, not a new mechanism.
+# A later scope is one more line here, not a new mechanism (a partnering event's organizers and
+# delegates: the partnering app's ``Event``).
 ROLE_SCOPES: dict[str, str | None] = {
     Role.ORGANIZATION_MEMBER: "registry.organization",
     Role.ORGANIZATION_ADMIN: "registry.organization",
     Role.PROGRAM_MANAGER: "programs.program",
     Role.PROGRAM_REVIEWER: "programs.program",
+    Role.EVENT_ORGANIZER: "partnering.event",
+    Role.EVENT_DELEGATE: "partnering.event",
     Role.STAFF: None,
 }
 

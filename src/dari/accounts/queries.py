@@ -20,6 +20,8 @@ def grantable_roles(user) -> list[str]:
         roles += [Role.ORGANIZATION_MEMBER, Role.ORGANIZATION_ADMIN]
     if access.managed_program_ids:
         roles += [Role.PROGRAM_MANAGER, Role.PROGRAM_REVIEWER]
+    if access.organized_event_ids:
+        roles += [Role.EVENT_ORGANIZER, Role.EVENT_DELEGATE]
     return roles
 
 
@@ -28,12 +30,13 @@ def can_invite(user) -> bool:
 
 
 def grantable_scopes(user) -> dict[str, list]:
-    """``{"registry.organization": [...], "programs.program": [...]}``: the objects in which
-    ``user`` may grant at least one role, by name."""
+    """``{"registry.organization": [...], "programs.program": [...], "partnering.event": [...]}``:
+    the objects in which ``user`` may grant at least one role, by name."""
     access = access_for(user)
     scoped = {
         "registry.organization": access.administered_organization_ids,
         "programs.program": access.managed_program_ids,
+        "partnering.event": access.organized_event_ids,
     }
     found = {}
     for label, ids in scoped.items():

@@ -1,17 +1,37 @@
 """Meeting requests: ``POST /api/v1/organizations/{id}/meeting-requests`` (ask, from a suggestion)
-and ``/api/v1/meeting-requests`` (list, withdraw, accept, decline). The paths are the ones they had
-in matching."""
+and ``/api/v1/meeting-requests`` (list, withdraw, accept, decline, propose other delegates). The
+paths are the ones they had in matching. Events: ``/api/v1/events`` (with their days, slots,
+locations, delegates, availability and meeting requests)."""
 
+from datetime import date, datetime, time
+
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from dari.accounts.audit import Actor
-from dari.core.api import WRITE_ERRORS, InputSchema, MultilineText, Pagination, signed_in
+from dari.core.api import (
+    EDIT_ERRORS,
+    WRITE_ERRORS,
+    InputSchema,
+    MultilineText,
+    Pagination,
+    Ref,
+    absolute_url,
+    errors,
+    signed_in,
+    visible_or_422,
+)
+from dari.core.schemas import in_own_zone
 from dari.matching.api import visible_pair
+from dari.registry.api import VERSION_IN
+from dari.registry.models import Organization
 
 from . import services
-from .models import MeetingRequest
+from .models import Delegate, Event, EventDay, Location, MeetingRequest, Preference, Priority
+from .permissions import can_mark_availability
 
 router = Router(tags=["partnering"])
 meeting_router = Router(tags=["partnering"])
@@ -20,19 +40,31 @@ meeting_router = Router(tags=["partnering"])
 class MeetingRequestIn(InputSchema):
     candidate_id: int
     message: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
+    event_id: int | None = Field(
+        None, description="Ask at this event, where both take part (its rules apply), rather than outside one"
+    )
 
 
 class MeetingRequestOut(Schema):
     id: int
+    event_id: int | None = Field(description="The event it was asked at; null: from a suggestion")
     subject_id: int
     candidate_id: int
     requested_by: str
     message: str
     status: str
+    priority: int
+    requester_preference: str
+    candidate_preference: str
+    delegate_ids: list[int] = Field(description="The delegates of both sides in the meeting")
     created_at: str
     reply: str
     answered_by: str | None
     answered_at: str | None
+
+    @staticmethod
+    def resolve_delegate_ids(obj) -> list[int]:
+        return sorted(delegate.pk for delegate in obj.delegates.all())
 
     @staticmethod
     def resolve_requested_by(obj) -> str:
@@ -61,10 +93,13 @@ def request_meeting(request, organization_id: int, payload: MeetingRequestIn):
     """Ask that the organization meet ``candidate_id`` (for the partnering work to arrange). Its
     members, the managers of its programs and staff; one open request per pair (422 otherwise)."""
     subject, candidate = visible_pair(request, organization_id, payload.candidate_id)
-    created = services.request_meeting(
-        Actor.from_request(request), subject, candidate, {"message": payload.message}
-    )
-    return Status(201, created)
+    actor, values = Actor.from_request(request), {"message": payload.message}
+    if payload.event_id is None:
+        created = services.request_meeting(actor, subject, candidate, values)
+    else:
+        event = visible_or_422(Event.objects.visible_to(request.user), payload.event_id, "event_id")
+        created = services.request_event_meeting(actor, event, subject, candidate, values)
+    return Status(201, requests_for(request).get(pk=created.pk))
 
 
 class MeetingRequestFilters(InputSchema):
@@ -76,19 +111,31 @@ class MeetingRequestFilters(InputSchema):
 )
 @paginate(Pagination)
 def list_meeting_requests(request, filters: Query[MeetingRequestFilters]):
-    """Made by the caller, or for or with the caller's organizations (staff: all); newest first."""
-    found = MeetingRequest.objects.visible_to(request.user).select_related("requested_by", "answered_by")
+    """Made by the caller, or for or with the caller's organizations, or at events the caller
+    organizes (staff: all); newest first."""
+    found = requests_for(request)
     if filters.status:
         found = found.filter(status=filters.status)
     return found.order_by("-created_at", "-pk")
 
 
-def move(request, request_id: int, status: str, reply: str = "") -> MeetingRequest:
+def requests_for(request):
+    found = MeetingRequest.objects.visible_to(request.user)
+    return found.select_related("requested_by", "answered_by").prefetch_related("delegates")
+
+
+def move(request, request_id: int, status: str, payload=None) -> MeetingRequest:
     found = get_object_or_404(
-        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by"),
+        MeetingRequest.objects.visible_to(request.user).select_related("subject", "requested_by", "event"),
         pk=request_id,
     )
-    return services.set_meeting_request_status(Actor.from_request(request), found, status, reply=reply)
+    answer = {}
+    if payload is not None:
+        answer = {"reply": payload.reply, "preference": payload.preference}
+        if payload.delegate_ids is not None:
+            answer["delegates"] = payload.delegate_ids
+    services.set_meeting_request_status(Actor.from_request(request), found, status, **answer)
+    return requests_for(request).get(pk=found.pk)
 
 
 @meeting_router.post(
@@ -105,6 +152,12 @@ def withdraw_meeting_request(request, request_id: int):
 
 class MeetingAnswerIn(InputSchema):
     reply: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
+    preference: Preference | None = Field(
+        None, description="At an event: must_meet or would_like with an acceptance (default would_like)"
+    )
+    delegate_ids: list[int] | None = Field(
+        None, description="At an event: your delegates who attend (default: all of them)"
+    )
 
 
 @meeting_router.post(
@@ -116,8 +169,9 @@ class MeetingAnswerIn(InputSchema):
 def accept_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
     """The requested organization's members, or staff, accept an open request, with an optional
     ``reply`` (422 when it is no longer open; 403 for the requesting side). The requester's side is
-    notified."""
-    return move(request, request_id, MeetingRequest.Status.ACCEPTED, payload.reply if payload else "")
+    notified. At an event, also ``preference`` and ``delegate_ids``; a request whose delegates the
+    requested side proposed is accepted by the requesting side."""
+    return move(request, request_id, MeetingRequest.Status.ACCEPTED, payload)
 
 
 @meeting_router.post(
@@ -127,5 +181,423 @@ def accept_meeting_request(request, request_id: int, payload: MeetingAnswerIn | 
     summary="Decline a meeting request",
 )
 def decline_meeting_request(request, request_id: int, payload: MeetingAnswerIn | None = None):
-    """As accepting, with the other answer."""
-    return move(request, request_id, MeetingRequest.Status.DECLINED, payload.reply if payload else "")
+    """As accepting, with the other answer (at an event, a "no thanks")."""
+    return move(request, request_id, MeetingRequest.Status.DECLINED, payload)
+
+
+@meeting_router.post(
+    "/{request_id}/propose",
+    response={200: MeetingRequestOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Propose other delegates for a meeting at an event",
+)
+def propose_delegates(request, request_id: int, payload: MeetingAnswerIn):
+    """The requested organization proposes which of its delegates attend (``delegate_ids``); the
+    requesting side then accepts (``accept``) or withdraws. Event requests only (422 otherwise)."""
+    return move(request, request_id, MeetingRequest.Status.PROPOSED, payload)
+
+
+# --- events ------------------------------------------------------------------------------------------
+
+events_router = Router(tags=["partnering"])
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: datetime = Field(description="In the event's own zone (the event's time_zone)")
+    ends_at: datetime
+
+
+class DayOut(Schema):
+    id: int
+    date: date
+    starts: str = Field(description="Local time in the event's zone, HH:MM")
+    ends: str
+    breaks: list[list[str]]
+
+    @staticmethod
+    def resolve_starts(obj: EventDay) -> str:
+        return f"{obj.starts:%H:%M}"
+
+    @staticmethod
+    def resolve_ends(obj: EventDay) -> str:
+        return f"{obj.ends:%H:%M}"
+
+
+class LocationOut(Schema):
+    id: int
+    name_ko: str
+    name_en: str
+    kind: str
+    capacity: int
+    venue: str
+    video_url: str
+
+
+class EventOut(Schema):
+    id: int
+    name_ko: str
+    name_en: str
+    kind: str
+    description_ko: str
+    description_en: str
+    time_zone: str
+    slot_minutes: int
+    gap_minutes: int
+    meet_kinds_a: list[str]
+    meet_kinds_b: list[str]
+    request_cap: int | None
+    is_public: bool
+    status: str
+    days: list[DayOut]
+    locations: list[LocationOut]
+    slot_count: int
+    version: int
+    web_url: str
+
+    @staticmethod
+    def resolve_days(obj: Event) -> list:
+        return list(obj.days.all())
+
+    @staticmethod
+    def resolve_locations(obj: Event) -> list:
+        return list(obj.locations.all())
+
+    @staticmethod
+    def resolve_web_url(obj: Event, context) -> str:
+        return absolute_url(context, obj.get_absolute_url())
+
+
+def events_for(request):
+    found = Event.objects.visible_to(request.user).prefetch_related("days", "locations")
+    return found.annotate(slot_count=Count("slots"))
+
+
+def visible_event(request, event_id: int) -> Event:
+    return get_object_or_404(events_for(request), pk=event_id)
+
+
+@events_router.get("", response=list[EventOut], summary="Partnering events and delegation visits")
+@paginate(Pagination)
+def list_events(request, status: Event.Status | None = None):
+    """The events you may see (public ones once registration opens; your own), newest first."""
+    found = events_for(request)
+    return found.filter(status=status) if status else found
+
+
+@events_router.get("/{event_id}", response=EventOut, summary="One event")
+def get_event(request, event_id: int):
+    return visible_event(request, event_id)
+
+
+class EventIn(InputSchema):
+    """A new event (staff), a draft. ``meet_kinds_a``/``meet_kinds_b``: organization kinds that meet
+    only each other (both or neither); ``organizers``: usernames."""
+
+    name_ko: str = ""
+    name_en: str = ""
+    kind: Event.Kind = Event.Kind.PARTNERING
+    description_ko: MultilineText = ""
+    description_en: MultilineText = ""
+    time_zone: str
+    slot_minutes: int = Field(30, ge=5, le=240)
+    gap_minutes: int = Field(0, ge=0, le=120)
+    meet_kinds_a: list[str] = []
+    meet_kinds_b: list[str] = []
+    request_cap: int | None = Field(None, ge=1, le=1000)
+    is_public: bool = True
+    organizers: list[str] = []
+
+
+class EventPatch(InputSchema):
+    """Only the fields sent change; ``organizers`` replace the list."""
+
+    name_ko: str = None
+    name_en: str = None
+    kind: Event.Kind = None
+    description_ko: MultilineText = None
+    description_en: MultilineText = None
+    time_zone: str = None
+    slot_minutes: int = Field(None, ge=5, le=240)
+    gap_minutes: int = Field(None, ge=0, le=120)
+    meet_kinds_a: list[str] = None
+    meet_kinds_b: list[str] = None
+    request_cap: int | None = Field(None, ge=1, le=1000)
+    is_public: bool = None
+    organizers: list[str] = None
+    version: int | None = Field(None, description=VERSION_IN)
+
+
+def event_values(values: dict) -> dict:
+    if values.get("organizers") is not None:
+        values["organizers"] = services.active_users_named(values["organizers"], "organizers")
+    return values
+
+
+@events_router.post("", response={201: EventOut, **WRITE_ERRORS}, auth=signed_in, summary="Create an event")
+def create_event(request, payload: EventIn):
+    """Staff only; the event starts as a draft."""
+    event = services.create_event(Actor.from_request(request), event_values(payload.dict()))
+    return Status(201, visible_event(request, event.pk))
+
+
+@events_router.patch(
+    "/{event_id}", response={200: EventOut, **EDIT_ERRORS}, auth=signed_in, summary="Change an event"
+)
+def update_event(request, event_id: int, payload: EventPatch):
+    """Staff and the event's organizers. Changing the zone or the meeting length makes the slots
+    again (only before the schedule is published)."""
+    event = visible_event(request, event_id)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
+    services.update_event(Actor.from_request(request), event, event_values(values), version=version)
+    return visible_event(request, event_id)
+
+
+class EventStatusIn(InputSchema):
+    status: Event.Status
+
+
+@events_router.post(
+    "/{event_id}/status", response={200: EventOut, **WRITE_ERRORS}, auth=signed_in, summary="Move an event"
+)
+def set_event_status(request, event_id: int, payload: EventStatusIn):
+    """draft → registration → scheduling → published → closed (scheduling may reopen registration,
+    published go back to scheduling); 422 for another move."""
+    services.set_event_status(Actor.from_request(request), visible_event(request, event_id), payload.status)
+    return visible_event(request, event_id)
+
+
+class DayIn(InputSchema):
+    date: date
+    starts: time = Field(description="Local time in the event's zone")
+    ends: time
+    breaks: list[list[str]] = Field([], description='e.g. [["12:00", "13:00"]]')
+
+
+@events_router.post(
+    "/{event_id}/days",
+    response={201: DayOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Add a day and its slots",
+)
+def add_event_day(request, event_id: int, payload: DayIn):
+    """Staff and organizers, before the schedule is published; its slots are made at once."""
+    day = services.add_event_day(
+        Actor.from_request(request), visible_event(request, event_id), payload.dict()
+    )
+    return Status(201, day)
+
+
+@events_router.delete(
+    "/{event_id}/days/{day_id}", response={204: None, **WRITE_ERRORS}, auth=signed_in, summary="Remove a day"
+)
+def remove_event_day(request, event_id: int, day_id: int):
+    day = get_object_or_404(visible_event(request, event_id).days, pk=day_id)
+    services.remove_event_day(Actor.from_request(request), day)
+    return Status(204, None)
+
+
+@events_router.get("/{event_id}/slots", response=list[SlotOut], summary="An event's meeting slots")
+@paginate(Pagination)
+def list_slots(request, event_id: int):
+    event = visible_event(request, event_id)
+    return [
+        {
+            "id": slot.pk,
+            "starts_at": in_own_zone(slot.starts_at, event.time_zone),
+            "ends_at": in_own_zone(slot.ends_at, event.time_zone),
+        }
+        for slot in event.slots.all()
+    ]
+
+
+class LocationIn(InputSchema):
+    name_ko: str = ""
+    name_en: str = ""
+    kind: Location.Kind = Location.Kind.TABLE
+    capacity: int = Field(1, ge=1, le=1000)
+    venue: str = ""
+    video_url: str = ""
+
+
+@events_router.post(
+    "/{event_id}/locations",
+    response={201: LocationOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Add a room, table or video call",
+)
+def add_location(request, event_id: int, payload: LocationIn):
+    event = visible_event(request, event_id)
+    return Status(201, services.add_location(Actor.from_request(request), event, payload.dict()))
+
+
+@events_router.delete(
+    "/{event_id}/locations/{location_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Remove a location",
+)
+def remove_location(request, event_id: int, location_id: int):
+    location = get_object_or_404(visible_event(request, event_id).locations, pk=location_id)
+    services.remove_location(Actor.from_request(request), location)
+    return Status(204, None)
+
+
+# --- delegates and availability ----------------------------------------------------------------------
+
+
+class DelegateOut(Schema):
+    id: int
+    organization: Ref
+    username: str
+
+    @staticmethod
+    def resolve_username(obj: Delegate) -> str:
+        return obj.user.get_username()
+
+
+@events_router.get("/{event_id}/delegates", response=list[DelegateOut], summary="Who takes part, for whom")
+@paginate(Pagination)
+def list_delegates(request, event_id: int):
+    """Its organizers, its delegates and the members of the organizations taking part see them."""
+    event = visible_event(request, event_id)
+    return (
+        Delegate.objects.visible_to(request.user).filter(event=event).select_related("organization", "user")
+    )
+
+
+class DelegateIn(InputSchema):
+    organization_id: int
+    username: str
+
+
+@events_router.post(
+    "/{event_id}/delegates",
+    response={201: DelegateOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Register a delegate",
+)
+def register_delegate(request, event_id: int, payload: DelegateIn):
+    """The organization's members (while registration is open), organizers and staff register a
+    member of the organization."""
+    event = visible_event(request, event_id)
+    organization = visible_or_422(
+        Organization.objects.visible_to(request.user), payload.organization_id, "organization_id"
+    )
+    (user,) = services.active_users_named([payload.username], "username")
+    delegate = services.register_delegate(Actor.from_request(request), event, organization, user)
+    return Status(201, delegate)
+
+
+def visible_delegate(request, event_id: int, delegate_id: int) -> Delegate:
+    event = visible_event(request, event_id)
+    return get_object_or_404(event.delegates.select_related("event", "organization", "user"), pk=delegate_id)
+
+
+@events_router.delete(
+    "/{event_id}/delegates/{delegate_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Take a delegate off the event",
+)
+def remove_delegate(request, event_id: int, delegate_id: int):
+    services.remove_delegate(Actor.from_request(request), visible_delegate(request, event_id, delegate_id))
+    return Status(204, None)
+
+
+class AvailabilityOut(Schema):
+    delegate_id: int
+    time_zone: str = Field(description="The event's zone")
+    slots: list[int] = Field(description="The ids of the slots the delegate is available in")
+
+
+class AvailabilityIn(InputSchema):
+    slots: list[int]
+
+
+def availability_of(delegate: Delegate) -> dict:
+    slots = sorted(delegate.available.values_list("pk", flat=True))
+    return {"delegate_id": delegate.pk, "time_zone": delegate.event.time_zone, "slots": slots}
+
+
+def own_delegate(request, event_id: int, delegate_id: int) -> Delegate:
+    """A delegate whose availability the caller may read and mark (404 for anyone else)."""
+    delegate = visible_delegate(request, event_id, delegate_id)
+    if not can_mark_availability(request.user, delegate):
+        raise Http404
+    return delegate
+
+
+@events_router.get(
+    "/{event_id}/delegates/{delegate_id}/availability",
+    response={200: AvailabilityOut, **errors(401, 404)},
+    auth=signed_in,
+    summary="When a delegate is free",
+)
+def get_availability(request, event_id: int, delegate_id: int):
+    """The delegate, their organization's members, organizers and staff."""
+    return availability_of(own_delegate(request, event_id, delegate_id))
+
+
+@events_router.put(
+    "/{event_id}/delegates/{delegate_id}/availability",
+    response={200: AvailabilityOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Mark when a delegate is free",
+)
+def set_availability(request, event_id: int, delegate_id: int, payload: AvailabilityIn):
+    """Replaces the slots marked; while the event takes registrations or is being scheduled."""
+    delegate = own_delegate(request, event_id, delegate_id)
+    services.set_availability(Actor.from_request(request), delegate, payload.slots)
+    return availability_of(delegate)
+
+
+# --- meeting requests at an event --------------------------------------------------------------------
+
+
+@events_router.get(
+    "/{event_id}/meeting-requests",
+    response=list[MeetingRequestOut],
+    auth=signed_in,
+    summary="The event's meeting requests the caller may see",
+)
+@paginate(Pagination)
+def list_event_requests(request, event_id: int):
+    """Those of the caller's organizations, on either side (organizers and staff: all)."""
+    event = visible_event(request, event_id)
+    return requests_for(request).filter(event=event)
+
+
+class EventMeetingRequestIn(InputSchema):
+    subject_id: int = Field(description="Your organization taking part in the event")
+    candidate_id: int
+    message: MultilineText = Field("", max_length=services.MESSAGE_LIMIT)
+    priority: Priority = Priority.NORMAL
+    requester_preference: Preference = Preference.WOULD_LIKE
+    delegate_ids: list[int] = Field([], description="Your delegates who attend (default: you)")
+    candidate_delegate_ids: list[int] = Field([], description="Their delegates you ask to meet")
+
+
+@events_router.post(
+    "/{event_id}/meeting-requests",
+    response={201: MeetingRequestOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Request a meeting at an event",
+)
+def request_event_meeting(request, event_id: int, payload: EventMeetingRequestIn):
+    """While registration is open; the event's rules apply (who meets whom, the cap on requests
+    per organization): 422 with the reason."""
+    event = visible_event(request, event_id)
+    organizations = Organization.objects.visible_to(request.user)
+    subject = visible_or_422(organizations, payload.subject_id, "subject_id")
+    candidate = visible_or_422(organizations, payload.candidate_id, "candidate_id")
+    values = {
+        "message": payload.message,
+        "priority": payload.priority,
+        "requester_preference": payload.requester_preference,
+        "delegates": payload.delegate_ids,
+        "candidate_delegates": payload.candidate_delegate_ids,
+    }
+    created = services.request_event_meeting(Actor.from_request(request), event, subject, candidate, values)
+    return Status(201, requests_for(request).get(pk=created.pk))

@@ -10,10 +10,14 @@ class PartneringConfig(AppConfig):
     def ready(self):
         from dari.matching.actions import register_suggestion_action
         from dari.notifications.kinds import register_kind
+        from dari.registry.queries import organization_visibility_grants
 
         from . import history_rules  # noqa: F401  (who sees meeting requests in histories)
         from .models import MeetingRequest
+        from .queries import participants_see_each_other
         from .services import MEETING_ANSWERED, MEETING_REQUESTED
+
+        organization_visibility_grants.append(participants_see_each_other)
 
         # The kinds keep their matching names: stored notices and preferences use them.
         register_kind(

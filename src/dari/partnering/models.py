@@ -1,32 +1,246 @@
-"""Partnering: the meetings organizations ask for and arrange.
+"""Partnering: events, their delegates, and the meetings organizations ask for and arrange.
 
-A ``MeetingRequest`` is made from a suggestion (``dari.matching``) and answered by the requested
-organization. Its table is still ``matching_meetingrequest``: the model moved here from matching
-without moving its rows (migrations matching 0005 and partnering 0001).
+An ``Event`` (a partnering session, a delegation visit, a demo day) has days in its host zone,
+meeting ``Slot`` rows (UTC instants) made from them, ``Location`` rows and rules on who may meet
+whom. Organizations register their members as ``Delegate`` rows, who mark the slots they are
+``Available`` in.
+
+A ``MeetingRequest`` is made from a suggestion (``dari.matching``) or within an event, and answered
+by the requested organization. Its table is still ``matching_meetingrequest``: the model moved here
+from matching without moving its rows (migrations matching 0005 and partnering 0001).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dari.core.time import validate_in_range
+from dari.core.bilingual import BilingualNamed
+from dari.core.services import Versioned
+from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import Organization
 
-from .queries import MeetingRequestQuerySet
+from .queries import DelegateQuerySet, EventQuerySet, MeetingRequestQuerySet
+
+
+def organization_kinds(value) -> None:
+    """A list of organization kinds (``Organization.Kind``), for an event's meeting rule."""
+    if not isinstance(value, list) or any(kind not in Organization.Kind.values for kind in value):
+        raise ValidationError(_("Choose organization kinds from the list."))
+
+
+class Event(Versioned, BilingualNamed):
+    """A partnering event or delegation visit, held in ``time_zone`` (the host's IANA zone). Its
+    status moves by ``services.set_event_status`` only; its slots are made from its days
+    (``services.add_event_day``).
+
+    Rules: when both ``meet_kinds_a`` and ``meet_kinds_b`` are given, an organization of a kind in
+    one list meets only organizations of a kind in the other (startups ↔ investors and corporates);
+    ``request_cap`` bounds the meeting requests each participating organization sends."""
+
+    class Kind(models.TextChoices):
+        PARTNERING = "partnering", _("partnering event")
+        DELEGATION = "delegation", _("delegation visit")
+        DEMO_DAY = "demo_day", _("demo day")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("event status", "draft")
+        REGISTRATION = "registration", pgettext_lazy("event status", "registration open")
+        SCHEDULING = "scheduling", pgettext_lazy("event status", "scheduling")
+        PUBLISHED = "published", pgettext_lazy("event status", "published")
+        CLOSED = "closed", pgettext_lazy("event status", "closed")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PARTNERING)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    time_zone = models.CharField(_("host time zone"), max_length=64, validators=[validate_zone])
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("meeting length (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    gap_minutes = models.PositiveSmallIntegerField(
+        _("pause between meetings (minutes)"), default=0, validators=[MaxValueValidator(120)]
+    )
+    meet_kinds_a = models.JSONField(
+        _("these kinds of organizations…"), default=list, blank=True, validators=[organization_kinds]
+    )
+    meet_kinds_b = models.JSONField(
+        _("…meet only these kinds"), default=list, blank=True, validators=[organization_kinds]
+    )
+    request_cap = models.PositiveSmallIntegerField(
+        _("meeting requests per organization"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The most meeting requests one organization may send. Empty: no limit."),
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Anyone may see it once registration opens.")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnering event")
+        verbose_name_plural = _("partnering events")
+        ordering = ["-created_at", "-pk"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnering:event-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if bool(self.meet_kinds_a) != bool(self.meet_kinds_b):
+            raise ValidationError(
+                {"meet_kinds_b": _("Give both sides of the rule, or neither (anyone meets anyone).")}
+            )
+
+    def rule_labels(self) -> tuple[str, str]:
+        """The two sides of the rule on who meets whom, as lists of kinds in words."""
+        return tuple(
+            ", ".join(str(Organization.Kind(kind).label) for kind in side)
+            for side in (self.meet_kinds_a, self.meet_kinds_b)
+        )
+
+    def allows_pair(self, kind: str, other_kind: str) -> bool:
+        """Whether organizations of these kinds may meet at this event (the rule, either way round)."""
+        if not self.meet_kinds_a:
+            return True
+        a, b = set(self.meet_kinds_a), set(self.meet_kinds_b)
+        return (kind in a and other_kind in b) or (kind in b and other_kind in a)
+
+
+class EventDay(models.Model):
+    """One day of an event: its meetings run from ``starts`` to ``ends``, local times in the event's
+    zone, except in its ``breaks`` (a list of ``["HH:MM", "HH:MM"]``)."""
+
+    event = models.ForeignKey(Event, related_name="days", on_delete=models.CASCADE)
+    date = models.DateField(_("date"), validators=[validate_in_range])
+    starts = models.TimeField(_("meetings from"))
+    ends = models.TimeField(_("meetings until"))
+    breaks = models.JSONField(_("breaks"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("event day")
+        verbose_name_plural = _("event days")
+        ordering = ["event", "date"]
+        constraints = [models.UniqueConstraint(fields=["event", "date"], name="partnering_unique_event_day")]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+
+class Slot(models.Model):
+    """A meeting slot of an event: from ``starts_at`` to ``ends_at`` (UTC instants, shown in the
+    event's zone and the viewer's)."""
+
+    event = models.ForeignKey(Event, related_name="slots", on_delete=models.CASCADE)
+    day = models.ForeignKey(EventDay, related_name="slots", on_delete=models.CASCADE)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_in_range])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_in_range])
+
+    class Meta:
+        verbose_name = _("meeting slot")
+        verbose_name_plural = _("meeting slots")
+        ordering = ["event", "starts_at"]
+        constraints = [models.UniqueConstraint(fields=["event", "starts_at"], name="partnering_unique_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class Location(BilingualNamed):
+    """Where meetings happen: a room or a table (``capacity`` meetings at a time) at a ``venue``, or
+    a video link."""
+
+    class Kind(models.TextChoices):
+        ROOM = "room", _("room")
+        TABLE = "table", _("table")
+        VIDEO = "video", _("video call")
+
+    event = models.ForeignKey(Event, related_name="locations", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TABLE)
+    capacity = models.PositiveSmallIntegerField(
+        _("meetings at a time"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["event", "name_en", "name_ko", "pk"]
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.VIDEO and not self.video_url:
+            raise ValidationError({"video_url": _("Give the link of the video call.")})
+
+
+class Delegate(models.Model):
+    """A user taking part in an event for one of their organizations (they are its member)."""
+
+    event = models.ForeignKey(Event, related_name="delegates", on_delete=models.CASCADE)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), related_name="event_delegates", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delegate"),
+        related_name="delegations",
+        on_delete=models.CASCADE,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    available = models.ManyToManyField(
+        Slot, verbose_name=_("available in"), related_name="available", blank=True
+    )
+
+    objects = DelegateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ["event", "organization", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="partnering_one_delegation")]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.organization})"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("low")
+    NORMAL = 2, _("normal")
+    HIGH = 3, _("high")
+
+
+class Preference(models.TextChoices):
+    """How much a side wants a meeting, as hosted-buyer programs ask it."""
+
+    MUST_MEET = "must_meet", _("must meet")
+    WOULD_LIKE = "would_like", _("would like to meet")
+    NO_THANKS = "no_thanks", _("no thanks")
 
 
 class MeetingRequest(models.Model):
-    """A request, made from a suggestion, that ``subject`` meet ``candidate``.
+    """A request that ``subject`` meet ``candidate``, from a suggestion or at an ``event``.
 
-    The requested organization's people accept or decline it, with a reply; until then the
-    requester may withdraw it (``services.REQUEST_STATUS``). The partnering work (meetings, slots,
-    delegations) arranges the accepted ones. One open request per pair: asking again while one is
-    open is refused.
+    The requested organization's people accept or decline it, with a reply, or (at an event)
+    propose other delegates, which the requesting side accepts; until then the requester may
+    withdraw it (``services.REQUEST_STATUS``). One live request per pair and event (none for
+    requests outside events): asking again while one is live is refused; the same pair may meet
+    again at another event.
     """
 
     class Status(models.TextChoices):
         OPEN = "open", _("requested")
+        PROPOSED = "proposed", _("other delegates proposed")
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", pgettext_lazy("meeting request", "declined")
         WITHDRAWN = "withdrawn", _("withdrawn")
@@ -45,6 +259,26 @@ class MeetingRequest(models.Model):
         verbose_name=_("with"),
         related_name="meeting_requests_received",
         on_delete=models.CASCADE,
+    )
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        related_name="meeting_requests",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    delegates = models.ManyToManyField(
+        Delegate, verbose_name=_("delegates"), related_name="meeting_requests", blank=True
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    requester_preference = models.CharField(
+        _("requester's interest"), max_length=12, choices=Preference.choices, blank=True
+    )
+    candidate_preference = models.CharField(
+        _("requested side's interest"), max_length=12, choices=Preference.choices, blank=True
     )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -74,10 +308,19 @@ class MeetingRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "candidate"],
-                condition=models.Q(status="open"),
+                condition=models.Q(status="open", event__isnull=True),
                 name="matching_meeting_request_one_open",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "subject", "candidate"],
+                condition=models.Q(status__in=["open", "proposed"], event__isnull=False),
+                name="partnering_event_request_one_open",
             ),
         ]
 
     def __str__(self):
         return f"{self.subject} → {self.candidate} ({self.get_status_display()})"
+
+    def delegates_of(self, organization_id: int) -> list:
+        """The request's delegates from one side (prefetched ``delegates`` read once)."""
+        return [delegate for delegate in self.delegates.all() if delegate.organization_id == organization_id]

@@ -1,27 +1,60 @@
-"""Who may answer and withdraw meeting requests. Pages, the API and services ask these; asking for
-a meeting is for those who see the subject's suggestions (``dari.matching.permissions``)."""
+"""Who may run events, register delegates, and answer and withdraw meeting requests. Pages, the API
+and services ask these; asking for a meeting from a suggestion is for those who see the subject's
+suggestions (``dari.matching.permissions``), at an event for those who act for the subject there."""
 
 from dari.accounts.access import access_for
 from dari.matching.permissions import can_view_suggestions
 
 
-def can_answer_meeting_request(user, request) -> bool:
-    """The requested organization's own members, and staff, accept or decline a request."""
+def can_create_event(user) -> bool:
+    return access_for(user).sees_everything
+
+
+def can_change_event(user, event) -> bool:
+    """Staff and the event's organizers set it up and move its status."""
+    access = access_for(user)
+    return access.sees_everything or event.pk in access.organized_event_ids
+
+
+def can_act_for(user, event, organization) -> bool:
+    """Who acts for ``organization`` at ``event`` (registers its delegates, asks and answers its
+    meetings there): its own members, the event's organizers and staff."""
     access = access_for(user)
     return access.is_authenticated and (
-        access.sees_everything or request.candidate_id in access.organization_ids
+        organization.pk in access.organization_ids or can_change_event(user, event)
+    )
+
+
+def can_mark_availability(user, delegate) -> bool:
+    """The delegate themself, their organization's members, the event's organizers and staff."""
+    return bool(user and user.is_authenticated) and (
+        delegate.user_id == user.pk or can_act_for(user, delegate.event, delegate.organization)
+    )
+
+
+def can_answer_meeting_request(user, request) -> bool:
+    """The requested organization's own members, and staff, accept or decline a request (and
+    propose other delegates, at an event, where its organizers may too)."""
+    access = access_for(user)
+    return access.is_authenticated and (
+        access.sees_everything
+        or request.candidate_id in access.organization_ids
+        or (request.event_id is not None and request.event_id in access.organized_event_ids)
     )
 
 
 def can_withdraw_meeting_request(user, request) -> bool:
     """Whoever made the request, and the people who act on the subject's suggestions."""
+    if request.event_id is not None and can_act_for(user, request.event, request.subject):
+        return True
     return bool(user and user.is_authenticated) and (
         request.requested_by_id == user.pk or can_view_suggestions(user, request.subject)
     )
 
 
 def can_move_meeting_request(user, request, status: str) -> bool:
-    """Withdrawing is the requesting side's; any other move (an answer) the requested side's."""
-    if status == "withdrawn":
+    """Withdrawing, and accepting the other delegates the requested side proposed, are the requesting
+    side's; any other move (an answer) the requested side's."""
+    if status == "withdrawn" or (status == "accepted" and request.status == "proposed"):
         return can_withdraw_meeting_request(user, request)
     return can_answer_meeting_request(user, request)

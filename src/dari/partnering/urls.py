@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import event_views, views
 
 # The addresses meeting requests had in matching: bookmarks and e-mailed links keep working.
 app_name = "partnering"
@@ -21,4 +21,25 @@ urlpatterns = [
         views.answer_meeting_request,
         name="answer-meeting-request",
     ),
+    path("events/", event_views.event_list, name="event-list"),
+    path("events/new/", event_views.event_create, name="event-create"),
+    path("events/<int:pk>/", event_views.event_detail, name="event-detail"),
+    path("events/<int:pk>/edit/", event_views.event_edit, name="event-edit"),
+    path("events/<int:pk>/status/", event_views.event_status, name="event-status"),
+    path("events/<int:pk>/days/", event_views.event_day_add, name="event-day-add"),
+    path("events/<int:pk>/days/<int:day_pk>/remove/", event_views.event_day_remove, name="event-day-remove"),
+    path("events/<int:pk>/locations/", event_views.location_add, name="location-add"),
+    path(
+        "events/<int:pk>/locations/<int:location_pk>/remove/",
+        event_views.location_remove,
+        name="location-remove",
+    ),
+    path("events/<int:pk>/delegates/", event_views.delegate_register, name="delegate-register"),
+    path(
+        "events/<int:pk>/delegates/<int:delegate_pk>/remove/",
+        event_views.delegate_remove,
+        name="delegate-remove",
+    ),
+    path("events/<int:pk>/availability/", event_views.availability, name="event-availability"),
+    path("events/<int:pk>/requests/", event_views.event_requests, name="event-requests"),
 ]

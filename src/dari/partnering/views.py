@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
@@ -15,8 +17,16 @@ from dari.registry.models import Organization
 
 from . import services
 from .forms import MeetingRequestForm
-from .models import MeetingRequest
-from .permissions import can_answer_meeting_request, can_withdraw_meeting_request
+from .models import Event, MeetingRequest
+from .permissions import can_answer_meeting_request, can_move_meeting_request, can_withdraw_meeting_request
+
+
+def shared_events(subject: Organization, candidate: Organization):
+    """Events taking meeting requests where both organizations have delegates."""
+    events = Event.objects.filter(status=Event.Status.REGISTRATION, delegates__organization=subject)
+    return events.filter(
+        pk__in=Event.objects.filter(delegates__organization=candidate).values("pk")
+    ).distinct()
 
 
 @login_required
@@ -25,10 +35,17 @@ def request_meeting(request, pk: int, candidate_pk: int):
     """Ask for a meeting with a suggestion: a short form, then back to the suggestions."""
     subject = visible_subject(request, pk)
     candidate = get_object_or_404(Organization.objects.visible_to(request.user), pk=candidate_pk)
-    form = MeetingRequestForm(request.POST if request.method == "POST" else None)
+    events = shared_events(subject, candidate).filter(
+        pk__in=Event.objects.visible_to(request.user).values("pk")
+    )
+    form = MeetingRequestForm(request.POST if request.method == "POST" else None, events=list(events))
     if request.method == "POST" and form.is_valid():
+        actor, event = Actor.from_request(request), form.chosen_event()
         try:
-            services.request_meeting(Actor.from_request(request), subject, candidate, form.values())
+            if event is None:
+                services.request_meeting(actor, subject, candidate, form.values())
+            else:
+                services.request_event_meeting(actor, event, subject, candidate, form.values())
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -54,12 +71,10 @@ def meeting_requests(request):
     status = request.GET.get("status", "")
     if status in MeetingRequest.Status.values:
         found = found.filter(status=status)
-    page = Paginator(found, 25).get_page(request.GET.get("page"))
-    # Offer what the state machine allows from each request's state, to whoever may do it.
-    allows, user, Status = services.REQUEST_STATUS.allows, request.user, MeetingRequest.Status
-    for item in page:
-        item.can_answer = allows(item.status, Status.ACCEPTED) and can_answer_meeting_request(user, item)
-        item.can_withdraw = allows(item.status, Status.WITHDRAWN) and can_withdraw_meeting_request(user, item)
+    page = with_actions(
+        request.user,
+        Paginator(found.prefetch_related("delegates__user"), 25).get_page(request.GET.get("page")),
+    )
     context = {
         "page": page,
         "status": status,
@@ -67,6 +82,24 @@ def meeting_requests(request):
         "reply_limit": services.MESSAGE_LIMIT,
     }
     return render(request, "partnering/meeting_requests.html", context)
+
+
+def with_actions(user, page):
+    """Offer what the state machine allows from each request's state, to whoever may do it: answer
+    (accept, decline, and at an event propose other delegates), confirm the delegates proposed,
+    withdraw."""
+    allows, Status = services.REQUEST_STATUS.allows, MeetingRequest.Status
+    for item in page:
+        item.can_answer = item.status == Status.OPEN and can_answer_meeting_request(user, item)
+        item.can_confirm = item.status == Status.PROPOSED and can_move_meeting_request(
+            user, item, Status.ACCEPTED
+        )
+        item.can_withdraw = allows(item.status, Status.WITHDRAWN) and can_withdraw_meeting_request(user, item)
+        if item.can_answer and item.event_id:
+            item.candidate_delegates = list(
+                item.event.delegates.filter(organization_id=item.candidate_id).select_related("user")
+            )
+    return page
 
 
 @login_required
@@ -84,20 +117,45 @@ def withdraw_meeting_request(request, request_pk: int):
 @login_required
 @require_POST
 def answer_meeting_request(request, request_pk: int):
-    """Accept or decline (``decision``) a request made to one of the user's organizations."""
+    """Answer (``decision``: accept, decline, or at an event propose other delegates) a request made
+    to one of the user's organizations, or confirm (accept) the delegates proposed to the user's."""
     found = get_object_or_404(MeetingRequest.objects.visible_to(request.user), pk=request_pk)
+    back = request.POST.get("next", "")
+    back = (
+        back if back.startswith("/") and not back.startswith("//") else reverse("partnering:meeting-requests")
+    )
+    statuses = {
+        "accept": Status.ACCEPTED,
+        "decline": Status.DECLINED,
+        "propose": Status.PROPOSED,
+        "confirm": Status.ACCEPTED,
+    }
     decision = request.POST.get("decision", "")
-    if decision not in ("accept", "decline"):
+    if decision not in statuses:
         messages.error(request, _("Choose to accept or to decline the request."))
-        return redirect("partnering:meeting-requests")
+        return redirect(back)
+    answer = {}
+    if found.event_id is not None and decision != "confirm":
+        answer = {
+            "preference": request.POST.get("preference", ""),
+            "delegates": request.POST.getlist("delegates"),
+        }
     try:
-        reply = clean_text(request.POST.get("reply", ""), multiline=True)
-        services.answer_meeting_request(Actor.from_request(request), found, decision == "accept", reply)
+        reply = clean_text(request.POST.get("reply", ""), multiline=True) if decision != "confirm" else ""
+        services.set_meeting_request_status(
+            Actor.from_request(request), found, statuses[decision], reply=reply, **answer
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if decision == "accept":
-            messages.success(request, _("The meeting request was accepted."))
-        else:
-            messages.success(request, _("The meeting request was declined."))
-    return redirect("partnering:meeting-requests")
+        messages.success(request, DONE[decision])
+    return redirect(back)
+
+
+Status = MeetingRequest.Status
+DONE = {
+    "accept": gettext_lazy("The meeting request was accepted."),
+    "confirm": gettext_lazy("The meeting request was accepted."),
+    "decline": gettext_lazy("The meeting request was declined."),
+    "propose": gettext_lazy("Your delegates were proposed; the requesting side confirms them."),
+}

@@ -32,7 +32,8 @@ def ensure_demo_superuser(username: str, password: str) -> User:
 
 def can_grant(user, role: str, scope) -> bool:
     """Staff grant any role; an organization's administrators grant its member and admin roles;
-    a program's managers grant its manager and reviewer roles."""
+    a program's managers grant its manager and reviewer roles; a partnering event's organizers
+    grant its organizer and delegate roles."""
     access = access_for(user)
     if access.sees_everything:
         return True
@@ -40,6 +41,8 @@ def can_grant(user, role: str, scope) -> bool:
         return scope is not None and scope.pk in access.administered_organization_ids
     if role in (Role.PROGRAM_MANAGER, Role.PROGRAM_REVIEWER):
         return scope is not None and scope.pk in access.managed_program_ids
+    if role in (Role.EVENT_ORGANIZER, Role.EVENT_DELEGATE):
+        return scope is not None and scope.pk in access.organized_event_ids
     return False
 
 

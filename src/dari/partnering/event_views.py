@@ -1,0 +1,340 @@
+"""Event pages: the list, an event with its days, locations, delegates and status, the availability
+grid and the event's meeting requests. Thin views over ``services`` and ``visible_to``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dari.accounts.access import access_for
+from dari.accounts.audit import Actor
+from dari.core.forms import add_service_errors, edit_status, form_status, posted, saved_or_errors
+from dari.core.pagination import paginate
+from dari.core.time import format_in_zone, in_zone, partnership_zones, viewer_zones
+from dari.registry.models import Organization
+
+from . import services
+from .forms import DayForm, DelegateForm, EventForm, EventRequestForm, LocationForm
+from .models import Delegate, Event, MeetingRequest
+from .permissions import can_act_for, can_change_event, can_create_event, can_mark_availability
+from .views import with_actions
+
+
+def visible_event(request, pk: int) -> Event:
+    return get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
+
+
+def changeable_event(request, pk: int) -> Event:
+    event = visible_event(request, pk)
+    if not can_change_event(request.user, event):
+        raise PermissionDenied(_("You may not change this event."))
+    return event
+
+
+def acting_for(user, event) -> list[Organization]:
+    """The organizations ``user`` may register delegates for at ``event``."""
+    access = access_for(user)
+    found = Organization.objects.visible_to(user)
+    if not can_change_event(user, event):
+        found = found.filter(pk__in=access.organization_ids)
+    return list(found.order_by("name_en", "name_ko", "pk"))
+
+
+def event_list(request):
+    events = Event.objects.visible_to(request.user)
+    context = {"page": paginate(request, events), "may_create": can_create_event(request.user)}
+    return render(request, "partnering/event_list.html", context)
+
+
+def event_detail(request, pk: int, *, forms=None, status=200):
+    """An event: its times and rules, days, locations and delegates; for its organizers, the forms
+    that set it up (``forms`` when one was sent with errors)."""
+    event = visible_event(request, pk)
+    may_change = can_change_event(request.user, event)
+    user = request.user
+    delegates = Delegate.objects.visible_to(user).filter(event=event).select_related("organization", "user")
+    forms = forms or {}
+    context = {
+        "event": event,
+        "may_change": may_change,
+        "days": event.days.prefetch_related("slots"),
+        "locations": event.locations.all(),
+        "delegates": delegates,
+        "next_states": [Event.Status(state) for state in services.EVENT_STATUS.next_states(event.status)]
+        if may_change
+        else [],
+        "own": Delegate.objects.of_user(user, event),
+        "day_form": forms.get("day") or (DayForm() if may_change else None),
+        "location_form": forms.get("location") or (LocationForm() if may_change else None),
+    }
+    if user.is_authenticated:
+        organizations = acting_for(user, event)
+        if organizations:
+            context["delegate_form"] = forms.get("delegate") or DelegateForm(organizations=organizations)
+        context["removable"] = {
+            delegate.pk
+            for delegate in delegates
+            if delegate.user_id == user.pk or can_act_for(user, event, delegate.organization)
+        }
+    return render(request, "partnering/event_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    if not can_create_event(request.user):
+        raise PermissionDenied(_("Only partnership staff may create events."))
+    form = EventForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        event = saved_or_errors(
+            form, lambda values: services.create_event(Actor.from_request(request), values)
+        )
+        if event is not None:
+            messages.success(request, _("The event was created as a draft. Add its days and locations."))
+            return redirect(event)
+    context = {"form": form, "title": _("New event"), "cancel_url": reverse("partnering:event-list")}
+    return render(request, "partnering/event_form.html", context, status=form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk: int):
+    event = changeable_event(request, pk)
+    form = EventForm(posted(request), instance=event)
+    if request.method == "POST" and form.is_valid():
+        saved = saved_or_errors(
+            form,
+            lambda values: services.update_event(
+                Actor.from_request(request), event, values, version=form.seen_version
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    context = {"form": form, "title": _("Edit the event"), "cancel_url": event.get_absolute_url()}
+    return render(request, "partnering/event_form.html", context, status=edit_status(form))
+
+
+def refused(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_POST
+def event_status(request, pk: int):
+    event = changeable_event(request, pk)
+    try:
+        services.set_event_status(Actor.from_request(request), event, request.POST.get("status", ""))
+        messages.success(request, _("The event's status was changed."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect(event)
+
+
+def added_from_form(request, pk: int, form_class, name: str, add, done: str):
+    """Add a part of the event (a day, a location) from its form: back to the event, or the event
+    page again with the form's errors (400)."""
+    event = changeable_event(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            add(Actor.from_request(request), event, form.values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(event)
+    return event_detail(request, pk, forms={name: form}, status=400)
+
+
+@login_required
+@require_POST
+def event_day_add(request, pk: int):
+    done = _("The day was added with its meeting slots.")
+    return added_from_form(request, pk, DayForm, "day", services.add_event_day, done)
+
+
+@login_required
+@require_POST
+def event_day_remove(request, pk: int, day_pk: int):
+    event = changeable_event(request, pk)
+    try:
+        services.remove_event_day(Actor.from_request(request), get_object_or_404(event.days, pk=day_pk))
+        messages.success(request, _("The day was removed with its meeting slots."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def location_add(request, pk: int):
+    return added_from_form(
+        request, pk, LocationForm, "location", services.add_location, _("The location was added.")
+    )
+
+
+@login_required
+@require_POST
+def location_remove(request, pk: int, location_pk: int):
+    event = changeable_event(request, pk)
+    services.remove_location(Actor.from_request(request), get_object_or_404(event.locations, pk=location_pk))
+    messages.success(request, _("The location was removed."))
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def delegate_register(request, pk: int):
+    event = visible_event(request, pk)
+    organizations = acting_for(request.user, event)
+    if not organizations:
+        raise PermissionDenied(
+            _("Only the organization's members and the event's organizers may register its delegates.")
+        )
+    form = DelegateForm(request.POST, organizations=organizations)
+    if form.is_valid():
+        organization = form.organizations[form.cleaned_data["organization"]]
+        try:
+            services.register_delegate(
+                Actor.from_request(request), event, organization, form.cleaned_data["username"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The delegate was registered."))
+            return redirect(event)
+    return event_detail(request, pk, forms={"delegate": form}, status=400)
+
+
+@login_required
+@require_POST
+def delegate_remove(request, pk: int, delegate_pk: int):
+    event = visible_event(request, pk)
+    delegate = get_object_or_404(event.delegates.select_related("organization"), pk=delegate_pk)
+    try:
+        services.remove_delegate(Actor.from_request(request), delegate)
+        messages.success(request, _("The delegate was taken off the event."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect(event)
+
+
+# --- availability ------------------------------------------------------------------------------------
+
+
+def grid_zones(event: Event, user) -> list[str]:
+    """The two zones of the availability grid: the event's, then the viewer's own (or, when they
+    are the same, the partnership's other zone)."""
+    others = [zone for zone in [*viewer_zones(user), *partnership_zones()] if zone != event.time_zone]
+    return [event.time_zone, others[0] if others else "UTC"]
+
+
+def slot_cell(moment, zone: str) -> dict:
+    local = in_zone(moment, zone)
+    return {
+        "time": f"{local:%H:%M} {local.tzname()}",
+        "date": f"{local:%Y-%m-%d}",
+        "text": format_in_zone(moment, zone),
+    }
+
+
+def availability_grid(event: Event, delegate: Delegate, zones: list[str]) -> list[dict]:
+    """The event's slots by day, each with its time in both zones and whether the delegate is free."""
+    chosen = set(delegate.available.values_list("pk", flat=True))
+    days = []
+    for day in event.days.prefetch_related("slots"):
+        rows = [
+            {
+                "slot": slot,
+                "checked": slot.pk in chosen,
+                "cells": [slot_cell(slot.starts_at, zone) for zone in zones],
+            }
+            for slot in day.slots.all()
+        ]
+        days.append({"day": day, "rows": rows})
+    return days
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability(request, pk: int):
+    """A delegate's availability on the event's slots, in the event's zone and the viewer's side
+    by side: the signed-in delegate's own, or ``?delegate=`` for whoever may mark it."""
+    event = visible_event(request, pk)
+    chosen = request.GET.get("delegate", "")
+    if chosen.isdigit():
+        delegate = get_object_or_404(
+            event.delegates.select_related("event", "organization", "user"), pk=chosen
+        )
+    else:
+        delegate = Delegate.objects.of_user(request.user, event)
+    if delegate is None or not can_mark_availability(request.user, delegate):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.set_availability(Actor.from_request(request), delegate, request.POST.getlist("slot"))
+        except ValidationError as error:
+            refused(request, error)
+        else:
+            messages.success(request, _("Your availability was saved."))
+        return redirect(f"{reverse('partnering:event-availability', args=[event.pk])}?delegate={delegate.pk}")
+    zones = grid_zones(event, request.user)
+    context = {
+        "event": event,
+        "delegate": delegate,
+        "zones": zones,
+        "days": availability_grid(event, delegate, zones),
+        "editable": event.status in (Event.Status.REGISTRATION, Event.Status.SCHEDULING),
+    }
+    return render(request, "partnering/availability.html", context)
+
+
+# --- meeting requests at an event --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_requests(request, pk: int):
+    """The event's meeting requests the user may see, and the form to ask for one."""
+    event = visible_event(request, pk)
+    user = request.user
+    delegates = event.delegates.select_related("organization", "user")
+    taking_part = {delegate.organization_id: delegate.organization for delegate in delegates}
+    subjects = [org for org in taking_part.values() if can_act_for(user, event, org)]
+    form = None
+    if subjects and event.status == Event.Status.REGISTRATION:
+        own = [delegate for delegate in delegates if delegate.organization_id in {org.pk for org in subjects}]
+        form = EventRequestForm(
+            posted(request), subjects=subjects, candidates=list(taking_part.values()), own_delegates=own
+        )
+        if request.method == "POST" and form.is_valid():
+            subject = taking_part[int(form.cleaned_data["subject"])]
+            candidate = taking_part[int(form.cleaned_data["candidate"])]
+            try:
+                services.request_event_meeting(
+                    Actor.from_request(request), event, subject, candidate, form.values()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Meeting requested. The organization's members are told."))
+                return redirect("partnering:event-requests", pk=event.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the members of organizations taking part may ask for meetings here."))
+    found = (
+        MeetingRequest.objects.visible_to(user)
+        .filter(event=event)
+        .for_listing(user)
+        .prefetch_related("delegates__user")
+        .order_by("-created_at", "-pk")
+    )
+    page = with_actions(user, paginate(request, found))
+    context = {"event": event, "page": page, "form": form, "reply_limit": services.MESSAGE_LIMIT}
+    return render(
+        request, "partnering/event_requests.html", context, status=form_status(form) if form else 200
+    )
