@@ -15,6 +15,7 @@ from dari.accounts.services import grant_membership
 from dari.notifications.models import Notification
 from dari.partnering.models import Event, MeetingRequest
 from dari.partnering.services import (
+    MEETING_ANSWERED,
     MEETING_REQUESTED,
     add_event_day,
     create_event,
@@ -302,3 +303,23 @@ def test_a_request_still_starts_from_a_suggestion_and_may_be_asked_at_a_shared_e
     assert outside.status_code == 201 and outside.json()["event_id"] is None
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"] == ["body", "payload", "candidate"]
+
+
+def test_the_notices_name_the_event_a_proposal_and_its_acceptance(world):
+    users, delegates = world["users"], world["delegates"]
+    request = ask(world, priority=3, delegates=[delegates["startup-b"]])
+    asked = Notification.objects.get(recipient=users["fund"], kind=MEETING_REQUESTED)
+
+    set_meeting_request_status(
+        Actor(users["fund"]), request, Status.PROPOSED, delegates=[delegates["fund-b"].pk]
+    )
+    proposed = Notification.objects.get(recipient=users["startup"], kind=MEETING_ANSWERED)
+    set_meeting_request_status(Actor(users["startup"]), request, Status.ACCEPTED)
+    confirmed = Notification.objects.get(recipient=users["fund"], kind=MEETING_ANSWERED)
+
+    assert "Startup would like to meet Fund at Partnering day." in asked.body_en
+    assert "Priority: high" in asked.body_en and "Delegates: startup-b" in asked.body_en
+    assert proposed.title_en == "Fund proposed other delegates for your meeting request"
+    assert "At Partnering day: Fund proposed other delegates" in proposed.body_en
+    assert confirmed.title_en == "Startup accepted the delegates you proposed"
+    assert "Delegates: fund-b, startup-b" in confirmed.body_en

@@ -323,7 +323,7 @@ def set_meeting_request_status(
         request.save(update_fields=["status", "updated_at"])
         changes = {"request": [None, request.pk], "status": [old, status]}
         log_action(actor, "matching.meeting_request.accepted", request.subject, changes)
-        notify_answered(actor, request, request.candidate_id, None)
+        notify_answered(actor, request, request.candidate_id, None, context={"confirmed": True})
         return request
     _check_length("reply", reply, _("Keep the reply under %(limit)d characters."))
     fields = ["status", "reply", "answered_by", "answered_at", "updated_at"]
@@ -373,8 +373,12 @@ def answer_preference(status: str, preference: str) -> str:
     return preference or Preference.WOULD_LIKE
 
 
-def notify_answered(actor: Actor, request: MeetingRequest, organization_id: int, requester) -> None:
-    """Tell ``organization_id``'s members (and ``requester``), the actor aside, of the answer."""
+def notify_answered(
+    actor: Actor, request: MeetingRequest, organization_id: int, requester, context: dict | None = None
+) -> None:
+    """Tell ``organization_id``'s members (and ``requester``), the actor aside, of the answer
+    (``context`` for the notice's templates: ``confirmed`` when the requesting side accepted the
+    delegates proposed)."""
     recipients = {
         member.pk: member for member in members_by_organization([organization_id]).get(organization_id, [])
     }
@@ -383,7 +387,7 @@ def notify_answered(actor: Actor, request: MeetingRequest, organization_id: int,
     recipients.pop(actor.user.pk, None)
     for recipient in recipients.values():
         if recipient.is_active:
-            notify(recipient, MEETING_ANSWERED, subject_object=request, link=requests_page())
+            notify(recipient, MEETING_ANSWERED, subject_object=request, context=context, link=requests_page())
 
 
 def withdraw_meeting_request(actor: Actor, request: MeetingRequest) -> MeetingRequest:
