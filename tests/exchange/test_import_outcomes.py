@@ -219,3 +219,47 @@ def test_an_unknown_currency_and_an_investor_listed_twice_are_row_problems(world
         (4, "investors"),
     ]
     assert Investor.objects.count() == 0
+
+
+def test_dates_out_of_range_and_amounts_with_too_many_digits_are_row_problems(world):
+    text = (
+        "key,kind,stage,startup,counterparty,amount,currency,reported_on,occurred_on,title_en\n"
+        "a,investment,sourced,s,fund,,,1899-12-31,,A\n"
+        "b,investment,sourced,s,fund,100,USD,2024-01-18,2201-01-01,B\n"
+        "c,investment,sourced,s,fund,123456789012345678901,USD,2024-01-18,,C\n"
+        "d,investment,sourced,s,fund,100.005,USD,2024-01-18,,D\n"
+        f"e,investment,sourced,s,fund,100,USD,2024-01-18,,{'x' * 301}\n"
+        "f,investment,sourced,s,fund,100.5,USD,2024-01-18,2024-01-17,F\n"
+    )
+    report = import_bytes(world["staff"], "outcomes", csv_bytes(text), dry_run=True)
+
+    # The model's own checks, with its own messages: each bad cell named, the good row planned; an
+    # amount with more decimals than its column keeps is refused, not rounded.
+    assert [(problem.row, problem.column) for problem in report.problems] == [
+        (2, "reported_on"),
+        (3, "occurred_on"),
+        (4, "amount"),
+        (5, "amount"),
+        (6, "title_en"),
+    ]
+    assert "1900-01-01" in report.problems[0].message and "2 decimal places" in report.problems[3].message
+    assert "300" in report.problems[4].message and report.created == 1
+
+
+def test_a_share_below_0_or_with_more_decimals_than_kept_is_a_row_problem(world):
+    text = (
+        "key,kind,stage,startup,counterparty,investors,amount,currency,reported_on\n"
+        "a,investment,sourced,s,fund,angel=-5,100,USD,2024-01-18\n"
+        "b,investment,sourced,s,fund,angel=33.333,100,USD,2024-01-18\n"
+        "c,investment,sourced,s,fund,angel=123456789012345678901,100,USD,2024-01-18\n"
+        "d,investment,sourced,s,fund,angel=33.33,100,USD,2024-01-18\n"
+    )
+    report = import_bytes(world["staff"], "outcomes", csv_bytes(text), dry_run=True)
+
+    assert [(problem.row, problem.column) for problem in report.problems] == [
+        (2, "investors"),
+        (3, "investors"),
+        (4, "investors"),
+    ]
+    assert "0" in report.problems[0].message and "2 decimal places" in report.problems[1].message
+    assert report.created == 1

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +33,7 @@ from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry
 from dari.core.services import Conflict, require
 from dari.core.text import clean_text
+from dari.core.time import EARLIEST_DATE, LATEST_DATE, validate_in_range
 
 from ..tables import Table, read_boolean, read_date, read_number, read_text
 
@@ -247,8 +250,25 @@ class Importer:
         Plain text fields (see ``text_checks``) are first checked by a few comparisons; only one
         that may be wrong, and every other field, goes through Django's ``clean_fields``, so a
         problem reads exactly as the model's own message."""
-        plain, other = field_checks(type(obj), tuple(fields))
+        plain, dated, decimal, other = field_checks(type(obj), tuple(fields))
         checked = list(other)
+        for name, attname, blank in dated:
+            value = getattr(obj, attname)
+            if not (type(value) is date and EARLIEST_DATE <= value <= LATEST_DATE) and not (
+                value is None and blank
+            ):
+                checked.append(name)
+        for name, attname, blank, max_digits, places in decimal:
+            value = getattr(obj, attname)
+            if value is None and blank:
+                continue
+            if not (
+                type(value) is Decimal
+                and value.is_finite()
+                and value.as_tuple().exponent == -places
+                and len(value.as_tuple().digits) <= max_digits
+            ):
+                checked.append(name)
         for name, attname, required, max_length, choices in plain:
             value = getattr(obj, attname)
             if type(value) is not str or (
@@ -326,24 +346,44 @@ TEXT_VALIDATORS = (validators.MaxLengthValidator, validators.ProhibitNullCharact
 
 
 @cache
-def field_checks(model, fields: tuple[str, ...]) -> tuple[tuple, tuple]:
-    """How ``Importer.validate`` checks ``fields`` of ``model``: ``(plain, other)``. ``plain``: the
-    CharField and TextField (exactly those classes) whose only validators are the maximum length and
-    the NUL check, as ``(name, attname, required, max_length, choice values or None)``; ``other``: the
-    names of the rest, which ``clean_fields`` checks. Foreign keys are left out: their rows were
-    looked up in bulk already, and their own check is a query per row."""
-    plain, other = [], []
+def field_checks(model, fields: tuple[str, ...]) -> tuple[tuple, ...]:
+    """How ``Importer.validate`` checks ``fields`` of ``model``: ``(plain, dated, decimal, other)``.
+    ``plain``: the CharField and TextField (exactly those classes) whose only validators are the
+    maximum length and the NUL check, as ``(name, attname, required, max_length, choice values or
+    None)``; ``dated``: the DateField whose only validator is ``validate_in_range``, as ``(name,
+    attname, blank)``; ``decimal``: the DecimalField whose only validator is the digits check, as
+    ``(name, attname, blank, max_digits, decimal_places)``; ``other``: the names of the rest, which
+    ``clean_fields`` checks. Foreign keys are left out: their rows were looked up in bulk already, and
+    their own check is a query per row."""
+    plain, dated, decimal, other = [], [], [], []
     for field_ in model._meta.fields:
         if field_.name not in fields or field_.is_relation:
             continue
+        found = field_.validators
         if type(field_) in (models.CharField, models.TextField) and all(
-            isinstance(validator, TEXT_VALIDATORS) for validator in field_.validators
+            isinstance(validator, TEXT_VALIDATORS) for validator in found
         ):
             choices = frozenset(str(key) for key, _label in field_.flatchoices) if field_.choices else None
             plain.append((field_.name, field_.attname, not field_.blank, field_.max_length, choices))
+        elif type(field_) is models.DateField and not field_.choices and found == [validate_in_range]:
+            dated.append((field_.name, field_.attname, field_.blank and field_.null))
+        elif (
+            type(field_) is models.DecimalField
+            and not field_.choices
+            and all(isinstance(validator, validators.DecimalValidator) for validator in found)
+        ):
+            decimal.append(
+                (
+                    field_.name,
+                    field_.attname,
+                    field_.blank and field_.null,
+                    field_.max_digits,
+                    field_.decimal_places,
+                )
+            )
         else:
             other.append(field_.name)
-    return tuple(plain), tuple(other)
+    return tuple(plain), tuple(dated), tuple(decimal), tuple(other)
 
 
 @cache
@@ -548,10 +588,28 @@ PLAIN_FIELDS = (
 
 def preparer(field_, database):
     """How a value of ``field_`` is prepared for ``database``: None when the driver takes it as it
-    is (text, numbers, booleans, ids), else the field's own ``get_db_prep_save``."""
+    is (text, numbers, booleans, ids), else the field's own ``get_db_prep_save``, with two
+    shortcuts that give the same value: a decimal already at the field's places goes as it is (both
+    drivers take a ``Decimal``; the field's check has passed), and the same value as the previous row
+    (the write's time in every row) is prepared once."""
     if isinstance(field_, PLAIN_FIELDS) and not isinstance(field_, models.JSONField):
         return None
-    return lambda value: field_.get_db_prep_save(value, database)
+    last = [object(), None]  # the previous value and what it was prepared as
+
+    def prepare(value):
+        if value is last[0]:
+            return last[1]
+        if (
+            type(value) is Decimal
+            and isinstance(field_, models.DecimalField)
+            and value.is_finite()
+            and value.as_tuple().exponent == -field_.decimal_places
+        ):
+            return value
+        last[0], last[1] = value, field_.get_db_prep_save(value, database)
+        return last[1]
+
+    return prepare
 
 
 def insert_values(model, rows: list[dict]) -> None:

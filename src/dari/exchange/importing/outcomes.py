@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -404,6 +406,14 @@ class OutcomeImporter(ProgramRowsImporter):
                 except ValueError:
                     self.problem("investors", _("%(value)s is not a number.") % {"value": share_text})
                     continue
+                try:
+                    # The column's digits and decimals (as the service's full_clean) and not below 0
+                    # (as the round's form).
+                    SHARE.clean(share, None)
+                    MinValueValidator(0)(share)
+                except ValidationError as error:
+                    self.problem("investors", " ".join(error.messages))
+                    continue
             role = Investor.Role.LEAD if key == lead_key else Investor.Role.PARTICIPANT
             items.append((organization_id, role, share))
         return items
@@ -546,15 +556,20 @@ def created_relationship(subject: int, kind: str, object_: int, started_on) -> d
     return {name: [None, value] for name, value in values.items() if value is not None}
 
 
+SHARE = Investor._meta.get_field("share")
+
+
 def cents(number: Decimal | None) -> Decimal | None:
     """An amount, quantity or share as its column stores it (two decimals), so that 10000000 read
     from a file equals the 10000000.00 stored and a re-import changes nothing."""
     if number is None:
         return None
     try:
-        return number.quantize(Decimal("0.01"))
+        stored = number.quantize(Decimal("0.01"))
     except ArithmeticError:
         return number  # too many digits: the field's own check says so
+    # More decimals than the column keeps (100.005) are refused by the field's check, never rounded.
+    return stored if stored == number else number
 
 
 def _plain(value):
