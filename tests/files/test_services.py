@@ -142,3 +142,38 @@ def test_the_system_check_refuses_a_files_dir_inside_static(settings, tmp_path):
     settings.FILES_DIR = tmp_path / "static" / "uploads"
 
     assert [error.id for error in files_dir_outside_static()] == ["files.E001"]
+
+
+def test_a_full_disk_refuses_the_upload_clearly_and_keeps_no_part_of_it(member, startup, monkeypatch):
+    real_open = open
+
+    class FullDisk:
+        """The file opens, takes its first bytes, then the disk is full."""
+
+        def __init__(self, handle):
+            self.handle, self.written = handle, 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            if self.written:
+                raise OSError(28, "No space left on device")
+            self.written = self.handle.write(data[:10])
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(storage, "open", lambda *args: FullDisk(real_open(*args)), raising=False)
+    upload = SimpleUploadedFile("plan.pdf", PDF_BYTES)
+    upload.chunks = lambda: iter([PDF_BYTES[:100], PDF_BYTES[100:]])
+
+    with pytest.raises(ValidationError) as refused:
+        store_upload(Actor(member), upload, startup, "document")
+
+    assert refused.value.code == "storage_full" and "no room" in refused.value.messages[0]
+    assert StoredFile.objects.count() == 0 and stored_paths() == []
+    assert not AuditEntry.objects.filter(action="files.file.uploaded").exists()

@@ -174,7 +174,13 @@ def record(
         raise ValueError(f"Unknown file purpose {purpose!r}")
     if owner.pk is None:
         raise ValueError("Files belong to saved objects")
-    written = storage.write_chunks(chunks)
+    try:
+        written = storage.write_chunks(chunks)
+    except storage.StorageFull as full:
+        raise ValidationError(
+            _("There is no room to store this file now; nothing of it was kept. Try again later."),
+            code="storage_full",
+        ) from full
     try:
         with transaction.atomic():
             stored_file = StoredFile.objects.create(

@@ -6,6 +6,7 @@ leaves half a file under a name the database points to.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
@@ -15,6 +16,12 @@ from pathlib import Path
 from django.conf import settings
 
 CHUNK = 1024 * 1024
+# The errors that mean "no room": the disk is full, or the files' owner is over its quota.
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT}
+
+
+class StorageFull(OSError):
+    """The files directory has no room for this file; nothing of it was kept."""
 
 
 def files_dir() -> Path:
@@ -56,8 +63,10 @@ def write_chunks(chunks) -> Written:
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o640)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in NO_ROOM:
+            raise StorageFull(error.errno, os.strerror(error.errno)) from error
         raise
     return Written(storage_name, relative_path, size, digest.hexdigest())
 

@@ -11,6 +11,7 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         from dari.notifications.kinds import register_kind
+        from dari.notifications.services import send_waiting_emails
 
         from .notices import JOB_FINISHED
         from .periodic import fail_stale_jobs, register_periodic
@@ -18,3 +19,6 @@ class JobsConfig(AppConfig):
         register_kind(JOB_FINISHED, _("My background jobs finished or failed"))
         # Often enough that a dead job is not shown as running for long past DARI_JOB_STALE_MINUTES.
         register_periodic("stale-jobs", timedelta(minutes=5), fail_stale_jobs)
+        # E-mail notices the mail server refused or missed (dari.notifications.models.OutgoingEmail);
+        # each waits its own retry delay, this only looks for those that are due.
+        register_periodic("waiting-e-mails", timedelta(minutes=1), send_waiting_emails)

@@ -88,3 +88,39 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: e-mail {self.by_email}, app {self.in_app}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail notice, kept until it has left: written in the notice's transaction, sent after the
+    commit, and, when the mail server refused or was away, sent again by the periodic runner
+    (``services.send_waiting_emails``) with longer and longer waits, up to ``MAX_ATTEMPTS``. So a mail
+    server that is down loses no notice and fails nothing else (the bell has its copy meanwhile)."""
+
+    MAX_ATTEMPTS = 8
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        related_name="outgoing_emails",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("kind"), max_length=100)
+    to = models.JSONField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The error's class only (e.g. ConnectionRefusedError): its text may name the mail server's host.
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="outgoing_email_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({'sent' if self.sent_at else 'waiting'})"

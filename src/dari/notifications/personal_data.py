@@ -7,7 +7,7 @@ Registered on ``dari.core.personal_data`` and ``dari.core.panels.profile_panels`
 from dari.core.panels import Panel, profile_panels
 from dari.core.personal_data import register_eraser, register_exporter
 
-from .models import Notification, NotificationPreference
+from .models import Notification, NotificationPreference, OutgoingEmail
 from .services import preferences_of
 
 
@@ -39,6 +39,7 @@ def erase_notifications(actor, user) -> None:
     """The notices quote the user's records in their own words: nobody else may read them, so they go."""
     Notification.objects.filter(recipient=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    OutgoingEmail.objects.filter(recipient=user).delete()
 
 
 @profile_panels.register(order=20)

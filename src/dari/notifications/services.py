@@ -7,7 +7,9 @@ sent only after the surrounding transaction commits, so a rolled-back change mai
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,9 +27,13 @@ from dari.accounts.audit import Actor, log_action
 from dari.core.bilingual import LANGUAGES
 
 from .kinds import NotificationKind, get_kind, optional_kinds
-from .models import Notification, NotificationPreference
+from .models import Notification, NotificationPreference, OutgoingEmail
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "dari.notifications.unsubscribe"
+# How long an e-mail being sent is left to its sender before another may try it: longer than any send.
+CLAIM = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -123,10 +129,63 @@ def notify(
         if by_email:
             language = user.language if user.language in LANGUAGES else "ko"
             message = email_message(user, definition, rendered[language], full_context["link_url"], language)
-            # robust: a mail server that refuses must not fail the change that was just committed, nor
-            # keep the other recipients' e-mails from leaving (Django logs the error).
-            transaction.on_commit(message.send, robust=True)
+            email = OutgoingEmail.objects.create(
+                recipient=user,
+                kind=definition.key,
+                to=message.to,
+                subject=message.subject[:300],
+                body=message.body,
+                headers=message.extra_headers,
+                next_attempt_at=timezone.now(),
+            )
+            # After the commit, so that a rolled-back change mails nobody. A mail server that refuses
+            # leaves the e-mail waiting for the periodic runner; it fails neither the change that was
+            # just committed nor the other recipients' e-mails (robust).
+            transaction.on_commit(lambda: send_email(email.pk), robust=True)
     return Delivery(notification, by_email)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait before attempt ``attempts + 1``: 1, 2, 4 ... minutes, at most 2 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def send_email(email_id: int, now: datetime | None = None) -> bool:
+    """Send the waiting e-mail ``email_id`` once, if no other process is sending it; True if it left.
+
+    The row is claimed first (its next attempt moved ahead in one UPDATE), so two periodic runners or
+    a runner and a request never send it twice. A failure is counted, its error class kept, and the
+    next attempt set after ``retry_delay``; after ``MAX_ATTEMPTS`` it stays unsent, with a log line."""
+    now = now or timezone.now()
+    waiting = OutgoingEmail.objects.filter(pk=email_id, sent_at__isnull=True, next_attempt_at__lte=now)
+    if not waiting.update(next_attempt_at=now + CLAIM):
+        return False
+    email = OutgoingEmail.objects.get(pk=email_id)
+    message = EmailMessage(email.subject, email.body, None, email.to, headers=email.headers)
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 (whatever the mail server or its library raised)
+        email.attempts += 1
+        email.last_error = type(error).__name__[:200]
+        email.next_attempt_at = now + retry_delay(email.attempts)
+        email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        log = logger.error if email.attempts >= OutgoingEmail.MAX_ATTEMPTS else logger.warning
+        log("E-mail %s not sent (attempt %s, %s)", email.pk, email.attempts, email.last_error)
+        return False
+    email.attempts += 1
+    email.sent_at = timezone.now()
+    email.save(update_fields=["attempts", "sent_at"])
+    return True
+
+
+def send_waiting_emails(now: datetime) -> str:
+    """The periodic runner's task: every e-mail whose next attempt is due, oldest first."""
+    due = OutgoingEmail.objects.filter(
+        sent_at__isnull=True, next_attempt_at__lte=now, attempts__lt=OutgoingEmail.MAX_ATTEMPTS
+    ).values_list("pk", flat=True)
+    sent = sum(send_email(email_id, now) for email_id in list(due))
+    waiting = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=OutgoingEmail.MAX_ATTEMPTS)
+    return f"{sent} e-mail(s) sent, {waiting.count()} waiting"
 
 
 def content_type_of(obj):
