@@ -1114,6 +1114,10 @@ API: dict[tuple[str, str], list[Row]] = {
             more=event_personas(200, 404),
         ),
     ],
+    # Every delegate's availability: the organizer and staff.
+    ("GET", "/api/v1/events/{event_id}/availability"): [
+        Row("GET", AEV + "/availability", (401, 404, 403, 404, 200), more=event_personas(200, 403)),
+    ],
     ("GET", "/api/v1/events/{event_id}/meeting-requests"): [
         Row("GET", AEV + "/meeting-requests", (401, 404, 200, 404, 200), more=event_personas(200, 200)),
     ],

@@ -242,3 +242,35 @@ def test_delegates_registered_in_the_browser_and_the_api(world, client, api_clie
     listed = api_client(world["other"]).get(f"/api/v1/events/{event.pk}/delegates").json()
     assert sorted(item["username"] for item in listed["items"]) == ["colleague", "other"]
     assert listed["count"] == 2
+
+
+def test_the_organizers_read_every_delegates_availability(world, client, api_client):
+    event = world["event"]
+    open_registration(event, date(2024, 1, 17))
+    member = register_delegate(Actor(world["member"]), event, world["startup"], world["member"])
+    other = register_delegate(Actor(world["other"]), event, world["investor"], world["other"])
+    first, second = event.slots.values_list("pk", flat=True)
+    set_availability(Actor(world["member"]), member, [first, second])
+    set_availability(Actor(world["other"]), other, [second])
+    url = f"/api/v1/events/{event.pk}/availability"
+
+    listed = api_client(world["staff"]).get(url).json()
+
+    assert listed == {
+        "items": [
+            {
+                "delegate_id": delegate.pk,
+                "organization_id": delegate.organization_id,
+                "username": delegate.user.username,
+                "slots": slots,
+            }
+            for delegate, slots in sorted(
+                [(member, [first, second]), (other, [second])], key=lambda pair: pair[0].pk
+            )
+        ],
+        "count": 2,
+    }
+    assert api_client(world["member"]).get(url).status_code == 403
+    client.force_login(world["staff"])
+    page = client.get(f"/events/{event.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Slots free" in page

@@ -5,6 +5,7 @@ locations, delegates, availability and meeting requests)."""
 
 from datetime import date, datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -31,7 +32,7 @@ from dari.registry.models import Organization
 
 from . import services
 from .models import Delegate, Event, EventDay, Location, MeetingRequest, Preference, Priority
-from .permissions import can_mark_availability
+from .permissions import can_change_event, can_mark_availability
 
 router = Router(tags=["partnering"])
 meeting_router = Router(tags=["partnering"])
@@ -551,6 +552,38 @@ def set_availability(request, event_id: int, delegate_id: int, payload: Availabi
     delegate = own_delegate(request, event_id, delegate_id)
     services.set_availability(Actor.from_request(request), delegate, payload.slots)
     return availability_of(delegate)
+
+
+class DelegateAvailabilityOut(Schema):
+    delegate_id: int
+    organization_id: int
+    username: str
+    slots: list[int] = Field(description="The ids of the slots the delegate is available in")
+
+
+@events_router.get(
+    "/{event_id}/availability",
+    response={200: list[DelegateAvailabilityOut], **errors(401, 403, 404)},
+    auth=signed_in,
+    summary="Every delegate's availability (organizers)",
+)
+@paginate(Pagination)
+def list_availability(request, event_id: int):
+    """The event's organizers and staff: each delegate with the slots they are free in, what a
+    schedule is made from."""
+    event = visible_event(request, event_id)
+    if not can_change_event(request.user, event):
+        raise PermissionDenied
+    delegates = event.delegates.select_related("user").prefetch_related("available").order_by("pk")
+    return [
+        {
+            "delegate_id": delegate.pk,
+            "organization_id": delegate.organization_id,
+            "username": delegate.user.get_username(),
+            "slots": sorted(slot.pk for slot in delegate.available.all()),
+        }
+        for delegate in delegates
+    ]
 
 
 # --- meeting requests at an event --------------------------------------------------------------------

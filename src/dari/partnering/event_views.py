@@ -4,6 +4,7 @@ grid and the event's meeting requests. Thin views over ``services`` and ``visibl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,6 +58,7 @@ def event_detail(request, pk: int, *, forms=None, status=200):
     may_change = can_change_event(request.user, event)
     user = request.user
     delegates = Delegate.objects.visible_to(user).filter(event=event).select_related("organization", "user")
+    delegates = delegates.annotate(free=Count("available"))
     forms = forms or {}
     context = {
         "event": event,
