@@ -4,7 +4,9 @@ import pytest
 from django.utils import translation
 
 from dari.matching import engine
+from dari.registry.models import Organization
 
+from ..factories import OrganizationFactory
 from ..helpers import get_json
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +88,18 @@ def test_staff_find_private_records_too(world, django_user_model):
     staff = django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
     found = keys(engine.search(staff, "thyroid"))
     assert {"glandscope", "quiet-partner", "endo-clinic"} <= set(found)
+
+
+def test_an_organization_recorded_in_korean_is_found_by_the_name_its_website_gives_it(world):
+    OrganizationFactory(
+        key="zinc-smelter",
+        kind=Organization.Kind.CORPORATE,
+        name_ko="고려아연",
+        name_en="",
+        description_ko="비철금속 제련",
+        description_en="",
+        website="https://www.koreazinc.co.kr/eng/",
+        is_public=True,
+    )
+    engine.refresh_index()  # as the worker does
+    assert keys(engine.search(world["member"], "Korea Zinc")) == ["zinc-smelter"]

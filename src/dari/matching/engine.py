@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from dari.accounts.access import access_for
 from dari.core.bilingual import localized
 from dari.core.countries import country_name
+from dari.engines.matching.names import website_name
 from dari.engines.matching.recommend import RecommendationIndex
 from dari.registry.models import Affiliation, Organization, Person, Relationship, Sector
 
@@ -99,8 +100,8 @@ def places(profile) -> list[str]:
 
 def documents():
     """What search covers, as engine documents: every organization (its short names and other names
-    as aliases, its city and country in both languages as places) and every person. Visibility is
-    applied per query, not here."""
+    as aliases, its city and country in both languages as places, the name its website's address
+    gives it: unist for unist.ac.kr) and every person. Visibility is applied per query, not here."""
     Document = search_engine().Document
     found = [
         Document.from_profile(
@@ -115,6 +116,7 @@ def documents():
                 if name.strip()
             ],
             places=places(profile),
+            website_names=[name for name in (website_name(profile.extra["website"]),) if name],
         )
         for profile in organization_profiles()
     ]

@@ -130,6 +130,7 @@ def organization_profiles() -> list[Profile]:
                     "short_name_ko": organization.short_name_ko,
                     "aliases": [name for name in organization.aliases or [] if isinstance(name, str)],
                     "city_ko": organization.city_ko,
+                    "website": organization.website,
                     # For the per-process visibility masks (engine.Loaded), not for scoring.
                     "is_public": organization.is_public,
                     "cluster_id": organization.cluster_id,

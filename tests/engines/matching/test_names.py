@@ -9,6 +9,8 @@ from dari.engines.matching.names import (
     NameIndex,
     cross_script_names,
     sound_key,
+    sound_variants,
+    website_name,
     written_as_name,
 )
 
@@ -100,3 +102,38 @@ def test_a_short_korean_word_begins_no_name_a_longer_query_does():
 )
 def test_a_query_in_latin_letters_is_written_as_a_name_when_each_word_begins_with_a_capital(query, expected):
     assert written_as_name(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://www.celltrion.com", "celltrion"),
+        ("https://www.koreazinc.co.kr/eng/index.do", "koreazinc"),
+        ("http://www.vuno.co", "vuno"),  # .co is the top-level domain here
+        ("http://company.coway.com", "coway"),  # the label before the domain's end, not the host's
+        ("www.unist.ac.kr", "unist"),
+        ("", ""),
+        ("localhost", ""),
+    ],
+)
+def test_a_web_address_gives_the_name_before_its_domain_ending(url, expected):
+    assert website_name(url) == expected
+
+
+def test_company_words_are_sounded_as_the_korean_words_they_stand_for():
+    # 한미약품 translates "Pharmaceutical" (약품), it does not transliterate it.
+    variants = sound_variants("Hanmi Pharmaceutical")
+    assert variants[0] == sound_key("Hanmi Pharmaceutical")
+    assert sound_key("한미약품") in variants and sound_key("대웅제약") in sound_variants("Daewoong Pharma")
+    assert sound_key("LG화학") in sound_variants("LG Chem")
+    assert sound_variants("Celltrion") == [sound_key("Celltrion")]
+
+
+def test_a_name_that_begins_a_longer_query_scores_the_prefix_similarity_only_when_asked():
+    index = NameIndex([["daewoong"], ["바이오"], ["daewoong pharmaceutical"]])
+    plain = index.scores("Daewoong Pharmaceutical")
+    within = index.scores("Daewoong Pharmaceutical", within=True)
+    assert plain[0] < PREFIX_SIMILARITY <= within[0]
+    assert within[2] == pytest.approx(1.0)
+    # A short name (6 jamo) does not begin every query that starts with it.
+    assert index.scores("바이오 의약품", within=True)[1] < PREFIX_SIMILARITY

@@ -541,3 +541,71 @@ def test_a_name_typed_in_lower_case_still_comes_first_without_raising_the_floor(
     assert ranked(named_index, "celltrion", k=10)[0] == "celltrion"
     hits = named_index.search("celltrion", k=10)
     assert hits[0].name == pytest.approx(search.UNWRITTEN_SOUND_WEIGHT)
+
+
+COMPANIES = [
+    Document("celltrion", "corporate", name_ko="셀트리온", text_ko="바이오시밀러 항체 의약품"),
+    Document("celltrion-ph", "corporate", name_ko="셀트리온제약", text_ko="셀트리온 바이오시밀러 의약품"),
+    Document("zinc", "corporate", name_ko="고려아연", text_ko="비철금속 제련", website_names=("koreazinc",)),
+    Document("hanmi", "corporate", name_ko="한미약품", text_ko="전문의약품 제조"),
+    Document("cmg", "corporate", name_ko="CMG제약", text_ko="의약품 제조"),
+    Document("hana", "corporate", name_ko="하나제약", text_ko="전문의약품 제조"),
+    Document("fashion", "corporate", name_ko="패션그룹", text_ko="의류 패션 브랜드"),
+    Document("elivision", "corporate", name_ko="엘리비젼", text_ko="방송 장비", website_names=("elivision",)),
+    Document(
+        "sejong-tel",
+        "corporate",
+        name_ko="세종텔레콤",
+        text_ko="통신 공사",
+        places=("경기도", "Gyeonggi Province"),
+    ),
+    Document(
+        "sejong-co",
+        "corporate",
+        name_ko="나우코스",
+        text_ko="화장품 제조",
+        places=("세종특별자치시", "Sejong"),
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def company_index():
+    return SearchIndex.build(COMPANIES)
+
+
+@pytest.mark.slow
+def test_a_query_that_is_exactly_a_name_shows_that_organization_alone(company_index):
+    # Not 셀트리온제약, whose name it begins and whose text holds it.
+    assert ranked(company_index, "셀트리온", k=10) == ["celltrion"]
+    assert ranked(company_index, "셀트리온제약", k=10) == ["celltrion-ph"]
+
+
+@pytest.mark.slow
+def test_the_name_a_web_address_gives_finds_an_organization_recorded_in_hangul(company_index):
+    assert ranked(company_index, "Korea Zinc", k=10) == ["zinc"]
+    # Matched as spelled, not by sound: 의류 패션 sounds like elivision (VLVPVSVN), and finds fashion.
+    assert sound_key("의류 패션") == sound_key("elivision")
+    assert "elivision" not in ranked(company_index, "의류 패션", k=10)
+
+
+@pytest.mark.slow
+def test_an_english_name_finds_the_korean_name_that_translates_its_company_word(company_index):
+    # "Pharmaceutical" is 약품 in 한미약품: sounded so, the name is exact, and the other 제약 companies
+    # (what the word means) are not shown beside it.
+    assert ranked(company_index, "Hanmi Pharmaceutical", k=10) == ["hanmi"]
+
+
+@pytest.mark.slow
+def test_a_place_is_read_without_its_administrative_suffix(company_index):
+    for query in ("세종", "세종시", "Sejong", "세종특별자치시"):
+        assert company_index.names_a_place(query), query
+    # Read as the place, 세종 names no organization: 세종텔레콤 is in Gyeonggi.
+    assert ranked(company_index, "세종시", k=10)[0] == "sejong-co"
+    copy = SearchIndex.from_bytes(company_index.to_bytes())
+    assert copy.names_a_place("세종시") and copy.search("Korea Zinc") == company_index.search("Korea Zinc")
+    copy.update(
+        [Document("vuno", "startup", name_ko="뷰노", text_ko="의료 인공지능", website_names=("vuno",))]
+    )
+    assert ranked(copy, "VUNO", k=10) == ["vuno"]
+    assert "vuno" not in ranked(copy, "피노", k=10)  # sounds like vuno: not matched by sound

@@ -26,6 +26,7 @@ with the Hangul names' keys and the reverse (``cross_script_names``), never a sc
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -44,6 +45,12 @@ _NAME_UNIT = re.compile(r"[0-9a-z\uac00-\ud7a3]")  # a Hangul syllable, a letter
 #: A query that begins a name scores at least this (an exact name scores 1): below exact, above any
 #: fuzzy match of a short name (a Dice coefficient of 0.9 needs nearly every trigram shared).
 PREFIX_SIMILARITY = 0.9
+#: The shortest name (in trigrams of its key: letters, or jamo for Hangul) that counts as the beginning
+#: of a longer query (``NameIndex.scores(within=True)``): "daewoong" (8) begins "Daewoong
+#: Pharmaceutical", 셀트리온 (10 jamo) begins 셀트리온 바이오시밀러; a shorter one begins too many subject
+#: queries (바이오, 6 jamo). Measured on the dev half (heldout_retrieval.py --choose-exact-names); the
+#: search does not use it (``search.NAMES_WITHIN``).
+WITHIN_MINIMUM = 8
 #: ``NameIndex`` keys: names as spelled (``name_key``) or as sounded (``sound_key``).
 SPELLING, SOUND = "spelling", "sound"
 #: The shortest key that counts as the beginning of a name: as spelled, two Hangul syllables ("현대"
@@ -155,6 +162,71 @@ def _latin_sounds(word: str) -> str:
     return "".join(sounds)
 
 
+#: The words of company names that Korean names translate rather than transliterate, with the Korean
+#: words they stand for ("Hanmi Pharmaceutical" is 한미약품, "LG Chem" LG화학, "Korea Electric Power"
+#: 한국전력): common words of listed companies' English names, written for Dari, not taken from any
+#: labelled query. ``sound_variants`` sounds a name in Latin letters with them.
+COMPANY_WORDS = {
+    "pharmaceutical": ("제약", "약품"),
+    "pharmaceuticals": ("제약", "약품"),
+    "pharma": ("제약", "약품"),
+    "pharm": ("제약", "약품"),
+    "chemical": ("화학",),
+    "chemicals": ("화학",),
+    "chem": ("화학",),
+    "electronics": ("전자",),
+    "electric": ("전기",),
+    "industries": ("산업", "공업"),
+    "industrial": ("산업", "공업"),
+    "industry": ("산업", "공업"),
+    "heavy": ("중",),
+    "holdings": ("지주",),
+    "construction": ("건설",),
+    "steel": ("철강", "제철"),
+    "motor": ("자동차",),
+    "motors": ("자동차",),
+    "securities": ("증권",),
+    "bank": ("은행",),
+    "insurance": ("보험", "화재"),
+    "life": ("생명",),
+    "science": ("과학",),
+    "sciences": ("과학",),
+    "foods": ("식품",),
+    "food": ("식품",),
+    "telecom": ("통신",),
+    "shipbuilding": ("조선",),
+    "machinery": ("기계",),
+    "materials": ("소재",),
+    "medical": ("의료",),
+    "korea": ("한국",),
+    "korean": ("한국",),
+    "power": ("전력",),
+    "gas": ("가스",),
+    "oil": ("정유",),
+    "paper": ("제지",),
+    "textile": ("방직", "섬유"),
+    "cement": ("시멘트", "양회"),
+}
+#: At most this many spellings of one query are sounded (each a look-up in the sound index).
+MAXIMUM_SOUND_VARIANTS = 8
+
+
+def sound_variants(query: str) -> list[str]:
+    """The sound keys of a name in Latin letters with each of its ``COMPANY_WORDS`` as written or as
+    the Korean words it stands for: "Hanmi Pharmaceutical" sounds as written, as "Hanmi 제약" and as
+    "Hanmi 약품" (한미약품's sound). The first is the query's own ``sound_key``."""
+    words = re.findall(r"[^\W_]+", query)
+    choices = [
+        (word, *COMPANY_WORDS.get(word.lower(), ())) if not is_hangul(word) else (word,) for word in words
+    ]
+    keys: list[str] = []
+    for spelling in itertools.islice(itertools.product(*choices), MAXIMUM_SOUND_VARIANTS):
+        key = sound_key(" ".join(spelling))
+        if key and key not in keys:
+            keys.append(key)
+    return keys or [sound_key(query)]
+
+
 #: Lowercase words that may stand in a name written with capitals ("Bank of Korea", "LG Chem Ltd.").
 _NAME_PARTICLES = frozenset("of and the de inc corp co ltd llc plc gmbh limited company".split())
 
@@ -170,6 +242,26 @@ def written_as_name(query: str) -> bool:
         return True
     words = [word for word in re.findall(r"[^\W_]+", query) if word.lower() not in _NAME_PARTICLES]
     return bool(words) and all(word[0].isupper() or word[0].isdigit() for word in words)
+
+
+#: The labels of a web address that say where it is, not whose it is (``co`` of ``co.kr``, ``www``).
+_HOST_LABELS = frozenset("www com net org co or ac go ne re biz info".split())
+
+
+def website_name(url: str) -> str:
+    """The name an organization's web address gives it in Latin letters, as people type it:
+    ``http://www.celltrion.com`` -> ``celltrion``, ``https://www.koreazinc.co.kr/eng`` -> ``koreazinc``,
+    ``http://company.coway.com`` -> ``coway`` (the label before the top-level domain and a
+    second-level one such as ``co.kr``); ``""`` when there is none. Many organizations are recorded
+    under their Korean name alone (고려아연), and their address is the English name they chose."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).split("/")[0].split(":")[0]
+    labels = [label for label in host.split(".") if label]
+    if len(labels) < 2:
+        return ""
+    labels = labels[:-1]  # the top-level domain
+    while labels and labels[-1] in _HOST_LABELS:
+        labels.pop()
+    return labels[-1] if labels and len(labels[-1]) >= 2 else ""
 
 
 def is_hangul(text: str) -> bool:
@@ -314,11 +406,15 @@ class NameIndex:
         index._largest = float(index._sizes.max()) if len(index._sizes) else 0.0
         return index
 
-    def scores(self, query: str, minimum: float = 0.0, prefixes: bool = True) -> np.ndarray:
+    def scores(
+        self, query: str, minimum: float = 0.0, prefixes: bool = True, within: bool = False
+    ) -> np.ndarray:
         """Best similarity between the query and any name of each document (0 when none shared): the
         Dice coefficient of their trigrams, at least ``PREFIX_SIMILARITY`` when the query (a key of at
         least ``PREFIX_MINIMUM`` characters) begins the name (unless ``prefixes`` is false), 1 when it
-        is the name.
+        is the name. With ``within``, also at least ``PREFIX_SIMILARITY`` when a name of at least
+        ``WITHIN_MINIMUM`` characters begins the query (every trigram of the name but its last is in
+        the query: "Daewoong Pharmaceutical" for daewoong, 셀트리온 바이오시밀러 for 셀트리온).
 
         With ``minimum`` > 0 the caller ignores smaller similarities, and a query whose trigram count
         ``t`` is such that even the largest name (``s`` trigrams) cannot reach it — Dice is at most
@@ -348,5 +444,13 @@ class NameIndex:
                 ends[self._rows[self._starts[end] : self._starts[end + 1]]] = 1
             begins = shared[hit_rows] - ends[hit_rows] >= total - 1
             similarity = np.where(begins, np.maximum(similarity, PREFIX_SIMILARITY), similarity)
+        if within and self.keys == SPELLING:
+            sizes = self._sizes[hit_rows]
+            end = self._gram_ids.get(f"{key[-2:]}$")  # a name ending as the query does holds it too
+            ends = np.zeros(len(hit_rows), dtype=np.float32)
+            if end is not None:
+                ends = np.isin(hit_rows, self._rows[self._starts[end] : self._starts[end + 1]])
+            begun = (shared[hit_rows] - ends >= sizes - 1) & (sizes >= WITHIN_MINIMUM) & (sizes < total)
+            similarity = np.where(begun, np.maximum(similarity, PREFIX_SIMILARITY), similarity)
         np.maximum.at(result, self._owners[hit_rows], similarity)
         return result

@@ -20,7 +20,12 @@ Three signals, each computed for every document with numpy (no candidate cut-off
   names' sound keys ("Celltrion" for 셀트리온), counted from ``SOUND_THRESHOLD`` up.
 
 When the best result is named by the query, the relevance floor rises (``NAMED_RELATIVE``): a name
-query shows the organization asked for, not every one sharing a word of its name. A subject word is
+query shows the organization asked for, not every one sharing a word of its name. A query that is
+exactly some organization's name (or alias, or the name its web address gives it: koreazinc for
+고려아연, matched as spelled only) shows those alone (``EXACT_NAMES_ONLY``). A name in Latin letters is
+also sounded with its company words as the Korean words they translate ("Hanmi Pharmaceutical" as
+한미약품; ``names.COMPANY_WORDS``). A place is read without its administrative suffix (울산 is
+울산광역시; ``place_key``), and names only what is spelled as it. A subject word is
 not read as a name: a query in Latin letters counts its sound matches fully only when written as a
 name is ("tires" sounds like 탈로스; ``UNWRITTEN_SOUND_WEIGHT``), a query in Hangul is compared by
 sound only from ``HANGUL_SOUND_MINIMUM`` (수지 sounds like CJ), and begins a name as spelled only from
@@ -59,6 +64,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import asdict, dataclass, field
@@ -77,6 +83,7 @@ from .names import (
     is_hangul,
     name_key,
     sound_key,
+    sound_variants,
     written_as_name,
 )
 from .threads import one_thread
@@ -87,7 +94,9 @@ from .tokens import tokenize
 #: languages) in their lexical text, so stored snapshots are rebuilt with them. 4: names also as
 #: sounded across scripts (two more name postings), the beginning of a name matched, the places'
 #: names kept (a query naming a place is not read as an organization's name).
-INDEX_FORMAT = 4
+#: 5: places kept without their administrative suffix (``place_key``: 울산광역시 as 울산); names
+#: given by web addresses matched as spelled, not by sound.
+INDEX_FORMAT = 5
 #: What a stored snapshot must match to be loaded (the lead's ``IndexSnapshot.engine_version``).
 ENGINE_VERSION = f"dari-search-{INDEX_FORMAT}/{encoder.MODEL_VERSION}"
 SIGNALS = ("semantic", "lexical", "name")
@@ -124,6 +133,27 @@ RELEVANCE_FLOOR = (0.2, 0.4)
 #: name (우정바이오 after 삼성바이오). Not when the query names a place (울산: the organizations
 #: there, not the one called 울산…). Chosen on the development half (--choose-names).
 NAMED_RELATIVE = 0.95
+#: Whether a query that is exactly the name of some organizations (a name, short name, alias or web
+#: address's name, up to case, spaces, punctuation and legal form: 셀트리온, "Korea Zinc" for
+#: koreazinc.co.kr) shows those alone: not the longer names it begins (셀트리온제약), nor what sounds
+#: alike (피노 beside 뷰노 for "VUNO"), nor what the words mean. Not when it names a place. Chosen on
+#: the development half (--choose-exact-names).
+EXACT_NAMES_ONLY = True
+#: Whether, when no name is spelled as a query in Latin letters written as a name, the names sounded
+#: exactly as it are shown alone ("Hanmi Pharmaceutical": 한미약품 through ``names.COMPANY_WORDS``).
+#: Not for a query in Hangul: a Korean word sounds like a name in Latin letters too often (일차전지,
+#: primary cells, and LG전자 both read VLJVJVNJV), so there the name comes first without hiding the
+#: rest. Off: on the development half it adds nothing to ``EXACT_NAMES_ONLY`` with
+#: ``COMPANY_WORD_SOUNDS`` (heldout_retrieval.py --choose-exact-names, text-retrieval-exact-names.json).
+EXACT_SOUNDS_ONLY = False
+#: Whether a query in Latin letters is also sounded with its company words in Korean
+#: (``names.sound_variants``: "Hanmi Pharmaceutical" as 한미약품). Chosen on the development half
+#: (--choose-exact-names).
+COMPANY_WORD_SOUNDS = True
+#: Whether a name begins a longer query written as a name is ("Daewoong Pharmaceutical" for daewoong;
+#: ``names.WITHIN_MINIMUM``), scoring as a query beginning a name does. Off: on the development half it
+#: adds nothing to ``EXACT_NAMES_ONLY`` with ``COMPANY_WORD_SOUNDS`` (--choose-exact-names).
+NAMES_WITHIN = False
 #: Whether a result named by sound alone (across scripts, no spelling in common) raises the floor too.
 #: On: "Celltrion" shows 셀트리온 (and 셀트리온제약), not what merely means something alike. A sound
 #: key is coarse (an English word can sound like a Korean company: "tires" and 탈로스 both read
@@ -182,14 +212,24 @@ class Document:
     text_ko: str = ""
     aliases: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    website_names: tuple[str, ...] = ()
 
     @classmethod
-    def from_profile(cls, profile, aliases: Iterable[str] = (), places: Iterable[str] = ()) -> Document:
+    def from_profile(
+        cls,
+        profile,
+        aliases: Iterable[str] = (),
+        places: Iterable[str] = (),
+        website_names: Iterable[str] = (),
+    ) -> Document:
         """A matching ``Profile`` as a search document (its names, descriptions and needs).
 
         ``aliases``: other names and common spellings (유니스트 for UNIST), matched as names;
         ``places``: its city and country in both languages (Hangzhou, 항저우, 중국), matched as words only
-        (not encoded: a place is not what a profile is about)."""
+        (not encoded: a place is not what a profile is about); ``website_names``: the names its web
+        addresses give it (``names.website_name``: koreazinc for 고려아연), matched as spelled names, not
+        by sound (run together and abbreviated, they sound like too many Korean words: elivision and
+        의류 패션)."""
         return cls(
             id=str(profile.id),
             kind=profile.kind,
@@ -199,10 +239,16 @@ class Document:
             text_ko=profile.text_ko,
             aliases=tuple(aliases),
             places=tuple(places),
+            website_names=tuple(website_names),
         )
 
     @property
     def names(self) -> list[str]:
+        return [name for name in (*self.sounded_names, *self.website_names) if name]
+
+    @property
+    def sounded_names(self) -> list[str]:
+        """The names compared across scripts by sound (not the website names)."""
         return [name for name in (self.name_en, self.name_ko, *self.aliases) if name]
 
     @property
@@ -332,10 +378,7 @@ class SearchIndex:
         self._position = {doc_id: index for index, doc_id in enumerate(self.ids)}
         self._lexical = lexical if lexical is not None else _build_bm25(self.tokens)
         self._name_index = name_index if name_index is not None else NameIndex(self.names)
-        self._sound_indexes = sound_indexes or {
-            hangul: NameIndex([cross_script_names(names, hangul) for names in self.names], SOUND)
-            for hangul in (True, False)
-        }
+        self._sound_indexes = sound_indexes or _sound_indexes(self.names)
         self.places = frozenset(places)
         self.two_stage = two_stage or TwoStage()
         self._projection: Projection | None = None
@@ -400,6 +443,7 @@ class SearchIndex:
             [document.names for document in documents],
             glossary or Glossary.default(),
             two_stage=two_stage,
+            sound_indexes=_sound_indexes([document.sounded_names for document in documents]),
             places=_place_keys(documents),
         )
 
@@ -436,6 +480,7 @@ class SearchIndex:
                 document.names,
                 None,  # no coarse vector yet
                 -1,  # not in this index as it is
+                document.sounded_names,
             )
         self._reset(entries, self.places | _place_keys(documents))
 
@@ -447,7 +492,8 @@ class SearchIndex:
         self._reset(entries, self.places)  # a place stays a place when no document is there any more
 
     def _entries(self) -> dict:
-        """Per id: kind, vector, tokens, names, coarse vector (or None) and position here."""
+        """Per id: kind, vector, tokens, names, coarse vector (or None), position here and the names
+        compared by sound (None: its sound postings are kept as they are)."""
         coarse = self._coarse if self._coarse is not None else [None] * len(self)
         return {
             doc_id: (
@@ -457,6 +503,7 @@ class SearchIndex:
                 self.names[index],
                 coarse[index],
                 index,
+                None,
             )
             for index, doc_id in enumerate(self.ids)
         }
@@ -477,6 +524,7 @@ class SearchIndex:
             if new:
                 coarse[new] = self._projection.project(vectors16[new])
         names = [entries[doc_id][3] for doc_id in ordered]
+        sounded = [entries[doc_id][6] or [] for doc_id in ordered]  # read for new documents only
         old_positions = np.asarray([entries[doc_id][5] for doc_id in ordered], dtype=np.int64)
         rebuilt = SearchIndex(
             ordered,
@@ -491,7 +539,7 @@ class SearchIndex:
             # Unchanged documents keep their name postings (their trigrams cost seconds at 100,000).
             name_index=self._name_index.reordered(old_positions, names),
             sound_indexes={
-                hangul: index.reordered(old_positions, [cross_script_names(each, hangul) for each in names])
+                hangul: index.reordered(old_positions, [cross_script_names(each, hangul) for each in sounded])
                 for hangul, index in self._sound_indexes.items()
             },
             places=places,
@@ -592,11 +640,19 @@ class SearchIndex:
         # A place's name is read as the place (울산: the organizations there), so neither the names
         # it begins (울산가스) nor those that sound like it count more than their spelling's likeness.
         place = self.names_a_place(query)
-        name = self._name_index.scores(query, minimum=NAME_THRESHOLD, prefixes=not place)
-        name = np.where(name >= NAME_THRESHOLD, name, 0).astype(np.float32)
-        if place:
+        name = self._name_index.scores(
+            query,
+            minimum=NAME_THRESHOLD,
+            prefixes=not place,
+            within=NAMES_WITHIN and not place and written_as_name(query),
+        )
+        name = np.where(name >= (1.0 if place else NAME_THRESHOLD), name, 0).astype(np.float32)
+        if place:  # only a name spelled as the place is read as a name (세중 is not Sejong)
             return name, name
-        sound = self._sound_indexes[not is_hangul(query)].scores(sound_key(query), minimum=SOUND_THRESHOLD)
+        sounds = self._sound_indexes[not is_hangul(query)]
+        sound = np.zeros(len(name), dtype=np.float32)
+        for key in sound_variants(query) if COMPANY_WORD_SOUNDS else [sound_key(query)]:
+            np.maximum(sound, sounds.scores(key, minimum=SOUND_THRESHOLD), out=sound)
         sound = np.where(sound >= SOUND_THRESHOLD, sound, 0)
         if not written_as_name(query):  # "tires" sounds like 탈로스: a word, not that company's name
             sound = UNWRITTEN_SOUND_WEIGHT * sound
@@ -606,7 +662,7 @@ class SearchIndex:
 
     def names_a_place(self, query: str) -> bool:
         """Whether the query is the name of a place some document is in (울산, Hangzhou)."""
-        return name_key(query) in self.places
+        return place_key(query) in self.places
 
     def signal_scores(self, query: str) -> dict[str, np.ndarray]:
         """Each signal's exact score for every document (aligned with ``ids``), before weighting.
@@ -664,10 +720,18 @@ class SearchIndex:
             absolute, relative = floor
             best = float(score.max()) if len(score) else 0.0
             named = parts["name"] if SOUND_NAMES else spelled[candidates]
+            place = self.names_a_place(query)
             if "name" in signals and len(score) and named[int(np.argmax(score))] >= PREFIX_SIMILARITY:
-                if not self.names_a_place(query):
+                if not place:
                     relative = max(relative, NAMED_RELATIVE)
-            kept = np.flatnonzero((score >= max(absolute, relative * best)) & (score > 0))
+            shown = (score >= max(absolute, relative * best)) & (score > 0)
+            if EXACT_NAMES_ONLY and "name" in signals and not place:
+                exact = spelled[candidates] >= 1.0
+                if not exact.any() and SOUND_NAMES and EXACT_SOUNDS_ONLY and not is_hangul(query):
+                    exact = parts["name"] >= 1.0  # named by its very sound (Samsung Biologics)
+                if exact.any():  # the organization asked for by its very name, and nothing else
+                    shown = exact & (score > 0)
+            kept = np.flatnonzero(shown)
             candidates, score = candidates[kept], score[kept]
             parts = {signal: values[kept] for signal, values in parts.items()}
         k = min(k, len(candidates))
@@ -886,8 +950,32 @@ class SearchIndex:
             return index
 
 
+def _sound_indexes(names_per_document: list[list[str]]) -> dict[bool, NameIndex]:
+    """The sound keys of the names written in Hangul (``True``) and in Latin letters (``False``)."""
+    return {
+        hangul: NameIndex([cross_script_names(names, hangul) for names in names_per_document], SOUND)
+        for hangul in (True, False)
+    }
+
+
+#: What a place's name may end with that people leave out (울산광역시 is 울산, 세종시 세종, Gangwon State
+#: Gangwon), longest first.
+_PLACE_SUFFIXES = re.compile(
+    r"(특별자치시|특별자치도|특별시|광역시|자치시|자치도|도|시|군"
+    r"|\s+(?:metropolitan city|special city|province|state|city|county))$",
+    re.IGNORECASE,
+)
+
+
+def place_key(place: str) -> str:
+    """A place's name as compared: ``name_key`` without the administrative suffix (울산광역시 and 울산,
+    세종특별자치시 and 세종시, Gangwon State and Gangwon read alike)."""
+    key = name_key(_PLACE_SUFFIXES.sub("", place.strip()))
+    return key or name_key(place)
+
+
 def _place_keys(documents: Iterable[Document]) -> frozenset[str]:
-    return frozenset(key for document in documents for place in document.places if (key := name_key(place)))
+    return frozenset(key for document in documents for place in document.places if (key := place_key(place)))
 
 
 def _best(values: np.ndarray, size: int) -> np.ndarray:
