@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -50,18 +51,38 @@ def json_value(value):
     return value
 
 
+#: Values ``json_value`` returns as they are.
+JSON_PLAIN = frozenset({str, int, bool, float, type(None)})
+MANY, RELATED, VALUE = "many", "related", "value"
+
+
+@cache
+def _read(model, fields: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """How ``snapshot`` reads each of ``fields``: ``(name, kind, attribute)``, once per model."""
+    plan = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            plan.append((name, MANY, name))
+        elif field.is_relation:
+            plan.append((name, RELATED, field.attname))
+        else:
+            plan.append((name, VALUE, name))
+    return tuple(plan)
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict:
     """JSON-safe values of ``fields`` of ``obj`` (foreign keys as ids)."""
     values = {}
-    for name in fields:
-        field = obj._meta.get_field(name)
-        if field.many_to_many:
+    for name, kind, attribute in _read(obj._meta.model, tuple(fields)):
+        if kind is VALUE:
+            value = getattr(obj, attribute)
+            values[name] = value if type(value) in JSON_PLAIN else json_value(value)
+        elif kind is RELATED:
+            values[name] = getattr(obj, attribute)
+        else:
             related = getattr(obj, name).values_list("pk", flat=True) if obj.pk else []
             values[name] = sorted(related)
-        elif field.is_relation:
-            values[name] = getattr(obj, field.attname)
-        else:
-            values[name] = json_value(getattr(obj, name))
     return values
 
 
