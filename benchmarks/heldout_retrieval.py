@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-floor   # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-names   # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-names    # dev half + the corpus's words
+    .venv/bin/python benchmarks/heldout_retrieval.py --choose-exact-names  # dev half + corpus words
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
 The labelled set (``benchmarks/matching/labelled_queries.json``) stores each topic's half: ``dev``
@@ -14,8 +15,8 @@ the first 68 topics, so only those are held out from everyone who tuned it).
 
 Modes, all in one run on the same corpus (ratios are within the run):
 
-- ``today``: the search as it was before issue 15 (shipped glossary, no places, no relevance floor,
-  every expansion counted alike);
+- ``today``: the search as it was before issue 15 (shipped glossary, no places, no website names, no
+  relevance floor, every expansion counted alike);
 - ``today_no_glossary``: the same without the glossary;
 - ``served``: as served now: ``RELEVANCE_FLOOR``, places in the documents, the shipped glossary plus
   the scenario taxonomy's names and synonyms (as ``dari.matching.engine.glossary``), expansions
@@ -24,6 +25,11 @@ Modes, all in one run on the same corpus (ratios are within the run):
 - ``served_spelled_names``: served, but names matched as before (spelling only: no beginning of a
   name, no sound keys across scripts, no ``NAMED_RELATIVE`` floor); ``--choose-names`` chooses
   ``SOUND_THRESHOLD`` and ``NAMED_RELATIVE`` on the dev half;
+- ``served_names_before_exact``: served, but names as before a name was shown alone (no
+  ``EXACT_NAMES_ONLY``, ``EXACT_SOUNDS_ONLY``, ``COMPANY_WORD_SOUNDS``, ``NAMES_WITHIN``;
+  ``--choose-exact-names`` chooses them on the dev half);
+- ``served_without_websites``: served, but the KRX companies without the name their 홈페이지 address
+  gives them (``names.website_name``; an organization's website in the registry);
 - ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
   ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
 - ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
@@ -78,6 +84,7 @@ _TODAY = {
     "signals": SIGNALS,
     "glossary": "shipped",
     "places": False,
+    "websites": False,
     "floor": False,
     "specific": False,
     "names": "spelled",
@@ -86,6 +93,7 @@ _SERVED = {
     "signals": SIGNALS,
     "glossary": "served",
     "places": True,
+    "websites": True,
     "floor": True,
     "specific": True,
     "names": "served",
@@ -96,6 +104,11 @@ _SERVED_NAMES = {
     "sound": engine.SOUND_THRESHOLD,
     "named": engine.NAMED_RELATIVE,
     "sound_names": engine.SOUND_NAMES,
+    "exact": engine.EXACT_NAMES_ONLY,
+    "exact_sounds": engine.EXACT_SOUNDS_ONLY,
+    "company_words": engine.COMPANY_WORD_SOUNDS,
+    "within": engine.NAMES_WITHIN,
+    "within_minimum": name_matching.WITHIN_MINIMUM,
 }
 MODES = {
     "today": _TODAY,
@@ -103,6 +116,8 @@ MODES = {
     "served": _SERVED,
     "served_no_glossary": {**_SERVED, "glossary": "none"},
     "served_spelled_names": {**_SERVED, "names": "spelled"},
+    "served_names_before_exact": {**_SERVED, "names": "before_exact"},
+    "served_without_websites": {**_SERVED, "websites": False},
     "served_flat": {**_SERVED, "specific": False},
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
     "semantic": {**_SERVED, "signals": ("semantic",), "floor": False},
@@ -222,12 +237,20 @@ def glossary(kind: str) -> Glossary:
 
 def use_names(kind: str) -> None:
     """``served``: name matching as served; ``spelled``: as before (spelling only, no beginning of a
-    name, no sound keys, no raised floor after a named result)."""
-    served = kind == "served"
+    name, no sound keys, no raised floor after a named result); ``before_exact``: as served before
+    exact names were shown alone (no ``EXACT_NAMES_ONLY``, ``EXACT_SOUNDS_ONLY``,
+    ``COMPANY_WORD_SOUNDS``, ``NAMES_WITHIN``)."""
+    served = kind in ("served", "before_exact")
     name_matching.PREFIX_SIMILARITY = _SERVED_NAMES["prefix"] if served else 0.0
     engine.SOUND_THRESHOLD = _SERVED_NAMES["sound"] if served else float("inf")
     engine.NAMED_RELATIVE = _SERVED_NAMES["named"] if served else 0.0
     engine.SOUND_NAMES = _SERVED_NAMES["sound_names"] and served
+    exact = kind == "served"
+    engine.EXACT_NAMES_ONLY = _SERVED_NAMES["exact"] and exact
+    engine.EXACT_SOUNDS_ONLY = _SERVED_NAMES["exact_sounds"] and exact
+    engine.COMPANY_WORD_SOUNDS = _SERVED_NAMES["company_words"] and exact
+    engine.NAMES_WITHIN = _SERVED_NAMES["within"] and exact
+    name_matching.WITHIN_MINIMUM = _SERVED_NAMES["within_minimum"]
 
 
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
@@ -249,16 +272,27 @@ def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> t
     return found, 1000 * (time.perf_counter() - started) / max(1, len(queries))
 
 
-def build_indexes(documents, smoke: bool) -> tuple[dict[bool, SearchIndex], float]:
-    """The index with places (served) and without (today), sharing one vector cache."""
+def build_indexes(documents, smoke: bool) -> tuple[dict[tuple[bool, bool], SearchIndex], float]:
+    """The indexes by (places, website names): served (both), today (neither), and served without
+    the website names, sharing one vector cache."""
     cache: dict = {}
     started = time.perf_counter()
-    with_places = SearchIndex.build(documents, vector_cache=cache)
+    served = SearchIndex.build(documents, vector_cache=cache)
     seconds = time.perf_counter() - started
-    without = SearchIndex.build(
-        [dataclasses.replace(document, places=()) for document in documents], vector_cache=cache
-    )
-    return {True: with_places, False: without}, round(seconds, 1)
+    indexes = {(True, True): served}
+    for places, websites in ((False, False), (True, False)):
+        indexes[places, websites] = SearchIndex.build(
+            [
+                dataclasses.replace(
+                    document,
+                    places=document.places if places else (),
+                    website_names=document.website_names if websites else (),
+                )
+                for document in documents
+            ],
+            vector_cache=cache,
+        )
+    return indexes, round(seconds, 1)
 
 
 def choose_floor(index: SearchIndex, dev: list[dict]) -> dict:
@@ -303,8 +337,8 @@ def choose_floor(index: SearchIndex, dev: list[dict]) -> dict:
 def choose_specificity(indexes: dict[bool, SearchIndex], dev: list[dict]) -> dict:
     """``SPECIFICITY_POWER`` on ``dev``: the highest cross-language recall among the powers (and flat
     weights) whose same-language recall is no worse than today's search on the same half."""
-    index = indexes[True]
-    today, _ = rankings(indexes[False], dev, MODES["today"], None)
+    index = indexes[True, True]
+    today, _ = rankings(indexes[False, False], dev, MODES["today"], None)
     baseline = summary([(query, per_query(today[query["id"]], query)) for query in dev])
     rows = []
     for power in (None, *SPECIFICITY_POWERS):
@@ -381,6 +415,70 @@ def choose_names(index: SearchIndex, dev: list[dict]) -> dict:
         "floor raised by sound matches too (the strictest)",
         "chosen": chosen,
         "n_dev_queries": len(dev),
+        "grid": rows,
+    }
+
+
+#: The settings tried by --choose-exact-names: (EXACT_NAMES_ONLY, EXACT_SOUNDS_ONLY,
+#: COMPANY_WORD_SOUNDS, NAMES_WITHIN, names.WITHIN_MINIMUM).
+EXACT_NAME_RULES = tuple(
+    (exact, sounds, words, within, minimum)
+    for exact, sounds, words, within in itertools.product((False, True), repeat=4)
+    for minimum in ((6, 8, 10) if within else (8,))
+    if exact or not sounds
+)
+
+
+def choose_exact_names(index: SearchIndex, dev: list[dict], documents) -> dict:
+    """``EXACT_NAMES_ONLY``, ``EXACT_SOUNDS_ONLY``, ``COMPANY_WORD_SOUNDS``, ``NAMES_WITHIN`` and
+    ``names.WITHIN_MINIMUM`` on ``dev`` (as served otherwise): the best mean F1 of capped Recall@10 and
+    precision@10 over every dev query; equal F1 broken by the fewest rules on. Then, for the chosen
+    setting, the corpus's words (as --probe-names) whose shown results lose half of what they showed
+    with all four rules off: a subject word hidden behind a name."""
+    index.glossary = glossary("served")
+    rows = []
+    for exact, sounds, words, within, minimum in EXACT_NAME_RULES:
+        _SERVED_NAMES.update(
+            exact=exact, exact_sounds=sounds, company_words=words, within=within, within_minimum=minimum
+        )
+        ranked, _ = rankings(index, dev, MODES["served"], engine.RELEVANCE_FLOOR)
+        rows.append(
+            {
+                "exact_names_only": exact,
+                "exact_sounds_only": sounds,
+                "company_word_sounds": words,
+                "names_within": within,
+                "within_minimum": minimum,
+                **dev_figures(ranked, dev),
+            }
+        )
+        print(json.dumps(rows[-1]), flush=True)
+    chosen = max(rows, key=lambda row: (row["f1"], -sum(bool(row[key]) for key in list(row)[:4])))
+    _SERVED_NAMES.update(
+        exact=chosen["exact_names_only"],
+        exact_sounds=chosen["exact_sounds_only"],
+        company_words=chosen["company_word_sounds"],
+        within=chosen["names_within"],
+        within_minimum=chosen["within_minimum"],
+    )
+    words = [word for word in probe_words(documents) if not index.names_a_place(word)]
+    word_queries = [{"id": word, "query": word} for word in words]
+    before, _ = rankings(index, word_queries, MODES["served_names_before_exact"], engine.RELEVANCE_FLOOR)
+    now, _ = rankings(index, word_queries, MODES["served"], engine.RELEVANCE_FLOOR)
+    losing = sorted(
+        word
+        for word in words
+        if before[word]
+        and sum(1 for doc_id in before[word] if doc_id not in set(now[word])) >= len(before[word]) / 2
+    )
+    return {
+        "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries; equal F1 broken by "
+        "the fewest rules on",
+        "chosen": chosen,
+        "n_dev_queries": len(dev),
+        "n_words": len(words),
+        "words_losing_half": len(losing),
+        "examples": losing[:20],
         "grid": rows,
     }
 
@@ -537,6 +635,12 @@ def main() -> None:
     )
     parser.add_argument("--names-out", default=str(RESULTS / "text-retrieval-names.json"))
     parser.add_argument(
+        "--choose-exact-names",
+        action="store_true",
+        help="when a name is shown alone, on the dev half (text-retrieval-exact-names.json)",
+    )
+    parser.add_argument("--exact-names-out", default=str(RESULTS / "text-retrieval-exact-names.json"))
+    parser.add_argument(
         "--probe-names",
         action="store_true",
         help="when a name match counts: the dev half and the corpus's words (text-retrieval-name-probe.json)",
@@ -570,7 +674,7 @@ def main() -> None:
         print(json.dumps(result["chosen"]), f"-> {out}")
         return
     if args.choose_names:
-        result = choose_names(build_indexes(documents, args.smoke)[0][True], halves["dev"])
+        result = choose_names(build_indexes(documents, args.smoke)[0][True, True], halves["dev"])
         result["command"] = "python benchmarks/heldout_retrieval.py --choose-names" + (
             " --smoke" if args.smoke else ""
         )
@@ -578,8 +682,18 @@ def main() -> None:
         out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
         print(json.dumps(result["chosen"]), f"-> {out}")
         return
+    if args.choose_exact_names:
+        index = build_indexes(documents, args.smoke)[0][True, True]
+        result = choose_exact_names(index, halves["dev"], documents)
+        result["command"] = "python benchmarks/heldout_retrieval.py --choose-exact-names" + (
+            " --smoke" if args.smoke else ""
+        )
+        out = Path(args.exact_names_out)
+        out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(json.dumps(result["chosen"]), result["words_losing_half"], f"-> {out}")
+        return
     if args.probe_names:
-        index = build_indexes(documents, args.smoke)[0][True]
+        index = build_indexes(documents, args.smoke)[0][True, True]
         index.glossary = glossary("served")
         result = probe_names(index, halves["dev"], documents)
         result["command"] = "python benchmarks/heldout_retrieval.py --probe-names" + (
@@ -602,7 +716,8 @@ def main() -> None:
     indexes, build_seconds = build_indexes(documents, args.smoke)
     modes = {}
     for mode, options in (MODES | DEV_VARIANTS if args.dev_only else MODES).items():
-        ranked, ms_per_query = rankings(indexes[options["places"]], queries, options, engine.RELEVANCE_FLOOR)
+        index = indexes[options["places"], options["websites"]]
+        ranked, ms_per_query = rankings(index, queries, options, engine.RELEVANCE_FLOOR)
         modes[mode] = {"ms_per_query": round(ms_per_query, 2)}
         for name, subset in halves.items():
             modes[mode][name] = summary([(query, per_query(ranked[query["id"]], query)) for query in subset])

@@ -1,6 +1,7 @@
 """The bilingual retrieval corpus, built at run time from the real texts in ``$DARI_SHARED_DATA``.
 
-Korean documents: the KRX-listed companies (회사명, 업종, 주요제품), id ``krx:<종목코드>``.
+Korean documents: the KRX-listed companies (회사명, 업종, 주요제품; the name of their 홈페이지 address as
+an alias, 지역 as places), id ``krx:<종목코드>``.
 English documents: the ClinicalTrials.gov Alzheimer's studies (title, conditions, interventions),
 id ``nct:<NCT number>``. Nothing here is copied into the repository: the labelled set stores ids only.
 """
@@ -54,6 +55,7 @@ class KrxCompany:
     industry: str
     products: str
     region: str = ""
+    homepage: str = ""
 
     @property
     def id(self) -> str:
@@ -89,6 +91,7 @@ def load_krx(data_dir: Path | None = None) -> list[KrxCompany]:
                 row["업종"].strip(),
                 row["주요제품"].strip(),
                 row["지역"].strip(),
+                row.get("홈페이지", "").strip(),
             )
             for row in csv.DictReader(handle)
         ]
@@ -117,6 +120,7 @@ def load_trials(data_dir: Path | None = None) -> list[Trial]:
 
 def corpus_documents(data_dir: Path | None = None):
     """Every KRX company and trial as a search ``Document`` (Korean text for one, English for the other)."""
+    from dari.engines.matching.names import website_name
     from dari.engines.matching.search import Document
 
     documents = [
@@ -126,6 +130,9 @@ def corpus_documents(data_dir: Path | None = None):
             name_ko=company.name,
             text_ko=f"{company.industry}: {company.products}",
             places=company.places,
+            # The name its web address gives it (koreazinc for 고려아연), as a registry organization's
+            # website's (dari.matching.engine.documents).
+            website_names=tuple(name for name in (website_name(company.homepage),) if name),
         )
         for company in load_krx(data_dir)
     ]

@@ -21,6 +21,7 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
         ["--choose-floor", "--floor-out", str(tmp_path / "floor.json")],
         ["--choose-names", "--names-out", str(tmp_path / "names.json")],
         ["--probe-names", "--probe-out", str(tmp_path / "probe.json")],
+        ["--choose-exact-names", "--exact-names-out", str(tmp_path / "exact.json")],
     ):
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "heldout_retrieval.py"), "--smoke", *extra],
@@ -40,5 +41,8 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     probe = json.loads((tmp_path / "probe.json").read_text(encoding="utf-8"))
     assert {"unwritten_sound_weight", "prefix_hangul_syllables", "words_losing_half"} <= set(probe["chosen"])
     assert probe["n_words"] > 0 and len(probe["grid"]) == 27
+    exact = json.loads((tmp_path / "exact.json").read_text(encoding="utf-8"))
+    assert {"exact_names_only", "names_within", "within_minimum", "f1"} <= set(exact["chosen"])
+    assert exact["n_words"] > 0 and exact["words_losing_half"] >= 0
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])
