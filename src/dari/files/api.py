@@ -16,7 +16,7 @@ from dari.core.api import WRITE_ERRORS, absolute_url, errors, signed_in
 
 from . import services
 from .models import Purpose, StoredFile
-from .permissions import can_view_file
+from .permissions import can_view_file, shown_filename
 
 router = Router(tags=["files"])
 
@@ -36,8 +36,8 @@ class FileOut(Schema):
     web_url: str
 
     @staticmethod
-    def resolve_filename(stored_file):
-        return stored_file.original_filename
+    def resolve_filename(stored_file, context):
+        return shown_filename(context["request"].user, stored_file)
 
     @staticmethod
     def resolve_owner_type(stored_file):

@@ -2,7 +2,12 @@
 owner objects whose insiders they are. The owner's app decides: through ``files_visible_to(user)``
 when its queryset has one (an organization's documents are for its members and the programs that
 work with it, not for every visitor of its public profile), else through ``visible_to(user)``. An
-owner model with neither shows its files to staff and the uploader only (deny by default)."""
+owner model with neither shows its files to staff and the uploader only (deny by default).
+
+Within an owner a user may see, the owner's queryset may still withhold some files
+(``file_ids_withheld_from(user)``: e.g. a blind reviewer never gets the file that answers an
+identifying question of an application) and serve others without their names
+(``owner_ids_with_nameless_files(user)``, see ``permissions.shown_filename``)."""
 
 from django.db import models
 from django.db.models import Q
@@ -17,6 +22,11 @@ def owner_visible_ids(model, user):
     if visible_to is None:
         return None
     return visible_to(user).values("pk")
+
+
+def owner_hook(model, name: str):
+    """The owner model's queryset method ``name`` (an optional hook above), or None."""
+    return getattr(model._default_manager, name, None) if model is not None else None
 
 
 class StoredFileQuerySet(models.QuerySet):
@@ -36,8 +46,19 @@ class StoredFileQuerySet(models.QuerySet):
             if visible is not None:
                 # A generated report shows what its maker was allowed to see (confidential fields
                 # included), so it stays with its maker and staff, whoever else sees the owner.
-                condition |= Q(owner_type_id=owner_type_id, owner_id__in=visible) & ~Q(purpose="report")
+                granted = Q(owner_type_id=owner_type_id, owner_id__in=visible) & ~Q(purpose="report")
+                withheld = owner_hook(model, "file_ids_withheld_from")
+                if withheld is not None:
+                    granted &= ~Q(pk__in=list(withheld(user)))
+                condition |= granted
         return self.filter(condition)
+
+    def owned_by_any(self, model, owner_ids):
+        """The files of the ``model`` objects whose ids are ``owner_ids``."""
+        from django.contrib.contenttypes.models import ContentType
+
+        owner_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        return self.filter(owner_type=owner_type, owner_id__in=owner_ids)
 
     def owned_by(self, obj):
         from django.contrib.contenttypes.models import ContentType

@@ -18,13 +18,14 @@ from dari.accounts.audit import Actor
 from . import services, storage
 from .links import LinkExpired, read_token
 from .models import Purpose, StoredFile
-from .permissions import can_view_file
+from .permissions import can_view_file, shown_filename
 
 logger = logging.getLogger(__name__)
 
 
-def file_response(stored_file: StoredFile) -> FileResponse:
-    """The file as an attachment that no browser renders or caches for others."""
+def file_response(stored_file: StoredFile, filename: str | None = None) -> FileResponse:
+    """The file as an attachment (named ``filename``, else its original name) that no browser
+    renders or caches for others."""
     try:
         handle = open(storage.path_of(stored_file.relative_path), "rb")  # FileResponse closes it
     except FileNotFoundError:
@@ -33,7 +34,7 @@ def file_response(stored_file: StoredFile) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=stored_file.original_filename,
+        filename=filename or stored_file.original_filename,
         content_type=stored_file.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -48,7 +49,7 @@ def download(request, pk: int):
     stored_file = get_object_or_404(StoredFile.objects.select_related("owner_type"), pk=pk)
     if not can_view_file(request.user, stored_file):
         raise Http404("No such file")
-    return file_response(stored_file)
+    return file_response(stored_file, shown_filename(request.user, stored_file))
 
 
 @require_GET

@@ -105,6 +105,33 @@ class ApplicationQuerySet(models.QuerySet):
             condition |= reviewer_condition(user, access)
         return self.filter(condition)
 
+    # Hooks of the protected-files service (``dari.files.queries``) for the files of applications.
+
+    def file_ids_withheld_from(self, user) -> list[int]:
+        """The application files ``user`` may not have although they see the application: in a
+        blind review, every file of the application but the answers to its questions that are not
+        identifying (an identifying answer's file, and any file an answer no longer names)."""
+        from dari.files.models import StoredFile
+
+        from .permissions import blind_application_ids
+
+        blind = blind_application_ids(user)
+        if not blind:
+            return []
+        shown = set()
+        for application in self.model.objects.filter(pk__in=blind).select_related("call"):
+            for question in application.call.form:
+                if question["kind"] == "file" and not question.get("identifying"):
+                    shown.add(application.answers.get(question["key"]))
+        owned = StoredFile.objects.owned_by_any(self.model, blind)
+        return [pk for pk in owned.values_list("pk", flat=True) if pk not in shown]
+
+    def owner_ids_with_nameless_files(self, user) -> frozenset[int]:
+        """Applications whose files ``user`` gets without their names: those reviewed blind."""
+        from .permissions import blind_application_ids
+
+        return blind_application_ids(user)
+
 
 def reviewer_condition(user, access: Access) -> Q:
     """The applications ``user`` reviews (a Q over Application)."""
