@@ -29,3 +29,4 @@ def test_the_kpi_benchmark_measures_both_sizes_in_smoke_mode(tmp_path):
         for persona in ("staff", "anonymous"):
             figures = size["results"][persona]
             assert figures["dashboard"]["queries"] > 0 and figures["api kpis"]["p95_ms"] > 0
+            assert size["dashboard_reading"][persona]["ratio"] > 0
