@@ -290,6 +290,11 @@ PAGES: dict[str, list[Row]] = {
         Row("GET", EV + "/requests/", (LOGIN, 404, 200, 404, 200), more=event_personas(200, 200)),
         Row("POST", EV + "/requests/", (LOGIN, 404, 400, 404, 400), body={}, more=event_personas(400, 400)),
     ],
+    # Generating the schedule: the organizer and staff; ``event`` takes registrations, so they are
+    # sent back to it with the reason (no job is started).
+    "events/<int:pk>/schedule/": [
+        Row("POST", EV + "/schedule/", (LOGIN, 404, 403, 404, 302), body={}, more=event_personas(302, 403)),
+    ],
     "organizations/<int:pk>/matching-profile/": [
         Row("GET", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 200, 403, 200)),
         Row("POST", "/organizations/{startup}/matching-profile/", (LOGIN, 404, 302, 403, 302), body={}),
@@ -1131,6 +1136,10 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
             more=event_personas(422, 403),
         ),
+    ],
+    # The organizer and staff generate the schedule once the event is in scheduling (422 before).
+    ("POST", "/api/v1/events/{event_id}/schedule"): [
+        Row("POST", AEV + "/schedule", (401, 404, 403, 404, 422), more=event_personas(422, 403)),
     ],
     # ``event_request`` (S asks ``public``): the requested side (``delegate``), the organizer and
     # staff propose delegates; the requesting side and the manager of S's program see it, 403.

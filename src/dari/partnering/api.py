@@ -26,6 +26,7 @@ from dari.core.api import (
     visible_or_422,
 )
 from dari.core.schemas import in_own_zone
+from dari.jobs.api import JobOut
 from dari.matching.api import visible_pair
 from dari.registry.api import VERSION_IN
 from dari.registry.models import Organization
@@ -634,3 +635,21 @@ def request_event_meeting(request, event_id: int, payload: EventMeetingRequestIn
     }
     created = services.request_event_meeting(Actor.from_request(request), event, subject, candidate, values)
     return Status(201, requests_for(request).get(pk=created.pk))
+
+
+# --- the schedule ------------------------------------------------------------------------------------
+
+
+@events_router.post(
+    "/{event_id}/schedule",
+    response={202: JobOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Generate the event's schedule (organizers)",
+)
+def generate_schedule(request, event_id: int):
+    """Starts a job (follow it at ``/api/v1/jobs/{id}``) that places the accepted requests in the
+    slots and locations, keeping the meetings already scheduled where it can; a schedule the
+    validator rejects is not saved (the job fails with the reason). 422 unless the event is in
+    scheduling; 403 for all but its organizers and staff."""
+    event = visible_event(request, event_id)
+    return Status(202, services.start_schedule_generation(Actor.from_request(request), event))

@@ -8,6 +8,7 @@ class PartneringConfig(AppConfig):
     verbose_name = _("Partnering")
 
     def ready(self):
+        from dari.jobs.kinds import register_kind as register_job_kind
         from dari.matching.actions import register_suggestion_action
         from dari.notifications.kinds import register_kind
         from dari.registry.queries import organization_visibility_grants
@@ -15,7 +16,7 @@ class PartneringConfig(AppConfig):
         from . import history_rules  # noqa: F401  (who sees meeting requests in histories)
         from .models import MeetingRequest
         from .queries import participants_see_each_other
-        from .services import MEETING_ANSWERED, MEETING_REQUESTED
+        from .services import GENERATE_SCHEDULE, MEETING_ANSWERED, MEETING_REQUESTED
 
         organization_visibility_grants.append(participants_see_each_other)
 
@@ -30,6 +31,7 @@ class PartneringConfig(AppConfig):
             _("Answers to my organization's meeting requests"),
             templates="partnering/notifications/meeting_answered",
         )
+        register_job_kind(GENERATE_SCHEDULE, _("Event schedule"))
         register_suggestion_action(
             "partnering.request_meeting",
             template="partnering/_request_meeting_action.html",

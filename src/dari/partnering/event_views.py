@@ -20,7 +20,7 @@ from dari.registry.models import Organization
 
 from . import services
 from .forms import DayForm, DelegateForm, EventForm, EventRequestForm, LocationForm
-from .models import Delegate, Event, MeetingRequest
+from .models import Delegate, Event, Meeting, MeetingRequest
 from .permissions import can_act_for, can_change_event, can_create_event, can_mark_availability
 from .views import with_actions
 
@@ -70,6 +70,7 @@ def event_detail(request, pk: int, *, forms=None, status=200):
         if may_change
         else [],
         "own": Delegate.objects.of_user(user, event),
+        "meeting_count": event.meetings.filter(state=Meeting.State.SCHEDULED).count() if may_change else None,
         "day_form": forms.get("day") or (DayForm() if may_change else None),
         "location_form": forms.get("location") or (LocationForm() if may_change else None),
     }
@@ -340,3 +341,17 @@ def event_requests(request, pk: int):
     return render(
         request, "partnering/event_requests.html", context, status=form_status(form) if form else 200
     )
+
+
+@login_required
+@require_POST
+def event_schedule_generate(request, pk: int):
+    """Start generating the event's schedule (organizers and staff): on to the job's progress."""
+    event = changeable_event(request, pk)
+    try:
+        job = services.start_schedule_generation(Actor.from_request(request), event)
+    except ValidationError as error:
+        refused(request, error)
+        return redirect(event)
+    messages.success(request, _("The schedule is being generated. This page shows how far it got."))
+    return redirect("jobs:job-detail", pk=job.pk)

@@ -324,3 +324,38 @@ class MeetingRequest(models.Model):
     def delegates_of(self, organization_id: int) -> list:
         """The request's delegates from one side (prefetched ``delegates`` read once)."""
         return [delegate for delegate in self.delegates.all() if delegate.organization_id == organization_id]
+
+
+class Meeting(models.Model):
+    """An accepted meeting request of an event, scheduled: at ``slot`` in ``location``.
+
+    Made and changed by ``services.generate_schedule`` only. A meeting the schedule no longer holds
+    (its request withdrawn, no room for it any more) stays as ``cancelled``, so calendars can say so;
+    ``sequence`` counts its changes (a move, a cancellation), the iCalendar SEQUENCE of its entry."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", pgettext_lazy("meeting", "scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("meeting", "cancelled")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), related_name="meetings", on_delete=models.CASCADE
+    )
+    request = models.OneToOneField(
+        MeetingRequest, verbose_name=_("meeting request"), related_name="meeting", on_delete=models.CASCADE
+    )
+    slot = models.ForeignKey(Slot, verbose_name=_("slot"), related_name="meetings", on_delete=models.CASCADE)
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), related_name="meetings", on_delete=models.CASCADE
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SCHEDULED)
+    sequence = models.PositiveIntegerField(_("changes"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["event", "slot__starts_at", "location", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request.subject} ↔ {self.request.candidate}, {self.slot}"

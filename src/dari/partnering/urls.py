@@ -42,4 +42,5 @@ urlpatterns = [
     ),
     path("events/<int:pk>/availability/", event_views.availability, name="event-availability"),
     path("events/<int:pk>/requests/", event_views.event_requests, name="event-requests"),
+    path("events/<int:pk>/schedule/", event_views.event_schedule_generate, name="event-schedule-generate"),
 ]

@@ -1,5 +1,5 @@
 """Partnering use cases, one module per subject: events (with their days, slots, locations and
-status), delegates (with their availability) and meeting requests. Import them from here."""
+status), delegates (with their availability), meeting requests and schedules. Import them from here."""
 
 from .delegates import register_delegate, remove_delegate, set_availability
 from .events import (
@@ -31,11 +31,13 @@ from .requests import (
     set_meeting_request_status,
     withdraw_meeting_request,
 )
+from .schedules import GENERATE_SCHEDULE, generate_schedule, scheduling_instance, start_schedule_generation
 
 __all__ = [
     "EVENT",
     "EVENT_MEETING_REQUEST",
     "EVENT_STATUS",
+    "GENERATE_SCHEDULE",
     "LOCATION",
     "active_users_named",
     "MEETING_ANSWERED",
@@ -48,6 +50,7 @@ __all__ = [
     "answer_meeting_request",
     "create_event",
     "event_organizers",
+    "generate_schedule",
     "register_delegate",
     "remove_delegate",
     "remove_event_day",
@@ -55,10 +58,12 @@ __all__ = [
     "request_event_meeting",
     "request_meeting",
     "requests_page",
+    "scheduling_instance",
     "set_availability",
     "set_event_status",
     "set_meeting_request_status",
     "slot_times",
+    "start_schedule_generation",
     "update_event",
     "withdraw_meeting_request",
 ]
