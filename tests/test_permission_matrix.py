@@ -436,6 +436,13 @@ PAGES: dict[str, list[Row]] = {
             reviewer=403,
         ),
     ],
+    # The ranking and its export: the program's managers and staff only.
+    "programs/calls/<int:pk>/ranking/": [
+        Row("GET", "/programs/calls/{call}/ranking/", (LOGIN, 403, 403, 200, 200), reviewer=403)
+    ],
+    "programs/calls/<int:pk>/ranking.xlsx": [
+        Row("GET", "/programs/calls/{call}/ranking.xlsx", (LOGIN, 403, 403, 200, 200), reviewer=403)
+    ],
     "programs/reviews/": [Row("GET", "/programs/reviews/", (LOGIN, 200, 200, 200, 200), reviewer=200)],
     "programs/reviews/<int:pk>/": [
         Row("GET", "/programs/reviews/{review}/", (LOGIN, 404, 404, 200, 200), reviewer=200),
@@ -870,6 +877,9 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
             reviewer=403,
         )
+    ],
+    ("GET", "/api/v1/calls/{call_id}/ranking"): [
+        Row("GET", "/api/v1/calls/{call}/ranking", (401, 403, 403, 200, 200), reviewer=403)
     ],
     ("GET", "/api/v1/reviews"): [Row("GET", "/api/v1/reviews", same(200), reviewer=200)],
     ("GET", "/api/v1/reviews/{review_id}"): [

@@ -27,7 +27,7 @@ from dari.core.schemas import in_own_zone
 from dari.registry.api import VERSION_IN
 from dari.registry.models import Sector
 
-from . import reviews
+from . import ranking, reviews
 from .conflicts import conflicts_of
 from .models import Call, Review
 from .permissions import blind_application_ids, can_manage_reviews
@@ -412,3 +412,100 @@ def unassign(request, review_id: int):
     review = get_object_or_404(reviews_for(request), pk=review_id)
     reviews.unassign(Actor.from_request(request), review)
     return Status(204, None)
+
+
+# --- ranking -----------------------------------------------------------------------------------------
+
+
+class RankedReviewOut(Schema):
+    review_id: int
+    reviewer: str
+    raw: float = Field(description="The review's weighted total, on the rubric's scale")
+    normalized: float = Field(description="The same corrected for the reviewer's harshness or leniency")
+
+
+class RankingLineOut(Schema):
+    rank: int = Field(description="By the normalized score")
+    application: ApplicationRef
+    reviews: int = Field(description="Submitted reviews")
+    normalized: float
+    raw: float
+    raw_rank: int = Field(description="Where the raw score alone would rank it")
+    raw_sd: float
+    raw_range: float
+    normalized_sd: float
+    normalized_range: float = Field(description="The spread between its reviewers")
+    disagreement: bool = Field(description="The normalized scores span at least half the scale")
+    scores: list[RankedReviewOut]
+
+
+class RankingOut(Schema):
+    call_id: int
+    phase: int | None = Field(description="The phase's position, or null for the call's reviews")
+    aggregate: str = Field(description="mean or median")
+    blind_review: bool
+    error: str = Field(description="Why the reviews could not be ranked, else empty")
+    items: list[RankingLineOut]
+    count: int
+
+
+def ranking_out(result: ranking.CallRanking) -> dict:
+    items = [
+        {
+            **{name: getattr(line.figures, name) for name in RANKING_FIGURES},
+            "application": {
+                "id": line.application.pk,
+                "call_id": line.application.call_id,
+                "startup": line.application.startup,
+            },
+            "scores": [
+                {
+                    "review_id": review.pk,
+                    "reviewer": review.reviewer.get_username(),
+                    "raw": result.scored[review.pk].raw,
+                    "normalized": result.scored[review.pk].normalized,
+                }
+                for review in line.reviews
+            ],
+        }
+        for line in result.lines
+    ]
+    return {
+        "call_id": result.call.pk,
+        "phase": result.phase.position if result.phase is not None else None,
+        "aggregate": result.aggregate,
+        "blind_review": result.blind,
+        "error": result.error,
+        "items": items,
+        "count": len(items),
+    }
+
+
+RANKING_FIGURES = (
+    "rank",
+    "reviews",
+    "normalized",
+    "raw",
+    "raw_rank",
+    "raw_sd",
+    "raw_range",
+    "normalized_sd",
+    "normalized_range",
+    "disagreement",
+)
+
+
+@call_reviews_router.get(
+    "/{call_id}/ranking",
+    response={200: RankingOut, **errors(401, 403, 404, 422)},
+    auth=signed_in,
+    summary="A call's (or phase's) ranking from its submitted reviews",
+)
+def get_ranking(request, call_id: int, phase: int | None = None, aggregate: str = "mean"):
+    """The program's managers and staff. Raw and normalized scores side by side (``dari.engines.scoring``),
+    the spread between reviewers and the disagreement flag; ``aggregate``: mean or median (422 else).
+    The whole ranking at once, not paginated."""
+    call = managed_call(request, call_id)
+    if aggregate not in ranking.AGGREGATES:
+        raise ValidationError({"aggregate": _("Combine the reviews by their mean or their median.")})
+    return ranking_out(ranking.rank_call(call, phase_at(call, phase), aggregate))

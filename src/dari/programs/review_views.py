@@ -4,15 +4,17 @@ reviewer's list of reviews and the review itself. Thin views over ``reviews`` an
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dari.accounts.audit import Actor
 from dari.core.forms import add_service_errors, edit_status, form_status, posted, saved_or_errors
+from dari.files.sniffing import XLSX
 
-from . import reviews
+from . import ranking, reviews
 from .conflicts import conflicts_of
 from .models import Call, Review, ReviewPhase
 from .permissions import blind_application_ids, can_manage_reviews, can_write_review
@@ -309,3 +311,42 @@ def review_recuse(request, pk: int):
         messages.success(request, _("You stepped aside; the managers see your reason."))
         return redirect("programs:review-list")
     return review_page(request, review, recusal=form, status=400)
+
+
+# --- ranking -----------------------------------------------------------------------------------------
+
+
+def ranking_of(request, pk: int):
+    """The ranking a manager asked for: the call, ``?phase=`` (position) and ``?aggregate=``."""
+    call = managed_call(request, pk)
+    phase = phase_of(call, position_in(request))
+    aggregate = request.GET.get("aggregate")
+    return ranking.rank_call(call, phase, aggregate if aggregate in ranking.AGGREGATES else "mean")
+
+
+@login_required
+@require_GET
+def review_ranking(request, pk: int):
+    """The managers' ranking: raw and normalized scores side by side, the spread between reviewers,
+    the disagreement flag and the number of reviews, per phase."""
+    result = ranking_of(request, pk)
+    context = {
+        "call": result.call,
+        "phase": result.phase,
+        "phases": list(result.call.phases.all()),
+        "ranking": result,
+        "aggregates": ranking.AGGREGATES,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "programs/review_ranking.html", context)
+
+
+@login_required
+@require_GET
+def review_ranking_export(request, pk: int):
+    """The ranking with every score and comment as XLSX (blind phases stay blind: ``ranking``)."""
+    result = ranking_of(request, pk)
+    name = f"ranking-call-{result.call.pk}" + (f"-phase-{result.phase.position}" if result.phase else "")
+    response = HttpResponse(ranking.ranking_xlsx(result), content_type=XLSX.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("calls/<int:pk>/assignments/", review_views.review_assignments, name="review-assignments"),
     path("calls/<int:pk>/assignments/auto/", review_views.review_assign_auto, name="review-assign-auto"),
+    path("calls/<int:pk>/ranking/", review_views.review_ranking, name="review-ranking"),
+    path("calls/<int:pk>/ranking.xlsx", review_views.review_ranking_export, name="review-ranking-export"),
     path("reviews/", review_views.review_list, name="review-list"),
     path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/recuse/", review_views.review_recuse, name="review-recuse"),
