@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry
@@ -171,7 +172,7 @@ def test_a_full_disk_refuses_the_upload_clearly_and_keeps_no_part_of_it(member, 
     upload = SimpleUploadedFile("plan.pdf", PDF_BYTES)
     upload.chunks = lambda: iter([PDF_BYTES[:100], PDF_BYTES[100:]])
 
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         store_upload(Actor(member), upload, startup, "document")
 
     assert refused.value.code == "storage_full" and "no room" in refused.value.messages[0]
