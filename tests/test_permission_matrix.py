@@ -292,6 +292,14 @@ PAGES: dict[str, list[Row]] = {
     ],
     # Generating the schedule: the organizer and staff; ``event`` takes registrations, so they are
     # sent back to it with the reason (no job is started).
+    # A delegate's agenda: anyone who sees the event (theirs is empty until a schedule is published);
+    # the meetings by location: the organizer and staff.
+    "events/<int:pk>/agenda/": [
+        Row("GET", EV + "/agenda/", (LOGIN, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
+    "events/<int:pk>/rooms/": [
+        Row("GET", EV + "/rooms/", (LOGIN, 404, 403, 404, 200), more=event_personas(200, 403)),
+    ],
     "events/<int:pk>/schedule/": [
         Row("POST", EV + "/schedule/", (LOGIN, 404, 403, 404, 302), body={}, more=event_personas(302, 403)),
     ],
@@ -1146,6 +1154,13 @@ API: dict[tuple[str, str], list[Row]] = {
             json=True,
             more=event_personas(422, 403),
         ),
+    ],
+    # The caller's meetings, and those the caller may see (organizers: all; each side: its own).
+    ("GET", "/api/v1/events/{event_id}/agenda"): [
+        Row("GET", AEV + "/agenda", (401, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
+    ("GET", "/api/v1/events/{event_id}/meetings"): [
+        Row("GET", AEV + "/meetings", (401, 404, 200, 404, 200), more=event_personas(200, 200)),
     ],
     # The organizer and staff generate the schedule once the event is in scheduling (422 before).
     ("POST", "/api/v1/events/{event_id}/schedule"): [

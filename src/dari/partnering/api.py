@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -32,7 +33,7 @@ from dari.registry.api import VERSION_IN
 from dari.registry.models import Organization
 
 from . import services
-from .models import Delegate, Event, EventDay, Location, MeetingRequest, Preference, Priority
+from .models import Delegate, Event, EventDay, Location, Meeting, MeetingRequest, Preference, Priority
 from .permissions import can_change_event, can_mark_availability
 
 router = Router(tags=["partnering"])
@@ -653,3 +654,95 @@ def generate_schedule(request, event_id: int):
     scheduling; 403 for all but its organizers and staff."""
     event = visible_event(request, event_id)
     return Status(202, services.start_schedule_generation(Actor.from_request(request), event))
+
+
+class MeetingOut(Schema):
+    id: int
+    event_id: int
+    request_id: int
+    state: Meeting.State
+    sequence: int = Field(description="How many times it moved or changed (its calendar entry's SEQUENCE)")
+    starts_at: datetime = Field(description="In the event's own zone (time_zone)")
+    ends_at: datetime
+    time_zone: str
+    location_id: int
+    location_name_ko: str
+    location_name_en: str
+    video_url: str
+    subject_id: int
+    candidate_id: int
+    delegate_ids: list[int]
+    web_url: str
+
+    @staticmethod
+    def resolve_starts_at(obj) -> datetime:
+        return in_own_zone(obj.slot.starts_at, obj.event.time_zone)
+
+    @staticmethod
+    def resolve_ends_at(obj) -> datetime:
+        return in_own_zone(obj.slot.ends_at, obj.event.time_zone)
+
+    @staticmethod
+    def resolve_time_zone(obj) -> str:
+        return obj.event.time_zone
+
+    @staticmethod
+    def resolve_location_name_ko(obj) -> str:
+        return obj.location.name_ko
+
+    @staticmethod
+    def resolve_location_name_en(obj) -> str:
+        return obj.location.name_en
+
+    @staticmethod
+    def resolve_video_url(obj) -> str:
+        return obj.location.video_url
+
+    @staticmethod
+    def resolve_subject_id(obj) -> int:
+        return obj.request.subject_id
+
+    @staticmethod
+    def resolve_candidate_id(obj) -> int:
+        return obj.request.candidate_id
+
+    @staticmethod
+    def resolve_delegate_ids(obj) -> list[int]:
+        return sorted(delegate.pk for delegate in obj.request.delegates.all())
+
+    @staticmethod
+    def resolve_web_url(obj, context) -> str:
+        return absolute_url(context, reverse("partnering:event-agenda", args=[obj.event_id]))
+
+
+def meetings_for(request, event_id: int):
+    event = visible_event(request, event_id)
+    found = Meeting.objects.visible_to(request.user).filter(event=event).for_agenda()
+    return found.order_by("slot__starts_at", "location", "pk")
+
+
+@events_router.get(
+    "/{event_id}/agenda",
+    response={200: list[MeetingOut], **errors(401, 404)},
+    auth=signed_in,
+    summary="The caller's meetings at the event",
+)
+@paginate(Pagination)
+def list_agenda(request, event_id: int):
+    """The meetings the caller attends as a delegate, scheduled and cancelled, by time (once the
+    schedule is published; the organizers see theirs before)."""
+    return meetings_for(request, event_id).attended_by(request.user)
+
+
+@events_router.get(
+    "/{event_id}/meetings",
+    response={200: list[MeetingOut], **errors(401, 404)},
+    auth=signed_in,
+    summary="The event's meetings the caller may see",
+)
+@paginate(Pagination)
+def list_meetings(request, event_id: int, location_id: int | None = None):
+    """Organizers and staff: every meeting (``location_id``: one room's); a participant: those of
+    their organizations, once the schedule is published."""
+    found = meetings_for(request, event_id)
+    return found.filter(location_id=location_id) if location_id is not None else found

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -355,3 +356,76 @@ def event_schedule_generate(request, pk: int):
         return redirect(event)
     messages.success(request, _("The schedule is being generated. This page shows how far it got."))
     return redirect("jobs:job-detail", pk=job.pk)
+
+
+# --- agendas -----------------------------------------------------------------------------------------
+
+
+def agenda_rows(meetings, zones: list[str], viewer) -> list[dict]:
+    """Each meeting with its times in both zones and, for ``viewer``, the other side."""
+    access = access_for(viewer)
+    rows = []
+    for meeting in meetings:
+        request = meeting.request
+        own_side = request.candidate if request.candidate_id in access.organization_ids else request.subject
+        rows.append(
+            {
+                "meeting": meeting,
+                "cells": [
+                    {
+                        **slot_cell(meeting.slot.starts_at, zone),
+                        "end": f"{in_zone(meeting.slot.ends_at, zone):%H:%M}",
+                    }
+                    for zone in zones
+                ],
+                "other": request.subject if own_side == request.candidate else request.candidate,
+                "delegates": list(request.delegates.all()),
+            }
+        )
+    return rows
+
+
+@login_required
+def agenda(request, pk: int):
+    """The signed-in delegate's meetings at the event, in the event's zone and the viewer's side by
+    side, the next one first (its location and video link as large buttons)."""
+    event = visible_event(request, pk)
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .filter(event=event)
+        .attended_by(request.user)
+        .for_agenda()
+        .order_by("slot__starts_at", "pk")
+    )
+    zones = grid_zones(event, request.user)
+    rows = agenda_rows(meetings, zones, request.user)
+    now = timezone.now()
+    upcoming = [
+        row
+        for row in rows
+        if row["meeting"].state == Meeting.State.SCHEDULED and row["meeting"].slot.ends_at > now
+    ]
+    context = {
+        "event": event,
+        "zones": zones,
+        "next": upcoming[0] if upcoming else None,
+        "rows": rows,
+        "published": event.status in (Event.Status.PUBLISHED, Event.Status.CLOSED),
+        "may_change": can_change_event(request.user, event),
+    }
+    return render(request, "partnering/agenda.html", context)
+
+
+@login_required
+def rooms(request, pk: int):
+    """The organizers' view of the schedule: each location with its meetings by slot."""
+    event = changeable_event(request, pk)
+    zones = grid_zones(event, request.user)
+    meetings = event.meetings.for_agenda().order_by("location", "slot__starts_at", "pk")
+    by_location = {}
+    for row in agenda_rows(meetings, zones, request.user):
+        by_location.setdefault(row["meeting"].location_id, []).append(row)
+    locations = [
+        {"location": location, "rows": by_location.get(location.pk, [])} for location in event.locations.all()
+    ]
+    return render(request, "partnering/rooms.html", {"event": event, "zones": zones, "locations": locations})

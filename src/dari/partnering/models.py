@@ -23,7 +23,7 @@ from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import Organization
 
-from .queries import DelegateQuerySet, EventQuerySet, MeetingRequestQuerySet
+from .queries import DelegateQuerySet, EventQuerySet, MeetingQuerySet, MeetingRequestQuerySet
 
 
 def organization_kinds(value) -> None:
@@ -351,6 +351,8 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(_("changes"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")

@@ -120,3 +120,31 @@ class MeetingRequestQuerySet(models.QuerySet):
     def live_candidate_ids(self, subject) -> set[int]:
         """The organizations ``subject`` has a live (open or accepted) meeting request with."""
         return set(self.live(subject).values_list("candidate_id", flat=True))
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every meeting; an event's organizers its meetings; the members of the two
+        organizations of a meeting see it once the event's schedule is published (or the event
+        closed). Nobody else: another participant of the same event sees nothing of it."""
+        access = access_for(user)
+        if not access.is_authenticated:
+            return self.none()
+        if access.sees_everything:
+            return self
+        own = list(access.organization_ids)
+        condition = Q(event_id__in=access.organized_event_ids)
+        if own:
+            condition |= Q(event__status__in=["published", "closed"]) & (
+                Q(request__subject_id__in=own) | Q(request__candidate_id__in=own)
+            )
+        return self.filter(condition)
+
+    def attended_by(self, user):
+        """The meetings ``user`` attends as one of their request's delegates."""
+        return self.filter(request__delegates__user=user).distinct()
+
+    def for_agenda(self):
+        return self.select_related(
+            "event", "slot", "location", "request__subject", "request__candidate"
+        ).prefetch_related("request__delegates__user", "request__delegates__organization")
