@@ -2,6 +2,7 @@
 idempotence."""
 
 import pytest
+from django.core import mail
 from django.db import transaction
 
 from dari.accounts.audit import Actor
@@ -10,6 +11,7 @@ from dari.jobs.kinds import kind_label
 from dari.jobs.models import Job
 from dari.jobs.progress import job_progress
 from dari.jobs.services import enqueue, start_job
+from dari.notifications.models import OutgoingEmail
 from dari.registry.jobs import REGISTRY_CHECK, check_registry, start_registry_check
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +49,13 @@ def test_the_task_is_enqueued_only_after_the_transaction_commits(owner, django_c
             assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED
         assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED  # committed, not yet run
 
-    # The job's own callback (the enqueue), then the one its run adds: the "job finished" e-mail.
+    # The job's own callback (the enqueue), then the one its run adds: sending the "job finished"
+    # e-mail, which waits in the outbox until then.
     enqueue_job, send_notice = callbacks
-    assert enqueue_job.func is enqueue
-    assert send_notice.__self__.to == ["owner@dari.invalid"]
+    assert enqueue_job.func is enqueue and callable(send_notice)
+    (email,) = OutgoingEmail.objects.all()
+    assert email.to == ["owner@dari.invalid"] and email.sent_at is not None
+    assert [message.to for message in mail.outbox] == [["owner@dari.invalid"]]
     assert Job.objects.get(pk=job.pk).state == Job.State.SUCCEEDED
 
 
