@@ -292,7 +292,9 @@ def test_an_event_set_up_in_the_browser(people, client):
         page = client.get(f"/events/{event.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert all(word in page for word in words), language
     refused = client.post(
-        f"/events/{event.pk}/days/", {"date": "2024-05-03", "starts": "10:00", "ends": "09:00"}
+        f"/events/{event.pk}/days/",
+        {"date": "2024-05-03", "starts": "10:00", "ends": "09:00"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert refused.status_code == 400 and "end after" in refused.content.decode()
 
