@@ -294,6 +294,15 @@ PAGES: dict[str, list[Row]] = {
     # sent back to it with the reason (no job is started).
     # A delegate's agenda: anyone who sees the event (theirs is empty until a schedule is published);
     # the meetings by location: the organizer and staff.
+    # Anyone signed in has a calendar feed; a POST makes (or replaces) its secret address and shows it
+    # once. The feed itself needs no sign-in: an unknown secret is 404 for everyone.
+    "calendar/": [
+        Row("GET", "/calendar/", (LOGIN, 200, 200, 200, 200), more=event_personas(200, 200)),
+        Row("POST", "/calendar/", (LOGIN, 200, 200, 200, 200), body={}, more=event_personas(200, 200)),
+    ],
+    "calendar/<str:secret>.ics": [
+        Row("GET", "/calendar/not-a-secret.ics", same(404), more=event_personas(404, 404)),
+    ],
     "events/<int:pk>/agenda/": [
         Row("GET", EV + "/agenda/", (LOGIN, 404, 200, 404, 200), more=event_personas(200, 200)),
     ],

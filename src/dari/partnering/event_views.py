@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from dari.registry.models import Organization
 
 from . import services
 from .forms import DayForm, DelegateForm, EventForm, EventRequestForm, LocationForm
-from .models import Delegate, Event, Meeting, MeetingRequest
+from .models import CalendarFeed, Delegate, Event, Meeting, MeetingRequest
 from .permissions import can_act_for, can_change_event, can_create_event, can_mark_availability
 from .views import with_actions
 
@@ -429,3 +429,31 @@ def rooms(request, pk: int):
         {"location": location, "rows": by_location.get(location.pk, [])} for location in event.locations.all()
     ]
     return render(request, "partnering/rooms.html", {"event": event, "zones": zones, "locations": locations})
+
+
+# --- the calendar feed -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_feed(request):
+    """The signed-in person's calendar feed: a button that makes its secret URL (or a new one,
+    closing the old), shown once, right after."""
+    context = {"has_feed": CalendarFeed.objects.filter(user=request.user).exists(), "url": ""}
+    if request.method == "POST":
+        secret = services.rotate_calendar_feed(Actor.from_request(request))
+        url = request.build_absolute_uri(reverse("partnering:calendar-ics", args=[secret]))
+        context = {"has_feed": True, "url": url, "webcal_url": "webcal:" + url.split(":", 1)[1]}
+    return render(request, "partnering/calendar_feed.html", context)
+
+
+def calendar_ics(request, secret: str):
+    """The feed itself, for calendar apps: no sign-in, the secret is the key (404 for any other)."""
+    user = services.feed_owner(secret)
+    if user is None:
+        raise Http404
+    data = services.calendar_of(user, request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="dari.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

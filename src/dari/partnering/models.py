@@ -361,3 +361,22 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.subject} ↔ {self.request.candidate}, {self.slot}"
+
+
+class CalendarFeed(models.Model):
+    """A person's iCalendar feed of their meetings, at a secret URL. Only the secret's hash is kept
+    (``accounts.keys.hash_secret``); rotating it (``services.rotate_calendar_feed``) makes the old
+    URL answer 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, related_name="calendar_feed", on_delete=models.CASCADE
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}'s calendar feed"

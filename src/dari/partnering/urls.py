@@ -21,6 +21,8 @@ urlpatterns = [
         views.answer_meeting_request,
         name="answer-meeting-request",
     ),
+    path("calendar/", event_views.calendar_feed, name="calendar-feed"),
+    path("calendar/<str:secret>.ics", event_views.calendar_ics, name="calendar-ics"),
     path("events/", event_views.event_list, name="event-list"),
     path("events/new/", event_views.event_create, name="event-create"),
     path("events/<int:pk>/", event_views.event_detail, name="event-detail"),

@@ -1,6 +1,7 @@
 """Partnering use cases, one module per subject: events (with their days, slots, locations and
 status), delegates (with their availability), meeting requests and schedules. Import them from here."""
 
+from .calendars import calendar_of, feed_owner, rotate_calendar_feed
 from .delegates import register_delegate, remove_delegate, set_availability
 from .events import (
     EVENT,
@@ -46,6 +47,8 @@ __all__ = [
     "MESSAGE_LIMIT",
     "REQUEST_STATUS",
     "add_event_day",
+    "calendar_of",
+    "feed_owner",
     "add_location",
     "answer_meeting_request",
     "create_event",
@@ -58,6 +61,7 @@ __all__ = [
     "request_event_meeting",
     "request_meeting",
     "requests_page",
+    "rotate_calendar_feed",
     "scheduling_instance",
     "set_availability",
     "set_event_status",
