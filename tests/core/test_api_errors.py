@@ -66,7 +66,9 @@ def example(schema: dict):
         return 1.0
     if kind == "boolean":
         return True
-    return {"date": "2024-01-01", "date-time": "2024-01-01T00:00:00"}.get(schema.get("format"), "x")
+    return {"date": "2024-01-01", "date-time": "2024-01-01T00:00:00", "time": "09:00:00"}.get(
+        schema.get("format"), "x"
+    )
 
 
 def wrong_type(schema: dict) -> dict:
