@@ -111,8 +111,8 @@ class OutgoingEmail(models.Model):
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), validators=[validate_in_range])
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, validators=[validate_in_range])
     # The error's class only (e.g. ConnectionRefusedError): its text may name the mail server's host.
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
 
