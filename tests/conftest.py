@@ -7,6 +7,8 @@ Personas (the permission rules are written against them):
 - ``superuser``: the demo superuser (``demo`` / the demo password), as ``dari demo`` creates it.
 """
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -45,6 +47,20 @@ def files_dir(settings, tmp_path):
     """Every test stores files in its own directory, never in ``var/files``."""
     settings.FILES_DIR = tmp_path / "dari-files"
     return settings.FILES_DIR
+
+
+def pytest_configure(config):
+    # The `dari` processes tests start (servers, workers, periodic runners) make no scheduled backups
+    # either; a test that wants them sets DARI_BACKUP_EVERY_HOURS in the process's environment.
+    os.environ["DARI_BACKUP_EVERY_HOURS"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def no_scheduled_backups(settings, tmp_path):
+    """The periodic runner's backups are off in tests (tests/test_backup.py turns them on), and would
+    be written in the test's own directory."""
+    settings.BACKUP_EVERY_HOURS = 0
+    settings.BACKUP_DIR = tmp_path / "dari-backups"
 
 
 @pytest.fixture(autouse=True)

@@ -44,8 +44,14 @@ def other_databases(django_db_blocker):
         yield
 
 
-def dari(*arguments: str, database_url: str, files_dir: Path, check: bool = True):
-    environment = {**os.environ, "DARI_DATABASE_URL": database_url, "DARI_FILES_DIR": str(files_dir)}
+def dari(*arguments: str, database_url: str, files_dir: Path, check: bool = True, **variables: str):
+    environment = {
+        **os.environ,
+        "DARI_DATABASE_URL": database_url,
+        "DARI_FILES_DIR": str(files_dir),
+        "DARI_BACKUP_DIR": str(files_dir.parent / "backups"),
+        **variables,
+    }
     result = subprocess.run(
         [sys.executable, "-m", "dari", *arguments],
         env=environment,
@@ -100,7 +106,28 @@ def round_trip(source_url: str, target_url: str, tmp_path: Path) -> dict:
     refused = dari("restore", str(archive), database_url=source_url, files_dir=tmp_path / "x", check=False)
     assert refused.returncode != 0
     assert "is not empty" in refused.stderr and "Restore only into an empty database" in refused.stderr
+    assert "--replace" in refused.stderr
+
+    # Asked to, a restore replaces what is there, after backing it up: an edited row and a stray file
+    # are gone from the target, and kept in the backup made first.
+    edit(target_url, "UPDATE registry_organization SET name_en = 'edited after the restore' WHERE id = 1")
+    (target_files / "stray.txt").write_text("not in the backup")
+    replaced = dari("restore", "--replace", str(archive), database_url=target_url, files_dir=target_files)
+    assert checksums_of(target_url) == manifest["tables"]
+    assert files_in(target_files) == files_in(source_files)
+    kept = list((tmp_path / "backups").glob("dari-before-restore-*.tar.gz"))
+    assert len(kept) == 1 and f"Backing up what the target holds into {kept[0]}" in replaced.stdout
+    before = read_manifest(kept[0])
+    assert before["tables"]["registry_organization"] != manifest["tables"]["registry_organization"]
+    assert "stray.txt" in [entry["path"] for entry in before["files"]]
     return manifest
+
+
+def edit(database_url: str, statement: str) -> None:
+    settings_dict = dj_database_url.parse(database_url)
+    settings_dict.setdefault("OPTIONS", {})
+    with connection_to(settings_dict) as connection, connection.cursor() as cursor:
+        cursor.execute(statement)
 
 
 def test_sqlite_round_trip_gives_back_every_table_and_file(tmp_path, other_databases):
@@ -170,3 +197,68 @@ def test_an_archive_of_another_format_is_refused(tmp_path):
 
     with pytest.raises(BackupError, match="format 99"):
         read_manifest(archive_path)
+
+
+def test_the_periodic_runner_backs_up_once_a_day_and_keeps_the_newest(tmp_path, other_databases):
+    database_url = f"sqlite:///{tmp_path / 'dari.sqlite3'}"
+    files_dir, backups = tmp_path / "files", tmp_path / "backups"
+    dari("migrate", database_url=database_url, files_dir=files_dir)
+    backups.mkdir()
+    # Two the schedule wrote before, and two files that are not the schedule's.
+    for name in (
+        "dari-backup-20240101T000000Z.tar.gz",
+        "dari-backup-20240102T000000Z.tar.gz",
+        "dari-backup-before-the-move.tar.gz",
+        "manual.tar.gz",
+    ):
+        (backups / name).write_bytes(b"old")
+
+    def run(now: str) -> str:
+        return dari(
+            "run_periodic",
+            "--now",
+            now,
+            database_url=database_url,
+            files_dir=files_dir,
+            DARI_BACKUP_EVERY_HOURS="24",
+            DARI_BACKUP_KEEP="2",
+        ).stdout
+
+    first = run("2024-01-17T10:30:00+00:00")
+    assert "backups: wrote dari-backup-20240117T103000Z.tar.gz" in first
+    assert "1 older removed, the newest 2 kept" in first
+    assert sorted(path.name for path in backups.iterdir()) == [
+        "dari-backup-20240102T000000Z.tar.gz",
+        "dari-backup-20240117T103000Z.tar.gz",
+        "dari-backup-before-the-move.tar.gz",
+        "manual.tar.gz",
+    ]
+    written = read_manifest(backups / "dari-backup-20240117T103000Z.tar.gz")
+    assert written["tables"]["django_migrations"]["rows"] > 0
+
+    # Two hours on: the runner's hourly turn comes, the newest backup is recent enough.
+    assert "the newest backup, dari-backup-20240117T103000Z.tar.gz, is less than 24 h old" in run(
+        "2024-01-17T12:30:00+00:00"
+    )
+    assert "backups: wrote dari-backup-20240118T110000Z.tar.gz" in run("2024-01-18T11:00:00+00:00")
+    assert sorted(path.name for path in backups.glob("dari-backup-2*")) == [
+        "dari-backup-20240117T103000Z.tar.gz",
+        "dari-backup-20240118T110000Z.tar.gz",
+    ]
+
+
+def test_a_day_old_partial_archive_is_removed_and_keeping_none_is_refused(tmp_path):
+    from datetime import UTC, datetime
+
+    from dari.files.backup import prune_archives
+
+    partial = tmp_path / "dari-backup-20240101T000000Z.tar.gz.partial"
+    fresh = tmp_path / "dari-backup-20240117T000000Z.tar.gz.partial"
+    partial.write_bytes(b"cut short")
+    fresh.write_bytes(b"being written")
+    os.utime(partial, (0, 0))
+
+    assert prune_archives(tmp_path, 3, datetime.now(UTC)) == [partial]
+    assert fresh.exists()
+    with pytest.raises(BackupError, match="At least one backup is kept"):
+        prune_archives(tmp_path, 0, datetime.now(UTC))

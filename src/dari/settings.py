@@ -118,6 +118,17 @@ else:
 # Uploaded and generated files (evidence, documents, reports): outside the web root, never served as
 # static files; only the files app's views hand them out, after a permission check.
 FILES_DIR = Path(env_str("DARI_FILES_DIR", str(VAR_DIR / "files"))).resolve()
+# Backups on a schedule (issue 19 item 7): `dari run_periodic` writes dari-backup-<UTC time>.tar.gz
+# (`dari backup`'s archive) into BACKUP_DIR when the newest one is BACKUP_EVERY_HOURS old (0: never),
+# and keeps the newest BACKUP_KEEP of them; other files there are never touched.
+BACKUP_DIR = Path(env_str("DARI_BACKUP_DIR", str(VAR_DIR / "backups"))).resolve()
+BACKUP_EVERY_HOURS = env_int("DARI_BACKUP_EVERY_HOURS", 24)
+BACKUP_KEEP = env_int("DARI_BACKUP_KEEP", 7)
+if BACKUP_EVERY_HOURS < 0 or BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(
+        f"DARI_BACKUP_EVERY_HOURS={BACKUP_EVERY_HOURS} must be 0 (off) or more, "
+        f"DARI_BACKUP_KEEP={BACKUP_KEEP} at least 1"
+    )
 MAX_UPLOAD_MB = env_int("DARI_MAX_UPLOAD_MB", 20)
 if MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured(f"DARI_MAX_UPLOAD_MB={MAX_UPLOAD_MB} must be at least 1")

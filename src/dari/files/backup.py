@@ -10,7 +10,10 @@ The archive (a ``.tar.gz``) holds:
   from exactly the data in the archive, plus every stored file's size and SHA-256.
 
 A restore goes into an *empty* database only (no tables at all) and an empty files directory, then
-recomputes every table's checksum and every file's hash and compares them with the manifest.
+recomputes every table's checksum and every file's hash and compares them with the manifest. Asked
+to (``--replace``), it first backs up what the target holds, then empties it.
+
+``dari run_periodic`` writes a backup on a schedule and keeps the newest few (``scheduled_backup``).
 
 The database is archived before the files: files are written before the row that names them is
 committed and never change afterwards, so every file the archived rows point to is in the archive.
@@ -280,6 +283,63 @@ def create_backup(
     return manifest
 
 
+# --- backups on a schedule -------------------------------------------------------------------------
+
+SCHEDULED_PREFIX = "dari-backup-"
+STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def scheduled_archives(directory: Path) -> list[tuple[datetime, Path]]:
+    """The archives the schedule wrote in ``directory`` (``dari-backup-<UTC time>.tar.gz``), oldest
+    first, with their time. Any other file there is not the schedule's, and is never removed."""
+    found = []
+    for path in Path(directory).glob(f"{SCHEDULED_PREFIX}*.tar.gz"):
+        try:
+            made = datetime.strptime(path.name[len(SCHEDULED_PREFIX) : -len(".tar.gz")], STAMP)
+        except ValueError:
+            continue
+        found.append((made.replace(tzinfo=UTC), path))
+    return sorted(found)
+
+
+def prune_archives(directory: Path, keep: int, now: datetime) -> list[Path]:
+    """Remove all but the newest ``keep`` scheduled archives, and what a killed backup left (its
+    ``.partial`` file) once it is a day old; returns what was removed."""
+    if keep < 1:
+        raise BackupError("At least one backup is kept")
+    removed = [path for _, path in scheduled_archives(directory)[:-keep]]
+    day_ago = (now - timedelta(days=1)).timestamp()
+    removed += [
+        partial
+        for partial in Path(directory).glob(f"{SCHEDULED_PREFIX}*.tar.gz.partial")
+        if partial.stat().st_mtime < day_ago
+    ]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def scheduled_backup(now: datetime) -> str:
+    """The periodic runner's backup (``dari run_periodic``, every hour): a new archive in
+    ``BACKUP_DIR`` when the newest is ``BACKUP_EVERY_HOURS`` old or there is none, then the
+    retention. Returns the runner's one-line summary; ``BackupError`` fails the run, visibly."""
+    hours = settings.BACKUP_EVERY_HOURS
+    if not hours:
+        return "scheduled backups are off (DARI_BACKUP_EVERY_HOURS=0)"
+    directory = Path(settings.BACKUP_DIR)
+    archives = scheduled_archives(directory)
+    if archives and archives[-1][0] > now - timedelta(hours=hours):
+        return f"the newest backup, {archives[-1][1].name}, is less than {hours} h old"
+    path = directory / f"{SCHEDULED_PREFIX}{now.astimezone(UTC).strftime(STAMP)}.tar.gz"
+    manifest = create_backup(path)
+    removed = prune_archives(directory, settings.BACKUP_KEEP, now)
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    return (
+        f"wrote {path.name} ({rows} rows, {len(manifest['files'])} files, {path.stat().st_size} bytes); "
+        f"{len(removed)} older removed, the newest {settings.BACKUP_KEEP} kept"
+    )
+
+
 def _bytes_reader(data: bytes):
     import io
 
@@ -322,12 +382,36 @@ def refuse_unless_empty(settings_dict: dict, files_dir: Path) -> None:
         raise BackupError(
             f"The database {settings_dict['NAME']} is not empty: it has {len(tables)} tables ({shown}). "
             "Restore only into an empty database: create a new one (PostgreSQL: createdb NAME) or point "
-            "DARI_DATABASE_URL at a new SQLite file, then run dari restore again."
+            "DARI_DATABASE_URL at a new SQLite file, then run dari restore again; or run it with "
+            "--replace to back up what is there, then replace it."
         )
     if stored_files(files_dir):
         raise BackupError(
-            f"The files directory {files_dir} is not empty. Restore into an empty DARI_FILES_DIR."
+            f"The files directory {files_dir} is not empty. Restore into an empty DARI_FILES_DIR, "
+            "or run dari restore with --replace."
         )
+
+
+def set_aside_and_empty(settings_dict: dict, files_dir: Path, progress: Progress) -> Path | None:
+    """For a restore that replaces what is there (``dari restore --replace``): first a backup of it
+    (``dari-before-restore-<UTC time>.tar.gz`` in ``BACKUP_DIR``), then the database's tables and the
+    stored files removed. Returns that backup, or None when there was nothing to keep."""
+    tables, files = existing_tables(settings_dict), stored_files(files_dir)
+    if not tables and not files:
+        return None
+    stamp = datetime.now(UTC).strftime(STAMP)
+    kept = Path(settings.BACKUP_DIR) / f"dari-before-restore-{stamp}.tar.gz"
+    progress(f"Backing up what the target holds into {kept} before replacing it")
+    create_backup(kept, settings_dict=settings_dict, files_dir=files_dir, progress=progress)
+    if tables and engine_of(settings_dict) == "postgresql":
+        progress(f"Dropping the {len(tables)} tables of {settings_dict['NAME']}")
+        with connection_to(settings_dict) as target, target.cursor() as cursor:
+            quote = target.ops.quote_name
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(quote(name) for name in tables)} CASCADE")
+    # SQLite: the restored file replaces the database file whole (restore_backup).
+    for file in files:
+        file.unlink()
+    return kept
 
 
 def restore_backup(
@@ -336,9 +420,11 @@ def restore_backup(
     settings_dict: dict | None = None,
     files_dir: Path | None = None,
     progress: Progress = quiet,
+    replace: bool = False,
 ) -> dict:
     """Restore the archive at ``path`` into an empty database and files directory, then verify every
-    table and file against the manifest. Returns the manifest; ``BackupError`` on any refusal."""
+    table and file against the manifest. Returns the manifest; ``BackupError`` on any refusal. With
+    ``replace``, a target that is not empty is backed up, then emptied (``set_aside_and_empty``)."""
     settings_dict = settings_dict or connections["default"].settings_dict
     files_dir = Path(files_dir or settings.FILES_DIR)
     path = Path(path)
@@ -346,7 +432,10 @@ def restore_backup(
     engine = engine_of(settings_dict)
     if manifest["engine"] != engine:
         raise BackupError(f"The backup holds a {manifest['engine']} database; the target is {engine}")
-    refuse_unless_empty(settings_dict, files_dir)
+    if replace:
+        set_aside_and_empty(settings_dict, files_dir, progress)
+    if not (replace and engine == "sqlite"):  # a replaced SQLite file is swapped whole, below
+        refuse_unless_empty(settings_dict, files_dir)
     progress(f"Restoring {path} (made {manifest['created_at']} by Dari {manifest['dari_version']})")
     with tempfile.TemporaryDirectory(prefix="dari-restore-") as temporary:
         workdir = Path(temporary)

@@ -22,3 +22,6 @@ class JobsConfig(AppConfig):
         # E-mail notices the mail server refused or missed (dari.notifications.models.OutgoingEmail);
         # each waits its own retry delay, this only looks for those that are due.
         register_periodic("waiting-e-mails", timedelta(minutes=1), send_waiting_emails)
+        # The installation's backups (dari.files.backup), named by path: files and jobs do not import
+        # each other. Hourly, the task itself writes one when the newest is DARI_BACKUP_EVERY_HOURS old.
+        register_periodic("backups", timedelta(hours=1), "dari.files.backup.scheduled_backup")
