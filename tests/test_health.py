@@ -27,10 +27,13 @@ def test_an_empty_installation_is_healthy_with_nothing_to_report():
         "jobs": {"heartbeat_age_seconds": None, "oldest_queued_age_seconds": None},
         "periodic": {"last_run_age_seconds": None},
         "search_index": {"version": None, "age_seconds": None},
+        "backups": {"newest_age_seconds": None},
     }
 
 
-def test_it_reports_the_ages_of_the_newest_heartbeat_the_oldest_queued_job_the_runner_and_the_index():
+def test_it_reports_the_ages_of_the_newest_heartbeat_the_oldest_queued_job_the_runner_and_the_index(
+    settings,
+):
     Job.objects.create(kind="jobs.a", state="running", progress_updated_at=NOW - timedelta(seconds=30))
     Job.objects.create(kind="jobs.b", state="succeeded", finished_at=NOW - timedelta(seconds=90))
     queued = Job.objects.create(kind="jobs.c")
@@ -42,6 +45,9 @@ def test_it_reports_the_ages_of_the_newest_heartbeat_the_oldest_queued_job_the_r
             version=version, engine_version="e", document_count=1, fingerprint="f", data=b""
         )
         IndexSnapshot.objects.filter(pk=snapshot.pk).update(built_at=NOW - age)
+    settings.BACKUP_DIR.mkdir()
+    for name in ("dari-backup-20260301T000000Z.tar.gz", "dari-backup-20260302T060000Z.tar.gz", "mine.tar.gz"):
+        (settings.BACKUP_DIR / name).write_bytes(b"")
 
     assert health.measure(NOW) == {
         "status": "ok",
@@ -49,6 +55,7 @@ def test_it_reports_the_ages_of_the_newest_heartbeat_the_oldest_queued_job_the_r
         "jobs": {"heartbeat_age_seconds": 30, "oldest_queued_age_seconds": 240},
         "periodic": {"last_run_age_seconds": 120},
         "search_index": {"version": 2, "age_seconds": 600},
+        "backups": {"newest_age_seconds": 6 * 3600},
     }
 
 

@@ -2,8 +2,9 @@
 
 503 only when the database cannot be reached: that is the one fault a web process cannot serve
 through, and taking it out of the pool is the right answer. A stalled job queue, a stopped periodic
-runner or an old search index are reported (ages in seconds) for monitoring, with a 200: every web
-process would report them alike, and a load balancer that removed them all would serve nobody.
+runner, an old search index or an old backup are reported (ages in seconds) for monitoring, with a
+200: every web process would report them alike, and a load balancer that removed them all would
+serve nobody.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Max, Min, Q
 from django.http import JsonResponse
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from dari.files.backup import scheduled_archives
 from dari.jobs.models import Job, PeriodicRun
 from dari.matching.models import IndexSnapshot
 
@@ -44,6 +47,8 @@ def measure(now: datetime) -> dict:
     )
     periodic = PeriodicRun.objects.aggregate(last_started=Max("last_started_at"))
     index = IndexSnapshot.objects.order_by("-version").values("version", "built_at").first()
+    # The schedule's archives are named by their time (a listing of a few files, no archive opened).
+    backups = scheduled_archives(settings.BACKUP_DIR)
     return {
         "status": "ok",
         "database": "ok",
@@ -57,6 +62,7 @@ def measure(now: datetime) -> dict:
             "version": index["version"] if index else None,
             "age_seconds": age_seconds(index["built_at"], now) if index else None,
         },
+        "backups": {"newest_age_seconds": age_seconds(backups[-1][0], now) if backups else None},
     }
 
 
