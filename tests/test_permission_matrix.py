@@ -306,8 +306,14 @@ PAGES: dict[str, list[Row]] = {
     "events/<int:pk>/agenda/": [
         Row("GET", EV + "/agenda/", (LOGIN, 404, 200, 404, 200), more=event_personas(200, 200)),
     ],
+    "events/<int:pk>/agenda/pdf/": [
+        Row("GET", EV + "/agenda/pdf/", (LOGIN, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
     "events/<int:pk>/rooms/": [
         Row("GET", EV + "/rooms/", (LOGIN, 404, 403, 404, 200), more=event_personas(200, 403)),
+    ],
+    "events/<int:pk>/rooms/pdf/": [
+        Row("GET", EV + "/rooms/pdf/", (LOGIN, 404, 403, 404, 200), more=event_personas(200, 403)),
     ],
     "events/<int:pk>/schedule/": [
         Row("POST", EV + "/schedule/", (LOGIN, 404, 403, 404, 302), body={}, more=event_personas(302, 403)),

@@ -12,6 +12,7 @@ from dari.partnering.models import Event, Meeting
 from dari.partnering.services import generate_schedule, set_availability
 
 from ..factories import UserFactory
+from ..route_walk import pdf_text
 from .test_event_requests import world  # noqa: F401
 from .test_schedules import LIMIT, scheduling  # noqa: F401
 
@@ -131,3 +132,39 @@ def test_the_organizers_see_the_meetings_by_location(published, client, api_clie
     assert found["count"] == 2
     detail = client.get(f"/events/{event.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"/events/{event.pk}/rooms/" in detail and "2 meetings scheduled." in detail
+
+
+def test_a_delegates_printed_agenda_holds_their_meetings_in_both_zones_and_in_their_language(
+    published, client
+):
+    event, users = published["event"], published["users"]
+    client.force_login(users["fund"])
+
+    english = client.get(f"/events/{event.pk}/agenda/pdf/?lang=en")
+    korean = client.get(f"/events/{event.pk}/agenda/pdf/?lang=ko")
+
+    assert english["Content-Type"] == "application/pdf"
+    assert english["Content-Disposition"] == f'inline; filename="agenda-{event.pk}-en.pdf"'
+    text = pdf_text(english.content)
+    assert "My agenda" in text and "Startup" in text and "Table 1" in text
+    assert "09:00 PDT" in text and "01:00 KST" in text and "2024-03-11" in text
+    # The fund meets only the startup: the corporate's meeting is not on its agenda.
+    assert "Corp" not in text
+    korean_text = pdf_text(korean.content)
+    assert "내 일정" in korean_text and "장소" in korean_text and "09:00 PDT" in korean_text
+    page = client.get(f"/events/{event.pk}/agenda/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/events/{event.pk}/agenda/pdf/" in page
+
+
+def test_the_rooms_print_a_page_per_location_for_the_organizers_only(published, client):
+    event, users = published["event"], published["users"]
+    Meeting.objects.filter(request=published["to_corp"]).update(state=Meeting.State.CANCELLED)
+    client.force_login(users["staff"])
+
+    printed = client.get(f"/events/{event.pk}/rooms/pdf/?lang=en")
+
+    text = pdf_text(printed.content)
+    assert "Table 1" in text and "Startup ↔ Fund" in text and "Startup ↔ Corp" in text
+    assert "cancelled" in text
+    client.force_login(users["startup"])
+    assert client.get(f"/events/{event.pk}/rooms/pdf/").status_code == 403

@@ -2,19 +2,19 @@
 the object the viewer may see (404 otherwise), checks the permission to show a form (403), and maps a
 service's ValidationError onto the form."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dari.accounts.audit import Actor
 from dari.accounts.history import history_for
+from dari.core.documents import pdf_response, requested_language
 from dari.core.forms import form_status, posted
 from dari.core.pagination import paginate
 
@@ -75,16 +75,12 @@ def agreement_detail(request, pk: int):
 
 def agreement_pdf(request, pk: int):
     """The agreement as a PDF in ``?lang=ko|en``, else in the page's language; 404 when hidden."""
-    language = request.GET.get("lang", "")
-    if language not in dict(settings.LANGUAGES):
-        language = translation.get_supported_language_variant(translation.get_language())
+    language = requested_language(request.GET)
     try:
         content = documents.agreement_pdf(request.user, pk, language)
     except Agreement.DoesNotExist as error:
         raise Http404 from error
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="agreement-{pk}-{language}.pdf"'
-    return response
+    return pdf_response(content, f"agreement-{pk}-{language}.pdf")
 
 
 @login_required
@@ -93,9 +89,7 @@ def agreement_pdf_job(request, pk: int):
     """Start rendering the agreement's PDF in the background; the job page shows the progress and,
     when done, the link to the stored file."""
     agreement = visible_agreement(request, pk)
-    language = request.POST.get("lang", "")
-    if language not in dict(settings.LANGUAGES):
-        language = translation.get_supported_language_variant(translation.get_language())
+    language = requested_language(request.POST)
     job = services.start_agreement_pdf(Actor.from_request(request), agreement, language)
     messages.success(request, _("The PDF is being made; this page shows its progress."))
     return redirect(job)

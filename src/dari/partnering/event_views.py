@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
+from dari.core.documents import pdf_response, render_pdf, requested_language
 from dari.core.forms import add_service_errors, edit_status, form_status, posted, saved_or_errors
 from dari.core.pagination import paginate
 from dari.core.time import format_in_zone, in_zone, partnership_zones, viewer_zones
@@ -385,50 +386,88 @@ def agenda_rows(meetings, zones: list[str], viewer) -> list[dict]:
     return rows
 
 
-@login_required
-def agenda(request, pk: int):
-    """The signed-in delegate's meetings at the event, in the event's zone and the viewer's side by
-    side, the next one first (its location and video link as large buttons)."""
-    event = visible_event(request, pk)
+def agenda_context(user, event: Event, now) -> dict:
+    """``user``'s meetings at ``event`` (their agenda), in the event's zone and the viewer's side by
+    side, and the next one still to come; the page and its PDF show the same."""
     meetings = (
-        Meeting.objects.visible_to(request.user)
+        Meeting.objects.visible_to(user)
         .filter(event=event)
-        .attended_by(request.user)
+        .attended_by(user)
         .for_agenda()
         .order_by("slot__starts_at", "pk")
     )
-    zones = grid_zones(event, request.user)
-    rows = agenda_rows(meetings, zones, request.user)
-    now = timezone.now()
+    zones = grid_zones(event, user)
+    rows = agenda_rows(meetings, zones, user)
     upcoming = [
         row
         for row in rows
         if row["meeting"].state == Meeting.State.SCHEDULED and row["meeting"].slot.ends_at > now
     ]
-    context = {
+    return {
         "event": event,
         "zones": zones,
         "next": upcoming[0] if upcoming else None,
         "rows": rows,
         "published": event.status in (Event.Status.PUBLISHED, Event.Status.CLOSED),
-        "may_change": can_change_event(request.user, event),
+        "may_change": can_change_event(user, event),
     }
-    return render(request, "partnering/agenda.html", context)
+
+
+@login_required
+def agenda(request, pk: int):
+    """The signed-in delegate's meetings at the event, the next one first (its location and video
+    link as large buttons)."""
+    event = visible_event(request, pk)
+    return render(request, "partnering/agenda.html", agenda_context(request.user, event, timezone.now()))
+
+
+def printed(request, event: Event, name: str, context_at) -> HttpResponse:
+    """``partnering/<name>_print.html`` as a PDF (``?lang=ko|en``, else the page's language) with
+    ``context_at(now)``; dated in the event's zone."""
+    language, now = requested_language(request.GET), timezone.now()
+    context = {**context_at(now), "user": request.user}
+    content = render_pdf(
+        f"partnering/{name}_print.html",
+        context,
+        language=language,
+        report_date=in_zone(now, event.time_zone).date(),
+        data_as_of=now,
+    )
+    return pdf_response(content, f"{name}-{event.pk}-{language}.pdf")
+
+
+@login_required
+def agenda_pdf(request, pk: int):
+    """The signed-in delegate's agenda as a PDF to print."""
+    event = visible_event(request, pk)
+    return printed(request, event, "agenda", lambda now: agenda_context(request.user, event, now))
+
+
+def rooms_context(user, event: Event) -> dict:
+    """Each location of ``event`` with its meetings by slot, for the organizers."""
+    zones = grid_zones(event, user)
+    meetings = event.meetings.for_agenda().order_by("location", "slot__starts_at", "pk")
+    by_location = {}
+    for row in agenda_rows(meetings, zones, user):
+        by_location.setdefault(row["meeting"].location_id, []).append(row)
+    locations = [
+        {"location": location, "rows": by_location.get(location.pk, [])} for location in event.locations.all()
+    ]
+    return {"event": event, "zones": zones, "locations": locations}
 
 
 @login_required
 def rooms(request, pk: int):
     """The organizers' view of the schedule: each location with its meetings by slot."""
     event = changeable_event(request, pk)
-    zones = grid_zones(event, request.user)
-    meetings = event.meetings.for_agenda().order_by("location", "slot__starts_at", "pk")
-    by_location = {}
-    for row in agenda_rows(meetings, zones, request.user):
-        by_location.setdefault(row["meeting"].location_id, []).append(row)
-    locations = [
-        {"location": location, "rows": by_location.get(location.pk, [])} for location in event.locations.all()
-    ]
-    return render(request, "partnering/rooms.html", {"event": event, "zones": zones, "locations": locations})
+    return render(request, "partnering/rooms.html", rooms_context(request.user, event))
+
+
+@login_required
+def rooms_pdf(request, pk: int):
+    """Each location's meetings on a page of its own, to post at the room or table (organizers)."""
+    event = changeable_event(request, pk)
+    return printed(request, event, "rooms", lambda now: rooms_context(request.user, event))
 
 
 # --- the calendar feed -------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ urlpatterns = [
     path("events/<int:pk>/availability/", event_views.availability, name="event-availability"),
     path("events/<int:pk>/requests/", event_views.event_requests, name="event-requests"),
     path("events/<int:pk>/agenda/", event_views.agenda, name="event-agenda"),
+    path("events/<int:pk>/agenda/pdf/", event_views.agenda_pdf, name="event-agenda-pdf"),
     path("events/<int:pk>/rooms/", event_views.rooms, name="event-rooms"),
+    path("events/<int:pk>/rooms/pdf/", event_views.rooms_pdf, name="event-rooms-pdf"),
     path("events/<int:pk>/schedule/", event_views.event_schedule_generate, name="event-schedule-generate"),
 ]

@@ -109,6 +109,24 @@ def render_pdf(
     return content
 
 
+def requested_language(query) -> str:
+    """The language a document is asked for: ``lang=ko|en`` in ``query`` (``request.GET`` or
+    ``request.POST``), else the page's."""
+    language = query.get("lang", "")
+    if language in dict(settings.LANGUAGES):
+        return language
+    return translation.get_supported_language_variant(translation.get_language())
+
+
+def pdf_response(content: bytes, filename: str):
+    """``content`` shown in the browser's PDF viewer, saved as ``filename``."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 #: How many times ``render_pdf`` calls its ``on_step``.
 RENDER_STEPS = 2
 
