@@ -72,7 +72,7 @@ def seed(rounds: list[dict]) -> dict:
     from dari.core.rates import rate_table
     from dari.outcomes.models import Outcome
     from dari.outcomes.values import locked_values
-    from dari.programs.models import Participant, Program
+    from dari.programs.models import Participant, Program, yearly_cohort
     from dari.registry.models import Organization
     from dari.reports.models import Target
 
@@ -102,7 +102,10 @@ def seed(rounds: list[dict]) -> dict:
     companies = {permalink: by_company[organization.key] for permalink, organization in companies.items()}
     participants = [
         Participant(
-            program=programs[index % PROGRAMS], organization=organization, since=date(2005 + index % 8, 1, 1)
+            program=programs[index % PROGRAMS],
+            cohort=yearly_cohort(programs[index % PROGRAMS], 2005 + index % 8),
+            organization=organization,
+            since=date(2005 + index % 8, 1, 1),
         )
         for index, organization in enumerate(companies.values())
     ]

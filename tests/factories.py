@@ -15,7 +15,7 @@ from dari.accounts.models import User
 from dari.agreements.models import ActionItem, Agreement, AgreementParty, CooperationArea
 from dari.outcomes.models import Outcome
 from dari.outcomes.vocabulary import Kind, Stage
-from dari.programs.models import Participant, Program, ProgramRole
+from dari.programs.models import Participant, Program, ProgramRole, yearly_cohort
 from dari.registry.models import (
     Affiliation,
     Cluster,
@@ -206,7 +206,14 @@ class ParticipantFactory(DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     organization = factory.SubFactory(OrganizationFactory)
+    since = None
     status = Participant.Status.ACTIVE
+    # The program's cohort of the year it joined (or of no year), as a participant recorded without a call.
+    cohort = factory.LazyAttribute(
+        lambda participant: yearly_cohort(
+            participant.program, participant.since.year if participant.since else None
+        )
+    )
 
 
 class OutcomeFactory(DjangoModelFactory):

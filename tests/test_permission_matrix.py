@@ -466,6 +466,29 @@ PAGES: dict[str, list[Row]] = {
     "programs/calls/<int:pk>/ranking.xlsx": [
         Row("GET", "/programs/calls/{call}/ranking.xlsx", (LOGIN, 403, 403, 200, 200), reviewer=403)
     ],
+    # Decisions: the program's managers and staff only (the call is open in this world, so their
+    # decisions are refused with a message: 302 back to the page); the applicant decides nothing.
+    "programs/calls/<int:pk>/decisions/": [
+        Row("GET", "/programs/calls/{call}/decisions/", (LOGIN, 403, 403, 200, 200), reviewer=403)
+    ],
+    "programs/calls/<int:pk>/decisions/release/": [
+        Row(
+            "POST",
+            "/programs/calls/{call}/decisions/release/",
+            (LOGIN, 403, 403, 302, 302),
+            body={},
+            reviewer=403,
+        )
+    ],
+    "programs/applications/<int:pk>/decision/": [
+        Row(
+            "POST",
+            "/programs/applications/{application}/decision/",
+            (LOGIN, 404, 403, 302, 302),
+            body={"outcome": "accepted"},
+            reviewer=403,
+        )
+    ],
     "programs/reviews/": [Row("GET", "/programs/reviews/", (LOGIN, 200, 200, 200, 200), reviewer=200)],
     "programs/reviews/<int:pk>/": [
         Row("GET", "/programs/reviews/{review}/", (LOGIN, 404, 404, 200, 200), reviewer=200),
@@ -903,6 +926,27 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("GET", "/api/v1/calls/{call_id}/ranking"): [
         Row("GET", "/api/v1/calls/{call}/ranking", (401, 403, 403, 200, 200), reviewer=403)
+    ],
+    # Decisions: the program's managers and staff; the call is still open here, so deciding and
+    # releasing answer 422 for them (a decision is made on a closed call).
+    ("GET", "/api/v1/calls/{call_id}/decisions"): [
+        Row("GET", "/api/v1/calls/{call}/decisions", (401, 403, 403, 200, 200), reviewer=403)
+    ],
+    ("POST", "/api/v1/calls/{call_id}/decisions/release"): [
+        Row("POST", "/api/v1/calls/{call}/decisions/release", (401, 403, 403, 422, 422), reviewer=403)
+    ],
+    ("PUT", "/api/v1/applications/{application_id}/decision"): [
+        Row(
+            "PUT",
+            "/api/v1/applications/{application}/decision",
+            (401, 404, 403, 422, 422),
+            body={"outcome": "accepted"},
+            json=True,
+            reviewer=403,
+        )
+    ],
+    ("DELETE", "/api/v1/applications/{application_id}/decision"): [
+        Row("DELETE", "/api/v1/applications/{application}/decision", (401, 404, 403, 422, 422), reviewer=403)
     ],
     ("GET", "/api/v1/reviews"): [Row("GET", "/api/v1/reviews", same(200), reviewer=200)],
     ("GET", "/api/v1/reviews/{review_id}"): [

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dari.agreements.models import CooperationArea
 from dari.outcomes.models import Outcome
-from dari.programs.models import Participant, Program
+from dari.programs.models import Program
 from dari.registry.models import Organization
 from dari.reports.kpis import BREAKDOWNS, Filters, breakdown
-from tests.factories import OrganizationFactory, OutcomeFactory, UserFactory
+from tests.factories import OrganizationFactory, OutcomeFactory, ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def add_outcomes():
     program = Program.objects.get(key=PROGRAM)
     area = CooperationArea.objects.first()
     startup = OrganizationFactory(is_public=True, key="cohort-startup")
-    Participant.objects.create(program=program, organization=startup, since=date(2025, 3, 1))
+    ParticipantFactory(program=program, organization=startup, since=date(2025, 3, 1))
     common = {"startup": startup, "counterparty_description_en": "A fund"}
     investment = {**common, "kind": "investment", "program": program}
     # (stage, amount, currency, counterparty's country, cooperation area, reported on)

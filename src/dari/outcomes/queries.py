@@ -16,15 +16,21 @@ NONE = "none"
 
 
 def cohort_year():
-    """The year the outcome's startup joined the outcome's program (its ``Participant.since``), or
-    None: no program, not a participant, or no date."""
-    from django.db.models.functions import ExtractYear
+    """The year the outcome's startup joined the outcome's program: the year of its first cohort
+    there (``Cohort.year``; for a participant whose cohort has none, the year of its ``since``), or
+    None: no program, not a participant, or no year. A startup that joined again in a later round
+    keeps its first year, so it is counted in one cohort only."""
+    from django.db.models.functions import Coalesce, ExtractYear
 
     from dari.programs.models import Participant
 
-    joined = Participant.objects.filter(
-        organization=models.OuterRef("startup_id"), program=models.OuterRef("program_id")
-    ).annotate(year=ExtractYear("since"))
+    joined = (
+        Participant.objects.filter(
+            organization=models.OuterRef("startup_id"), program=models.OuterRef("program_id")
+        )
+        .annotate(year=Coalesce("cohort__year", ExtractYear("since")))
+        .order_by(models.F("year").asc(nulls_last=True), "pk")
+    )
     return models.Subquery(joined.values("year")[:1], output_field=models.IntegerField())
 
 

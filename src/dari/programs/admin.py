@@ -3,6 +3,8 @@ from django.contrib import admin
 from .models import (
     Application,
     Call,
+    Cohort,
+    Decision,
     DeclaredConflict,
     Participant,
     Program,
@@ -38,7 +40,7 @@ class ProgramRoleAdmin(admin.ModelAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["program", "organization", "since", "status"]
+    list_display = ["program", "cohort", "organization", "since", "status"]
     list_filter = ["status", "program"]
 
 
@@ -92,3 +94,24 @@ class ReviewAdmin(admin.ModelAdmin):
 class DeclaredConflictAdmin(admin.ModelAdmin):
     list_display = ["reviewer", "organization", "declared_at"]
     raw_id_fields = ["reviewer", "organization"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["program", "call", "year"]
+    list_filter = ["program"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Read only: decisions are made and released by ``decisions`` (pending ones are never shown to
+    applicants, and a release notifies them)."""
+
+    list_display = ["application", "outcome", "status", "decided_at", "released_at"]
+    list_filter = ["status", "outcome"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

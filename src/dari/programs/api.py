@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -29,7 +30,7 @@ from dari.registry.api import VERSION_IN
 from dari.registry.models import Organization
 
 from . import services
-from .models import Application, Call, Participant, Program
+from .models import Application, Call, Decision, Participant, Program
 from .permissions import blind_application_ids, can_change_program
 
 router = Router(tags=["programs"])
@@ -45,8 +46,17 @@ class RoleOut(Schema):
     role: str
 
 
+class CohortOut(Schema):
+    id: int
+    call_id: int | None = Field(
+        description="The call whose accepted startups form the cohort; null: a year's"
+    )
+    year: int | None
+
+
 class ParticipantOut(Schema):
     organization: Ref
+    cohort: CohortOut = Field(description="A startup may take part once per cohort")
     since: str | None
     status: str
 
@@ -390,6 +400,16 @@ class CallRef(Schema):
     title_en: str
 
 
+class ApplicationDecisionOut(Schema):
+    outcome: str = Field(description="accepted, waitlisted or rejected")
+    status: str = Field(description="pending (never shown to the applicant) or released")
+    released_at: datetime | None = Field(description="In the call's zone")
+
+    @staticmethod
+    def resolve_released_at(obj: Decision):
+        return in_own_zone(obj.released_at, obj.application.call.time_zone)
+
+
 class ApplicationOut(Schema):
     id: int
     call: CallRef
@@ -402,8 +422,16 @@ class ApplicationOut(Schema):
     submitted_at: datetime | None = Field(description="In the call's zone (time_zone)")
     time_zone: str
     revisions_note: str
+    decision: ApplicationDecisionOut | None = Field(
+        description="The decision: for the applicant once released (null before); for the program's "
+        "managers and staff also while pending; null for reviewers"
+    )
     version: int
     web_url: str
+
+    @staticmethod
+    def resolve_decision(obj: Application):
+        return getattr(obj, "visible_decision", None)
 
     @staticmethod
     def resolve_startup(obj: Application, context):
@@ -430,7 +458,14 @@ class ApplicationOut(Schema):
 
 
 def applications_for(request):
-    return Application.objects.visible_to(request.user).select_related("call", "startup")
+    """The applications the caller sees, each with the decision they may see (``visible_decision``:
+    a pending one only for those who make it)."""
+    visible = Decision.objects.visible_to(request.user)
+    return (
+        Application.objects.visible_to(request.user)
+        .select_related("call", "startup")
+        .prefetch_related(Prefetch("decision", queryset=visible, to_attr="visible_decision"))
+    )
 
 
 @applications_router.get("", response={200: list[ApplicationOut], **errors(422)}, summary="List applications")

@@ -31,7 +31,10 @@ class ProgramsConfig(AppConfig):
 
         from dari.notifications.kinds import register_kind
 
+        from .decisions import DECISION_RELEASED
         from .reviews import REVIEW_ASSIGNED
 
         # The notice names the call and a count, never an applicant: it holds for blind reviews.
         register_kind(REVIEW_ASSIGNED, _("Applications assigned to me for review"))
+        # Sent only when a call's decisions are released, never while they are pending.
+        register_kind(DECISION_RELEASED, _("Decisions on my organization's applications"))

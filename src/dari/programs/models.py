@@ -13,7 +13,14 @@ from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import KEY_HELP, Organization, Source
 
-from .queries import ApplicationQuerySet, CallQuerySet, ProgramQuerySet, ReviewQuerySet
+from .queries import (
+    ApplicationQuerySet,
+    CallQuerySet,
+    CohortQuerySet,
+    DecisionQuerySet,
+    ProgramQuerySet,
+    ReviewQuerySet,
+)
 
 
 class Program(Versioned, BilingualNamed):
@@ -64,32 +71,6 @@ class ProgramRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.get_role_display()})"
-
-
-class Participant(models.Model):
-    """A startup taking part in a program."""
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        ALUMNI = "alumni", _("alumni")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-
-    program = models.ForeignKey(Program, related_name="participants", on_delete=models.CASCADE)
-    organization = models.ForeignKey(Organization, related_name="participations", on_delete=models.PROTECT)
-    since = models.DateField(_("since"), null=True, blank=True, validators=[validate_in_range])
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    source = models.ForeignKey(
-        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
-    )
-
-    class Meta:
-        verbose_name = _("participant")
-        verbose_name_plural = _("participants")
-        ordering = ["program", "organization"]
-        constraints = [models.UniqueConstraint(fields=["program", "organization"], name="unique_participant")]
-
-    def __str__(self) -> str:
-        return str(self.organization)
 
 
 class Call(Versioned):
@@ -154,6 +135,94 @@ class Call(Versioned):
         """Whether an application may be sent at ``moment``: the call is open and ``moment`` is from
         its opening up to, not including, its closing second (instants, so the same in every zone)."""
         return self.status == self.Status.OPEN and self.opens_at <= moment < self.closes_at
+
+
+class Cohort(models.Model):
+    """A program's cohort: the startups accepted through one call (``call``, its ``year`` the year
+    its decisions were released), or, for participants recorded without a call (the scenario's, an
+    import), those of one ``year`` (or of no recorded year). A startup joins a program once per
+    cohort, so it may join again in a later round."""
+
+    program = models.ForeignKey(Program, related_name="cohorts", on_delete=models.CASCADE)
+    call = models.OneToOneField(
+        Call, verbose_name=_("call"), null=True, blank=True, related_name="cohort", on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["program", "year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "year"], condition=models.Q(call__isnull=True), name="unique_cohort_year"
+            ),
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=models.Q(call__isnull=True, year__isnull=True),
+                name="unique_cohort_without_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.call_id is not None:
+            return str(self.call)
+        if self.year is not None:
+            return str(self.year)
+        return str(_("year not recorded"))
+
+    def clean(self):
+        super().clean()
+        if self.call_id is not None and self.call.program_id != self.program_id:
+            raise ValidationError({"call": _("The call belongs to another program.")})
+
+
+class Participant(models.Model):
+    """A startup taking part in a program, as a member of one of its cohorts (``cohort``; ``program``
+    is the cohort's, kept beside it for the many reads by program). Unique per cohort and
+    organization: a startup accepted again in a later call is a second participant."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ALUMNI = "alumni", _("alumni")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    program = models.ForeignKey(Program, related_name="participants", on_delete=models.CASCADE)
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), related_name="participants", on_delete=models.PROTECT
+    )
+    organization = models.ForeignKey(Organization, related_name="participations", on_delete=models.PROTECT)
+    since = models.DateField(_("since"), null=True, blank=True, validators=[validate_in_range])
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["program", "organization", "cohort"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "organization"], name="unique_participant_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def clean(self):
+        super().clean()
+        if self.cohort_id is not None and self.program_id is not None:
+            if self.cohort.program_id != self.program_id:
+                raise ValidationError({"cohort": _("The cohort belongs to another program.")})
+
+
+def yearly_cohort(program: Program, year: int | None) -> Cohort:
+    """The cohort of ``program``'s participants recorded without a call in ``year`` (None: no year
+    recorded), made when missing."""
+    cohort, _created = Cohort.objects.get_or_create(program=program, call=None, year=year)
+    return cohort
 
 
 class ReviewPhase(models.Model):
@@ -321,3 +390,43 @@ class DeclaredConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} – {self.organization}"
+
+
+class Decision(models.Model):
+    """The managers' decision on a submitted application: accepted, waitlisted or rejected. It is
+    ``pending`` (seen by the program's managers and staff only: not by the applicant, in no page,
+    API answer, e-mail or notice) until the call's decisions are released together
+    (``decisions.release_decisions``), after which it is ``released`` and final. Made and changed by
+    ``decisions.decide``; its status moves by ``decisions.release_decisions`` only."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", pgettext_lazy("decision", "accepted")
+        WAITLISTED = "waitlisted", pgettext_lazy("decision", "waitlisted")
+        REJECTED = "rejected", pgettext_lazy("decision", "rejected")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("decision status", "pending")
+        RELEASED = "released", pgettext_lazy("decision status", "released")
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), related_name="decision", on_delete=models.PROTECT
+    )
+    outcome = models.CharField(_("decision"), max_length=12, choices=Outcome.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(_("decided at"), validators=[validate_in_range])
+    released_at = models.DateTimeField(
+        _("released at"), null=True, blank=True, validators=[validate_in_range]
+    )
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["application"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"

@@ -11,7 +11,7 @@ def programs_of_organization(request, organization):
     )
     participations = Participant.objects.filter(
         organization=organization, program__in=programs
-    ).select_related("program")
+    ).select_related("program", "cohort__call")
     if not roles and not participations:
         return None
     return Panel("programs/_organization_panel.html", {"roles": roles, "participations": participations})

@@ -92,3 +92,8 @@ def blind_application_ids(user) -> frozenset[int]:
 
 def is_blind_for(user, application) -> bool:
     return application.pk in blind_application_ids(user)
+
+
+def can_decide(user, call) -> bool:
+    """Decisions on a call's applications, and their release: those who run the call."""
+    return can_change_call(user, call)

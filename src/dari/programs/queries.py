@@ -66,7 +66,7 @@ class ProgramQuerySet(models.QuerySet):
             models.Prefetch(
                 "participants",
                 queryset=Participant.objects.filter(organization__in=organizations).select_related(
-                    "organization"
+                    "organization", "cohort__call"
                 ),
             ),
         )
@@ -174,4 +174,28 @@ class ReviewQuerySet(models.QuerySet):
                 phase__isnull=True, application__call__reviews_shared=True
             )
             condition |= Q(status="submitted") & shared & same_phase
+        return self.filter(condition)
+
+
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cohorts of the programs ``user`` may see."""
+        from .models import Program
+
+        return self.filter(program__in=Program.objects.visible_to(user))
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff and the program's managers see every decision of its calls, pending or released;
+        the applicant's members see their application's decision once it is released, never before;
+        nobody else any (reviewers included)."""
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        condition = Q(pk__in=[])
+        if access.managed_program_ids:
+            condition |= Q(application__call__program_id__in=access.managed_program_ids)
+        if access.organization_ids:
+            condition |= Q(application__startup_id__in=access.organization_ids, status="released")
         return self.filter(condition)

@@ -16,7 +16,8 @@ from dari.files.sniffing import XLSX
 
 from . import ranking, reviews
 from .conflicts import conflicts_of
-from .models import Call, Review, ReviewPhase
+from .decision_views import decisions_by_application
+from .models import Call, Decision, Review, ReviewPhase
 from .permissions import blind_application_ids, can_manage_reviews, can_write_review
 from .review_forms import AssignForm, AutoAssignForm, RecusalForm, ReviewForm, ReviewSetupForm, RubricFormSet
 from .rubric import weighted_total
@@ -330,7 +331,12 @@ def review_ranking(request, pk: int):
     """The managers' ranking: raw and normalized scores side by side, the spread between reviewers,
     the disagreement flag and the number of reviews, per phase."""
     result = ranking_of(request, pk)
+    decided = decisions_by_application(request.user, result.call)
     context = {
+        "lines": [(line, decided.get(line.application.pk)) for line in result.lines],
+        "may_decide": result.call.status == Call.Status.CLOSED,
+        "outcomes": Decision.Outcome.choices,
+        "here": request.get_full_path(),
         "call": result.call,
         "phase": result.phase,
         "phases": list(result.call.phases.all()),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import decision_views, review_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -24,6 +24,13 @@ urlpatterns = [
     path("calls/<int:pk>/assignments/auto/", review_views.review_assign_auto, name="review-assign-auto"),
     path("calls/<int:pk>/ranking/", review_views.review_ranking, name="review-ranking"),
     path("calls/<int:pk>/ranking.xlsx", review_views.review_ranking_export, name="review-ranking-export"),
+    path("calls/<int:pk>/decisions/", decision_views.call_decisions, name="call-decisions"),
+    path(
+        "calls/<int:pk>/decisions/release/",
+        decision_views.release_call_decisions,
+        name="call-decisions-release",
+    ),
+    path("applications/<int:pk>/decision/", decision_views.application_decision, name="application-decision"),
     path("reviews/", review_views.review_list, name="review-list"),
     path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/recuse/", review_views.review_recuse, name="review-recuse"),

@@ -30,7 +30,7 @@ from .forms import (
     StartApplicationForm,
     localized_label,
 )
-from .models import Application, Call, Program
+from .models import Application, Call, Decision, Program
 from .permissions import (
     blind_application_ids,
     can_change_call,
@@ -344,6 +344,9 @@ def application_page(request, application, form=None, revisions=None, status=200
     context = {
         "application": application,
         "call": call,
+        # Pending decisions only for those who make them; the applicant's members once released.
+        "decision": Decision.objects.visible_to(request.user).filter(application=application).first(),
+        "is_applicant": is_applicant(request.user, application),
         "answers": answers,
         "blind_ids": blind_ids,
         "form": form if editable else None,

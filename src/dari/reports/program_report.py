@@ -130,11 +130,14 @@ def program_report(user, program: Program, period: Period, *, now: datetime | No
         .select_related("organization")
         .order_by("organization__name_en")
     )
-    startups = [
-        participant.organization
-        for participant in participants
-        if participant.since is None or participant.since <= period.last_day
-    ]
+    # A startup that joined in several rounds (cohorts) is one startup of the report.
+    startups = list(
+        {
+            participant.organization_id: participant.organization
+            for participant in participants
+            if participant.since is None or participant.since <= period.last_day
+        }.values()
+    )
     return ProgramReport(
         program=program,
         period=period,

@@ -23,7 +23,7 @@ from dari.matching.models import MatchingProfile
 from dari.outcomes.models import Outcome, StageChange
 from dari.outcomes.services import advance_outcome
 from dari.outcomes.values import locked_values
-from dari.programs.models import Participant, Program, ProgramRole
+from dari.programs.models import Cohort, Participant, Program, ProgramRole
 from dari.registry.models import (
     Affiliation,
     Cluster,
@@ -422,11 +422,20 @@ class Loader:
                 {"source": program.source},
             )
         for participant in record.get("participants", []):
+            # Participants recorded without a call belong to the program's cohort of their year
+            # (``cohort_year``, else the year of ``since``; none recorded: the cohort without a year).
+            since = parse_date(participant.get("since"))
+            year = participant.get("cohort_year") or (since.year if since else None)
+            cohort = self.upsert(Cohort, {"program": program, "call": None, "year": year}, {})
             self.upsert(
                 Participant,
-                {"program": program, "organization": self.lookup(Organization, participant["organization"])},
                 {
-                    "since": parse_date(participant.get("since")),
+                    "program": program,
+                    "cohort": cohort,
+                    "organization": self.lookup(Organization, participant["organization"]),
+                },
+                {
+                    "since": since,
                     "status": participant.get("status", Participant.Status.ACTIVE),
                     "source": program.source,
                 },

@@ -20,7 +20,7 @@ from dari.outcomes.models import Investor, Outcome, StageChange
 from dari.outcomes.services import OUTCOME
 from dari.outcomes.values import SOURCE_FIELDS, VALUE_FIELDS, locked_values
 from dari.outcomes.vocabulary import Disclosure, Kind, Period, Stage
-from dari.programs.models import Participant, Program
+from dari.programs.models import Participant, Program, yearly_cohort
 from dari.registry.models import Organization, Relationship, Source
 
 from ..tables import read_number
@@ -124,10 +124,13 @@ class ParticipantImporter(ProgramRowsImporter):
 
     def prepare(self, records) -> None:
         self.load_references(records, ["organization"])
-        self.existing = {
-            (item.program_id, item.organization_id): item
-            for item in Participant.objects.filter(organization_id__in=list(self.organizations.values()))
-        }
+        # A row is the startup's participation recorded without a call (a cohort of a year): those
+        # made by a call's decisions are not the import's to change. The oldest such one if several.
+        self.existing = {}
+        for item in Participant.objects.filter(
+            organization_id__in=list(self.organizations.values()), cohort__call__isnull=True
+        ).order_by("-cohort__year", "-pk"):
+            self.existing[(item.program_id, item.organization_id)] = item
 
     def plan_row(self, row):
         program_id = self.program(row, required=True)
@@ -149,6 +152,9 @@ class ParticipantImporter(ProgramRowsImporter):
     def write(self, plans, progress) -> None:
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new]
+        for plan in new:  # a new participant joins its program's cohort of the year it joined
+            since = plan.obj.since
+            plan.obj.cohort = yearly_cohort(Program(pk=plan.obj.program_id), since.year if since else None)
         Participant.objects.bulk_create([plan.obj for plan in new], batch_size=WRITE_BATCH)
         if changed_plans:
             Participant.objects.bulk_update([plan.obj for plan in changed_plans], ["since", "status"])
