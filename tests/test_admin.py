@@ -32,7 +32,7 @@ def test_every_dari_model_is_registered_in_the_admin():
     assert models == set(DARI_MODELS)
 
 
-READ_ONLY = {"accounts.AuditEntry", "outcomes.StageChange", "outcomes.Investor"}
+READ_ONLY = {"accounts.AuditEntry", "outcomes.StageChange", "outcomes.Investor", "programs.Decision"}
 
 
 @pytest.mark.parametrize("model", DARI_MODELS, ids=lambda model: model._meta.label)
@@ -44,7 +44,8 @@ def test_admin_pages_load(client, superuser, scenario, model):
 
     assert changelist.status_code == 200
     # The audit log is read-only, even for superusers; so are a stage history (advance_outcome writes
-    # it) and a round's investors (write_investors).
+    # it), a round's investors (write_investors) and a decision (decisions.decide: a pending one is
+    # never shown to the applicant, and only its release tells them).
     assert add.status_code == (403 if model._meta.label in READ_ONLY else 200)
     first = model.objects.first()
     if first is not None:

@@ -17,6 +17,7 @@ from dari.notifications.models import Notification, OutgoingEmail
 from dari.programs import decisions
 from dari.programs.decisions import DECISION_STATUS, decide, release_decisions
 from dari.programs.models import Application, Call, Cohort, Decision, Participant, Review
+from dari.programs.services import set_call_status
 from dari.reports.kpis import Filters, breakdown, startups_supported
 from dari.reports.program_report import Period, program_report
 
@@ -143,6 +144,19 @@ def test_a_released_decision_is_final(panel):
             decide(Actor(panel.manager), panel.applications[0], outcome)
         assert refused.value.message_dict == {"outcome": ["This decision has been released: it is final."]}
     assert Decision.objects.get(application=panel.applications[0]).outcome == "accepted"
+
+
+def test_a_call_with_pending_decisions_is_decided_by_their_release_not_by_hand(panel):
+    decide_all(panel)
+
+    with pytest.raises(ValidationError) as refused:
+        set_call_status(Actor(panel.manager), panel.call, "decided")
+
+    assert refused.value.message_dict == {
+        "status": ["Release the call's pending decisions instead: that decides the call."]
+    }
+    panel.call.refresh_from_db()
+    assert panel.call.status == "closed"
 
 
 # --- releasing: all or nothing ------------------------------------------------------------------------

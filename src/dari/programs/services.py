@@ -24,7 +24,7 @@ from dari.files.models import Purpose, StoredFile
 from dari.files.services import store_upload
 
 from .application_form import answer_field, check_answers, check_form
-from .models import Application, Call, Program, ProgramRole, ReviewPhase
+from .models import Application, Call, Decision, Program, ProgramRole, ReviewPhase
 from .permissions import (
     can_apply,
     can_change_call,
@@ -306,7 +306,8 @@ def set_call_status(actor: Actor, call: Call, status: str, *, now=None) -> Call:
 
     Side effects, in one transaction: ``Call.status`` saved; one audit entry
     ``programs.call.status_changed`` with ``{"status": [old, new]}``. No notification is sent and
-    nothing happens to the applications (decisions and cohorts are later work).
+    nothing happens to the applications. A call with pending decisions is decided by releasing them
+    (``decisions.release_decisions``), not here (refused).
     Raises ``PermissionDenied``, or ``ValidationError`` on ``status`` (nothing written). The same
     status again changes nothing."""
     require(actor.is_system or can_change_call(actor.user, call), _("You may not change this call."))
@@ -321,6 +322,15 @@ def set_call_status(actor: Actor, call: Call, status: str, *, now=None) -> Call:
             )
         if call.closes_at <= (now or timezone.now()):
             raise ValidationError({"status": _("The call's closing time has passed: set a later one first.")})
+    if (
+        status == CallStatus.DECIDED
+        and Decision.objects.filter(application__call=call, status="pending").exists()
+    ):
+        # Deciding the call by hand would strand its pending decisions: they are decided on, and told,
+        # only by their release (``decisions.release_decisions``), which decides the call.
+        raise ValidationError(
+            {"status": _("Release the call's pending decisions instead: that decides the call.")}
+        )
     old = call.status
     call.status = status
     call.save(update_fields=["status"])
