@@ -22,6 +22,7 @@ from dari.reports.kpis import Filters, breakdown, startups_supported
 from dari.reports.program_report import Period, program_report
 
 from ..factories import OutcomeFactory, ParticipantFactory, UserFactory
+from ..helpers import count_queries
 from .reviewing import make_panel
 
 pytestmark = pytest.mark.django_db
@@ -442,3 +443,24 @@ def test_a_startup_that_joined_twice_is_counted_once_in_the_kpis_and_its_first_c
     ]
     report = program_report(staff, program, Period(2030))
     assert [organization.pk for organization in report.startups] == [startup.pk]
+
+
+# --- query counts ------------------------------------------------------------------------------------
+
+
+def test_the_decision_lists_take_the_same_queries_for_two_and_six_applications():
+    def queries(count: int) -> tuple[int, ...]:
+        small = make_panel(startups=count, status=Call.Status.CLOSED)
+        for application in small.applications:
+            decide(Actor(small.manager), application, "accepted")
+        manager = client_for(small.manager)
+        found = (
+            count_queries(manager, f"/api/v1/calls/{small.call.pk}/decisions"),
+            count_queries(manager, f"/api/v1/applications?call={small.call.pk}"),
+            count_queries(manager, f"/programs/calls/{small.call.pk}/decisions/"),
+        )
+        Decision.objects.all().delete()
+        Application.objects.all().delete()
+        return found
+
+    assert queries(2) == queries(6)
