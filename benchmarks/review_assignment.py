@@ -1,9 +1,10 @@
-"""How fast reviewers are assigned automatically: a call with 500 submitted applications, 40
-reviewers, 3 reviews each, conflicts of interest from affiliations (current and past) and registry
-relationships (investments, partnerships, parent organizations); the time of
-``dari.programs.reviews.auto_assign`` (conflicts read, assignment computed, reviews written, one
-audit entry, one notice per reviewer) and its SQL query count at two sizes, with the same 40
-reviewers (a count that does not grow with the applications is the point).
+"""How fast reviewers are assigned automatically, and the normalized ranking of their reviews
+computed: a call with 500 submitted applications, 40 reviewers, 3 reviews each, conflicts of
+interest from affiliations (current and past) and registry relationships (investments, partnerships,
+parent organizations); the time of ``dari.programs.reviews.auto_assign`` (conflicts read, assignment
+computed, reviews written, one audit entry, one notice per reviewer), then of the ranking
+(``measure_ranking``), and their SQL query counts at two sizes, with the same 40 reviewers (a count
+that does not grow with the applications is the point).
 
     .venv/bin/python benchmarks/review_assignment.py [--applications 500] [--reviewers 40]
         [--per-application 3] [--repeats 5] [--database-url postgres://...]
@@ -197,6 +198,7 @@ def measure(applications: int, reviewers: int, per_application: int, repeats: in
         "reviewers": reviewers,
         "per_application": per_application,
         "conflicting_pairs": len(conflict_pairs),
+        "ranking": measure_ranking(call, manager, repeats),
         "auto_assign": {
             "median_s": round(statistics.median(seconds), 3),
             "max_s": round(max(seconds), 3),
@@ -207,6 +209,70 @@ def measure(applications: int, reviewers: int, per_application: int, repeats: in
         "engine_alone": {"median_s": round(statistics.median(engine_seconds), 4)},
         "checked": checked,
     }
+
+
+RUBRIC = [
+    {
+        "key": key,
+        "label_en": key.title(),
+        "weight": weight,
+        "scale": [{"value": value, "label_en": str(value)} for value in range(1, 6)],
+    }
+    for key, weight in (("team", 2), ("market", 1), ("technology", 1))
+]
+
+
+def measure_ranking(call, manager, repeats: int) -> dict:
+    """The normalized ranking of the assigned reviews, once each reviewer has scored theirs (a lenient
+    or harsh reviewer's bias plus noise around each application's quality; written untimed): the
+    time of ``rank_call`` (reviews read, scores normalized and aggregated), and of the managers'
+    ranking page and ``GET /api/v1/calls/{id}/ranking``, with their SQL query counts."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from dari.programs.models import Review
+    from dari.programs.ranking import rank_call
+
+    generator = random.Random(SEED)
+    call.rubric = RUBRIC
+    call.save(update_fields=["rubric"])
+    quality = {pk: generator.uniform(1, 5) for pk in call.applications.values_list("pk", flat=True)}
+    bias = {}
+    found = list(Review.objects.filter(application__call=call))
+    for review in found:
+        lean = bias.setdefault(review.reviewer_id, generator.gauss(0, 1))
+        seen = quality[review.application_id] + lean
+        review.scores = {
+            item["key"]: min(5, max(1, round(seen + generator.gauss(0, 0.5)))) for item in RUBRIC
+        }
+        review.status = Review.Status.SUBMITTED
+        review.submitted_at = datetime.now(UTC)
+    Review.objects.bulk_update(found, ["scores", "status", "submitted_at"], batch_size=500)
+
+    figures = {}
+    client = Client()
+    client.force_login(manager)
+    timed = {
+        "rank_call": lambda: rank_call(call, None),
+        "page": lambda: client.get(f"/programs/calls/{call.pk}/ranking/"),
+        "api": lambda: client.get(f"/api/v1/calls/{call.pk}/ranking"),
+    }
+    for name, function in timed.items():
+        answer = function()  # warm-up
+        if name != "rank_call":
+            assert answer.status_code == 200, (name, answer.status_code)
+        seconds = []
+        for _repeat in range(max(3, repeats)):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                function()
+            seconds.append(time.perf_counter() - started)
+        figures[name] = {"median_s": round(statistics.median(seconds), 3), "queries": len(captured)}
+    ranked = rank_call(call, None)
+    figures["lines"] = len(ranked.lines)
+    figures["reviews_scored"] = len(found)
+    return figures
 
 
 def run_in(
@@ -269,6 +335,32 @@ def markdown(report: dict) -> str:
         )
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     lines += [
+        "",
+        "## The normalized ranking of those reviews",
+        "",
+        "| applications | reviews scored | rank_call median s | queries | ranking page median s | queries"
+        " | API median s | queries |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in report["sizes"].values():
+        ranking = run["ranking"]
+        cells = (
+            run["applications"],
+            ranking["reviews_scored"],
+            ranking["rank_call"]["median_s"],
+            ranking["rank_call"]["queries"],
+            ranking["page"]["median_s"],
+            ranking["page"]["queries"],
+            ranking["api"]["median_s"],
+            ranking["api"]["queries"],
+        )
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    lines += [
+        "",
+        "Each reviewer scores with a bias (σ = 1) and noise (σ = 0.5) around the application's quality, on",
+        "three weighted criteria of a 1–5 scale; the ranking normalizes per reviewer (z-scores) and",
+        "aggregates by mean. The page and the API are measured through Django's test client (the whole",
+        "view, templates and middleware; no network).",
         "",
         "The query count is the same at both sizes (same reviewers): conflicts are read in five queries",
         "whatever the number of reviewers, the reviews in one bulk insert (which SQLite, capping the",
