@@ -20,13 +20,15 @@ parties of the private agreement ``agreement``, with a cooperation area and an a
 by ``S``. Staff has invited someone to ``S`` and a pending registration claims ``public``.
 ``event`` (private, taking registrations) has a day of slots and a location; ``member`` is ``S``'s
 delegate there (``delegate_member``), ``delegate`` is ``public``'s (``delegate_public``), and
-``member`` has asked ``public`` for a meeting there (``event_request``).
+``member`` has asked ``public`` for a meeting there (``event_request``). At ``past_event`` (private,
+closed, also organized by ``organizer``) ``member`` and ``delegate`` met for ``S`` and ``public``
+(``held_meeting``, 2024-01-17 10:00 PST), which nobody has reported on yet.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.apps import apps
@@ -45,7 +47,7 @@ from dari.files.services import store_generated
 from dari.jobs.models import Job
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
-from dari.partnering.models import Event, MeetingRequest
+from dari.partnering.models import Event, Meeting, MeetingRequest
 from dari.partnering.services import add_event_day, add_location, register_delegate
 from dari.programs.models import Application, Call, Review, ReviewPhase
 from dari.registry.models import Relationship
@@ -314,6 +316,23 @@ PAGES: dict[str, list[Row]] = {
     ],
     "events/<int:pk>/rooms/pdf/": [
         Row("GET", EV + "/rooms/pdf/", (LOGIN, 404, 403, 404, 200), more=event_personas(200, 403)),
+    ],
+    # After a meeting (``held_meeting``): whoever sees it reads both sides' reports (its two sides,
+    # the organizer, staff); only S's own people report for S (``delegate`` is the other side).
+    "meetings/<int:pk>/report/": [
+        Row(
+            "GET",
+            "/meetings/{held_meeting}/report/",
+            (LOGIN, 404, 200, 404, 200),
+            more=event_personas(200, 200),
+        ),
+        Row(
+            "POST",
+            "/meetings/{held_meeting}/report/",
+            (LOGIN, 404, 302, 404, 403),
+            {"organization": "{startup}", "attendance": "held", "result": "follow_up"},
+            more=event_personas(403, 403),
+        ),
     ],
     "events/<int:pk>/schedule/": [
         Row("POST", EV + "/schedule/", (LOGIN, 404, 403, 404, 302), body={}, more=event_personas(302, 403)),
@@ -1221,6 +1240,29 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/events/{event_id}/meetings"): [
         Row("GET", AEV + "/meetings", (401, 404, 200, 404, 200), more=event_personas(200, 200)),
     ],
+    # What the event's meetings led to: its organizer and staff.
+    ("GET", "/api/v1/events/{event_id}/analytics"): [
+        Row("GET", AEV + "/analytics", (401, 404, 403, 404, 200), more=event_personas(200, 403)),
+    ],
+    # Reports on ``held_meeting``: read by whoever sees it; S's report put by S's own people only.
+    ("GET", "/api/v1/meetings/{meeting_id}/reports"): [
+        Row(
+            "GET",
+            "/api/v1/meetings/{held_meeting}/reports",
+            (401, 404, 200, 404, 200),
+            more=event_personas(200, 200),
+        ),
+    ],
+    ("PUT", "/api/v1/meetings/{meeting_id}/reports/{organization_id}"): [
+        Row(
+            "PUT",
+            "/api/v1/meetings/{held_meeting}/reports/{startup}",
+            (401, 404, 200, 404, 403),
+            {"attendance": "held", "result": "follow_up"},
+            json=True,
+            more=event_personas(403, 403),
+        ),
+    ],
     # The organizer and staff generate the schedule once the event is in scheduling (422 before).
     ("POST", "/api/v1/events/{event_id}/schedule"): [
         Row("POST", AEV + "/schedule", (401, 404, 403, 404, 422), more=event_personas(422, 403)),
@@ -1461,6 +1503,25 @@ def world(db):
         requested_by=users["member"], subject=startup, candidate=public, event=event
     )
     event_request.delegates.set([delegate_member])
+    past_event = Event.objects.create(
+        name_en="Delegation visit", time_zone="America/Los_Angeles", is_public=False, status="registration"
+    )
+    grant_membership(system, users["organizer"], Role.EVENT_ORGANIZER, past_event)
+    add_event_day(system, past_event, {"date": date(2024, 1, 17), "starts": time(10), "ends": time(11)})
+    past_location = add_location(system, past_event, {"name_en": "Table A"})
+    held_request = MeetingRequest.objects.create(
+        requested_by=users["member"], subject=startup, candidate=public, event=past_event, status="accepted"
+    )
+    held_request.delegates.set(
+        [
+            register_delegate(Actor(users["staff"]), past_event, startup, users["member"]),
+            register_delegate(Actor(users["staff"]), past_event, public, users["delegate"]),
+        ]
+    )
+    held_meeting = Meeting.objects.create(
+        event=past_event, request=held_request, slot=past_event.slots.first(), location=past_location
+    )
+    Event.objects.filter(pk=past_event.pk).update(status="closed")
     now = datetime.now(UTC)
     call = Call.objects.create(
         program=program,
@@ -1536,6 +1597,7 @@ def world(db):
         "delegate_member": delegate_member.pk,
         "delegate_public": delegate_public.pk,
         "event_request": event_request.pk,
+        "held_meeting": held_meeting.pk,
     }
     return ids, users
 

@@ -1,7 +1,8 @@
 """Meeting requests: ``POST /api/v1/organizations/{id}/meeting-requests`` (ask, from a suggestion)
 and ``/api/v1/meeting-requests`` (list, withdraw, accept, decline, propose other delegates). The
 paths are the ones they had in matching. Events: ``/api/v1/events`` (with their days, slots,
-locations, delegates, availability and meeting requests)."""
+locations, delegates, availability and meeting requests, and what their meetings led to:
+``/api/v1/events/{id}/analytics``). Each side's report on a meeting: ``/api/v1/meetings/{id}/reports``."""
 
 from datetime import date, datetime, time
 
@@ -33,8 +34,20 @@ from dari.registry.api import VERSION_IN
 from dari.registry.models import Organization
 
 from . import services
-from .models import Delegate, Event, EventDay, Location, Meeting, MeetingRequest, Preference, Priority
-from .permissions import can_change_event, can_mark_availability
+from .models import (
+    Attendance,
+    Delegate,
+    Event,
+    EventDay,
+    FollowUp,
+    Location,
+    Meeting,
+    MeetingRequest,
+    Preference,
+    Priority,
+)
+from .permissions import can_change_event, can_mark_availability, can_view_event_analytics
+from .queries import event_follow_up_figures, meeting_for_report, meeting_report_sides
 
 router = Router(tags=["partnering"])
 meeting_router = Router(tags=["partnering"])
@@ -746,3 +759,118 @@ def list_meetings(request, event_id: int, location_id: int | None = None):
     their organizations, once the schedule is published."""
     found = meetings_for(request, event_id)
     return found.filter(location_id=location_id) if location_id is not None else found
+
+
+class EventFiguresOut(Schema):
+    event_id: int
+    requests_sent: int = Field(description="Meeting requests made at the event (withdrawn ones too)")
+    requests_accepted: int
+    meetings_scheduled: int = Field(description="Meetings the schedule holds")
+    meetings_held: int = Field(description="Scheduled meetings a side reported held")
+    no_shows: int = Field(description="Scheduled meetings a side reported the other side did not come to")
+    outcomes: int = Field(
+        description="Outcomes opened from the meetings' reports, among those the caller may see"
+    )
+
+
+@events_router.get(
+    "/{event_id}/analytics",
+    response={200: EventFiguresOut, **errors(401, 403, 404)},
+    auth=signed_in,
+    summary="What the event's meetings led to (organizers)",
+)
+def event_analytics(request, event_id: int):
+    """The event's organizers and staff: requests sent and accepted, meetings scheduled and held,
+    no-shows and the outcomes that followed, counted among what the caller may see."""
+    event = visible_event(request, event_id)
+    if not can_view_event_analytics(request.user, event):
+        raise PermissionDenied
+    return {"event_id": event.pk, **event_follow_up_figures(request.user, event)}
+
+
+# --- after the meeting -------------------------------------------------------------------------------
+
+reports_router = Router(tags=["partnering"])
+
+
+class MeetingReportOut(Schema):
+    id: int
+    meeting_id: int
+    organization: Ref = Field(description="The side that reports")
+    attendance: Attendance
+    result: FollowUp = Field(description="What came of it; empty: not recorded yet")
+    note: str | None = Field(description="The side's own note: null for anyone but that side and staff")
+    reported_by: str | None = Field(description="Null for anyone but that side and staff")
+    outcome_id: int | None = Field(
+        description="The outcome the side opened from it, if the caller may see it"
+    )
+    result_updated_at: datetime | None
+    updated_at: datetime
+    version: int
+    editable: bool = Field(description="Whether the caller reports for this side")
+    web_url: str
+
+    @staticmethod
+    def resolve_web_url(obj, context) -> str:
+        return absolute_url(context, reverse("partnering:meeting-report", args=[obj["meeting_id"]]))
+
+
+def visible_meeting(request, meeting_id: int) -> Meeting:
+    meeting = meeting_for_report(request.user, meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@reports_router.get(
+    "/{meeting_id}/reports",
+    response={200: list[MeetingReportOut], **errors(401, 404)},
+    auth=signed_in,
+    summary="Both sides' reports on a meeting",
+)
+@paginate(Pagination)
+def list_meeting_reports(request, meeting_id: int):
+    """Whoever sees the meeting (its two sides once the schedule is published, its event's
+    organizers, staff) reads whether each side says it happened and what came of it; a note only
+    its own side and staff."""
+    meeting = visible_meeting(request, meeting_id)
+    return [side for side in meeting_report_sides(request.user, meeting) if side["id"] is not None]
+
+
+class MeetingReportIn(InputSchema):
+    attendance: Attendance
+    result: FollowUp = Field(FollowUp.NOT_RECORDED, description="What came of it; empty: not yet known")
+    note: MultilineText = Field("", max_length=services.NOTE_LIMIT)
+    outcome_kind: str = Field(
+        "",
+        description="With negotiation_started: partnership (default), investment or contract",
+    )
+    version: int | None = Field(None, description=VERSION_IN)
+
+
+@reports_router.put(
+    "/{meeting_id}/reports/{organization_id}",
+    response={200: MeetingReportOut, **EDIT_ERRORS},
+    auth=signed_in,
+    summary="Report on one's side of a meeting",
+)
+def put_meeting_report(request, meeting_id: int, organization_id: int, payload: MeetingReportIn):
+    """That side only (its members and its delegates at the meeting; 403 for the other side, the
+    organizers and staff), once the meeting has started (422 before). ``negotiation_started``
+    opens an outcome for the side with the other as counterparty, once (``outcome_id``)."""
+    meeting = visible_meeting(request, meeting_id)
+    request_ = meeting.request
+    if organization_id not in (request_.subject_id, request_.candidate_id):
+        raise Http404
+    organization = request_.subject if organization_id == request_.subject_id else request_.candidate
+    values = payload.dict(include={"attendance", "result", "note"})
+    services.report_meeting(
+        Actor.from_request(request),
+        meeting,
+        organization,
+        values,
+        outcome_kind=payload.outcome_kind,
+        version=payload.version,
+    )
+    sides = meeting_report_sides(request.user, meeting)
+    return next(side for side in sides if side["organization"].pk == organization_id)

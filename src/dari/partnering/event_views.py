@@ -17,13 +17,21 @@ from dari.accounts.audit import Actor
 from dari.core.documents import pdf_response, render_pdf, requested_language
 from dari.core.forms import add_service_errors, edit_status, form_status, posted, saved_or_errors
 from dari.core.pagination import paginate
+from dari.core.services import Conflict
 from dari.core.time import format_in_zone, in_zone, partnership_zones, viewer_zones
 from dari.registry.models import Organization
 
 from . import services
-from .forms import DayForm, DelegateForm, EventForm, EventRequestForm, LocationForm
-from .models import CalendarFeed, Delegate, Event, Meeting, MeetingRequest
-from .permissions import can_act_for, can_change_event, can_create_event, can_mark_availability
+from .forms import DayForm, DelegateForm, EventForm, EventRequestForm, LocationForm, MeetingReportForm
+from .models import CalendarFeed, Delegate, Event, Meeting, MeetingReport, MeetingRequest
+from .permissions import (
+    can_act_for,
+    can_change_event,
+    can_create_event,
+    can_mark_availability,
+    can_view_event_analytics,
+)
+from .queries import event_follow_up_figures, meeting_for_report, meeting_report_sides
 from .views import with_actions
 
 
@@ -73,6 +81,7 @@ def event_detail(request, pk: int, *, forms=None, status=200):
         else [],
         "own": Delegate.objects.of_user(user, event),
         "meeting_count": event.meetings.filter(state=Meeting.State.SCHEDULED).count() if may_change else None,
+        "figures": event_follow_up_figures(user, event) if can_view_event_analytics(user, event) else None,
         "day_form": forms.get("day") or (DayForm() if may_change else None),
         "location_form": forms.get("location") or (LocationForm() if may_change else None),
     }
@@ -365,6 +374,7 @@ def event_schedule_generate(request, pk: int):
 def agenda_rows(meetings, zones: list[str], viewer) -> list[dict]:
     """Each meeting with its times in both zones and, for ``viewer``, the other side."""
     access = access_for(viewer)
+    now = timezone.now()
     rows = []
     for meeting in meetings:
         request = meeting.request
@@ -381,6 +391,7 @@ def agenda_rows(meetings, zones: list[str], viewer) -> list[dict]:
                 ],
                 "other": request.subject if own_side == request.candidate else request.candidate,
                 "delegates": list(request.delegates.all()),
+                "started": meeting.slot.starts_at <= now,
             }
         )
     return rows
@@ -468,6 +479,70 @@ def rooms_pdf(request, pk: int):
     """Each location's meetings on a page of its own, to post at the room or table (organizers)."""
     event = changeable_event(request, pk)
     return printed(request, event, "rooms", lambda now: rooms_context(request.user, event))
+
+
+# --- after the meeting -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_report(request, pk: int):
+    """After a meeting: both sides' reports as the viewer may read them (a note only its own side's),
+    and a form for each side the viewer reports for. A POST saves one side's report (its
+    ``organization``): 403 for a side the viewer does not report for, 400 with the errors."""
+    meeting = meeting_for_report(request.user, pk)
+    if meeting is None:
+        raise Http404
+    sides = meeting_report_sides(request.user, meeting)
+    status, sent = 200, None
+    if request.method == "POST":
+        sent = MeetingReportForm(request.POST)
+        chosen = request.POST.get("organization", "")
+        side = next((side for side in sides if str(side["organization"].pk) == chosen), None)
+        if side is None or not side["editable"]:
+            raise PermissionDenied(_("Only the organization's own people report on its side of a meeting."))
+        if sent.is_valid():
+            try:
+                services.report_meeting(
+                    Actor.from_request(request),
+                    meeting,
+                    side["organization"],
+                    sent.values(),
+                    outcome_kind=sent.cleaned_data["outcome_kind"],
+                    version=sent.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_errors(sent, error)
+            except Conflict as error:
+                # Shown with the saved report above it; sending the form again overwrites it.
+                sent.add_error(None, str(error))
+                sent.data = sent.data.copy()
+                sent.data["version"] = MeetingReport.objects.get(
+                    meeting=meeting, organization=side["organization"]
+                ).version
+                status = 409
+            else:
+                messages.success(request, _("Your report on the meeting was saved."))
+                return redirect("partnering:meeting-report", pk=meeting.pk)
+        status = status if status == 409 else 400
+    for side in sides:
+        if not side["editable"]:
+            continue
+        if sent is not None and str(side["organization"].pk) == request.POST.get("organization"):
+            side["form"] = sent
+            continue
+        report = side["report"]
+        initial = {"organization": side["organization"].pk, "version": report.version if report else None}
+        if report is not None:
+            initial |= {"attendance": report.attendance, "result": report.result, "note": report.note}
+        side["form"] = MeetingReportForm(initial=initial)
+    context = {
+        "meeting": meeting,
+        "event": meeting.event,
+        "sides": sides,
+        "started": meeting.slot.starts_at <= timezone.now(),
+    }
+    return render(request, "partnering/meeting_report.html", context, status=status)
 
 
 # --- the calendar feed -------------------------------------------------------------------------------

@@ -7,10 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from dari.core.bilingual import localized
 from dari.core.forms import CleanTextMixin, SearchableSelect, VersionedForm
 from dari.core.time import TimeZoneField
+from dari.outcomes.vocabulary import Kind
 from dari.registry.models import Organization
 
-from .models import Event, EventDay, Location, Preference, Priority
-from .services import EVENT, LOCATION, MEETING_REQUEST, MESSAGE_LIMIT, active_users_named, event_organizers
+from .models import Attendance, Event, EventDay, FollowUp, Location, Preference, Priority
+from .services import (
+    EVENT,
+    LOCATION,
+    MEETING_REQUEST,
+    MESSAGE_LIMIT,
+    NOTE_LIMIT,
+    OUTCOME_KINDS,
+    active_users_named,
+    event_organizers,
+)
 
 
 def message_field():
@@ -182,3 +192,42 @@ class EventRequestForm(CleanTextMixin, forms.Form):
             "requester_preference": self.cleaned_data["requester_preference"],
             "delegates": [int(pk) for pk in self.cleaned_data["delegates"]],
         }
+
+
+class MeetingReportForm(CleanTextMixin, forms.Form):
+    """One side's report on a meeting (``services.MEETING_REPORT``), for the side in ``organization``."""
+
+    organization = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attendance = forms.ChoiceField(
+        label=_("Did the meeting happen?"), choices=Attendance.choices, widget=forms.RadioSelect
+    )
+    result = forms.ChoiceField(
+        label=_("What came of it"),
+        choices=FollowUp.choices,
+        required=False,
+        help_text=_("Leave it as it is while you do not know yet."),
+    )
+    outcome_kind = forms.ChoiceField(
+        label=_("Outcome to open"),
+        required=False,
+        help_text=_(
+            "When a negotiation started, Dari opens an outcome of this kind for your organization, "
+            "with the other side as its counterparty (not public), once."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For your organization only: the other side and the organizers do not see it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_kind"].choices = [(kind, Kind(kind).label) for kind in OUTCOME_KINDS]
+        self.fields["outcome_kind"].initial = OUTCOME_KINDS[0]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("attendance", "result", "note")}

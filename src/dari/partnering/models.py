@@ -8,6 +8,10 @@ whom. Organizations register their members as ``Delegate`` rows, who mark the sl
 A ``MeetingRequest`` is made from a suggestion (``dari.matching``) or within an event, and answered
 by the requested organization. Its table is still ``matching_meetingrequest``: the model moved here
 from matching without moving its rows (migrations matching 0005 and partnering 0001).
+
+After a scheduled ``Meeting`` each side records a ``MeetingReport`` (did it happen, what came of
+it); a negotiation started opens an outcome (``dari.outcomes``) linked by ``MeetingOutcome``, here
+in the later app, never as a field of ``Outcome``.
 """
 
 from django.conf import settings
@@ -23,7 +27,13 @@ from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
 from dari.registry.models import Organization
 
-from .queries import DelegateQuerySet, EventQuerySet, MeetingQuerySet, MeetingRequestQuerySet
+from .queries import (
+    DelegateQuerySet,
+    EventQuerySet,
+    MeetingQuerySet,
+    MeetingReportQuerySet,
+    MeetingRequestQuerySet,
+)
 
 
 def organization_kinds(value) -> None:
@@ -380,3 +390,128 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()}'s calendar feed"
+
+
+class Attendance(models.TextChoices):
+    """Whether a meeting happened, as one side saw it."""
+
+    HELD = "held", pgettext_lazy("meeting", "held")
+    NO_SHOW = "no_show", _("the other side did not come")
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "cancelled")
+
+
+class FollowUp(models.TextChoices):
+    """What came of a meeting, as one side sees it (``services.FOLLOW_UP`` moves it)."""
+
+    NOT_RECORDED = "", _("not recorded yet")
+    NO_FURTHER_CONTACT = "no_further_contact", _("no further contact")
+    FOLLOW_UP = "follow_up", _("follow-up")
+    NEGOTIATION_STARTED = "negotiation_started", _("negotiation started")
+    AGREEMENT_REACHED = "agreement_reached", _("agreement reached")
+
+
+class MeetingReport(Versioned):
+    """One side's report on a meeting: ``organization`` (the subject or the candidate of its request)
+    says whether it happened and what came of it, with a ``note`` for itself. Written by
+    ``services.report_meeting`` only; ``result_updated_at`` is when what came of it last changed, which
+    the reminders read (``services.follow_up_reminders``)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), related_name="reports", on_delete=models.CASCADE
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), related_name="+", on_delete=models.CASCADE
+    )
+    attendance = models.CharField(_("did it happen?"), max_length=10, choices=Attendance.choices)
+    result = models.CharField(
+        _("what came of it"), max_length=20, choices=FollowUp.choices, blank=True, default=""
+    )
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=2000,
+        help_text=_("For your organization only: the other side and the organizers do not see it."),
+    )
+    result_updated_at = models.DateTimeField(
+        _("result updated at"), null=True, blank=True, validators=[validate_in_range]
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeetingReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting report")
+        verbose_name_plural = _("meeting reports")
+        ordering = ["meeting", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organization"], name="partnering_one_report_per_side")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.organization_id} ({self.attendance}, {self.result or '-'})"
+
+    def clean(self):
+        super().clean()
+        if self.result and self.attendance != Attendance.HELD:
+            raise ValidationError(
+                {"result": _("Only a meeting that was held has something that came of it.")}
+            )
+
+
+class MeetingOutcome(models.Model):
+    """The outcome a side opened when it reported that a negotiation started after ``meeting``: one
+    per meeting and side, so reporting again opens no second one."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), related_name="outcome_links", on_delete=models.CASCADE
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), related_name="+", on_delete=models.CASCADE
+    )
+    outcome = models.OneToOneField(
+        "outcomes.Outcome", verbose_name=_("outcome"), related_name="+", on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outcome of a meeting")
+        verbose_name_plural = _("outcomes of meetings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organization"], name="partnering_one_outcome_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} → {self.outcome_id}"
+
+
+class FollowUpReminder(models.Model):
+    """A reminder ``days`` after a meeting to one side to record what came of it. Its row is written
+    before the notices, under a unique constraint, so two periodic runners send it once."""
+
+    meeting = models.ForeignKey(Meeting, related_name="reminders", on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, related_name="+", on_delete=models.CASCADE)
+    days = models.PositiveSmallIntegerField(_("days after the meeting"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up reminder")
+        verbose_name_plural = _("follow-up reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organization", "days"], name="partnering_one_follow_up_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} → {self.organization_id} ({self.days} days)"

@@ -58,3 +58,34 @@ def can_move_meeting_request(user, request, status: str) -> bool:
     if status == "withdrawn" or (status == "accepted" and request.status == "proposed"):
         return can_withdraw_meeting_request(user, request)
     return can_answer_meeting_request(user, request)
+
+
+def report_sides(user, meeting) -> list[int]:
+    """The sides of ``meeting`` (organization ids) ``user`` reports for: the sides they are a member
+    of, and the side they attend as one of its delegates. Not the organizers, not staff as such: a
+    report is a side's own word."""
+    access = access_for(user)
+    if not access.is_authenticated:
+        return []
+    request = meeting.request
+    sides = (request.subject_id, request.candidate_id)
+    attending = {
+        delegate.organization_id for delegate in request.delegates.all() if delegate.user_id == user.pk
+    }
+    return [side for side in sides if side in access.organization_ids or side in attending]
+
+
+def can_report_meeting(user, meeting, organization_id: int) -> bool:
+    return organization_id in report_sides(user, meeting)
+
+
+def can_read_report_note(user, report) -> bool:
+    """A report's note is for its own side (members, its delegates at the meeting) and staff."""
+    return access_for(user).sees_everything or can_report_meeting(
+        user, report.meeting, report.organization_id
+    )
+
+
+def can_view_event_analytics(user, event) -> bool:
+    """The event's organizers and staff."""
+    return can_change_event(user, event)

@@ -7,6 +7,9 @@
 - Taking part in an event shows a participating organization to the event's organizers and to the
   other participants' members (``participants_see_each_other``, a registry visibility grant), so that
   they can ask for meetings.
+- A meeting report (one side's word on whether a meeting happened and what came of it): whoever
+  sees the meeting (both sides once published, its event's organizers, staff); its note only its
+  own side and staff (``permissions.can_read_report_note``).
 - A meeting request: staff; whoever made it; the members of the organizations on either side; the
   managers of the requesting organization's programs; an event's organizers see its requests. No one
   else: another participant of the same event sees nothing of it.
@@ -148,3 +151,95 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related(
             "event", "slot", "location", "request__subject", "request__candidate"
         ).prefetch_related("request__delegates__user", "request__delegates__organization")
+
+
+class MeetingReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The reports on the meetings ``user`` sees (``MeetingQuerySet.visible_to``): both sides
+        read each other's attendance and result; the note is its side's (see the permissions)."""
+        from .models import Meeting
+
+        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+
+def event_follow_up_figures(user, event) -> dict[str, int]:
+    """What the event's meetings led to, counted among what ``user`` sees: requests sent (every
+    request made at the event, withdrawn ones too) and accepted, meetings scheduled (the schedule
+    holds them) and held (a side reported it held), meetings a side reported the other side did
+    not come to (no-shows), and the outcomes that followed (opened from a meeting's report and
+    linked to it, counted once each, only those ``user`` may see)."""
+    from dari.outcomes.models import Outcome
+
+    from .models import Meeting, MeetingOutcome, MeetingRequest
+
+    requests = MeetingRequest.objects.visible_to(user).filter(event=event)
+    meetings = Meeting.objects.visible_to(user).filter(event=event)
+    scheduled = meetings.filter(state="scheduled")
+    return {
+        "requests_sent": requests.count(),
+        "requests_accepted": requests.filter(status="accepted").count(),
+        "meetings_scheduled": scheduled.count(),
+        "meetings_held": scheduled.filter(reports__attendance="held").distinct().count(),
+        "no_shows": scheduled.filter(reports__attendance="no_show").distinct().count(),
+        "outcomes": MeetingOutcome.objects.filter(
+            meeting__in=meetings, outcome__in=Outcome.objects.visible_to(user)
+        ).count(),
+    }
+
+
+def meeting_for_report(user, pk: int):
+    """The meeting ``pk`` if ``user`` sees it, ready for its reports, or None."""
+    from .models import Meeting
+
+    return (
+        Meeting.objects.visible_to(user)
+        .select_related("event", "slot", "location", "request__subject", "request__candidate")
+        .prefetch_related("request__delegates__user", "request__delegates__organization")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def meeting_report_sides(user, meeting) -> list[dict]:
+    """Both sides of ``meeting`` (requesting side first) as ``user`` may read their reports: each
+    with its ``organization``, its ``report`` (None before it reports) and the report's fields;
+    ``note`` and ``reported_by`` only for that side and staff (None for others), ``outcome`` the
+    outcome the side opened from it if ``user`` may see it, ``editable`` whether ``user`` reports
+    for that side. Whoever sees the meeting reads the rest: the other side learns whether its
+    counterpart says the meeting happened and what came of it, which both took part in."""
+    from dari.outcomes.models import Outcome
+
+    from .models import MeetingOutcome
+    from .permissions import can_read_report_note, report_sides
+
+    reports = {report.organization_id: report for report in meeting.reports.select_related("reported_by")}
+    outcomes = {
+        link.organization_id: link.outcome
+        for link in MeetingOutcome.objects.filter(
+            meeting=meeting, outcome__in=Outcome.objects.visible_to(user)
+        ).select_related("outcome")
+    }
+    own = report_sides(user, meeting)
+    sides = []
+    for organization in (meeting.request.subject, meeting.request.candidate):
+        report = reports.get(organization.pk)
+        private = report is not None and can_read_report_note(user, report)
+        sides.append(
+            {
+                "id": report.pk if report else None,
+                "meeting_id": meeting.pk,
+                "organization": organization,
+                "report": report,
+                "attendance": report.attendance if report else None,
+                "result": report.result if report else "",
+                "note": report.note if private else None,
+                "reported_by": report.reported_by.get_username() if private and report.reported_by else None,
+                "outcome": outcomes.get(organization.pk),
+                "outcome_id": outcomes[organization.pk].pk if organization.pk in outcomes else None,
+                "result_updated_at": report.result_updated_at if report else None,
+                "updated_at": report.updated_at if report else None,
+                "version": report.version if report else 0,
+                "editable": organization.pk in own,
+            }
+        )
+    return sides

@@ -48,5 +48,6 @@ urlpatterns = [
     path("events/<int:pk>/agenda/pdf/", event_views.agenda_pdf, name="event-agenda-pdf"),
     path("events/<int:pk>/rooms/", event_views.rooms, name="event-rooms"),
     path("events/<int:pk>/rooms/pdf/", event_views.rooms_pdf, name="event-rooms-pdf"),
+    path("meetings/<int:pk>/report/", event_views.meeting_report, name="meeting-report"),
     path("events/<int:pk>/schedule/", event_views.event_schedule_generate, name="event-schedule-generate"),
 ]

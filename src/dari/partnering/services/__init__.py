@@ -1,5 +1,6 @@
 """Partnering use cases, one module per subject: events (with their days, slots, locations and
-status), delegates (with their availability), meeting requests and schedules. Import them from here."""
+status), delegates (with their availability), meeting requests, schedules, and what came of the
+meetings (follow-ups). Import them from here."""
 
 from .calendars import calendar_of, feed_owner, rotate_calendar_feed
 from .delegates import register_delegate, remove_delegate, set_availability
@@ -18,6 +19,18 @@ from .events import (
     slot_times,
     update_event,
 )
+from .followups import (
+    FOLLOW_UP,
+    FOLLOW_UP_REMINDER,
+    MEETING_REPORT,
+    NOTE_LIMIT,
+    OUTCOME_KINDS,
+    REMINDER_DAYS,
+    follow_up_reminders,
+    report_meeting,
+    send_follow_up_reminders,
+    send_follow_up_reminders_periodically,
+)
 from .requests import (
     EVENT_MEETING_REQUEST,
     MEETING_ANSWERED,
@@ -35,6 +48,16 @@ from .requests import (
 from .schedules import GENERATE_SCHEDULE, generate_schedule, scheduling_instance, start_schedule_generation
 
 __all__ = [
+    "FOLLOW_UP",
+    "FOLLOW_UP_REMINDER",
+    "MEETING_REPORT",
+    "NOTE_LIMIT",
+    "OUTCOME_KINDS",
+    "REMINDER_DAYS",
+    "follow_up_reminders",
+    "report_meeting",
+    "send_follow_up_reminders",
+    "send_follow_up_reminders_periodically",
     "EVENT",
     "EVENT_MEETING_REQUEST",
     "EVENT_STATUS",
