@@ -48,7 +48,7 @@ from dari.jobs.models import Job
 from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
 from dari.partnering.models import Event, Meeting, MeetingRequest
-from dari.partnering.services import add_event_day, add_location, register_delegate
+from dari.partnering.services import add_event_day, add_event_item, add_location, register_delegate
 from dari.programs.models import Application, Call, Review, ReviewPhase
 from dari.registry.models import Relationship
 from dari.reports.models import Target
@@ -242,6 +242,18 @@ PAGES: dict[str, list[Row]] = {
         Row(
             "POST",
             EV + "/days/{event_day}/remove/",
+            (LOGIN, 404, 403, 404, 302),
+            body={},
+            more=event_personas(302, 403),
+        ),
+    ],
+    "events/<int:pk>/items/": [
+        Row("POST", EV + "/items/", (LOGIN, 404, 403, 404, 400), body={}, more=event_personas(400, 403)),
+    ],
+    "events/<int:pk>/items/<int:item_pk>/remove/": [
+        Row(
+            "POST",
+            EV + "/items/{event_item}/remove/",
             (LOGIN, 404, 403, 404, 302),
             body={},
             more=event_personas(302, 403),
@@ -1160,6 +1172,24 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/v1/events/{event_id}/slots"): [
         Row("GET", AEV + "/slots", (404, 404, 200, 404, 200), more=event_personas(200, 200)),
     ],
+    ("GET", "/api/v1/events/{event_id}/items"): [
+        Row("GET", AEV + "/items", (404, 404, 200, 404, 200), more=event_personas(200, 200)),
+    ],
+    ("POST", "/api/v1/events/{event_id}/items"): [
+        Row(
+            "POST",
+            AEV + "/items",
+            (401, 404, 403, 404, 201),
+            {"starts_at": "2030-01-01T11:00", "title_en": "Closing remarks"},
+            json=True,
+            more=event_personas(201, 403),
+        ),
+    ],
+    ("DELETE", "/api/v1/events/{event_id}/items/{item_id}"): [
+        Row(
+            "DELETE", AEV + "/items/{event_item}", (401, 404, 403, 404, 204), more=event_personas(204, 403)
+        ),
+    ],
     ("POST", "/api/v1/events/{event_id}/locations"): [
         Row(
             "POST",
@@ -1495,6 +1525,7 @@ def world(db):
     day = datetime(2030, 1, 1, 9)
     event_day = add_event_day(system, event, {"date": day.date(), "starts": day.time(), "ends": time(10)})
     location = add_location(system, event, {"name_en": "Table 1"})
+    event_item = add_event_item(system, event, {"starts_at": day, "title_en": "Opening"})
     Event.objects.filter(pk=event.pk).update(status="registration")
     event.refresh_from_db()
     delegate_member = register_delegate(Actor(users["staff"]), event, startup, users["member"])
@@ -1594,6 +1625,7 @@ def world(db):
         "event_day": event_day.pk,
         "slot": event.slots.first().pk,
         "location": location.pk,
+        "event_item": event_item.pk,
         "delegate_member": delegate_member.pk,
         "delegate_public": delegate_public.pk,
         "event_request": event_request.pk,

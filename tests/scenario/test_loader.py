@@ -81,6 +81,8 @@ def test_first_load_writes_every_row_and_a_second_load_changes_nothing():
         "Participant": 3,
         "Outcome": 6,
         "StageChange": 6,
+        "Event": 1,  # the delegation visit, with its one reported moment: the signing
+        "EventItem": 1,
     }
     assert second == {}
     assert row_counts() == counts_after_first_load

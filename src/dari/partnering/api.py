@@ -34,6 +34,7 @@ from dari.registry.api import VERSION_IN
 from dari.registry.models import Organization
 
 from . import services
+from .event_views import programme
 from .models import (
     Attendance,
     Delegate,
@@ -426,6 +427,79 @@ def list_slots(request, event_id: int):
         }
         for slot in event.slots.all()
     ]
+
+
+class EventItemOut(Schema):
+    id: int
+    starts_at: datetime
+    time_zone: str
+    title_ko: str
+    title_en: str
+    place_ko: str
+    place_en: str
+    agreement_id: int | None = Field(None, description="the agreement it saw signed, when you may see it")
+    source_key: str | None = None
+
+
+@events_router.get("/{event_id}/items", response=list[EventItemOut], summary="An event's programme")
+@paginate(Pagination)
+def list_event_items(request, event_id: int):
+    """The moments of the event's programme in time order (times with the event's offset); an
+    agreement is named only to those who may see it."""
+    event = visible_event(request, event_id)
+    return [event_item_out(row["item"], row["agreement"]) for row in programme(event, request.user)]
+
+
+def event_item_out(item, agreement) -> dict:
+    return {
+        "id": item.pk,
+        "starts_at": in_own_zone(item.starts_at, item.event.time_zone),
+        "time_zone": item.event.time_zone,
+        **{name: getattr(item, name) for name in ("title_ko", "title_en", "place_ko", "place_en")},
+        "agreement_id": agreement.pk if agreement else None,
+        "source_key": item.source.key if item.source_id else None,
+    }
+
+
+class EventItemIn(InputSchema):
+    """``starts_at``: with an offset, or a wall-clock time in the event's zone."""
+
+    starts_at: datetime
+    title_ko: str = ""
+    title_en: str = ""
+    place_ko: str = ""
+    place_en: str = ""
+    agreement_id: int | None = None
+
+
+@events_router.post(
+    "/{event_id}/items",
+    response={201: EventItemOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Add a moment to the programme",
+)
+def add_event_item(request, event_id: int, payload: EventItemIn):
+    from dari.agreements.models import Agreement
+
+    event = visible_event(request, event_id)
+    values = payload.dict()
+    values["agreement"] = visible_or_422(
+        Agreement.objects.visible_to(request.user), values.pop("agreement_id"), "agreement_id"
+    )
+    item = services.add_event_item(Actor.from_request(request), event, values)
+    return Status(201, event_item_out(item, item.agreement))
+
+
+@events_router.delete(
+    "/{event_id}/items/{item_id}",
+    response={204: None, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Remove a moment of the programme",
+)
+def remove_event_item(request, event_id: int, item_id: int):
+    item = get_object_or_404(visible_event(request, event_id).items, pk=item_id)
+    services.remove_event_item(Actor.from_request(request), item)
+    return Status(204, None)
 
 
 class LocationIn(InputSchema):

@@ -22,7 +22,15 @@ from dari.core.time import format_in_zone, in_zone, partnership_zones, viewer_zo
 from dari.registry.models import Organization
 
 from . import services
-from .forms import DayForm, DelegateForm, EventForm, EventRequestForm, LocationForm, MeetingReportForm
+from .forms import (
+    DayForm,
+    DelegateForm,
+    EventForm,
+    EventItemForm,
+    EventRequestForm,
+    LocationForm,
+    MeetingReportForm,
+)
 from .models import CalendarFeed, Delegate, Event, Meeting, MeetingReport, MeetingRequest
 from .permissions import (
     can_act_for,
@@ -84,6 +92,8 @@ def event_detail(request, pk: int, *, forms=None, status=200):
         "figures": event_follow_up_figures(user, event) if can_view_event_analytics(user, event) else None,
         "day_form": forms.get("day") or (DayForm() if may_change else None),
         "location_form": forms.get("location") or (LocationForm() if may_change else None),
+        "items": programme(event, user),
+        "item_form": forms.get("item") or (EventItemForm(user=user) if may_change else None),
     }
     if user.is_authenticated:
         organizations = acting_for(user, event)
@@ -95,6 +105,19 @@ def event_detail(request, pk: int, *, forms=None, status=200):
             if delegate.user_id == user.pk or can_act_for(user, event, delegate.organization)
         }
     return render(request, "partnering/event_detail.html", context, status=status)
+
+
+def programme(event: Event, user) -> list[dict]:
+    """The event's programme, each moment with the agreement it points at when ``user`` may see it
+    (else its title is not told)."""
+    from dari.agreements.models import Agreement
+
+    items = list(event.items.select_related("agreement", "source"))
+    linked = [item.agreement_id for item in items if item.agreement_id]
+    seen = set(Agreement.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
+    return [
+        {"item": item, "agreement": item.agreement if item.agreement_id in seen else None} for item in items
+    ]
 
 
 @login_required
@@ -190,6 +213,25 @@ def location_add(request, pk: int):
     return added_from_form(
         request, pk, LocationForm, "location", services.add_location, _("The location was added.")
     )
+
+
+@login_required
+@require_POST
+def event_item_add(request, pk: int):
+    def form(data):
+        return EventItemForm(data, user=request.user)
+
+    done = _("The moment was added to the programme.")
+    return added_from_form(request, pk, form, "item", services.add_event_item, done)
+
+
+@login_required
+@require_POST
+def event_item_remove(request, pk: int, item_pk: int):
+    event = changeable_event(request, pk)
+    services.remove_event_item(Actor.from_request(request), get_object_or_404(event.items, pk=item_pk))
+    messages.success(request, _("The moment was removed from the programme."))
+    return redirect(event)
 
 
 @login_required

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized
 from dari.core.forms import CleanTextMixin, SearchableSelect, VersionedForm
-from dari.core.time import TimeZoneField
+from dari.core.time import LocalDateTimeField, TimeZoneField
 from dari.outcomes.vocabulary import Kind
 from dari.registry.models import Organization
 
-from .models import Attendance, Event, EventDay, FollowUp, Location, Preference, Priority
+from .models import Attendance, Event, EventDay, EventItem, FollowUp, Location, Preference, Priority
 from .services import (
     EVENT,
     LOCATION,
@@ -122,6 +122,28 @@ class DayForm(CleanTextMixin, forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("date", "starts", "ends", "breaks")}
+
+
+class EventItemForm(CleanTextMixin, forms.ModelForm):
+    """A moment of the programme: its local time in the event's zone, and an agreement the user sees."""
+
+    starts_at = LocalDateTimeField(label=_("Local time"))
+
+    class Meta:
+        model = EventItem
+        # ``starts_at`` is not the model's (an instant): it is read in the event's zone by the service.
+        fields = ("title_ko", "title_en", "place_ko", "place_en", "agreement")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from dari.agreements.models import Agreement
+
+        visible = Agreement.objects.visible_to(user) if user else Agreement.objects.none()
+        self.fields["agreement"].queryset = visible
+
+    def values(self) -> dict:
+        # ``starts_at`` is a wall-clock time: the service reads it in the event's zone.
+        return {name: self.cleaned_data[name] for name in ("starts_at", *self.Meta.fields)}
 
 
 class LocationForm(CleanTextMixin, forms.ModelForm):

@@ -64,6 +64,8 @@ class Event(Versioned, BilingualNamed):
         CLOSED = "closed", pgettext_lazy("event status", "closed")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PARTNERING)
+    # A natural key for events loaded from a file (the demo scenario); events made in the app have none.
+    key = models.SlugField(_("key"), max_length=100, unique=True, null=True, blank=True, editable=False)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     time_zone = models.CharField(_("host time zone"), max_length=64, validators=[validate_zone])
@@ -161,6 +163,43 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class EventItem(models.Model):
+    """A moment of the event's programme (a signing, a site visit, a talk) at ``starts_at``, shown in
+    the event's zone and the viewer's; it may point at the registry's agreement it saw signed and at
+    the source that reports it."""
+
+    event = models.ForeignKey(Event, related_name="items", on_delete=models.CASCADE)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_in_range])
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    place_ko = models.CharField(_("place (Korean)"), max_length=300, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=300, blank=True)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("agreement"),
+        related_name="event_items",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    source = models.ForeignKey(
+        "registry.Source", verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("event programme", "programme item")
+        verbose_name_plural = pgettext_lazy("event programme", "programme")
+        ordering = ["event", "starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_en or self.title_ko
+
+    def clean(self):
+        super().clean()
+        if not (self.title_ko.strip() or self.title_en.strip()):
+            raise ValidationError({"title_en": _("Give a title in Korean or in English.")})
 
 
 class Location(BilingualNamed):

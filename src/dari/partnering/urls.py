@@ -30,6 +30,10 @@ urlpatterns = [
     path("events/<int:pk>/status/", event_views.event_status, name="event-status"),
     path("events/<int:pk>/days/", event_views.event_day_add, name="event-day-add"),
     path("events/<int:pk>/days/<int:day_pk>/remove/", event_views.event_day_remove, name="event-day-remove"),
+    path("events/<int:pk>/items/", event_views.event_item_add, name="event-item-add"),
+    path(
+        "events/<int:pk>/items/<int:item_pk>/remove/", event_views.event_item_remove, name="event-item-remove"
+    ),
     path("events/<int:pk>/locations/", event_views.location_add, name="location-add"),
     path(
         "events/<int:pk>/locations/<int:location_pk>/remove/",

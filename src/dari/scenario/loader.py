@@ -23,6 +23,7 @@ from dari.matching.models import MatchingProfile
 from dari.outcomes.models import Outcome, StageChange
 from dari.outcomes.services import advance_outcome
 from dari.outcomes.values import locked_values
+from dari.partnering.models import Event, EventItem
 from dari.programs.models import Cohort, Participant, Program, ProgramRole
 from dari.registry.models import (
     Affiliation,
@@ -258,6 +259,8 @@ class Loader:
             self.load_program(record)
         for record in data.get("outcomes", []):
             self.load_outcome(record)
+        for record in data.get("events", []):
+            self.load_event(record)
 
     @staticmethod
     def check_illustrative_organization(record: dict) -> None:
@@ -494,6 +497,36 @@ class Loader:
             # A reloaded scenario that reports a later stage moves the outcome like anyone would.
             advance_outcome(Actor.system(), outcome, stage, on=outcome.reported_on, source=outcome.source)
             self.counts["StageChange"] += 1
+
+
+    def load_event(self, record: dict) -> None:
+        """An event (a delegation visit, say) with its programme: each moment at its local time, with
+        the agreement it saw signed and its source."""
+        values = self.pick(
+            record,
+            "name_ko",
+            "name_en",
+            "name_ko_origin",
+            "name_en_origin",
+            "kind",
+            "description_ko",
+            "description_en",
+            "time_zone",
+            "status",
+            "is_public",
+        )
+        event = self.upsert(Event, {"key": record["key"]}, values)
+        for item in record.get("items", []):
+            starts_at, _zone = parse_moment(item["starts_at"])
+            self.upsert(
+                EventItem,
+                {"event": event, "starts_at": starts_at, "title_en": item.get("title_en", "")},
+                {
+                    **self.pick(item, "title_ko", "place_ko", "place_en"),
+                    "agreement": self.lookup(Agreement, item.get("agreement")),
+                    "source": self.lookup(Source, item.get("source")),
+                },
+            )
 
 
 def load_scenario(path: Path | str = DEFAULT_SCENARIO) -> dict[str, int]:

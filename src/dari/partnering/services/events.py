@@ -24,7 +24,7 @@ from dari.core.services import Fields, lock, require
 from dari.core.time import read_local
 from dari.core.transitions import Transitions
 
-from ..models import Event, EventDay, Location, Slot
+from ..models import Event, EventDay, EventItem, Location, Slot
 from ..permissions import can_change_event, can_create_event
 
 EVENT = Fields(
@@ -49,6 +49,10 @@ EVENT = Fields(
 #: What decides the slots: changing one of these makes them again.
 TIMING = ("time_zone", "slot_minutes", "gap_minutes")
 DAY = Fields(creatable=("date", "starts", "ends", "breaks"), also_audited=("event",))
+ITEM = Fields(
+    creatable=("starts_at", "title_ko", "title_en", "place_ko", "place_en", "agreement", "source"),
+    also_audited=("event",),
+)
 LOCATION = Fields(
     creatable=("name_ko", "name_en", "kind", "capacity", "venue", "video_url"), also_audited=("event",)
 )
@@ -322,3 +326,34 @@ def remove_location(actor: Actor, location: Location) -> None:
         actor.is_system or can_change_event(actor.user, location.event), _("You may not change this event.")
     )
     audit.delete(actor, location, LOCATION, "partnering.location.deleted")
+
+
+@transaction.atomic
+def add_event_item(actor: Actor, event: Event, values: dict) -> EventItem:
+    """Add a moment to the event's programme. ``starts_at``: an aware instant, or a wall-clock time
+    (naive) in the event's zone (``read_local``: refused when the zone skips or repeats it);
+    ``agreement``: one the actor may see. Allowed: staff and organizers.
+    Audit: partnering.event_item.created."""
+    require(actor.is_system or can_change_event(actor.user, event), _("You may not change this event."))
+    values = dict(values)
+    starts_at = values.get("starts_at")
+    if isinstance(starts_at, datetime) and starts_at.tzinfo is None:
+        try:
+            values["starts_at"] = read_local(starts_at, event.time_zone)
+        except ValidationError as error:
+            raise ValidationError({"starts_at": error.messages}) from None
+    agreement = values.get("agreement")
+    if agreement is not None and not actor.is_system:
+        from dari.agreements.models import Agreement
+
+        if not Agreement.objects.visible_to(actor.user).filter(pk=agreement.pk).exists():
+            raise ValidationError({"agreement": _("Choose an agreement you can see.")})
+    return audit.create(actor, EventItem(event=event), values, ITEM, "partnering.event_item.created")
+
+
+@transaction.atomic
+def remove_event_item(actor: Actor, item: EventItem) -> None:
+    """Remove a moment of the programme. Allowed: staff and organizers.
+    Audit: partnering.event_item.deleted."""
+    require(actor.is_system or can_change_event(actor.user, item.event), _("You may not change this event."))
+    audit.delete(actor, item, ITEM, "partnering.event_item.deleted")
