@@ -265,6 +265,9 @@ def test_the_managers_see_pending_decisions_in_pages_and_the_api(panel):
         (panel.applications[2].pk, "rejected", "pending"),
     ]
     assert "3 pending decisions" in ranking
+    # Each pending decision may be changed or taken back there; the release button is offered.
+    assert ranking.count("Take the decision back") == 3
+    assert f'action="/programs/calls/{panel.call.pk}/decisions/release/"' in ranking
 
 
 def test_a_reviewer_sees_no_decision(panel):
