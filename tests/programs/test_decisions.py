@@ -27,6 +27,15 @@ from .reviewing import make_panel
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' refusals read in English here (Korean is the default language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 SEOUL = ZoneInfo("Asia/Seoul")
 RELEASED_AT = datetime(2030, 4, 20, 10, 0, tzinfo=SEOUL)
 
