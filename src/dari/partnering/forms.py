@@ -128,6 +128,7 @@ class EventItemForm(CleanTextMixin, forms.ModelForm):
     """A moment of the programme: its local time in the event's zone, and an agreement the user sees."""
 
     starts_at = LocalDateTimeField(label=_("Local time"))
+    field_order = ["starts_at", "title_ko", "title_en", "place_ko", "place_en", "agreement"]
 
     class Meta:
         model = EventItem
