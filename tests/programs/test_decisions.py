@@ -3,6 +3,8 @@ call's decisions together; what the applicant is shown (nothing before the relea
 in each member's language, the cohort accepted startups join, and the KPIs that must count a startup
 that joined twice once."""
 
+import csv
+import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ from dari.programs.services import set_call_status
 from dari.reports.kpis import Filters, breakdown, startups_supported
 from dari.reports.program_report import Period, program_report
 
+from ..exchange.helpers import import_bytes
 from ..factories import OutcomeFactory, ParticipantFactory, UserFactory
 from ..helpers import count_queries
 from .reviewing import make_panel
@@ -476,3 +479,32 @@ def test_the_decision_lists_take_the_same_queries_for_two_and_six_applications()
         return found
 
     assert queries(2) == queries(6)
+
+
+def test_a_cohort_export_imports_back_unchanged_and_an_import_does_not_join_a_calls_cohort(panel):
+    staff = UserFactory(username="export-staff", is_staff=True)
+    program = panel.call.program
+    ParticipantFactory(program=program, organization=panel.startups[0], since=date(2023, 5, 1))
+    decide_all(panel)
+    release_decisions(Actor(panel.manager), panel.call, now=RELEASED_AT)
+    client = client_for(staff)
+    data = client.get(f"/exports/participants.csv?program={program.key}").content
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    report = import_bytes(staff, "participants", data)
+
+    assert [(row["organization"], row["since"], row["call"]) for row in rows] == [
+        (panel.startups[0].key, "2023-05-01", ""),
+        (panel.startups[0].key, "2030-04-20", "1"),
+    ]
+    assert report.ok, report.problems
+    assert (report.created, report.changed, report.unchanged) == (0, 0, 2)
+
+    # A row naming a round the startup was not accepted in is refused: the decisions make cohorts.
+    refused = import_bytes(
+        staff,
+        "participants",
+        f"program,organization,call\n{program.key},{panel.startups[1].key},1\n".encode(),
+    )
+    assert not refused.ok
+    assert [problem.column for problem in refused.problems] == ["call"]

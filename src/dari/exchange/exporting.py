@@ -128,8 +128,8 @@ def export_participants(user, program: str = "") -> Export:
             program__in=Program.objects.visible_to(user),
             organization__in=Organization.objects.visible_to(user),
         )
-        .select_related("program", "organization")
-        .order_by("program__key", "organization__key")
+        .select_related("program", "organization", "cohort__call")
+        .order_by("program__key", "organization__key", "cohort__year", "pk")
     )
     if program:
         participants = participants.filter(program__key=program)
@@ -141,6 +141,7 @@ def export_participants(user, program: str = "") -> Export:
                 participant.organization.key,
                 participant.since,
                 participant.status,
+                participant.cohort.call.round if participant.cohort.call else None,
             ]
 
     return Export(header, types, rows())

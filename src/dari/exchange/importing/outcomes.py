@@ -120,25 +120,48 @@ class ParticipantImporter(ProgramRowsImporter):
         ),
         Column("since", "date", help=gettext_lazy("2024-01-18"), example="2024-01-18"),
         Column("status", "choice", help=", ".join(Participant.Status.values), example="active"),
+        Column(
+            "call",
+            "number",
+            help=gettext_lazy(
+                "The round of the call whose cohort the startup joined (by the call's decisions); "
+                "empty for a participant recorded without a call"
+            ),
+            example="",
+        ),
     )
 
     def prepare(self, records) -> None:
         self.load_references(records, ["organization"])
-        # A row is the startup's participation recorded without a call (a cohort of a year): those
-        # made by a call's decisions are not the import's to change. The oldest such one if several.
+        # A row is a startup's participation in a program, recorded without a call (its earliest
+        # such one) or in the cohort of the call of round ``call``: (program, organization, round).
         self.existing = {}
-        for item in Participant.objects.filter(
-            organization_id__in=list(self.organizations.values()), cohort__call__isnull=True
-        ).order_by("-cohort__year", "-pk"):
-            self.existing[(item.program_id, item.organization_id)] = item
+        for item in (
+            Participant.objects.filter(organization_id__in=list(self.organizations.values()))
+            .select_related("cohort__call")
+            .order_by("-cohort__year", "-pk")
+        ):
+            call = item.cohort.call
+            self.existing[(item.program_id, item.organization_id, call.round if call else None)] = item
 
     def plan_row(self, row):
         program_id = self.program(row, required=True)
         organization_id = self.organization(row, "organization", required=True)
         if program_id is None or organization_id is None:
             return None
-        self.claim_key((program_id, organization_id), "organization")
-        existing = self.existing.get((program_id, organization_id))
+        round_number = self.round(row)
+        self.claim_key((program_id, organization_id, round_number), "organization")
+        existing = self.existing.get((program_id, organization_id, round_number))
+        if existing is None and round_number is not None:
+            self.problem(
+                "call",
+                _(
+                    "A startup joins the cohort of a call only by the call's decisions: it is not a "
+                    "participant of round %(round)s."
+                )
+                % {"round": round_number},
+            )
+            return None
         obj = existing or Participant(program_id=program_id, organization_id=organization_id)
         before = snapshot(obj, PARTICIPANT.audited) if existing else None
         if "since" in row:
@@ -148,6 +171,17 @@ class ParticipantImporter(ProgramRowsImporter):
         self.validate(obj, list(PARTICIPANT.creatable), default_column="organization")
         after = snapshot(obj, PARTICIPANT.audited)
         return Plan(self._row, obj, before, changed(before, after) if before is not None else after)
+
+    def round(self, row) -> int | None:
+        """The ``call`` column: a call's round, or None when empty."""
+        if not str(row.get("call") or "").strip():
+            return None
+        value = self.number(row, "call")
+        if value is None or value != int(value) or value < 1:
+            if value is not None:
+                self.problem("call", _("Give the round of the call as a whole number, such as 2."))
+            return None
+        return int(value)
 
     def write(self, plans, progress) -> None:
         new = [plan for plan in plans if plan.is_new]
