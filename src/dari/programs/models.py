@@ -207,6 +207,10 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cohort", "organization"], name="unique_participant_per_cohort")
         ]
+        # The KPIs' cohort year looks a startup's participations in a program up once per outcome
+        # (outcomes.queries.cohort_year): without it SQLite walked the program's participants each
+        # time (the program page at 31,619 outcomes: 0.72 s, 0.22 s with it).
+        indexes = [models.Index(fields=["organization", "program"], name="participant_org_program")]
 
     def __str__(self) -> str:
         return str(self.organization)
