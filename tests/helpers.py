@@ -75,3 +75,25 @@ def wait_until_answering(url: str, seconds: float = 120) -> None:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{url} did not answer") from None
             time.sleep(0.5)
+
+
+def latest_migrations() -> list[tuple[str, str]]:
+    """Every app's newest migration (the leaf nodes of the migration graph)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def migrate_to(targets):
+    """Migrate to ``targets`` (the other apps stay at their latest); the models as they are then. For
+    the data migrations' tests (``django_db(transaction=True)``; migrate back to the latest after)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    moved = {app for app, _name in targets}
+    nodes = [node for node in targets if node[1]] + [
+        node for node in latest_migrations() if node[0] not in moved
+    ]
+    return executor.loader.project_state(nodes).apps

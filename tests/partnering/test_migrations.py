@@ -3,34 +3,21 @@ the rows stay in their table, and what pointed at their content type stays attac
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from dari.accounts.models import AuditEntry
 from dari.notifications.models import Notification
 from dari.partnering.models import MeetingRequest
 
+from ..helpers import latest_migrations, migrate_to
+
 BEFORE = [("matching", "0004_dates_within_bounds"), ("partnering", None)]
 
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
-def migrate(targets):
-    """Migrate to ``targets`` (the other apps stay at their latest); the models as they are then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    moved = {app for app, _name in targets}
-    nodes = [node for node in targets if node[1]] + [node for node in latest() if node[0] not in moved]
-    return executor.loader.project_state(nodes).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_meeting_requests_and_what_points_at_them_survive_the_move_to_partnering():
     try:
-        old = migrate(BEFORE)
+        old = migrate_to(BEFORE)
         assert "partnering" not in {model._meta.app_label for model in old.get_models()}
         User = old.get_model("accounts", "User")
         Organization = old.get_model("registry", "Organization")
@@ -65,7 +52,7 @@ def test_meeting_requests_and_what_points_at_them_survive_the_move_to_partnering
             subject_id=answered.pk,
         )
 
-        migrate(latest())
+        migrate_to(latest_migrations())
         ContentType.objects.clear_cache()
 
         rows = MeetingRequest.objects.order_by("pk")
@@ -85,7 +72,7 @@ def test_meeting_requests_and_what_points_at_them_survive_the_move_to_partnering
         assert AuditEntry.objects.get(pk=entry.pk).object_type == moved_type
         assert Notification.objects.get(pk=notice.pk).subject_type == moved_type
     finally:
-        migrate(latest())
+        migrate_to(latest_migrations())
         ContentType.objects.clear_cache()
 
 
@@ -95,7 +82,7 @@ def test_requests_made_before_events_stay_requests_outside_any_event():
     of normal priority, with no interest said on either side; the one-open-request rule still holds
     for them."""
     try:
-        old = migrate([("partnering", "0002_meeting_request_content_type")])
+        old = migrate_to([("partnering", "0002_meeting_request_content_type")])
         User = old.get_model("accounts", "User")
         Organization = old.get_model("registry", "Organization")
         Request = old.get_model("partnering", "MeetingRequest")
@@ -104,7 +91,7 @@ def test_requests_made_before_events_stay_requests_outside_any_event():
         fund = Organization.objects.create(key="fund", kind="investor", name_en="Fund")
         made = Request.objects.create(requested_by=user, subject=startup, candidate=fund, message="Hello")
 
-        migrate(latest())
+        migrate_to(latest_migrations())
 
         request = MeetingRequest.objects.get()
         assert (request.pk, request.status, request.message, request.event) == (
@@ -117,4 +104,4 @@ def test_requests_made_before_events_stay_requests_outside_any_event():
         assert list(request.delegates.all()) == []
         assert list(MeetingRequest.objects.live(request.subject, request.candidate)) == [request]
     finally:
-        migrate(latest())
+        migrate_to(latest_migrations())

@@ -4,30 +4,17 @@ cohort without a year), keeping its row, program, organization, dates and status
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from ..helpers import latest_migrations, migrate_to
 
 BEFORE = [("programs", "0005_reviews")]
 
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
-def migrate(targets):
-    """Migrate to ``targets`` (the other apps stay at their latest); the models as they are then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    moved = {app for app, _name in targets}
-    nodes = [node for node in targets if node[1]] + [node for node in latest() if node[0] not in moved]
-    return executor.loader.project_state(nodes).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_participants_keep_their_rows_in_the_cohort_of_their_year():
     try:
-        old = migrate(BEFORE)
+        old = migrate_to(BEFORE)
         Organization = old.get_model("registry", "Organization")
         Program = old.get_model("programs", "Program")
         Participant = old.get_model("programs", "Participant")
@@ -46,7 +33,7 @@ def test_existing_participants_keep_their_rows_in_the_cohort_of_their_year():
             program=other, organization=startups[0], since=date(2024, 1, 1)
         )
 
-        new = migrate(latest())
+        new = migrate_to(latest_migrations())
         Participant = new.get_model("programs", "Participant")
         Cohort = new.get_model("programs", "Cohort")
 
@@ -70,4 +57,4 @@ def test_existing_participants_keep_their_rows_in_the_cohort_of_their_year():
         assert Cohort.objects.count() == 3
         assert not Cohort.objects.filter(call__isnull=False).exists()
     finally:
-        migrate(latest())
+        migrate_to(latest_migrations())
