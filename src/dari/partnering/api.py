@@ -34,7 +34,6 @@ from dari.registry.api import VERSION_IN
 from dari.registry.models import Organization
 
 from . import services
-from .event_views import programme
 from .models import (
     Attendance,
     Delegate,
@@ -48,7 +47,7 @@ from .models import (
     Priority,
 )
 from .permissions import can_change_event, can_mark_availability, can_view_event_analytics
-from .queries import event_follow_up_figures, meeting_for_report, meeting_report_sides
+from .queries import event_follow_up_figures, meeting_for_report, meeting_report_sides, programme
 
 router = Router(tags=["partnering"])
 meeting_router = Router(tags=["partnering"])

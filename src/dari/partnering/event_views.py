@@ -39,7 +39,7 @@ from .permissions import (
     can_mark_availability,
     can_view_event_analytics,
 )
-from .queries import event_follow_up_figures, meeting_for_report, meeting_report_sides
+from .queries import event_follow_up_figures, meeting_for_report, meeting_report_sides, programme
 from .views import with_actions
 
 
@@ -105,19 +105,6 @@ def event_detail(request, pk: int, *, forms=None, status=200):
             if delegate.user_id == user.pk or can_act_for(user, event, delegate.organization)
         }
     return render(request, "partnering/event_detail.html", context, status=status)
-
-
-def programme(event: Event, user) -> list[dict]:
-    """The event's programme, each moment with the agreement it points at when ``user`` may see it
-    (else its title is not told)."""
-    from dari.agreements.models import Agreement
-
-    items = list(event.items.select_related("agreement", "source"))
-    linked = [item.agreement_id for item in items if item.agreement_id]
-    seen = set(Agreement.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
-    return [
-        {"item": item, "agreement": item.agreement if item.agreement_id in seen else None} for item in items
-    ]
 
 
 @login_required

@@ -243,3 +243,16 @@ def meeting_report_sides(user, meeting) -> list[dict]:
             }
         )
     return sides
+
+
+def programme(event, user) -> list[dict]:
+    """The event's programme, each moment with the agreement it points at when ``user`` may see it
+    (else its title is not told)."""
+    from dari.agreements.models import Agreement
+
+    items = list(event.items.select_related("agreement", "source"))
+    linked = [item.agreement_id for item in items if item.agreement_id]
+    seen = set(Agreement.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
+    return [
+        {"item": item, "agreement": item.agreement if item.agreement_id in seen else None} for item in items
+    ]
