@@ -252,6 +252,7 @@ class CallOut(Schema):
     closes_at: datetime = Field(description="The deadline: applications are refused from this second on")
     time_zone: str
     status: str
+    is_illustrative: bool = Field(description="Made up for the demo: not a real call")
     form: list[dict] = Field(description="The application form's questions")
     phases: list[PhaseOut]
     version: int
@@ -398,6 +399,7 @@ class CallRef(Schema):
     round: int
     title_ko: str
     title_en: str
+    is_illustrative: bool
 
 
 class ApplicationDecisionOut(Schema):

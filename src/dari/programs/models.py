@@ -109,6 +109,12 @@ class Call(Versioned):
     blind_review = models.BooleanField(
         _("blind review (applicants' names hidden from reviewers)"), default=False
     )
+    # Made up for the demo (the scenario's example call), never a real call: the pages say so.
+    is_illustrative = models.BooleanField(
+        _("illustrative record"),
+        default=False,
+        help_text=_("Made up for the demo, with made-up applicants and reviewers: not a real call."),
+    )
 
     objects = CallQuerySet.as_manager()
 
