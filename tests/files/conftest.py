@@ -15,13 +15,15 @@ EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x
 
 
 def xlsx_bytes(*, with_macros: bool = False) -> bytes:
-    """The smallest ZIP that reads as an XLSX workbook (what the sniffer looks for)."""
+    """The smallest ZIP that reads as an XLSX workbook (what the sniffer looks for). Its members carry
+    a fixed time, so the bytes (and the test ids parametrized with them) are the same in every pytest
+    process: with the current time, two xdist workers collecting a second apart disagreed."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        if with_macros:
-            archive.writestr("xl/vbaProject.bin", b"\x00")
+        for name, data in (("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")) + (
+            (("xl/vbaProject.bin", b"\x00"),) if with_macros else ()
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 17, 10, 30, 0)), data)
     return buffer.getvalue()
 
 
