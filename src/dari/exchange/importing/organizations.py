@@ -25,6 +25,7 @@ from .engine import (
     created_from,
     insert_many,
     keys_of,
+    new_instance,
     write_audit,
 )
 
@@ -147,7 +148,7 @@ class OrganizationImporter(Importer):
 
         existing = self.existing.get(key)
         if existing is None:
-            obj = Organization(key=key)
+            obj = new_instance(Organization, key=key)
             before = None
         else:
             obj = existing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -12,10 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from dari.accounts.access import access_for
 from dari.accounts.audit import snapshot
+from dari.core.bilingual import current_language, localized
 from dari.core.money import CURRENCY_CHOICES
 from dari.core.rates import rate_table
 from dari.core.services import Fields
-from dari.engines.fx import FxError
+from dari.engines.fx import FxError, Rate, RateTable
 from dari.outcomes.models import Investor, Outcome, StageChange
 from dari.outcomes.services import OUTCOME
 from dari.outcomes.values import SOURCE_FIELDS, VALUE_FIELDS, locked_values
@@ -36,6 +38,7 @@ from .engine import (
     insert_many,
     insert_rows,
     keys_of,
+    new_instance,
     write_audit,
 )
 from .organizations import KEY_HELP, split_list
@@ -281,7 +284,7 @@ class OutcomeImporter(ProgramRowsImporter):
 
     def prepare(self, records) -> None:
         self.load_references(records, ["startup", "counterparty", "investors", "lead_investor"])
-        self.rates = self.rates or rate_table()
+        self.rates = RememberedRates(self.rates or rate_table())
         self.sources = dict(Source.objects.values_list("key", "pk"))
         self.existing = self.by_key(Outcome.objects.all(), keys_of(records))
         self.investors_of: dict[int, list] = {}
@@ -360,7 +363,7 @@ class OutcomeImporter(ProgramRowsImporter):
             self.stop("startup", _("This startup does not take part in the program."))
 
         if existing is None:
-            obj = Outcome(key=key)
+            obj = new_instance(Outcome, key=key)
             before = None
         else:
             obj = existing
@@ -488,8 +491,15 @@ class OutcomeImporter(ProgramRowsImporter):
                 for plan in new
             ],
         )
+        language = current_language()
         audit_plans(
-            self.actor, "outcomes.outcome", new, changed_plans, OUTCOME.audited, also=self.investors_created
+            self.actor,
+            "outcomes.outcome",
+            new,
+            changed_plans,
+            OUTCOME.audited,
+            also=self.investors_created,
+            label=lambda outcome: outcome_label(outcome, language),
         )
 
         with_investors = [plan for plan in plans if "investors" in plan.extra]
@@ -509,7 +519,11 @@ class OutcomeImporter(ProgramRowsImporter):
             self.actor,
             "outcomes.outcome.investors_changed",
             [
-                (plan.obj, {"investors": [plan.extra["investors_before"], plan.extra["investors_after"]]})
+                (
+                    plan.obj,
+                    {"investors": [plan.extra["investors_before"], plan.extra["investors_after"]]},
+                    outcome_label(plan.obj, language),
+                )
                 for plan in with_investors
                 if not plan.is_new
             ],
@@ -548,10 +562,13 @@ class OutcomeImporter(ProgramRowsImporter):
             )
         new_pairs = {pair: on for pair, on in pairs.items() if pair not in existing}
         # The organizations by id, for each relationship's label in its audit entry (no query per row).
-        named = {}
+        names = {}
+        language = current_language()
         for chunk in chunked({organization for pair in new_pairs for organization in pair}):
-            named.update(Organization.objects.only("pk", "name_ko", "name_en").in_bulk(chunk))
-        names = {pk: str(organization) for pk, organization in named.items()}
+            for pk, name_ko, name_en in Organization.objects.filter(pk__in=chunk).values_list(
+                "pk", "name_ko", "name_en"
+            ):
+                names[pk] = organization_label(pk, name_ko, name_en, language)
         kind = Relationship.Kind.INVESTS_IN
         kind_label = str(kind.label)
         insert_rows(
@@ -594,6 +611,45 @@ def created_relationship(subject: int, kind: str, object_: int, started_on) -> d
         "object": object_,
     }
     return {name: [None, value] for name, value in values.items() if value is not None}
+
+
+class RememberedRates:
+    """A rate table whose reference days and rates are each looked up once for the whole file (many
+    rounds share a day): the same answers as the table's, as ``locked_values`` asks them."""
+
+    def __init__(self, table: RateTable):
+        self.table = table
+        self.days: dict = {}
+        self.rates: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self.table, name)
+
+    def reference_day(self, on, *currencies):
+        key = (on, currencies)
+        if key not in self.days:
+            self.days[key] = self.table.reference_day(on, *currencies)
+        return self.days[key]
+
+    def rate(self, source: str, target: str, on) -> Rate:
+        key = (source, target, on)
+        if key not in self.rates:
+            self.rates[key] = self.table.rate(source, target, on)
+        return self.rates[key]
+
+    def convert(self, amount, source: str, target: str, on):
+        return RateTable.convert(self, amount, source, target, on)  # with the remembered rate
+
+
+def outcome_label(outcome: Outcome, language: str) -> str:
+    """``str(outcome)`` in ``language`` (the active one, looked up once for many outcomes)."""
+    return str(localized(outcome, "title", language)) or outcome.key
+
+
+def organization_label(pk: int, name_ko: str, name_en: str, language: str) -> str:
+    """``str(organization)`` in ``language`` from its names, without loading the organization."""
+    names = SimpleNamespace(name_ko=name_ko, name_en=name_en)
+    return str(localized(names, "name", language)) or f"#{pk}"
 
 
 SHARE = Investor._meta.get_field("share")
