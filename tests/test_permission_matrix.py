@@ -49,7 +49,7 @@ from dari.notifications.models import Notification
 from dari.notifications.services import unsubscribe_token
 from dari.partnering.models import Event, Meeting, MeetingRequest
 from dari.partnering.services import add_event_day, add_event_item, add_location, register_delegate
-from dari.programs.models import Application, Call, Review, ReviewPhase
+from dari.programs.models import Application, Call, Milestone, Review, ReviewPhase, ServiceDelivery
 from dari.registry.models import Relationship
 from dari.reports.models import Target
 
@@ -520,6 +520,49 @@ PAGES: dict[str, list[Row]] = {
             reviewer=403,
         )
     ],
+    # Cohort support: S's milestone plan and services delivered. The program's managers and staff
+    # write them; S's members read them and mark milestones done; nobody else sees them (404),
+    # reviewers included.
+    "programs/participants/<int:pk>/": [
+        Row("GET", "/programs/participants/{participant}/", (LOGIN, 404, 200, 200, 200))
+    ],
+    "programs/participants/<int:pk>/milestones/new/": [
+        Row("GET", "/programs/participants/{participant}/milestones/new/", (LOGIN, 404, 403, 200, 200)),
+        Row(
+            "POST",
+            "/programs/participants/{participant}/milestones/new/",
+            (LOGIN, 404, 403, 400, 400),
+            body={},
+        ),
+    ],
+    "programs/milestones/<int:pk>/edit/": [
+        Row("GET", "/programs/milestones/{milestone}/edit/", (LOGIN, 404, 403, 200, 200)),
+        Row("POST", "/programs/milestones/{milestone}/edit/", (LOGIN, 404, 403, 400, 400), body={}),
+    ],
+    "programs/milestones/<int:pk>/delete/": [
+        Row("POST", "/programs/milestones/{milestone}/delete/", (LOGIN, 404, 403, 302, 302), body={})
+    ],
+    "programs/milestones/<int:pk>/status/": [
+        Row(
+            "POST",
+            "/programs/milestones/{milestone}/status/",
+            (LOGIN, 404, 302, 302, 302),
+            body={"status": "done"},
+        )
+    ],
+    "programs/participants/<int:pk>/services/new/": [
+        Row("GET", "/programs/participants/{participant}/services/new/", (LOGIN, 404, 403, 200, 200)),
+        Row(
+            "POST", "/programs/participants/{participant}/services/new/", (LOGIN, 404, 403, 400, 400), body={}
+        ),
+    ],
+    "programs/services/<int:pk>/edit/": [
+        Row("GET", "/programs/services/{service}/edit/", (LOGIN, 404, 403, 200, 200)),
+        Row("POST", "/programs/services/{service}/edit/", (LOGIN, 404, 403, 400, 400), body={}),
+    ],
+    "programs/services/<int:pk>/delete/": [
+        Row("POST", "/programs/services/{service}/delete/", (LOGIN, 404, 403, 302, 302), body={})
+    ],
     "programs/reviews/": [Row("GET", "/programs/reviews/", (LOGIN, 200, 200, 200, 200), reviewer=200)],
     "programs/reviews/<int:pk>/": [
         Row("GET", "/programs/reviews/{review}/", (LOGIN, 404, 404, 200, 200), reviewer=200),
@@ -979,6 +1022,66 @@ API: dict[tuple[str, str], list[Row]] = {
     ("DELETE", "/api/v1/applications/{application_id}/decision"): [
         Row("DELETE", "/api/v1/applications/{application}/decision", (401, 404, 403, 422, 422), reviewer=403)
     ],
+    # Cohort support and a startup's history across calls: as the pages above (a signed-out caller
+    # gets 401, someone who may not see the participant 404; S's members read and mark milestones).
+    ("GET", "/api/v1/participants/{participant_id}/milestones"): [
+        Row("GET", "/api/v1/participants/{participant}/milestones", (401, 404, 200, 200, 200))
+    ],
+    ("POST", "/api/v1/participants/{participant_id}/milestones"): [
+        Row(
+            "POST",
+            "/api/v1/participants/{participant}/milestones",
+            (401, 404, 403, 201, 201),
+            body={"title_en": "First sale", "due_on": "2030-12-31"},
+            json=True,
+        )
+    ],
+    ("PATCH", "/api/v1/participants/{participant_id}/milestones/{milestone_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/participants/{participant}/milestones/{milestone}",
+            (401, 404, 200, 200, 200),
+            body={"status": "done"},
+            json=True,
+        ),
+        Row(
+            "PATCH",
+            "/api/v1/participants/{participant}/milestones/{milestone}",
+            (401, 404, 403, 200, 200),
+            body={"notes": "Rescheduled"},
+            json=True,
+        ),
+    ],
+    ("DELETE", "/api/v1/participants/{participant_id}/milestones/{milestone_id}"): [
+        Row("DELETE", "/api/v1/participants/{participant}/milestones/{milestone}", (401, 404, 403, 204, 204))
+    ],
+    ("GET", "/api/v1/participants/{participant_id}/services"): [
+        Row("GET", "/api/v1/participants/{participant}/services", (401, 404, 200, 200, 200))
+    ],
+    ("POST", "/api/v1/participants/{participant_id}/services"): [
+        Row(
+            "POST",
+            "/api/v1/participants/{participant}/services",
+            (401, 404, 403, 201, 201),
+            body={"kind": "mentoring", "delivered_on": "2030-05-01", "hours": "2"},
+            json=True,
+        )
+    ],
+    ("PATCH", "/api/v1/participants/{participant_id}/services/{service_id}"): [
+        Row(
+            "PATCH",
+            "/api/v1/participants/{participant}/services/{service}",
+            (401, 404, 403, 200, 200),
+            body={"hours": "3.5"},
+            json=True,
+        )
+    ],
+    ("DELETE", "/api/v1/participants/{participant_id}/services/{service_id}"): [
+        Row("DELETE", "/api/v1/participants/{participant}/services/{service}", (401, 404, 403, 204, 204))
+    ],
+    ("GET", "/api/v1/organizations/{organization_id}/program-history"): [
+        Row("GET", "/api/v1/organizations/{startup}/program-history", (401, 404, 200, 200, 200))
+    ],
     ("GET", "/api/v1/reviews"): [Row("GET", "/api/v1/reviews", same(200), reviewer=200)],
     ("GET", "/api/v1/reviews/{review_id}"): [
         Row("GET", "/api/v1/reviews/{review}", (404, 404, 404, 200, 200), reviewer=200)
@@ -1186,9 +1289,7 @@ API: dict[tuple[str, str], list[Row]] = {
         ),
     ],
     ("DELETE", "/api/v1/events/{event_id}/items/{item_id}"): [
-        Row(
-            "DELETE", AEV + "/items/{event_item}", (401, 404, 403, 404, 204), more=event_personas(204, 403)
-        ),
+        Row("DELETE", AEV + "/items/{event_item}", (401, 404, 403, 404, 204), more=event_personas(204, 403)),
     ],
     ("POST", "/api/v1/events/{event_id}/locations"): [
         Row(
@@ -1460,7 +1561,13 @@ def world(db):
     third = OrganizationFactory(key="third", kind="hospital", is_public=True)
     duplicate = OrganizationFactory(key="s-duplicate", kind="startup", is_public=True)
     program = ProgramFactory(key="p", is_public=True)
-    ParticipantFactory(program=program, organization=startup)
+    participant = ParticipantFactory(program=program, organization=startup)
+    milestone = Milestone.objects.create(
+        participant=participant, title_en="Prototype", due_on=date(2030, 6, 30)
+    )
+    service = ServiceDelivery.objects.create(
+        participant=participant, kind="mentoring", delivered_on=date(2030, 5, 2)
+    )
     person = PersonFactory(key="person", is_public=False)
     affiliation = AffiliationFactory(person=person, organization=startup)
     claim = AffiliationFactory(person=person, organization=public, confirmed_at=None)
@@ -1630,6 +1737,9 @@ def world(db):
         "delegate_public": delegate_public.pk,
         "event_request": event_request.pk,
         "held_meeting": held_meeting.pk,
+        "participant": participant.pk,
+        "milestone": milestone.pk,
+        "service": service.pk,
     }
     return ids, users
 

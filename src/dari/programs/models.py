@@ -3,6 +3,7 @@ their calls for applications with the applications startups send."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,15 +12,17 @@ from django.utils.translation import pgettext_lazy
 from dari.core.bilingual import BilingualNamed, localized
 from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
-from dari.registry.models import KEY_HELP, Organization, Source
+from dari.registry.models import KEY_HELP, Organization, Person, Source
 
 from .queries import (
     ApplicationQuerySet,
     CallQuerySet,
     CohortQuerySet,
     DecisionQuerySet,
+    ParticipantQuerySet,
     ProgramQuerySet,
     ReviewQuerySet,
+    SupportQuerySet,
 )
 
 
@@ -206,6 +209,8 @@ class Participant(models.Model):
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -221,11 +226,129 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return str(self.organization)
 
+    def get_absolute_url(self) -> str:
+        return reverse("programs:participant-detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         if self.cohort_id is not None and self.program_id is not None:
             if self.cohort.program_id != self.program_id:
                 raise ValidationError({"cohort": _("The cohort belongs to another program.")})
+
+
+#: The most hours one delivered service may record (a week-long pilot on site is well below it).
+MAX_SERVICE_HOURS = 1000
+
+
+class Milestone(Versioned):
+    """A step of a participating startup's plan in its cohort: due on ``due_on``, then done (on
+    ``done_on``) or missed. Written by the program's managers; the startup's members may mark it
+    done (``support.set_milestone_status``, the one function that moves its status)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("milestone status", "planned")
+        DONE = "done", pgettext_lazy("milestone status", "done")
+        MISSED = "missed", pgettext_lazy("milestone status", "missed")
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), related_name="milestones", on_delete=models.PROTECT
+    )
+    title_ko = models.CharField(_("title (Korean)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    due_on = models.DateField(_("due on"), validators=[validate_in_range])
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_in_range])
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = SupportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["participant", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return str(localized(self, "title")) or f"#{self.pk}"
+
+    def clean(self):
+        super().clean()
+        if not (self.title_ko.strip() or self.title_en.strip()):
+            raise ValidationError(_("Give a title in Korean or in English."))
+        if self.status == self.Status.DONE and self.done_on is None:
+            raise ValidationError({"done_on": _("Give the day the milestone was done.")})
+        if self.status != self.Status.DONE and self.done_on is not None:
+            raise ValidationError({"done_on": _("Only a milestone that is done has a done date.")})
+
+
+class ServiceDelivery(Versioned):
+    """A support service delivered to a participating startup: its kind, the day, who provided it
+    (a registry organization, a person, and/or a name as given), the hours spent, notes, and the
+    follow-up actions agreed (free text, one action a line). Written by the program's managers;
+    read by them, staff and the startup's own members."""
+
+    class Kind(models.TextChoices):
+        MENTORING = "mentoring", pgettext_lazy("support service", "mentoring session")
+        REGULATORY = "regulatory", pgettext_lazy("support service", "regulatory consulting")
+        CLINICAL_PILOT = "clinical_pilot", pgettext_lazy("support service", "clinical pilot")
+        INVESTOR_INTRODUCTION = (
+            "investor_introduction",
+            pgettext_lazy("support service", "investor introduction"),
+        )
+        MARKET_STUDY = "market_study", pgettext_lazy("support service", "market study")
+        OTHER = "other", pgettext_lazy("support service", "other")
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), related_name="services", on_delete=models.PROTECT
+    )
+    kind = models.CharField(_("service"), max_length=24, choices=Kind.choices)
+    delivered_on = models.DateField(_("date"), validators=[validate_in_range])
+    provider_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("provider (organization)"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    provider_person = models.ForeignKey(
+        Person,
+        verbose_name=_("provider (person)"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    provider_name = models.CharField(
+        _("provider (as named)"),
+        max_length=200,
+        blank=True,
+        help_text=_("A provider who is not in the registry, or how they were named."),
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SERVICE_HOURS)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    follow_up = models.TextField(
+        _("follow-up actions"), blank=True, help_text=_("One action a line, with its owner and date.")
+    )
+
+    objects = SupportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service delivered")
+        verbose_name_plural = _("services delivered")
+        ordering = ["participant", "-delivered_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.delivered_on}"
+
+    def follow_up_actions(self) -> list[str]:
+        return [line.strip() for line in self.follow_up.splitlines() if line.strip()]
 
 
 def yearly_cohort(program: Program, year: int | None) -> Cohort:

@@ -97,3 +97,19 @@ def is_blind_for(user, application) -> bool:
 def can_decide(user, call) -> bool:
     """Decisions on a call's applications, and their release: those who run the call."""
     return can_change_call(user, call)
+
+
+def can_manage_support(user, participant) -> bool:
+    """A participant's milestone plan and the services delivered to it: written by those who may
+    change its program (staff and the program's managers)."""
+    return can_change_program(user, participant.program)
+
+
+def can_mark_milestone(user, milestone) -> bool:
+    """Marking a milestone done (or planned again): the program's managers and staff, and the
+    startup's own members, who report their progress (they do not mark a milestone missed)."""
+    participant = milestone.participant
+    return (
+        can_manage_support(user, participant)
+        or participant.organization_id in access_for(user).organization_ids
+    )

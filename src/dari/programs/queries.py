@@ -199,3 +199,60 @@ class DecisionQuerySet(models.QuerySet):
         if access.organization_ids:
             condition |= Q(application__startup_id__in=access.organization_ids, status="released")
         return self.filter(condition)
+
+
+def support_condition(user, prefix: str = "") -> Q | None:
+    """Who sees a participant's support (its milestone plan and the services delivered), as a Q over
+    the model reached through ``prefix`` (``""`` for Participant, ``"participant__"`` for its rows);
+    None: every row (staff). The program's managers see their program's participants; the startup's
+    members see their own; nobody else any, reviewers included."""
+    access = access_for(user)
+    if access.sees_everything:
+        return None
+    condition = Q(pk__in=[])
+    if access.managed_program_ids:
+        condition |= Q(**{f"{prefix}program_id__in": access.managed_program_ids})
+    if access.organization_ids:
+        condition |= Q(**{f"{prefix}organization_id__in": access.organization_ids})
+    return condition
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def support_visible_to(self, user):
+        """The participants whose support plan and services ``user`` may read (``support_condition``)."""
+        condition = support_condition(user)
+        return self if condition is None else self.filter(condition)
+
+
+class SupportQuerySet(models.QuerySet):
+    """Milestones and services delivered: seen with their participant's support."""
+
+    def visible_to(self, user):
+        condition = support_condition(user, "participant__")
+        return self if condition is None else self.filter(condition)
+
+
+def history_program_ids(user, organization) -> frozenset[int] | None:
+    """The programs whose part of ``organization``'s history ``user`` may read: None for every
+    program (staff, and the organization's own members), the programs they manage where the
+    organization applied or took part, or an empty set (nothing: reviewers and anyone else). A
+    reviewer who also manages a program reads that program's part only, never what they review."""
+    from .models import Application, Participant
+
+    access = access_for(user)
+    if access.sees_everything or organization.pk in access.organization_ids:
+        return None
+    if not access.managed_program_ids:
+        return frozenset()
+    managed = access.managed_program_ids
+    involved = set(
+        Participant.objects.filter(organization=organization, program_id__in=managed).values_list(
+            "program_id", flat=True
+        )
+    )
+    involved |= set(
+        Application.objects.filter(startup=organization, call__program_id__in=managed).values_list(
+            "call__program_id", flat=True
+        )
+    )
+    return frozenset(involved)

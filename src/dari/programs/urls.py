@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, review_views, views
+from . import decision_views, review_views, support_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -31,6 +31,14 @@ urlpatterns = [
         name="call-decisions-release",
     ),
     path("applications/<int:pk>/decision/", decision_views.application_decision, name="application-decision"),
+    path("participants/<int:pk>/", support_views.participant_detail, name="participant-detail"),
+    path("participants/<int:pk>/milestones/new/", support_views.milestone_create, name="milestone-create"),
+    path("milestones/<int:pk>/edit/", support_views.milestone_edit, name="milestone-edit"),
+    path("milestones/<int:pk>/delete/", support_views.milestone_delete, name="milestone-delete"),
+    path("milestones/<int:pk>/status/", support_views.milestone_status, name="milestone-status"),
+    path("participants/<int:pk>/services/new/", support_views.service_create, name="service-create"),
+    path("services/<int:pk>/edit/", support_views.service_edit, name="service-edit"),
+    path("services/<int:pk>/delete/", support_views.service_delete, name="service-delete"),
     path("reviews/", review_views.review_list, name="review-list"),
     path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/recuse/", review_views.review_recuse, name="review-recuse"),

@@ -30,7 +30,7 @@ from .forms import (
     StartApplicationForm,
     localized_label,
 )
-from .models import Application, Call, Decision, Program
+from .models import Application, Call, Decision, Participant, Program
 from .permissions import (
     blind_application_ids,
     can_change_call,
@@ -58,6 +58,12 @@ def program_detail(request, pk: int):
         "panels": program_panels.panels_for(request, program),
         "calls": Call.objects.visible_to(request.user).filter(program=program),
         "may_change": can_change_program(request.user, program),
+        # The participants whose plan and services the viewer may open (``support_visible_to``).
+        "support_ids": set(
+            Participant.objects.support_visible_to(request.user)
+            .filter(program=program)
+            .values_list("pk", flat=True)
+        ),
     }
     return render(request, "programs/program_detail.html", context)
 

@@ -1,0 +1,57 @@
+"""Forms of a participant's support: its milestones and the services delivered. They collect
+input; ``support`` validates and writes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dari.core.forms import CleanTextMixin, ModelChoiceField, SearchableSelect, VersionedForm
+from dari.registry.models import Organization, Person
+
+from .models import Milestone, ServiceDelivery
+from .support import MILESTONE, SERVICE
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MilestoneForm(VersionedForm, CleanTextMixin, forms.ModelForm):
+    """A milestone; editing one also sets its status (and the day it was done)."""
+
+    class Meta:
+        model = Milestone
+        fields = (*MILESTONE.creatable, "status", "done_on")
+        widgets = {"due_on": DATE, "done_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:  # a new milestone is planned
+            del self.fields["status"], self.fields["done_on"]
+        else:
+            self.fields["done_on"].help_text = _("When done; today if left empty.")
+
+    def _post_clean(self):
+        # The service validates (``support``): the form must not run the model's checks on a half-set
+        # instance (a done milestone without its date is the service's to complete).
+        pass
+
+
+class ServiceForm(VersionedForm, CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = ServiceDelivery
+        fields = SERVICE.creatable
+        field_classes = {"provider_organization": ModelChoiceField, "provider_person": ModelChoiceField}
+        widgets = {
+            "delivered_on": DATE,
+            "provider_organization": SearchableSelect,
+            "provider_person": SearchableSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider_organization"].queryset = Organization.objects.visible_to(user)
+        self.fields["provider_person"].queryset = Person.objects.visible_to(user)
+        self.fields["hours"].widget.attrs.update({"min": "0", "step": "0.25"})
+
+    def _post_clean(self):
+        pass
