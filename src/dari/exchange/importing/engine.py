@@ -597,13 +597,20 @@ def blank_instance(model) -> tuple[dict, tuple] | None:
 
     if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
         return None
-    shared, fresh = {}, []
     for field_ in model._meta.fields:
         if not field_.concrete or type(model.__dict__.get(field_.attname)) not in (
             DeferredAttribute,
             ForeignKeyDeferredAttribute,
         ):
             return None
+    return split_defaults(model._meta.fields)
+
+
+def split_defaults(fields) -> tuple[dict, tuple]:
+    """The defaults of ``fields`` as ``(shared, fresh)``: ``{attname: value}`` of those every new
+    row may share (made once), and ``(attname, get_default)`` of those made afresh for each."""
+    shared, fresh = {}, []
+    for field_ in fields:
         default = field_.get_default()
         if isinstance(default, IMMUTABLE) and not (field_.has_default() and callable(field_.default)):
             shared[field_.attname] = default
@@ -723,19 +730,23 @@ def insert_rows(model, rows: list[dict]) -> None:
     time of the write for ``auto_now`` and ``auto_now_add``)."""
     if not rows:
         return
+    missing = [
+        field_
+        for field_ in model._meta.concrete_fields
+        if not field_.primary_key and field_.attname not in rows[0]
+    ]
+    timed = [
+        field_
+        for field_ in missing
+        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False)
+    ]
+    shared, fresh = split_defaults([field_ for field_ in missing if field_ not in timed])
     now = timezone.now()
-    defaults = {}
-    for field_ in model._meta.concrete_fields:
-        if field_.primary_key:
-            continue
-        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False):
-            defaults[field_.attname] = lambda: now
-        else:
-            defaults[field_.attname] = field_.get_default
-    missing = [name for name in defaults if name not in rows[0]]
+    shared.update((field_.attname, now) for field_ in timed)
     for row in rows:
-        for name in missing:
-            row[name] = defaults[name]()
+        row.update(shared)
+        for name, get_default in fresh:
+            row[name] = get_default()
     insert_values(model, rows)
 
 
