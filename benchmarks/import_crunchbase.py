@@ -23,6 +23,9 @@ validation (``full_clean``) and write the same audit entries, per row; they are 
 first ``--baseline-rows`` rows of each file (the whole input in smoke mode), since a full naive run
 takes minutes. django-import-export (``pip install -e '.[bench]'``) is skipped when not installed.
 
+Also measured: the floor under the write, inserting exactly the rows Dari's import wrote into a fresh
+database with nothing else (``worker_floor``).
+
 Also imported: the KRX listed companies (Korean, UTF-8 with BOM) and the same file re-encoded to
 CP949: both must read to the same table and import (the second finds every row unchanged).
 """
@@ -331,6 +334,76 @@ def dari_import(actor, kind: str, path: Path) -> dict:
     }
 
 
+WRITTEN = ("registry.Organization", "outcomes.Outcome", "outcomes.StageChange", "outcomes.Investor")
+WRITTEN += ("registry.Relationship", "accounts.AuditEntry")
+
+
+def written_tables() -> list[tuple]:
+    """``(label, table, columns, width)`` of each table the import writes, in an order that inserts
+    the referred rows first."""
+    from django.apps import apps
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    tables = []
+    for label in WRITTEN:
+        model = apps.get_model(label)
+        fields = model._meta.concrete_fields
+        columns = ", ".join(quote(field.column) for field in fields)
+        tables.append((label, quote(model._meta.db_table), columns, len(fields)))
+    return tables
+
+
+def dump_written(directory: Path) -> None:
+    """The rows the import wrote, as stored (ids too), for ``worker_floor``: SQLite's tuples, or
+    PostgreSQL's COPY text."""
+    import pickle
+
+    from django.db import connection
+
+    dump = {}
+    with connection.cursor() as cursor:
+        for label, table, columns, _width in written_tables():
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY (SELECT {columns} FROM {table}) TO STDOUT") as copy:
+                    dump[label] = b"".join(bytes(block) for block in copy)
+            else:
+                cursor.execute(f"SELECT {columns} FROM {table}")
+                dump[label] = cursor.fetchall()
+    (directory / f"written-{connection.vendor}.pickle").write_bytes(pickle.dumps(dump))
+
+
+def worker_floor(directory: Path) -> dict:
+    """The floor under the write: inserting exactly the rows Dari's import wrote (every table it
+    writes, ids and values as stored) into a fresh database in one transaction, commit and its
+    deferred foreign key checks included, and nothing else: no reading, checking, preparing or
+    auditing. SQLite: executemany of the stored tuples; PostgreSQL: COPY of the stored text."""
+    import pickle
+
+    from django.db import connection, transaction
+
+    staff_actor()  # the user the audit entries name (the same id as in Dari's run)
+    dump = pickle.loads((directory / f"written-{connection.vendor}.pickle").read_bytes())
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for label, table, columns, width in written_tables():
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    copy.write(dump[label])
+            else:
+                placeholders = ", ".join(["%s"] * width)
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", dump[label])
+    seconds = time.perf_counter() - started
+    rows = {
+        label: (len(data) if isinstance(data, list) else data.count(b"\n")) for label, data in dump.items()
+    }
+    with connection.cursor() as cursor:
+        for label, table, _columns, _width in written_tables():
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            assert cursor.fetchone()[0] == rows[label], label
+    return {"rows_written": rows, "rows_written_total": sum(rows.values()), "seconds": round(seconds, 3)}
+
+
 def worker_dari(directory: Path) -> dict:
     actor = staff_actor()
     result = {}
@@ -340,6 +413,7 @@ def worker_dari(directory: Path) -> dict:
     seconds = result["organizations"]["seconds"] + result["outcomes"]["seconds"]
     result["total"] = {"rows": rows, "seconds": round(seconds, 3), "rows_per_second": round(rows / seconds)}
     result["counts_after"] = counts()
+    dump_written(directory)
     result["reimport_organizations"] = dari_import(actor, "organizations", directory / "organizations.csv")
     result["reimport_outcomes"] = dari_import(actor, "outcomes", directory / "outcomes.csv")
     result["counts_after_reimport"] = counts()
@@ -582,6 +656,8 @@ def worker(arguments) -> int:
         result = {}
     elif arguments.worker == "dari":
         result = worker_dari(directory)
+    elif arguments.worker == "floor":
+        result = worker_floor(directory)
     else:
         result = worker_baseline(arguments.worker, directory, arguments.baseline_rows)
     Path(arguments.result).write_text(json.dumps(result, indent=2), encoding="utf-8")
@@ -647,12 +723,19 @@ def measure_backend(backend: str, directory: Path, postgres: str | None, baselin
             database = directory / f"{method}.sqlite3"
             shutil.copy(template, database)
             results[method] = run_worker(method, f"sqlite:///{database}", directory, baseline_rows)
+        shutil.copy(template, directory / "floor.sqlite3")
+        results["floor"] = run_worker("floor", f"sqlite:///{directory / 'floor.sqlite3'}", directory, None)
     else:
         template = postgres_database(postgres, "dari_bench_import_template")
         run_worker("migrate", template, directory, None)
         for method in methods:
             url = postgres_database(postgres, f"dari_bench_import_{method}", "dari_bench_import_template")
             results[method] = run_worker(method, url, directory, baseline_rows)
+        url = postgres_database(postgres, "dari_bench_import_floor", "dari_bench_import_template")
+        results["floor"] = run_worker("floor", url, directory, None)
+    results["floor"]["file_rows_per_second"] = round(
+        results["dari"]["total"]["rows"] / results["floor"]["seconds"]
+    )
     dari = results["dari"]["total"]["rows_per_second"]
     results["ratios"] = {
         f"dari_over_{method}": round(dari / results[method]["total"]["rows_per_second"], 1)
@@ -693,6 +776,17 @@ def write_markdown(path: Path, figures: dict) -> None:
     targets = {"sqlite": 10_000, "postgresql": 30_000}
     for backend, results in figures["results"].items():
         reached = results["dari"]["total"]["rows_per_second"]
+        floor = results.get("floor")
+        if floor:
+            lines.append(
+                f"- {backend} floor: inserting the {floor['rows_written_total']:,} rows the import "
+                f"wrote into a fresh database (every table, ids and stored values; nothing read, checked "
+                f"or prepared; "
+                f"{'COPY' if backend == 'postgresql' else 'executemany'}, commit included) takes "
+                f"{floor['seconds']} s on its own, {floor['file_rows_per_second']:,} file rows/s; the "
+                f"target leaves {results['dari']['total']['rows'] / targets[backend]:.1f} s for the whole "
+                f"import."
+            )
         ratio = results["ratios"].get("dari_over_import_export")
         lines.append(
             f"- {backend}: {reached:,} rows/s against a target of {targets[backend]:,} "
