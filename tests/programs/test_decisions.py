@@ -39,6 +39,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 SEOUL = ZoneInfo("Asia/Seoul")
 RELEASED_AT = datetime(2030, 4, 20, 10, 0, tzinfo=SEOUL)
 
@@ -310,6 +311,39 @@ def test_after_release_the_applicant_reads_the_decision_on_the_page_and_in_the_a
     assert "on the waitlist" in waitlisted.get(panel.applications[1].get_absolute_url()).content.decode()
     # Each sees only their own organization's application.
     assert accepted.get(panel.applications[1].get_absolute_url()).status_code == 404
+
+
+def test_with_the_released_decision_the_applicant_reads_the_comments_meant_for_them_only(panel):
+    application = panel.applications[0]
+    for reviewer, to_applicant in zip(
+        panel.reviewers, ("Sharpen the pricing.", "", "Strong team."), strict=True
+    ):
+        Review.objects.create(
+            application=application,
+            reviewer=reviewer,
+            status="submitted",
+            scores={"team": 3, "market": 2},
+            comment=f"Managers only, from {reviewer.username}.",
+            comment_to_applicant=to_applicant,
+        )
+    Review.objects.create(
+        application=application, reviewer=UserFactory(), comment_to_applicant="A draft, never sent."
+    )
+    decide_all(panel)
+    member = client_for(panel.members[0])
+
+    assert "Sharpen the pricing." not in member.get(application.get_absolute_url()).content.decode()
+
+    release_decisions(Actor(panel.manager), panel.call, now=RELEASED_AT)
+    page = member.get(application.get_absolute_url()).content.decode()
+    reviewer = client_for(panel.reviewers[0]).get(application.get_absolute_url()).content.decode()
+
+    assert "Feedback from the reviewers" in page
+    assert page.index("Sharpen the pricing.") < page.index("Strong team.")
+    assert "Managers only" not in page and "A draft, never sent." not in page
+    assert not any(reviewer.username in page for reviewer in panel.reviewers)
+    # The reviewers do not see the decision, nor what went with it.
+    assert "Feedback from the reviewers" not in reviewer
 
 
 def test_release_tells_each_member_in_their_own_language(panel):

@@ -151,7 +151,8 @@ class ReviewQuerySet(models.QuerySet):
         """Staff and the program's managers see every review of its calls; a reviewer sees their own
         (not once a conflict hides the application), and the others' submitted reviews of the same
         application and phase once they have submitted theirs, where the phase (or the call) shares
-        reviews. Applicants see none here: released feedback is a later use case."""
+        reviews. Applicants see none here: with a released decision they read the comments meant for
+        them, and only those (``released_feedback``)."""
         access = access_for(user)
         if access.sees_everything:
             return self
@@ -199,6 +200,25 @@ class DecisionQuerySet(models.QuerySet):
         if access.organization_ids:
             condition |= Q(application__startup_id__in=access.organization_ids, status="released")
         return self.filter(condition)
+
+
+def released_feedback(user, application) -> list[str]:
+    """The reviewers' comments for the applicant on ``application``, for ``user``: once its decision
+    is released, to those who see that decision (the applicant's members, the program's managers and
+    staff: ``DecisionQuerySet.visible_to``), from the submitted reviews, in the order they were
+    submitted, without the reviewers' names, their scores or their comments for the managers. Nobody
+    reads any before the release."""
+    from .models import Decision, Review
+
+    released = Decision.objects.visible_to(user).filter(application=application, status="released")
+    if not released.exists():
+        return []
+    return list(
+        Review.objects.filter(application=application, status=Review.Status.SUBMITTED)
+        .exclude(comment_to_applicant="")
+        .order_by("submitted_at", "pk")
+        .values_list("comment_to_applicant", flat=True)
+    )
 
 
 def support_condition(user, prefix: str = "") -> Q | None:

@@ -117,7 +117,7 @@ class ReviewForm(VersionedForm, CleanTextMixin, forms.ModelForm):
                 self.initial[name] = "" if value is None else str(value)
         self.fields["comment"].help_text = _("Seen by the program's managers.")
         self.fields["comment_to_applicant"].help_text = _(
-            "Optional: the managers may pass it on to the applicant with the decision."
+            "Optional: the applicant reads it, without your name, once the decision is released."
         )
         self.order_fields([*(score_field(c["key"]) for c in rubric), "comment", "comment_to_applicant"])
 

@@ -39,6 +39,7 @@ from .permissions import (
     can_edit_answers,
     is_applicant,
 )
+from .queries import released_feedback
 
 # --- programs ----------------------------------------------------------------------------------------
 
@@ -352,6 +353,7 @@ def application_page(request, application, form=None, revisions=None, status=200
         "call": call,
         # Pending decisions only for those who make them; the applicant's members once released.
         "decision": Decision.objects.visible_to(request.user).filter(application=application).first(),
+        "feedback": released_feedback(request.user, application),
         "is_applicant": is_applicant(request.user, application),
         "answers": answers,
         "blind_ids": blind_ids,
