@@ -347,9 +347,6 @@ class ServiceDelivery(Versioned):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.delivered_on}"
 
-    def follow_up_actions(self) -> list[str]:
-        return [line.strip() for line in self.follow_up.splitlines() if line.strip()]
-
 
 def yearly_cohort(program: Program, year: int | None) -> Cohort:
     """The cohort of ``program``'s participants recorded without a call in ``year`` (None: no year
