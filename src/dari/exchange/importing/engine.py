@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import validators
@@ -813,7 +813,20 @@ def insert_values(model, rows: list[dict]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field_.column) for field_ in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    prepared = [(field_.attname, preparer(field_, database)) for field_ in fields]
+    read = itemgetter(*[field_.attname for field_ in fields])
+    # Only the values a field prepares (JSON, dates, ...) are touched; the rest go as they are.
+    prepared = [
+        (index, prepare)
+        for index, prepare in enumerate(preparer(field_, database) for field_ in fields)
+        if prepare is not None
+    ]
+
+    def values(row) -> list:
+        found = list(read(row)) if len(fields) > 1 else [read(row)]
+        for index, prepare in prepared:
+            found[index] = prepare(found[index])
+        return found
+
     if database.vendor == "postgresql" and COPY_ON_POSTGRESQL:
         # COPY: the rows streamed in one statement, not an INSERT per row (psycopg's ``copy``,
         # each value adapted as the INSERT's parameters are), inside the import's transaction.
@@ -823,19 +836,11 @@ def insert_values(model, rows: list[dict]) -> None:
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(
-                    [row[name] if prepare is None else prepare(row[name]) for name, prepare in prepared]
-                )
+                copy.write_row(values(row))
         return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    [row[name] if prepare is None else prepare(row[name]) for name, prepare in prepared]
-                    for row in rows[start : start + WRITE_BATCH]
-                ],
-            )
+            cursor.executemany(sql, [values(row) for row in rows[start : start + WRITE_BATCH]])
 
 
 def created_from(plan: Plan) -> dict:
