@@ -17,7 +17,7 @@ from dari.accounts.models import Role
 from dari.accounts.services import grant_membership
 from dari.programs import support
 from dari.programs.decisions import decide, release_decisions
-from dari.programs.models import Application, Call, Participant
+from dari.programs.models import Application, Call, Participant, Review
 
 from ..factories import OrganizationFactory, ProgramFactory, UserFactory
 from ..programs.calls import make_call
@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def supported_startup():
     """A startup accepted in two calls of a program (two cohorts), with a plan and services in the
-    second and a third application still pending; its member and the program's manager."""
+    second and a third application still pending, each with a reviewer's comment for the applicant;
+    its member and the program's manager."""
     program = ProgramFactory(
         name_ko="울산 바이오 스타트업 육성 사업", name_en="Ulsan Bio Startup Accelerator"
     )
@@ -36,6 +37,7 @@ def supported_startup():
         kind="startup", is_public=False, name_ko="스텔스바이오 주식회사", name_en="Stealth Bio Inc."
     )
     manager, member = UserFactory(username="manager"), UserFactory(username="member")
+    reviewer = UserFactory(username="reviewer")
     grant_membership(Actor.system(), manager, Role.PROGRAM_MANAGER, program)
     grant_membership(Actor.system(), member, Role.ORGANIZATION_MEMBER, startup)
     actor = Actor(manager)
@@ -49,6 +51,13 @@ def supported_startup():
         )
         application = Application.objects.create(
             call=call, startup=startup, status="submitted", answers={"summary": "x", "stage": "seed"}
+        )
+        Review.objects.create(
+            application=application,
+            reviewer=reviewer,
+            status="submitted",
+            submitted_at=call.closes_at,
+            comment_to_applicant="임상 실증 계획이 구체적입니다. 규제 일정은 식약처와 먼저 확인하세요.",
         )
         decide(actor, application, "accepted")
         if number < 3:

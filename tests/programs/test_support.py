@@ -460,7 +460,8 @@ def test_the_lists_take_a_constant_number_of_queries(cohort):
 
 @pytest.fixture
 def history(cohort):
-    """``S`` applied to three calls of ``P`` (one application each): accepted in rounds 2 and 3
+    """``S`` applied to three calls of ``P`` (one application each), each reviewed by ``reviewer``
+    with a comment for the managers and one for the applicant: accepted in rounds 2 and 3
     (released: S joins both cohorts), waitlisted in round 4 (pending, not released)."""
     program, startup, manager = cohort["program"], cohort["startup"], Actor(cohort["users"]["manager"])
     applications = []
@@ -468,6 +469,14 @@ def history(cohort):
         call = make_call(program, round=number, status=Call.Status.CLOSED, title_en=f"Round {number}")
         application = Application.objects.create(
             call=call, startup=startup, status="submitted", answers={"summary": "x", "stage": "seed"}
+        )
+        Review.objects.create(
+            application=application,
+            reviewer=cohort["users"]["reviewer"],
+            status="submitted",
+            submitted_at=call.closes_at,
+            comment="For the managers only: cap table unclear",
+            comment_to_applicant=f"Round {number}: a strong pilot plan",
         )
         decide(manager, application, "waitlisted" if number == 4 else "accepted")
         if number != 4:
@@ -499,12 +508,22 @@ def test_the_startup_reads_its_history_across_calls_with_released_decisions_only
     assert first["participation"]["service_hours"] == "1.50"
     assert answer.json()["count"] == 7
     assert "waitlisted" not in answer.content.decode() and "reviewer" not in answer.content.decode()
+    feedback = {item["call"]["round"]: item["application"]["feedback"] for item in applications}
+    assert feedback == {
+        1: [],
+        2: ["Round 2: a strong pilot plan"],
+        3: ["Round 3: a strong pilot plan"],
+        4: [],  # pending: nothing of its reviews either
+    }
+    assert "For the managers only" not in answer.content.decode()
 
     page = (
         client_for(cohort["users"]["member"]).get(f"/organizations/{cohort['startup'].pk}/").content.decode()
     )
     assert "Round 4" in page and "Waitlisted" not in page.title() and "waitlisted" not in page
     assert SECRET_TITLE_EN in page
+    assert "Round 2: a strong pilot plan" in page and "Round 4: a strong pilot plan" not in page
+    assert "For the managers only" not in page
 
 
 def test_the_programs_manager_reads_the_pending_decision_in_the_history(cohort, history):

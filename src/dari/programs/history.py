@@ -6,8 +6,9 @@ Who reads what (``queries.history_program_ids``): staff and the startup's own me
 a program's manager reads the part of the programs they manage; reviewers and anyone else read
 nothing (not even as a reviewer of one of its applications). Decisions follow
 ``DecisionQuerySet.visible_to``: the startup's members see a decision once released, never while it
-is pending; managers see their program's pending ones. No review, score or reviewer is part of
-the history: applicants are shown none today.
+is pending; managers see their program's pending ones. With a released decision come the
+reviewers' comments for the applicant (``queries.released_feedback``), without names or scores; no
+review, score, comment for the managers or reviewer is otherwise part of the history.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Sum
 
 from .models import Application, Decision, Milestone, Participant, ServiceDelivery
-from .queries import history_program_ids
+from .queries import history_program_ids, released_feedback_by_application
 
 
 @dataclass
@@ -37,7 +38,8 @@ def may_read_history(user, organization) -> bool:
 
 def startup_history(user, organization) -> History | None:
     """``organization``'s history as ``user`` may read it (None: none of it), newest first: its
-    applications with the call and the visible decision (``visible_decision``), and its
+    applications with the call, the visible decision (``visible_decision``) and the released
+    feedback (``feedback``: the reviewers' comments for the applicant), and its
     participations with their milestones, services delivered and hours in all."""
     programs = history_program_ids(user, organization)
     if programs is not None and not programs:
@@ -66,4 +68,8 @@ def startup_history(user, organization) -> History | None:
     if programs is not None:
         applications = applications.filter(call__program_id__in=programs)
         participations = participations.filter(program_id__in=programs)
-    return History(applications=list(applications), participations=list(participations))
+    applications = list(applications)
+    feedback = released_feedback_by_application(user, [application.pk for application in applications])
+    for application in applications:
+        application.feedback = feedback.get(application.pk, [])
+    return History(applications=applications, participations=list(participations))

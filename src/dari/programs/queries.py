@@ -208,17 +208,27 @@ def released_feedback(user, application) -> list[str]:
     staff: ``DecisionQuerySet.visible_to``), from the submitted reviews, in the order they were
     submitted, without the reviewers' names, their scores or their comments for the managers. Nobody
     reads any before the release."""
+    return released_feedback_by_application(user, [application.pk]).get(application.pk, [])
+
+
+def released_feedback_by_application(user, application_ids) -> dict[int, list[str]]:
+    """``released_feedback`` for several applications at once (a startup's history): application id
+    → its comments for the applicant, in two queries whatever the number of applications."""
     from .models import Decision, Review
 
-    released = Decision.objects.visible_to(user).filter(application=application, status="released")
-    if not released.exists():
-        return []
-    return list(
-        Review.objects.filter(application=application, status=Review.Status.SUBMITTED)
+    released = Decision.objects.visible_to(user).filter(application_id__in=application_ids, status="released")
+    comments = (
+        Review.objects.filter(
+            application_id__in=released.values("application_id"), status=Review.Status.SUBMITTED
+        )
         .exclude(comment_to_applicant="")
         .order_by("submitted_at", "pk")
-        .values_list("comment_to_applicant", flat=True)
+        .values_list("application_id", "comment_to_applicant")
     )
+    found: dict[int, list[str]] = {}
+    for application_id, text in comments:
+        found.setdefault(application_id, []).append(text)
+    return found
 
 
 def support_condition(user, prefix: str = "") -> Q | None:

@@ -333,6 +333,10 @@ class HistoryApplicationOut(Schema):
     decision: HistoryDecisionOut | None = Field(
         description="For the startup's members once released, never before"
     )
+    feedback: list[str] = Field(
+        description="The reviewers' comments for the applicant, once the decision is released "
+        "(no names, scores or comments for the managers)"
+    )
     web_url: str
 
 
@@ -373,6 +377,7 @@ def application_entry(application: Application, context) -> dict:
                 "status": decision.status,
                 "released_at": in_own_zone(decision.released_at, call.time_zone),
             },
+            "feedback": application.feedback,
             "web_url": absolute_url(context, application.get_absolute_url()),
         },
         "participation": None,
@@ -409,9 +414,10 @@ def participation_entry(participant: Participant, context) -> dict:
 @paginate(Pagination)
 def organization_history(request, organization_id: int):
     """Its members and staff read all of it; a program's managers the part of their programs; anyone
-    else nothing (403; 404 for an organization they may not see). Applications first (newest call
-    first), then participations (newest cohort first). Decisions only where the caller may see them:
-    the startup's members once released. No review, score or reviewer is part of it."""
+        else nothing (403; 404 for an organization they may not see). Applications first (newest call
+        first), then participations (newest cohort first). Decisions only where the caller may see them:
+        the startup's members once released, with the reviewers' comments meant for them (``feedback``);
+    no score, reviewer or comment for the managers is part of it."""
     organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=organization_id)
     history = startup_history(request.user, organization)
     if history is None:
