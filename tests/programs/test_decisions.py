@@ -333,6 +333,7 @@ def test_with_the_released_decision_the_applicant_reads_the_comments_meant_for_t
     member = client_for(panel.members[0])
 
     assert "Sharpen the pricing." not in member.get(application.get_absolute_url()).content.decode()
+    assert member.get(f"/api/v1/applications/{application.pk}").json()["feedback"] == []
 
     release_decisions(Actor(panel.manager), panel.call, now=RELEASED_AT)
     page = member.get(application.get_absolute_url()).content.decode()
@@ -342,8 +343,18 @@ def test_with_the_released_decision_the_applicant_reads_the_comments_meant_for_t
     assert page.index("Sharpen the pricing.") < page.index("Strong team.")
     assert "Managers only" not in page and "A draft, never sent." not in page
     assert not any(reviewer.username in page for reviewer in panel.reviewers)
+    assert member.get(f"/api/v1/applications/{application.pk}").json()["feedback"] == [
+        "Sharpen the pricing.",
+        "Strong team.",
+    ]
+    assert [item["feedback"] for item in member.get("/api/v1/applications").json()["items"]] == [
+        ["Sharpen the pricing.", "Strong team."]
+    ]
     # The reviewers do not see the decision, nor what went with it.
     assert "Feedback from the reviewers" not in reviewer
+    assert (
+        client_for(panel.reviewers[0]).get(f"/api/v1/applications/{application.pk}").json()["feedback"] == []
+    )
 
 
 def test_release_tells_each_member_in_their_own_language(panel):

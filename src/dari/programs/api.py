@@ -32,6 +32,7 @@ from dari.registry.models import Organization
 from . import services
 from .models import Application, Call, Decision, Participant, Program
 from .permissions import blind_application_ids, can_change_program
+from .queries import feedback_reviews
 
 router = Router(tags=["programs"])
 calls_router = Router(tags=["programs"])
@@ -428,12 +429,24 @@ class ApplicationOut(Schema):
         description="The decision: for the applicant once released (null before); for the program's "
         "managers and staff also while pending; null for reviewers"
     )
+    feedback: list[str] = Field(
+        description="The reviewers' comments for the applicant, without their names, scores or comments "
+        "for the managers, once the decision is released, for those who see it; empty before"
+    )
     version: int
     web_url: str
 
     @staticmethod
     def resolve_decision(obj: Application):
         return getattr(obj, "visible_decision", None)
+
+    @staticmethod
+    def resolve_feedback(obj: Application) -> list[str]:
+        # The same rule as the page's (``queries.released_feedback``), over the prefetched rows.
+        decision = getattr(obj, "visible_decision", None)
+        if decision is None or decision.status != Decision.Status.RELEASED:
+            return []
+        return [review.comment_to_applicant for review in obj.feedback_reviews]
 
     @staticmethod
     def resolve_startup(obj: Application, context):
@@ -461,12 +474,15 @@ class ApplicationOut(Schema):
 
 def applications_for(request):
     """The applications the caller sees, each with the decision they may see (``visible_decision``:
-    a pending one only for those who make it)."""
+    a pending one only for those who make it) and the reviews that may go with it once released."""
     visible = Decision.objects.visible_to(request.user)
     return (
         Application.objects.visible_to(request.user)
         .select_related("call", "startup")
-        .prefetch_related(Prefetch("decision", queryset=visible, to_attr="visible_decision"))
+        .prefetch_related(
+            Prefetch("decision", queryset=visible, to_attr="visible_decision"),
+            Prefetch("reviews", queryset=feedback_reviews(), to_attr="feedback_reviews"),
+        )
     )
 
 

@@ -214,21 +214,26 @@ def released_feedback(user, application) -> list[str]:
 def released_feedback_by_application(user, application_ids) -> dict[int, list[str]]:
     """``released_feedback`` for several applications at once (a startup's history): application id
     → its comments for the applicant, in two queries whatever the number of applications."""
-    from .models import Decision, Review
+    from .models import Decision
 
     released = Decision.objects.visible_to(user).filter(application_id__in=application_ids, status="released")
-    comments = (
-        Review.objects.filter(
-            application_id__in=released.values("application_id"), status=Review.Status.SUBMITTED
-        )
-        .exclude(comment_to_applicant="")
-        .order_by("submitted_at", "pk")
-        .values_list("application_id", "comment_to_applicant")
-    )
+    comments = feedback_reviews().filter(application_id__in=released.values("application_id"))
     found: dict[int, list[str]] = {}
-    for application_id, text in comments:
+    for application_id, text in comments.values_list("application_id", "comment_to_applicant"):
         found.setdefault(application_id, []).append(text)
     return found
+
+
+def feedback_reviews():
+    """The reviews whose comment for the applicant goes with a released decision: the submitted ones
+    that have one, in the order they were submitted. Who reads them: :func:`released_feedback`."""
+    from .models import Review
+
+    return (
+        Review.objects.filter(status=Review.Status.SUBMITTED)
+        .exclude(comment_to_applicant="")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def support_condition(user, prefix: str = "") -> Q | None:
