@@ -19,7 +19,7 @@ from dari.accounts.services import grant_membership
 from dari.programs.models import Application, Call, Decision, Participant, Review
 
 from ..factories import OrganizationFactory, ProgramFactory, UserFactory
-from .pages import SIZES
+from .pages import SIZES, axe_problems, layout_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -231,7 +231,9 @@ def test_a_manager_runs_a_call_reviewers_score_it_and_the_accepted_startup_reads
     for reviewer in ("reviewer-a", "reviewer-b"):
         expect(main).to_contain_text(f"{FOR_APPLICANT} ({reviewer})")
     expect(main).not_to_contain_text("Managers only")
-    assert page.evaluate("document.documentElement.scrollWidth") <= phone["width"]
+    where = f"the released application [{language}, phone]"
+    problems = layout_problems(page, where, wide=False) + axe_problems(page, where)
+    assert not problems, "\n".join(problems)
     # ... and the startup is now a participant of the program, in the call's cohort.
     participant = Participant.objects.get(program=program, organization=haeundae)
     assert participant.cohort.call_id == call.pk
