@@ -10,7 +10,8 @@ What it does, in order:
 1. a fresh PostgreSQL database (``dari_bench_load``, dropped first when there), migrated, with the
    Ulsan–San Diego scenario loaded as ``dari demo --no-serve`` loads it, plus ``--organizations``
    generated ones (1 in 10 private, sectors and clusters drawn with a fixed seed) so that lists and
-   search have pages of work; the search index refreshed; the demo superuser, one member of a
+   search have pages of work; the search index refreshed; the tables analysed (``ANALYZE``: the
+   planner's statistics, which autovacuum would gather in a while); the demo superuser, one member of a
    scenario startup (no staff rights) and an API token for each;
 2. ``dari serve`` with ``--workers`` processes of ``--threads`` threads on a free loopback port, with
    ``benchmarks/load_settings.py``: Dari's settings and URLs plus ``/bench/bare-organizations``
@@ -107,6 +108,7 @@ def seed(organizations: int, out: Path) -> None:
     call_command("demo", no_serve=True, stdout=io.StringIO())
     generate_organizations(organizations, Organization, Cluster, Sector)
     refresh_index()
+    analyze()
     staff = User.objects.get(username="demo")
     member, _created = User.objects.get_or_create(
         username=MEMBER_USERNAME, defaults={"email": f"{MEMBER_USERNAME}@dari.invalid"}
@@ -140,6 +142,16 @@ def seed(organizations: int, out: Path) -> None:
         ),
         encoding="utf-8",
     )
+
+
+def analyze() -> None:
+    """Gather the planner's statistics after the bulk load, as autovacuum does on a server left to
+    it (a server with autovacuum off, as this machine's, would otherwise plan every list for the
+    tens of rows it guesses, e.g. a sort of every row instead of an index scan)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 KOREAN_STEMS = ("울산", "해오름", "태화", "다온", "한빛", "새봄", "온누리", "푸른", "미래", "가람")

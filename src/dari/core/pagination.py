@@ -1,6 +1,10 @@
 from collections.abc import Callable
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Subquery, Value
+
+# The name under which ``ReadPages`` asks a page's rows to carry the count of every row (``counted``).
+TOTAL = "rows_in_all"
 
 PAGE_SIZE = 20
 
@@ -22,11 +26,21 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
+def counted(queryset):
+    """``queryset`` whose rows each carry the number of its rows as ``TOTAL``: an uncorrelated
+    subquery, which the database runs once, so that a page and the count are one round trip."""
+    rows = queryset.order_by().annotate(counted_as_one=Value(1)).values("counted_as_one")
+    total = rows.annotate(total=Count("pk", distinct=queryset.query.distinct)).values("total")
+    return queryset.annotate(**{TOTAL: Subquery(total)})
+
+
 class ReadPages:
     """A queryset that paginators count and slice as usual (Django's ``Paginator`` for pages, the
     API's ``Pagination``), whose slice, the page, is read by ``read``: e.g. a list's light rows in
     two queries instead of model instances with their prefetches. ``count`` may be given when the
-    view has counted already."""
+    view has counted already; if not, a page read before the count (as the API's ``Pagination``
+    does) brings it along: ``read`` gets the page of ``counted(queryset)`` and keeps ``TOTAL`` in its
+    rows (dicts). Only an empty page leaves the count to a query of its own."""
 
     def __init__(self, queryset, read: Callable, count: int | None = None):
         self.queryset = queryset
@@ -48,4 +62,9 @@ class ReadPages:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("ReadPages reads pages (slices) only")
-        return self.read(self.queryset[index])
+        if self.known_count is not None:
+            return self.read(self.queryset[index])
+        rows = self.read(counted(self.queryset)[index])
+        if rows:
+            self.known_count = rows[0][TOTAL]
+        return rows

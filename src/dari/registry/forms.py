@@ -1,4 +1,7 @@
+from functools import cached_property
+
 from django import forms
+from django.db.models import CharField, Value
 from django.utils.translation import gettext_lazy as _
 
 from dari.core.bilingual import localized, name_order
@@ -9,6 +12,7 @@ from dari.core.forms import (
     SearchableCheckboxes,
     VersionedForm,
 )
+from dari.core.pagination import Row
 from dari.core.text import clean_text
 
 from .models import Affiliation, Cluster, Organization, Person, Relationship, Sector
@@ -37,8 +41,27 @@ class OrganizationFilterForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("all")), *Organization.Kind.choices]
-        self.fields["cluster"].queryset = Cluster.objects.order_by(name_order(), "key")
-        self.fields["sector"].queryset = Sector.objects.order_by(name_order(), "key")
+        # Shown: both lists read together, when the page renders them (``filter_choices``); a value
+        # sent is still looked up in the field's queryset.
+        for name in ("cluster", "sector"):
+            self.fields[name].choices = lambda name=name: [("", _("all")), *self.filter_choices[name]]
+
+    @cached_property
+    def filter_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """The cluster and sector choices, each list by name in the page's language, as
+        ``(key, name)``: read in one query of plain values, not two of model instances."""
+        columns = ("list", "key", "name_ko", "name_en", "order")
+
+        def rows(queryset, name: str):
+            ordered = queryset.order_by().annotate(list=Value(name, CharField()), order=name_order())
+            return ordered.values_list(*columns)
+
+        choices = {"cluster": [], "sector": []}
+        read = rows(Cluster.objects.all(), "cluster").union(rows(Sector.objects.all(), "sector"), all=True)
+        for name, key, name_ko, name_en, _order in read.order_by("list", "order", "key"):
+            label = localized(Row(name_ko=name_ko, name_en=name_en), "name")
+            choices[name].append((key, str(label)))
+        return choices
 
     @property
     def includes_illustrative(self) -> bool:

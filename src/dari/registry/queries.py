@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from dari.accounts.access import Access, access_for
 from dari.core.bilingual import name_order
-from dari.core.pagination import Row
+from dari.core.pagination import TOTAL, Row
 
 # Each grant takes the viewer's Access and returns a Q over Organization to OR into the rule, or None.
 organization_visibility_grants: list[Callable[[Access], Q | None]] = []
@@ -103,10 +103,12 @@ class OrganizationQuerySet(models.QuerySet):
         """This queryset (filtered, ordered and sliced: a page) as the lists show it, in two queries
         whatever the number of rows: the organizations' values with their cluster's, then their
         sectors'. Lists are read far more often than anything else, and building model instances
-        with a prefetch cost several times what the page itself needs (benchmarks/results/load.md)."""
+        with a prefetch cost several times what the page itself needs (benchmarks/results/load.md).
+        A count the rows carry (``dari.core.pagination.counted``) is kept in each."""
         from .models import Organization, Sector
 
-        rows = list(self.values(*LISTED_FIELDS, *(f"cluster__{field}" for field in REFERENCE_FIELDS)))
+        total = [TOTAL] if TOTAL in self.query.annotations else []
+        rows = list(self.values(*LISTED_FIELDS, *(f"cluster__{field}" for field in REFERENCE_FIELDS), *total))
         sectors = defaultdict(list)
         if rows:
             links = (
@@ -167,6 +169,8 @@ class ListedOrganization(Row):
         listed.update(
             cluster=cluster if cluster["id"] else None, sectors=sectors, path=f"{pages}{row['id']}/"
         )
+        if TOTAL in row:
+            listed[TOTAL] = row[TOTAL]
         return listed
 
     def get_absolute_url(self) -> str:
