@@ -7,13 +7,13 @@ lets a program manager see the startups in their programs, without the registry 
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
 from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField
 from django.urls import reverse
 
 from dari.accounts.access import Access, access_for
@@ -100,27 +100,22 @@ class OrganizationQuerySet(models.QuerySet):
         return self.select_related("cluster").prefetch_related("sectors")
 
     def listed(self) -> list[ListedOrganization]:
-        """This queryset (filtered, ordered and sliced: a page) as the lists show it, in two queries
-        whatever the number of rows: the organizations' values with their cluster's, then their
-        sectors'. Lists are read far more often than anything else, and building model instances
-        with a prefetch cost several times what the page itself needs (benchmarks/results/load.md).
-        A count the rows carry (``dari.core.pagination.counted``) is kept in each."""
-        from .models import Organization, Sector
-
+        """This queryset (filtered, ordered and sliced: a page) as the lists show it, in one query
+        whatever the number of rows: the organizations' values with their cluster's and their
+        sectors' (``SectorRows``). Lists are read far more often than anything else, and building
+        model instances with a prefetch cost several times what the page itself needs
+        (benchmarks/results/load.md). A count the rows carry (``dari.core.pagination.counted``) is
+        kept in each."""
         total = [TOTAL] if TOTAL in self.query.annotations else []
-        rows = list(self.values(*LISTED_FIELDS, *(f"cluster__{field}" for field in REFERENCE_FIELDS), *total))
-        sectors = defaultdict(list)
-        if rows:
-            links = (
-                Organization.sectors.through.objects.filter(organization_id__in=[row["id"] for row in rows])
-                .order_by(*(f"sector__{field}" for field in Sector._meta.ordering))
-                .values_list("organization_id", *(f"sector__{field}" for field in SECTOR_FIELDS))
-            )
-            for organization_id, *values in links:
-                sectors[organization_id].append(Row(zip(SECTOR_FIELDS, values, strict=True)))
+        rows = self.values(
+            *LISTED_FIELDS,
+            *(f"cluster__{field}" for field in REFERENCE_FIELDS),
+            *total,
+            sector_rows=SectorRows(F("id")),
+        )
         # Each page is at <list>/<id>/ (registry/urls.py): reversed once, not once a row.
         pages = reverse("registry:organization-list")
-        return [ListedOrganization.from_values(row, sectors[row["id"]], pages) for row in rows]
+        return [ListedOrganization.from_values(row, pages) for row in rows]
 
     def reported(self):
         """The partnership's real organizations, without the illustrative ones the demo made up."""
@@ -158,13 +153,48 @@ REFERENCE_FIELDS = ("id", "key", "name_ko", "name_en")
 SECTOR_FIELDS = ("key", "kind", "name_ko", "name_en")
 
 
+class SectorRows(Func):
+    """An organization's sectors (``SECTOR_FIELDS``, in the sectors' order) as the text of a JSON
+    array of arrays, read in the organization's own row: a correlated subquery, e.g.
+    ``SectorRows(F("id"))``, so that a page of organizations is read in one query."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        from .models import Organization, Sector
+
+        organization, params = compiler.compile(self.get_source_expressions()[0])
+        quote = connection.ops.quote_name
+        links = Organization.sectors.through._meta
+        columns = ", ".join(f"s.{quote(field)}" for field in SECTOR_FIELDS)
+        order = ", ".join(f"s.{quote(field)}" for field in Sector._meta.ordering)
+        rows = (
+            f"FROM {quote(links.db_table)} l INNER JOIN {quote(Sector._meta.db_table)} s ON s.{quote('id')}"
+            f" = l.{quote('sector_id')} WHERE l.{quote('organization_id')} = {organization}"
+        )
+        if connection.vendor == "postgresql":
+            return (
+                f"(SELECT CAST(JSON_AGG(JSON_BUILD_ARRAY({columns}) ORDER BY {order}) AS TEXT) {rows})",
+                params,
+            )
+        # SQLite before 3.44 orders no aggregate: the rows come from an ordered subquery.
+        inner = ", ".join(quote(field) for field in SECTOR_FIELDS)
+        return (
+            f"(SELECT JSON_GROUP_ARRAY(JSON_ARRAY({inner})) FROM (SELECT {columns} {rows} ORDER BY {order}))",
+            params,
+        )
+
+
 class ListedOrganization(Row):
     """An organization read for a list (``OrganizationQuerySet.listed``): the columns that
     OrganizationOut and the list page read, ``cluster`` a reference or None, ``sectors`` a list."""
 
     @classmethod
-    def from_values(cls, row: dict, sectors: list, pages: str) -> ListedOrganization:
+    def from_values(cls, row: dict, pages: str) -> ListedOrganization:
         cluster = Row((field, row[f"cluster__{field}"]) for field in REFERENCE_FIELDS)
+        sectors = [
+            Row(zip(SECTOR_FIELDS, values, strict=True)) for values in json.loads(row["sector_rows"] or "[]")
+        ]
         listed = cls((field, row[field]) for field in LISTED_FIELDS)
         listed.update(
             cluster=cluster if cluster["id"] else None, sectors=sectors, path=f"{pages}{row['id']}/"
