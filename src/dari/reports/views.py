@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,15 +28,14 @@ def home(request):
     demo made up (and their outcomes); the number of each is shown either way."""
     user = request.user
     includes_illustrative = request.GET.get("illustrative") == "on"
-    visible = Organization.objects.visible_to(user)
-    counts = visible.aggregate(
-        reported=Count("pk", filter=Q(is_illustrative=False)),
-        illustrative=Count("pk", filter=Q(is_illustrative=True)),
-    )
-    organizations = visible if includes_illustrative else visible.reported()
-    kind_counts = {
-        row["kind"]: row["total"] for row in organizations.values("kind").annotate(total=Count("pk"))
-    }
+    # The visible organizations counted by kind and by illustrative or not, in one grouped query.
+    counts = {"reported": 0, "illustrative": 0}
+    kind_counts = {}
+    visible = Organization.objects.visible_to(user).order_by()
+    for kind, illustrative, total in visible.values_list("kind", "is_illustrative").annotate(Count("pk")):
+        counts["illustrative" if illustrative else "reported"] += total
+        if includes_illustrative or not illustrative:
+            kind_counts[kind] = kind_counts.get(kind, 0) + total
     outcomes = Outcome.objects.visible_to(user)
     if not includes_illustrative:
         outcomes = outcomes.filter(startup__is_illustrative=False)
