@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-names   # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-names    # dev half + the corpus's words
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-exact-names  # dev half + corpus words
+    .venv/bin/python benchmarks/heldout_retrieval.py --probe-loanwords  # dev half + KRX names + words
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
 The labelled set (``benchmarks/matching/labelled_queries.json``) stores each topic's half: ``dev``
@@ -30,6 +31,10 @@ Modes, all in one run on the same corpus (ratios are within the run):
   ``--choose-exact-names`` chooses them on the dev half);
 - ``served_without_websites``: served, but the KRX companies without the name their 홈페이지 address
   gives them (``names.website_name``; an organization's website in the registry);
+- ``served_no_loanwords``: served, but a query in Latin letters sounded only as before (no
+  ``names.LOANWORD_SOUNDS``: an r after a vowel heard, tz as t + z); ``--probe-loanwords`` chooses
+  ``names.LOANWORD_MINIMUM`` on the dev half, the KRX rows' name / web-address pairs and the corpus's
+  words;
 - ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
   ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
 - ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
@@ -70,7 +75,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks" / "matching"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from corpus import corpus_documents, document_language  # noqa: E402
+from corpus import corpus_documents, document_language, load_krx  # noqa: E402
 
 from dari.engines.matching import names as name_matching  # noqa: E402
 from dari.engines.matching import search as engine  # noqa: E402
@@ -98,6 +103,7 @@ _SERVED = {
     "specific": True,
     "names": "served",
 }
+_SERVED_LOANWORD_MINIMUM = name_matching.LOANWORD_MINIMUM
 #: The name matching as served (the engine's constants when this module is loaded).
 _SERVED_NAMES = {
     "prefix": name_matching.PREFIX_SIMILARITY,
@@ -109,6 +115,7 @@ _SERVED_NAMES = {
     "company_words": engine.COMPANY_WORD_SOUNDS,
     "within": engine.NAMES_WITHIN,
     "within_minimum": name_matching.WITHIN_MINIMUM,
+    "loanwords": name_matching.LOANWORD_SOUNDS,
 }
 MODES = {
     "today": _TODAY,
@@ -118,6 +125,7 @@ MODES = {
     "served_spelled_names": {**_SERVED, "names": "spelled"},
     "served_names_before_exact": {**_SERVED, "names": "before_exact"},
     "served_without_websites": {**_SERVED, "websites": False},
+    "served_no_loanwords": {**_SERVED, "names": "no_loanwords"},
     "served_flat": {**_SERVED, "specific": False},
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
     "semantic": {**_SERVED, "signals": ("semantic",), "floor": False},
@@ -239,18 +247,20 @@ def use_names(kind: str) -> None:
     """``served``: name matching as served; ``spelled``: as before (spelling only, no beginning of a
     name, no sound keys, no raised floor after a named result); ``before_exact``: as served before
     exact names were shown alone (no ``EXACT_NAMES_ONLY``, ``EXACT_SOUNDS_ONLY``,
-    ``COMPANY_WORD_SOUNDS``, ``NAMES_WITHIN``)."""
-    served = kind in ("served", "before_exact")
+    ``COMPANY_WORD_SOUNDS``, ``NAMES_WITHIN``); ``no_loanwords``: served without
+    ``names.LOANWORD_SOUNDS``."""
+    served = kind in ("served", "before_exact", "no_loanwords")
     name_matching.PREFIX_SIMILARITY = _SERVED_NAMES["prefix"] if served else 0.0
     engine.SOUND_THRESHOLD = _SERVED_NAMES["sound"] if served else float("inf")
     engine.NAMED_RELATIVE = _SERVED_NAMES["named"] if served else 0.0
     engine.SOUND_NAMES = _SERVED_NAMES["sound_names"] and served
-    exact = kind == "served"
+    exact = kind in ("served", "no_loanwords")
     engine.EXACT_NAMES_ONLY = _SERVED_NAMES["exact"] and exact
     engine.EXACT_SOUNDS_ONLY = _SERVED_NAMES["exact_sounds"] and exact
     engine.COMPANY_WORD_SOUNDS = _SERVED_NAMES["company_words"] and exact
     engine.NAMES_WITHIN = _SERVED_NAMES["within"] and exact
     name_matching.WITHIN_MINIMUM = _SERVED_NAMES["within_minimum"]
+    name_matching.LOANWORD_SOUNDS = _SERVED_NAMES["loanwords"] and exact and kind != "no_loanwords"
 
 
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
@@ -556,6 +566,84 @@ def probe_names(index: SearchIndex, dev: list[dict], documents) -> dict:
     }
 
 
+#: ``names.LOANWORD_MINIMUM`` values tried by ``--probe-loanwords``.
+LOANWORD_MINIMA = (6, 7, 8, 9, 10, 12)
+
+
+def probe_loanwords(index: SearchIndex, dev: list[dict], documents) -> dict:
+    """``names.LOANWORD_MINIMUM`` from data no one labelled, and the dev half: per minimum, how many of
+    the KRX rows' pairs of a Hangul name and the name of its web address (셀트리온 / celltrion) sound
+    alike only through the loanword sounds (a gain), and how many corpus words in Latin letters (as
+    found and capitalized, read as names) lose half of what they showed without them (a cost). Rule:
+    the most pairs gained with no word losing half and no dev figure lower."""
+    pairs = [
+        (company.name, name_matching.website_name(company.homepage))
+        for company in load_krx()
+        if name_matching.website_name(company.homepage) and name_matching.is_hangul(company.name)
+    ]
+    sound = name_matching.sound_key
+    words = [word for word in probe_words(documents) if word.isascii()]
+    words = [
+        word
+        for word in sorted({*words, *(word.capitalize() for word in words)})
+        if sound(word, loanword=True) != sound(word) and not index.names_a_place(word)
+    ]
+    word_queries = [{"id": word, "query": word} for word in words]
+    before, _ = rankings(index, word_queries, MODES["served_no_loanwords"], engine.RELEVANCE_FLOOR)
+    ranked, _ = rankings(index, dev, MODES["served_no_loanwords"], engine.RELEVANCE_FLOOR)
+    rows = [{"loanword_minimum": None, **dev_figures(ranked, dev), "pairs_gained": 0, "words_losing_half": 0}]
+    for minimum in LOANWORD_MINIMA:
+        name_matching.LOANWORD_MINIMUM = minimum
+        ranked, _ = rankings(index, dev, MODES["served"], engine.RELEVANCE_FLOOR)
+        now, _ = rankings(index, word_queries, MODES["served"], engine.RELEVANCE_FLOOR)
+        losing = sorted(
+            word
+            for word in words
+            if before[word] and len(set(before[word]) - set(now[word])) >= len(before[word]) / 2
+        )
+        gained = [
+            (korean, latin)
+            for korean, latin in pairs
+            if sound(korean) != sound(latin)
+            and sound(korean) == sound(latin, loanword=True)
+            and len(sound(latin, loanword=True)) >= minimum
+        ]
+        rows.append(
+            {
+                "loanword_minimum": minimum,
+                **dev_figures(ranked, dev),
+                "pairs_gained": len(gained),
+                "words_losing_half": len(losing),
+                "examples_gained": gained[:8],
+                "examples_losing": losing[:12],
+            }
+        )
+        print(
+            json.dumps({key: value for key, value in rows[-1].items() if "examples" not in key}), flush=True
+        )
+    name_matching.LOANWORD_MINIMUM = _SERVED_LOANWORD_MINIMUM
+    baseline = rows[0]
+    eligible = [
+        row
+        for row in rows[1:]
+        if row["words_losing_half"] == 0
+        and all(row[key] >= baseline[key] for key in ("same_recall@10", "cross_recall@10", "precision@10"))
+    ]
+    chosen = (
+        max(eligible, key=lambda row: (row["pairs_gained"], -row["loanword_minimum"])) if eligible else None
+    )
+    return {
+        "rule": "the most KRX name / web-address pairs gained with no corpus word losing half of what it "
+        "showed and no dev figure (same R@10, cross R@10, P@10) lower than without the loanword sounds",
+        "n_dev_queries": len(dev),
+        "n_pairs": len(pairs),
+        "pairs_equal_without": sum(1 for korean, latin in pairs if sound(korean) == sound(latin)),
+        "n_words": len(words),
+        "chosen": chosen,
+        "grid": rows,
+    }
+
+
 def table(report: dict, subset: str) -> list[str]:
     lines = [
         "| mode | same R@10 | cross R@10 | cross/same | P@10 | P@10 names | MRR names | S@1 names "
@@ -623,6 +711,18 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def smoke_subset(queries: list[dict], documents) -> tuple[list[dict], list]:
+    """``--smoke``: three topics' queries, their relevant documents and one document in 50."""
+    queries = [query for query in queries if query["topic"] in ("glucose_meter", "p_ulsan", "n_celltrion")]
+    wanted = {doc_id for query in queries for doc_id in query["relevant"]}
+    documents = [
+        document
+        for document in documents
+        if document.id in wanted or zlib.crc32(document.id.encode()) % 50 == 0
+    ]
+    return queries, documents
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(RESULTS / "heldout-retrieval"))
@@ -647,21 +747,17 @@ def main() -> None:
     )
     parser.add_argument("--probe-out", default=str(RESULTS / "text-retrieval-name-probe.json"))
     parser.add_argument(
+        "--probe-loanwords", action="store_true", help="LOANWORD_MINIMUM: dev + unlabelled data"
+    )
+    parser.add_argument("--loanwords-out", default=str(RESULTS / "text-retrieval-loanwords.json"))
+    parser.add_argument(
         "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
     )
     args = parser.parse_args()
     queries = json.loads(LABELLED.read_text("utf-8"))["queries"]
     documents = corpus_documents()
     if args.smoke:
-        queries = [
-            query for query in queries if query["topic"] in ("glucose_meter", "p_ulsan", "n_celltrion")
-        ]
-        wanted = {doc_id for query in queries for doc_id in query["relevant"]}
-        documents = [
-            document
-            for document in documents
-            if document.id in wanted or zlib.crc32(document.id.encode()) % 50 == 0
-        ]
+        queries, documents = smoke_subset(queries, documents)
     halves = subsets(queries)
     if args.dev_only:  # choosing between variants: the held-out half is neither run nor written
         halves = {"dev": halves["dev"]}
@@ -692,15 +788,19 @@ def main() -> None:
         out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
         print(json.dumps(result["chosen"]), result["words_losing_half"], f"-> {out}")
         return
-    if args.probe_names:
+    for wanted, probe, flag, out in (
+        (args.probe_names, probe_names, "--probe-names", args.probe_out),
+        (args.probe_loanwords, probe_loanwords, "--probe-loanwords", args.loanwords_out),
+    ):
+        if not wanted:
+            continue
         index = build_indexes(documents, args.smoke)[0][True, True]
         index.glossary = glossary("served")
-        result = probe_names(index, halves["dev"], documents)
-        result["command"] = "python benchmarks/heldout_retrieval.py --probe-names" + (
+        result = probe(index, halves["dev"], documents)
+        result["command"] = f"python benchmarks/heldout_retrieval.py {flag}" + (
             " --smoke" if args.smoke else ""
         )
-        out = Path(args.probe_out)
-        out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        Path(out).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
         print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
         return
     if args.choose_floor:

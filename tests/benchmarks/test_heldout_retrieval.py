@@ -22,6 +22,7 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
         ["--choose-names", "--names-out", str(tmp_path / "names.json")],
         ["--probe-names", "--probe-out", str(tmp_path / "probe.json")],
         ["--choose-exact-names", "--exact-names-out", str(tmp_path / "exact.json")],
+        ["--probe-loanwords", "--loanwords-out", str(tmp_path / "loanwords.json")],
     ):
         subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "heldout_retrieval.py"), "--smoke", *extra],
@@ -44,5 +45,8 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     exact = json.loads((tmp_path / "exact.json").read_text(encoding="utf-8"))
     assert {"exact_names_only", "names_within", "within_minimum", "f1"} <= set(exact["chosen"])
     assert exact["n_words"] > 0 and exact["words_losing_half"] >= 0
+    loanwords = json.loads((tmp_path / "loanwords.json").read_text(encoding="utf-8"))
+    assert loanwords["n_pairs"] > 0 and len(loanwords["grid"]) == 7
+    assert {"loanword_minimum", "pairs_gained", "words_losing_half"} <= set(loanwords["grid"][-1])
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])

@@ -36,6 +36,28 @@ def test_a_name_sounds_the_same_in_hangul_and_in_latin_letters(korean, latin):
 
 
 @pytest.mark.parametrize(
+    ("korean", "latin"),
+    [
+        ("현대카드", "Hyundai Card"),  # an r after a vowel is heard only before one
+        ("넥센타이어", "Nexen Tire"),
+        ("서플러스글로벌", "Surplus Global"),
+        ("코리아", "Korea"),
+        ("비츠로셀", "Vitzrocell"),  # tz and ts as ㅊ
+        ("스포츠", "sports"),
+    ],
+)
+def test_latin_letters_sound_as_korean_writes_loanwords(korean, latin):
+    assert sound_key(latin, loanword=True) == sound_key(korean)
+
+
+def test_a_name_in_latin_letters_is_also_sounded_as_a_loanword_only_when_long_enough():
+    assert sound_key("서플러스글로벌") in sound_variants("Surplus Global")
+    assert sound_key("코어") == sound_key("Core", loanword=True)
+    assert sound_key("코어") not in sound_variants("Core")  # a word, not a name: too short a sound
+    assert sound_variants("Celltrion") == [sound_key("Celltrion")]
+
+
+@pytest.mark.parametrize(
     ("one", "other"),
     [("셀트리온", "셀비온"), ("Hugel", "Hanmi"), ("고려아연", "Korea Zinc"), ("삼성", "Samsung Biologics")],
 )

@@ -85,10 +85,21 @@ _LETTER_NAMES = dict(
         strict=True,
     )
 )
+#: Latin letters sounded as Korean writes loanwords: an r after a vowel is heard only before a vowel
+#: (Korea 코리아, but pharma 파마, card 카드, tire 타이어: a final silent e is dropped first), tz and ts
+#: are ㅊ (vitzro 비츠로, sports 스포츠), dg before e, i or y is ㅈ (bridge 브리지). Read from the KRX
+#: rows' own pairs of a Hangul name and a web address (2,489): their sound keys are equal for 687 with
+#: it, 610 without. A query in Latin letters is also sounded so (``sound_variants``) when that key has
+#: at least ``LOANWORD_MINIMUM`` sounds: shorter ones make common words sound like companies (Core,
+#: Major); the index keeps the names' plain keys.
+LOANWORD_SOUNDS = True
+LOANWORD_MINIMUM = 9
+_VOWELS_Y = frozenset("aeiouy")
 _EU = 18  # ㅡ, the vowel Korean inserts between consonants of a loanword (스 in 로직스 = "s")
-_LATIN_DIGRAPHS = re.compile(r"ph|th|sh|ch|zh|ck|ng(?![aeiou])|gh|qu|[a-z]")
+_LATIN_DIGRAPHS = re.compile(r"ph|th|sh|ch|zh|ck|ng(?![aeiou])|gh|qu|tz|ts|dg|[a-z]")
 _LATIN_SOUNDS = {
     "ph": "P", "th": "T", "sh": "S", "ch": "J", "zh": "J", "ck": "K", "ng": "G", "gh": "", "qu": "K",
+    "tz": "J", "ts": "J", "dg": "TK",
     "x": "KS", "c": "K", "b": "P", "p": "P", "f": "P", "v": "P", "d": "T", "t": "T", "k": "K", "q": "K",
     "g": "K", "j": "J", "z": "J", "s": "S", "l": "L", "r": "L", "m": "M", "n": "N", "h": "H",
     "a": "V", "e": "V", "i": "V", "o": "V", "u": "V",
@@ -113,20 +124,21 @@ def name_key(name: str) -> str:
     return jamo(_NOT_NAME.sub("", text))
 
 
-def sound_key(name: str) -> str:
+def sound_key(name: str, loanword: bool = False) -> str:
     """A name's coarse sound in either script: consonant classes (K N T L M P S J H, G for the
     final ng) and V for a run of vowels, repeats collapsed; legal forms dropped. Korean: a silent
     ㅇ and the epenthetic ㅡ left out, a final ㅅ read T. Latin: soft c and g read S and J, a final
     silent e and h or w before a vowel left out, y a vowel after a consonant, a glide before one;
     a letter alone or an initialism without vowels (LG, SK, S-Oil's S) read by the letters' names,
-    as Korean writes them (엘지, 에스케이, 에쓰)."""
+    as Korean writes them (엘지, 에스케이, 에쓰). ``loanword``: Latin letters also as Korean writes
+    loanwords (``LOANWORD_SOUNDS``)."""
     text = _LEGAL_FORMS.sub(" ", normalize(name))
     sounds: list[str] = []
     for word in re.findall(r"[a-z]+|[\uac00-\ud7a3]+", text):
         initialism = len(word) == 1 or (len(word) <= 3 and not _VOWELS & set(word))
         if initialism and not _HANGUL_SYLLABLE.match(word):
             word = "".join(_LETTER_NAMES[letter] for letter in word)
-        sounds.append(_hangul_sounds(word) if _HANGUL_SYLLABLE.match(word) else _latin_sounds(word))
+        sounds.append(_hangul_sounds(word) if _HANGUL_SYLLABLE.match(word) else _latin_sounds(word, loanword))
     return re.sub(r"(.)\1+", r"\1", "".join(sounds))
 
 
@@ -140,7 +152,7 @@ def _hangul_sounds(word: str) -> str:
     return "".join(sounds)
 
 
-def _latin_sounds(word: str) -> str:
+def _latin_sounds(word: str, loanword: bool = False) -> str:
     spelled = word  # what follows a letter, a final silent e included (the c of "science")
     if len(word) > 3 and word.endswith("e") and word[-2] not in "aeiou":
         word = word[:-1]
@@ -155,6 +167,18 @@ def _latin_sounds(word: str) -> str:
             sounds.append("")
         elif part == "h":
             sounds.append("H" if after and after in "aeiouy" else "")
+        elif not loanword and part in ("tz", "ts", "dg"):
+            sounds.append("".join(_LATIN_SOUNDS[letter] for letter in part))
+        elif part == "dg":
+            sounds.append("J" if after and after in "eiy" else "TK")  # bridge 브리지
+        elif (
+            loanword
+            and part == "r"
+            and before
+            and before in "aeiouy"
+            and word[match.end() : match.end() + 1] not in _VOWELS_Y
+        ):
+            sounds.append("")  # Korean writes an r after a vowel only before one (pharma 파마, tire 타이어)
         elif part in ("c", "g") and after and after in "eiy":
             sounds.append("S" if part == "c" else "J")
         else:
@@ -224,6 +248,11 @@ def sound_variants(query: str) -> list[str]:
         key = sound_key(" ".join(spelling))
         if key and key not in keys:
             keys.append(key)
+    if LOANWORD_SOUNDS:  # Hyundai Card as 현대카드 (the r unheard), only a key long enough to be a name
+        for spelling in itertools.islice(itertools.product(*choices), MAXIMUM_SOUND_VARIANTS):
+            key = sound_key(" ".join(spelling), loanword=True)
+            if len(key) >= LOANWORD_MINIMUM and key not in keys:
+                keys.append(key)
     return keys or [sound_key(query)]
 
 
