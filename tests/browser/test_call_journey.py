@@ -5,8 +5,9 @@ an application, save a draft and submit it; the manager closes the call and assi
 each application automatically, never the reviewer who is a member of one of the startups; each
 reviewer sees only their assignments and scores them, with a comment for the applicant; the manager
 sees the ranking, accepts one and rejects the other, and releases the decisions; the accepted
-startup's member reads the decision and the comments meant for them, on a phone, and finds the startup
-among the program's participants."""
+startup's member reads the decision and the comments meant for them, and finds the startup among the
+program's participants. That member and the conflicted reviewer use a phone: each page they see on it
+is checked for overflow at 390 px, cramped cells and serious axe-core findings."""
 
 from datetime import UTC, datetime
 
@@ -43,13 +44,20 @@ def name(organization, language: str) -> str:
     return organization.name_en if language == "en" else organization.name_ko
 
 
-def apply(page, base: str, call: Call, startup, summary: str) -> Application:
+def check_fit(page, where: str, problems: list[str]) -> None:
+    """On a phone: add the page's overflow, cramped cells and serious axe-core findings to ``problems``."""
+    if page.viewport_size["width"] <= SIZES["phone"]["width"]:
+        problems += layout_problems(page, where, wide=False) + axe_problems(page, where)
+
+
+def apply(page, base: str, call: Call, startup, summary: str, problems: list[str]) -> Application:
     """From the call's page: start ``startup``'s application, save a draft with the long answer only,
     then choose the stage and submit it."""
     page.goto(f"{base}/programs/calls/{call.pk}/")
     page.locator(f"a[href$='/programs/calls/{call.pk}/apply/']").click()
     for shown in DEADLINE_SHOWN:
         expect(page.locator("main")).to_contain_text(shown)
+    check_fit(page, f"the apply page [{startup.name_en}]", problems)
     page.select_option("[name=startup]", str(startup.pk))
     submit(page.locator("main form.form"))
     page.locator("[name='answers.summary']").fill(summary)
@@ -57,6 +65,7 @@ def apply(page, base: str, call: Call, startup, summary: str) -> Application:
     expect(page.locator(".messages .success")).to_be_visible()
     application = Application.objects.get(call=call, startup=startup)
     assert (application.status, application.answers) == ("draft", {"summary": summary})
+    check_fit(page, f"the draft application [{startup.name_en}]", problems)
     page.select_option("[name='answers.stage']", "seed")
     page.locator("button[name=submit]").click()
     expect(page.locator(".stage-submitted")).to_be_visible()
@@ -146,11 +155,15 @@ def test_a_manager_runs_a_call_reviewers_score_it_and_the_accepted_startup_reads
     expect(page.locator(".stage-open")).to_be_visible()
 
     # 2. Each startup's member applies: a draft first, then the submission.
+    # Haeundae's founder applies on a phone: those pages are checked at 390 px on the way.
+    problems: list[str] = []
     applications = {
-        key: apply(signed_in_context(founders[key], language, wide).new_page(), base, call, startup, summary)
-        for key, startup, summary in [
-            ("haeundae", haeundae, "Thyroid ultrasound triage for clinics."),
-            ("gwangan", gwangan, "Marine collagen for wound care."),
+        key: apply(
+            signed_in_context(founders[key], language, size).new_page(), base, call, startup, text, problems
+        )
+        for key, startup, text, size in [
+            ("haeundae", haeundae, "Thyroid ultrasound triage for clinics.", phone),
+            ("gwangan", gwangan, "Marine collagen for wound care.", wide),
         ]
     }
 
@@ -172,11 +185,13 @@ def test_a_manager_runs_a_call_reviewers_score_it_and_the_accepted_startup_reads
     assert len(assigned["gwangan"]) == 2
     assert not Review.objects.filter(reviewer=conflicted, application__startup=haeundae).exists()
 
-    # 4. Each reviewer opens "My reviews", sees only their assignments, scores and submits them.
+    # 4. Each reviewer opens "My reviews", sees only their assignments, scores and submits them; the
+    # conflicted one on a phone.
     for reviewer in reviewers:
         mine = {key for key, names in assigned.items() if reviewer.username in names}
-        page = signed_in_context(reviewer, language, wide).new_page()
+        page = signed_in_context(reviewer, language, phone if reviewer is conflicted else wide).new_page()
         page.goto(f"{base}/programs/reviews/")
+        check_fit(page, f"my reviews [{reviewer.username}]", problems)
         listing = page.locator("main table tbody")
         expect(listing.locator("tr")).to_have_count(len(mine))
         for key, startup in startups.items():
@@ -188,6 +203,7 @@ def test_a_manager_runs_a_call_reviewers_score_it_and_the_accepted_startup_reads
             page.goto(f"{base}/programs/reviews/")
             page.locator("main table a", has_text=name(startups[key], language)).click()
             team, market = SCORES[key]
+            check_fit(page, f"the review form [{reviewer.username}]", problems)
             page.select_option("[name='scores.team']", team)
             page.select_option("[name='scores.market']", market)
             page.fill("[name=comment]", f"{FOR_MANAGERS} ({reviewer.username})")
@@ -231,9 +247,8 @@ def test_a_manager_runs_a_call_reviewers_score_it_and_the_accepted_startup_reads
     for reviewer in ("reviewer-a", "reviewer-b"):
         expect(main).to_contain_text(f"{FOR_APPLICANT} ({reviewer})")
     expect(main).not_to_contain_text("Managers only")
-    where = f"the released application [{language}, phone]"
-    problems = layout_problems(page, where, wide=False) + axe_problems(page, where)
-    assert not problems, "\n".join(problems)
+    check_fit(page, "the released application", problems)
+    assert not problems, f"[{language}, 390 px]\n" + "\n".join(problems)
     # ... and the startup is now a participant of the program, in the call's cohort.
     participant = Participant.objects.get(program=program, organization=haeundae)
     assert participant.cohort.call_id == call.pk
