@@ -36,7 +36,10 @@ def organization_rows(context, organizations) -> str:
         _("illustrative"),
     )
     rows = []
+    countries = {}  # a page has a few countries: each named once
     for organization in organizations:
+        if organization.country not in countries:
+            countries[organization.country] = country_name(organization.country)
         short = ""
         if organization.short_name_ko or organization.short_name_en:
             short = format_html("<small>({})</small>", loc(context, organization, "short_name"))
@@ -56,7 +59,7 @@ def organization_rows(context, organizations) -> str:
                 organization.get_kind_display(),
                 loc(context, cluster, "name") if cluster else "",
                 sectors,
-                country_name(organization.country),
+                countries[organization.country],
             )
         )
     if not rows:
