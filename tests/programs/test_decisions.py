@@ -350,6 +350,9 @@ def test_with_the_released_decision_the_applicant_reads_the_comments_meant_for_t
     assert [item["feedback"] for item in member.get("/api/v1/applications").json()["items"]] == [
         ["Sharpen the pricing.", "Strong team."]
     ]
+    # The e-mail says the comments are there (the other applications have none).
+    assert "with 2 comments from the reviewers" in OutgoingEmail.objects.get(recipient=panel.members[0]).body
+    assert "comments from the reviewers" not in OutgoingEmail.objects.get(recipient=panel.members[1]).body
     # The reviewers do not see the decision, nor what went with it.
     assert "Feedback from the reviewers" not in reviewer
     assert (

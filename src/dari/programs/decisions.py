@@ -19,6 +19,8 @@ The rules, enforced here for pages and API alike:
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -36,6 +38,7 @@ from dari.notifications.services import notify
 
 from .models import Application, Call, Cohort, Decision, Participant
 from .permissions import can_decide
+from .queries import feedback_reviews
 from .services import CALL_STATUS
 
 DECISION_RELEASED = "programs.decision_released"
@@ -162,7 +165,8 @@ def release_decisions(actor: Actor, call: Call, *, now=None) -> list[Decision]:
     ``now`` in the call's zone; ``since`` that day; audit programs.participant.created); one audit
     entry programs.call.decisions_released with the number of each outcome; and, queued for after the
     commit, a notice and an e-mail (kind programs.decision_released) to every active member of each
-    applicant organization, in their own language, naming the call and the decision. Returns the
+    applicant organization, in their own language, naming the call and the decision (and how many of
+    the reviewers' comments for the applicant now wait on its page). Returns the
     released decisions."""
     require(
         actor.is_system or can_decide(actor.user, call), _("You may not decide on this call's applications.")
@@ -231,6 +235,12 @@ def join_cohort(actor: Actor, call: Call, startups, now) -> list[Participant]:
 
 def tell_applicants(call: Call, decisions: list[Decision]) -> None:
     members = members_by_organization({decision.application.startup_id for decision in decisions})
+    # The notice says how many of the reviewers' comments wait on the page (``released_feedback``).
+    comments = Counter(
+        feedback_reviews()
+        .filter(application_id__in=[decision.application_id for decision in decisions])
+        .values_list("application_id", flat=True)
+    )
     for decision in decisions:
         application = decision.application
         for user in members.get(application.startup_id, []):
@@ -238,6 +248,11 @@ def tell_applicants(call: Call, decisions: list[Decision]) -> None:
                 user,
                 DECISION_RELEASED,
                 subject_object=application,
-                context={"call": call, "application": application, "outcome": decision.outcome},
+                context={
+                    "call": call,
+                    "application": application,
+                    "outcome": decision.outcome,
+                    "comments": comments[application.pk],
+                },
                 link=reverse("programs:application-detail", args=[application.pk]),
             )
