@@ -79,6 +79,10 @@ def test_first_load_writes_every_row_and_a_second_load_changes_nothing():
         "ProgramRole": 3,
         "Cohort": 1,  # the program's cohort without a recorded year, its three startups' (no date given)
         "Participant": 3,
+        "User": 5,  # the illustrative call's made-up reviewers and applicant
+        "Call": 1,  # the illustrative call, with six applications (one a draft) and fifteen reviews
+        "Application": 6,
+        "Review": 15,
         "Outcome": 6,
         "StageChange": 6,
         "Event": 1,  # the delegation visit, with its one reported moment: the signing

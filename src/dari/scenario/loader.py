@@ -17,6 +17,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from dari.accounts.audit import Actor
+from dari.accounts.models import User
+from dari.accounts.services import grant_membership
 from dari.agreements.models import ActionItem, Agreement, AgreementParty, CooperationArea
 from dari.core.time import to_utc
 from dari.matching.models import MatchingProfile
@@ -24,7 +26,9 @@ from dari.outcomes.models import Outcome, StageChange
 from dari.outcomes.services import advance_outcome
 from dari.outcomes.values import locked_values
 from dari.partnering.models import Event, EventItem
-from dari.programs.models import Cohort, Participant, Program, ProgramRole
+from dari.programs import services as program_services
+from dari.programs.models import Call, Cohort, Participant, Program, ProgramRole
+from dari.programs.reviews import assign_reviewers, save_review, set_review_setup, set_review_status
 from dari.registry.models import (
     Affiliation,
     Cluster,
@@ -38,6 +42,8 @@ from dari.registry.models import (
 )
 
 DEFAULT_SCENARIO = Path(__file__).with_name("ulsan_san_diego.yaml")
+#: The usernames of the scenario's made-up accounts start with this.
+DEMO_ACCOUNT_PREFIX = "demo-"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -257,6 +263,11 @@ class Loader:
             self.load_agreement(record)
         for record in data.get("programs", []):
             self.load_program(record)
+        for record in data.get("accounts", []):
+            self.load_account(record)
+        for record in data.get("programs", []):
+            for call in record.get("calls", []):
+                self.load_call(self.lookup(Program, record["key"]), call)
         for record in data.get("outcomes", []):
             self.load_outcome(record)
         for record in data.get("events", []):
@@ -444,6 +455,126 @@ class Loader:
                 },
             )
 
+    def load_account(self, record: dict) -> None:
+        """A made-up account (the illustrative call's reviewers and applicants): created without a
+        password, so nobody signs in as it until ``dari demo`` gives it the demo password; its roles
+        granted as staff would (``grant_membership``), only in made-up organizations."""
+        username = record["username"]
+        if not username.startswith(DEMO_ACCOUNT_PREFIX):
+            raise ScenarioError(
+                f"account {username!r}: the scenario's accounts are made up; their usernames start with "
+                f"{DEMO_ACCOUNT_PREFIX}"
+            )
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username, **self.pick(record, "first_name", "last_name", "language", "time_zone")
+            )
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+            self.counts["User"] += 1
+        self.by_key[User, username] = user
+        for role in record.get("roles", []):
+            if "organization" in role:
+                scope = self.lookup(Organization, role["organization"])
+                if not scope.is_illustrative:
+                    raise ScenarioError(
+                        f"account {username!r}: a made-up account may not belong to real organization "
+                        f"{scope.key!r}"
+                    )
+            else:
+                scope = self.lookup(Program, role["program"])
+            grant_membership(Actor.system(), user, role["role"], scope)
+
+    def account(self, username: str) -> User:
+        try:
+            return self.by_key[User, username]
+        except KeyError:
+            raise ScenarioError(f"account {username!r} is not in the accounts section") from None
+
+    def load_call(self, program: Program, record: dict) -> None:
+        """An illustrative call of ``program``, run through the same use cases as in the app: created,
+        opened, applied to and submitted at the file's times by the applicants (or by Dari for a
+        startup without an account), closed, its reviewers assigned (a conflict of interest refuses
+        the file) and its reviews saved and submitted by the reviewers. Loaded once: when the call's
+        round exists, the call and what the demo's users did to it since stay as they are."""
+        what = f"call {program.key} round {record['round']}"
+        if not record.get("is_illustrative"):
+            raise ScenarioError(
+                f"{what}: the program's real calls are not reported; a call here is illustrative"
+            )
+        if Call.objects.filter(program=program, round=record["round"]).exists():
+            return
+        system = Actor.system()
+        opens_at, zone = parse_moment(record["opens_at"])
+        closes_at, _zone = parse_moment(record["closes_at"])
+        values = self.pick(
+            record,
+            "round",
+            "title_ko",
+            "title_en",
+            "description_ko",
+            "description_en",
+            "eligibility_ko",
+            "eligibility_en",
+        )
+        call = program_services.create_call(
+            system,
+            program,
+            {
+                **values,
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "time_zone": zone,
+                "form": record["form"],
+            },
+        )
+        Call.objects.filter(pk=call.pk).update(is_illustrative=True)
+        call.is_illustrative = True
+        setup = self.pick(record, "rubric", "reviews_shared", "blind_review")
+        set_review_setup(system, call, None, setup)
+        program_services.set_call_status(system, call, Call.Status.OPEN, now=opens_at)
+        self.counts["Call"] += 1
+        applications = []
+        for item in record.get("applications", []):
+            startup = self.lookup(Organization, item["startup"])
+            if not startup.is_illustrative:
+                raise ScenarioError(
+                    f"{what}: {startup.key!r} is a real startup; an illustrative call has made-up applicants"
+                )
+            actor = Actor(user=self.account(item["by"])) if item.get("by") else system
+            submitted_at, _zone = parse_moment(item.get("submitted_at"))
+            application = program_services.start_application(
+                actor, call, startup, {"answers": item.get("answers", {})}, now=submitted_at or opens_at
+            )
+            if submitted_at is not None:
+                program_services.set_application_status(actor, application, "submitted", now=submitted_at)
+            applications.append((application, item.get("reviews", [])))
+            self.counts["Application"] += 1
+        program_services.set_call_status(system, call, record.get("status", Call.Status.OPEN))
+        pairs = [
+            (application, self.account(review["reviewer"]))
+            for application, reviews in applications
+            for review in reviews
+        ]
+        assigned = {
+            (review.application_id, review.reviewer_id): review
+            for review in assign_reviewers(system, call, None, pairs)
+        }
+        for application, reviews in applications:
+            for item in reviews:
+                reviewer = self.account(item["reviewer"])
+                review = assigned[application.pk, reviewer.pk]
+                actor = Actor(user=reviewer)
+                review = save_review(
+                    actor, review, self.pick(item, "scores", "comment", "comment_to_applicant")
+                )
+                submitted_at, _zone = parse_moment(item.get("submitted_at"))
+                if submitted_at is not None:
+                    set_review_status(actor, review, "submitted", now=submitted_at)
+                self.counts["Review"] += 1
+
     def load_outcome(self, record: dict) -> None:
         values = self.pick(
             record,
@@ -498,7 +629,6 @@ class Loader:
             advance_outcome(Actor.system(), outcome, stage, on=outcome.reported_on, source=outcome.source)
             self.counts["StageChange"] += 1
 
-
     def load_event(self, record: dict) -> None:
         """An event (a delegation visit, say) with its programme: each moment at its local time, with
         the agreement it saw signed and its source."""
@@ -529,11 +659,8 @@ class Loader:
             )
 
 
-def load_scenario(path: Path | str = DEFAULT_SCENARIO) -> dict[str, int]:
-    """Load the scenario at ``path``; return how many rows of each model were created or changed.
-
-    Raises ``ScenarioError`` (or Django's ``ValidationError``) and writes nothing if the file is bad.
-    """
+def read_scenario(path: Path | str = DEFAULT_SCENARIO) -> dict:
+    """The scenario file's sections, or ``ScenarioError`` when it is not a YAML mapping."""
     try:
         # libyaml's parser when PyYAML has it: ten times faster on this file, and most tests load it.
         data = yaml.load(Path(path).read_text(encoding="utf-8-sig"), Loader=SAFE_LOADER)
@@ -541,6 +668,20 @@ def load_scenario(path: Path | str = DEFAULT_SCENARIO) -> dict[str, int]:
         raise ScenarioError(f"{path}: not valid YAML: {error}") from error
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: expected a mapping of sections at the top level")
+    return data
+
+
+def made_up_accounts(path: Path | str = DEFAULT_SCENARIO) -> list[dict]:
+    """The scenario's made-up accounts (username and roles), for ``dari demo`` to open them."""
+    return list(read_scenario(path).get("accounts", []))
+
+
+def load_scenario(path: Path | str = DEFAULT_SCENARIO) -> dict[str, int]:
+    """Load the scenario at ``path``; return how many rows of each model were created or changed.
+
+    Raises ``ScenarioError`` (or Django's ``ValidationError``) and writes nothing if the file is bad.
+    """
+    data = read_scenario(path)
     loader = Loader()
     with transaction.atomic():
         loader.load(data)

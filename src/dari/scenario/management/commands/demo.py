@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from dari.accounts.models import User
 from dari.accounts.services import ensure_demo_superuser
-from dari.scenario.loader import load_scenario
+from dari.scenario.loader import load_scenario, made_up_accounts
 
 DEMO_USERNAME = "demo"
 DEFAULT_DEMO_PASSWORD = "dari-demo-2024"
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         )
         password = os.environ.get("DARI_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
         ensure_demo_superuser(DEMO_USERNAME, password)
+        others = open_made_up_accounts(password)
         url = f"http://{addrport}/"
         self.stdout.write(
             "\n"
@@ -56,6 +58,11 @@ class Command(BaseCommand):
             f"  Password      {password}\n"
             f"  API           {url}api/v1/  (OpenAPI: {url}api/v1/openapi.json)\n"
         )
+        if others:
+            self.stdout.write(
+                "  The illustrative call's made-up reviewers and applicant, same password:\n"
+                + "".join(f"                {username}  ({roles})\n" for username, roles in others)
+            )
         if no_serve:
             return
         helpers = [] if no_worker else start_background_processes()
@@ -71,6 +78,21 @@ class Command(BaseCommand):
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def open_made_up_accounts(password: str) -> list[tuple[str, str]]:
+    """Give the scenario's made-up accounts (loaded without a password) the demo password, so the demo
+    can be seen as a reviewer or an applicant; returns (username, roles) of each. Only in the demo:
+    the loader alone leaves them closed."""
+    opened = []
+    for record in made_up_accounts():
+        user = User.objects.get(username=record["username"])
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        roles = ", ".join(sorted({role["role"].replace("_", " ") for role in record.get("roles", [])}))
+        opened.append((user.username, roles))
+    return opened
 
 
 def start_background_processes() -> list[subprocess.Popen]:
