@@ -47,9 +47,11 @@ def organization_list(request):
     form = OrganizationFilterForm(request.GET or None)
     visible = Organization.objects.visible_to(request.user)
     organizations = form.filter(visible).in_name_order()
+    # A filter that joins (sectors) makes the queryset distinct, which Django counts over a DISTINCT
+    # subquery: each organization is one row either way, and counted without a COUNT(DISTINCT) sort.
     counts = form.filter(visible, illustrative=True).aggregate(
-        reported=Count("pk", distinct=True, filter=Q(is_illustrative=False)),
-        illustrative=Count("pk", distinct=True, filter=Q(is_illustrative=True)),
+        reported=Count("pk", filter=Q(is_illustrative=False)),
+        illustrative=Count("pk", filter=Q(is_illustrative=True)),
     )
     listed = counts["reported"] + (counts["illustrative"] if form.includes_illustrative else 0)
     # Read as light rows, in two queries a page; the counts above give the paginator its count.
