@@ -520,6 +520,17 @@ PAGES: dict[str, list[Row]] = {
             reviewer=403,
         )
     ],
+    # Accepting from the waitlist: nothing is released in this world, so the managers are refused
+    # with a message (302 back to the decisions page); the others may not decide.
+    "programs/applications/<int:pk>/decision/accept-waitlisted/": [
+        Row(
+            "POST",
+            "/programs/applications/{application}/decision/accept-waitlisted/",
+            (LOGIN, 404, 403, 302, 302),
+            body={},
+            reviewer=403,
+        )
+    ],
     # Cohort support: S's milestone plan and services delivered. The program's managers and staff
     # write them; S's members read them and mark milestones done; nobody else sees them (404),
     # reviewers included.
@@ -1021,6 +1032,14 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("DELETE", "/api/v1/applications/{application_id}/decision"): [
         Row("DELETE", "/api/v1/applications/{application}/decision", (401, 404, 403, 422, 422), reviewer=403)
+    ],
+    ("POST", "/api/v1/applications/{application_id}/decision/accept-waitlisted"): [
+        Row(
+            "POST",
+            "/api/v1/applications/{application}/decision/accept-waitlisted",
+            (401, 404, 403, 422, 422),
+            reviewer=403,
+        )
     ],
     # Cohort support and a startup's history across calls: as the pages above (a signed-out caller
     # gets 401, someone who may not see the participant 404; S's members read and mark milestones).

@@ -446,6 +446,79 @@ def test_the_pages_decide_from_the_ranking_and_release(panel):
     assert "This call's decisions have been released." in page
 
 
+# --- the waitlist after the release ------------------------------------------------------------------
+
+
+def test_a_waitlisted_startup_is_accepted_after_the_release_joins_the_cohort_and_is_told(panel):
+    decide_all(panel)  # accepted, waitlisted, rejected
+    release_decisions(Actor(panel.manager), panel.call, now=RELEASED_AT)
+    waitlisted = panel.applications[1]
+    before = told(panel.members[1])
+
+    decision = decisions.accept_from_waitlist(Actor(panel.manager), waitlisted)
+
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.status, decision.released_at) == ("accepted", "released", RELEASED_AT)
+    cohort = Cohort.objects.get(call=panel.call)
+    assert set(cohort.participants.values_list("organization", flat=True)) == {
+        panel.startups[0].pk,
+        panel.startups[1].pk,
+    }
+    assert told(panel.members[1]) == (before[0] + 1, before[1] + 1)
+    assert told(panel.members[2]) == (1, 1)  # the rejected startup hears nothing more
+    entry = AuditEntry.objects.get(action="programs.decision.accepted_from_waitlist")
+    assert entry.changes == {"outcome": ["waitlisted", "accepted"]} and entry.actor == panel.manager
+
+
+@pytest.mark.parametrize("which", [0, 2])
+def test_only_a_released_waitlisted_decision_is_accepted_from_the_waitlist(panel, which):
+    decide_all(panel)
+    with pytest.raises(ValidationError):  # pending: not yet
+        decisions.accept_from_waitlist(Actor(panel.manager), panel.applications[1])
+    release_decisions(Actor(panel.manager), panel.call)
+
+    with pytest.raises(ValidationError) as refused:  # accepted or rejected: final
+        decisions.accept_from_waitlist(Actor(panel.manager), panel.applications[which])
+
+    assert "outcome" in refused.value.message_dict
+    assert (
+        Decision.objects.get(application=panel.applications[which]).outcome
+        == ("accepted", "", "rejected")[which]
+    )
+
+
+def test_the_applicant_a_reviewer_and_an_outsider_may_not_accept_from_the_waitlist(panel):
+    decide_all(panel)
+    release_decisions(Actor(panel.manager), panel.call)
+    waitlisted = panel.applications[1]
+
+    for user in (panel.members[1], panel.reviewers[0], panel.outsider):
+        with pytest.raises(PermissionDenied):
+            decisions.accept_from_waitlist(Actor(user), waitlisted)
+        answer = client_for(user).post(f"/api/v1/applications/{waitlisted.pk}/decision/accept-waitlisted")
+        assert answer.status_code in (403, 404)
+        assert client_for(user).post(
+            f"/programs/applications/{waitlisted.pk}/decision/accept-waitlisted/"
+        ).status_code in (403, 404)
+    assert Decision.objects.get(application=waitlisted).outcome == "waitlisted"
+
+
+def test_the_page_and_the_api_accept_from_the_waitlist(panel):
+    decide_all(panel)
+    release_decisions(Actor(panel.manager), panel.call)
+    manager = client_for(panel.manager)
+    page = manager.get(f"/programs/calls/{panel.call.pk}/decisions/").content.decode()
+    assert page.count("Accept from the waitlist") == 1
+
+    answer = manager.post(f"/programs/applications/{panel.applications[1].pk}/decision/accept-waitlisted/")
+
+    assert answer.status_code == 302
+    assert Decision.objects.get(application=panel.applications[1]).outcome == "accepted"
+    again = manager.post(f"/api/v1/applications/{panel.applications[1].pk}/decision/accept-waitlisted")
+    assert again.status_code == 422
+    assert again.json()["detail"][0]["loc"] == ["body", "payload", "outcome"]
+
+
 # --- cohorts -----------------------------------------------------------------------------------------
 
 

@@ -132,6 +132,21 @@ def decide(request, application_id: int, payload: DecisionIn):
     return decisions_for(request).get(pk=decision.pk)
 
 
+@application_decision_router.post(
+    "/{application_id}/decision/accept-waitlisted",
+    response={200: DecisionOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Accept a waitlisted application after the release",
+)
+def accept_waitlisted(request, application_id: int):
+    """The program's managers and staff, when a place frees up: a released ``waitlisted`` decision
+    becomes ``accepted``, the startup joins the call's cohort and its members are told (422 for any
+    other decision)."""
+    application = get_object_or_404(Application.objects.visible_to(request.user), pk=application_id)
+    decision = decisions.accept_from_waitlist(Actor.from_request(request), application)
+    return decisions_for(request).get(pk=decision.pk)
+
+
 @application_decision_router.delete(
     "/{application_id}/decision",
     response={204: None, **WRITE_ERRORS},

@@ -94,6 +94,25 @@ def application_decision(request, pk: int):
 
 @login_required
 @require_POST
+def accept_waitlisted(request, pk: int):
+    """Accept a waitlisted application after the release, when a place frees up."""
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("call__program", "startup"), pk=pk
+    )
+    try:
+        decisions.accept_from_waitlist(Actor.from_request(request), application)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Accepted from the waitlist; the startup has joined the cohort and been told.")
+        )
+    return redirect(reverse("programs:call-decisions", args=[application.call_id]))
+
+
+@login_required
+@require_POST
 def release_call_decisions(request, pk: int):
     """Release every pending decision of the call together (all or nothing)."""
     call = deciding_call(request, pk)

@@ -12,9 +12,12 @@ The rules, enforced here for pages and API alike:
 - Releasing (:func:`release_decisions`) is all or nothing, for the whole call: it needs at least one
   decision, a decision on every submitted application, and every decided application still
   submitted; otherwise nothing changes and the refusal names the applications. It moves every
-  decision to ``released`` (final: a released decision is never changed), the call to ``decided``,
-  makes the accepted startups participants of the call's cohort, and tells each applicant
-  organization's members in their own language.
+  decision to ``released`` (final: a released decision is never changed, except that a waitlisted
+  one may later be accepted), the call to ``decided``, makes the accepted startups participants of
+  the call's cohort, and tells each applicant organization's members in their own language.
+- Accepting from the waitlist (:func:`accept_from_waitlist`), after the release, when a place frees
+  up: the released ``waitlisted`` decision becomes ``accepted``, the startup joins the cohort and its
+  members are told, as at the release. Nothing else about a released decision ever changes.
 """
 
 from __future__ import annotations
@@ -210,6 +213,54 @@ def release_decisions(actor: Actor, call: Call, *, now=None) -> list[Decision]:
         join_cohort(actor, call, [decision.application.startup for decision in accepted], now)
     tell_applicants(call, decisions)
     return decisions
+
+
+@transaction.atomic
+def accept_from_waitlist(actor: Actor, application: Application, *, now=None) -> Decision:
+    """Accept ``application``, waitlisted in a released decision, once a place frees up. Allowed: staff
+    and the program's managers. Refused (``ValidationError``, nothing written): no released decision,
+    or one that is not ``waitlisted``; an application no longer submitted (withdrawn).
+
+    Side effects, in one transaction: the decision's outcome ``accepted``, ``decided_by`` and
+    ``decided_at`` the actor and ``now`` (``released_at`` stays: when the applicant was first told);
+    audit programs.decision.accepted_from_waitlist with the outcome before and after; the startup a
+    participant of the call's cohort (programs.participant.created); and, after the commit, a notice
+    and an e-mail (programs.decision_released) to each member of the startup in their language."""
+    call = application.call
+    require(
+        actor.is_system or can_decide(actor.user, call), _("You may not decide on this call's applications.")
+    )
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    decision = Decision.objects.select_for_update().filter(application=application).first()
+    if (
+        decision is None
+        or decision.status != DecisionStatus.RELEASED
+        or decision.outcome != Outcome.WAITLISTED
+    ):
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "Only a waitlisted application, once its decision is released, can be accepted "
+                    "from the waitlist."
+                )
+            }
+        )
+    application = Application.objects.select_related("startup").get(pk=application.pk)
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError({"application": _("This application has been withdrawn.")})
+    now = now or timezone.now()
+    decision.outcome, decision.decided_by, decision.decided_at = Outcome.ACCEPTED, actor.user, now
+    decision.save(update_fields=["outcome", "decided_by", "decided_at"])
+    log_action(
+        actor,
+        "programs.decision.accepted_from_waitlist",
+        decision,
+        {"outcome": [Outcome.WAITLISTED, Outcome.ACCEPTED]},
+    )
+    join_cohort(actor, call, [application.startup], now)
+    decision.application = application
+    tell_applicants(call, [decision])
+    return decision
 
 
 def call_cohort(call: Call, now) -> Cohort:

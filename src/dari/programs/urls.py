@@ -31,6 +31,11 @@ urlpatterns = [
         name="call-decisions-release",
     ),
     path("applications/<int:pk>/decision/", decision_views.application_decision, name="application-decision"),
+    path(
+        "applications/<int:pk>/decision/accept-waitlisted/",
+        decision_views.accept_waitlisted,
+        name="application-accept-waitlisted",
+    ),
     path("participants/<int:pk>/", support_views.participant_detail, name="participant-detail"),
     path("participants/<int:pk>/milestones/new/", support_views.milestone_create, name="milestone-create"),
     path("milestones/<int:pk>/edit/", support_views.milestone_edit, name="milestone-edit"),
