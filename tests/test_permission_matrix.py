@@ -591,6 +591,16 @@ PAGES: dict[str, list[Row]] = {
     "programs/reviews/<int:pk>/remove/": [
         Row("POST", "/programs/reviews/{review}/remove/", (LOGIN, 404, 404, 302, 302), body={}, reviewer=403),
     ],
+    # The review here is still to do, so the managers are refused with a message (302 back to it).
+    "programs/reviews/<int:pk>/feedback/": [
+        Row(
+            "POST",
+            "/programs/reviews/{review}/feedback/",
+            (LOGIN, 404, 404, 302, 302),
+            body={"withheld": "on"},
+            reviewer=403,
+        ),
+    ],
     "reports/programs/<int:pk>/targets/": [
         Row(
             "POST",
@@ -1127,6 +1137,16 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
     ("DELETE", "/api/v1/reviews/{review_id}"): [
         Row("DELETE", "/api/v1/reviews/{review}", (401, 404, 404, 204, 204), reviewer=403)
+    ],
+    ("PUT", "/api/v1/reviews/{review_id}/feedback"): [
+        Row(
+            "PUT",
+            "/api/v1/reviews/{review}/feedback",
+            (401, 404, 404, 422, 422),
+            body={"withheld": True},
+            json=True,
+            reviewer=403,
+        )
     ],
     ("GET", "/api/v1/outcomes"): [Row("GET", "/api/v1/outcomes", same(200))],
     # Everyone gets the figures; what each sees in them is tested in tests/reports/test_kpis.py.

@@ -16,7 +16,7 @@ from dari.accounts.audit import Actor
 from dari.accounts.models import AuditEntry, Role
 from dari.accounts.services import grant_membership
 from dari.notifications.models import Notification, OutgoingEmail
-from dari.programs import decisions
+from dari.programs import decisions, reviews
 from dari.programs.decisions import DECISION_STATUS, decide, release_decisions
 from dari.programs.models import Application, Call, Cohort, Decision, Participant, Review
 from dari.programs.services import set_call_status
@@ -444,6 +444,80 @@ def test_the_pages_decide_from_the_ranking_and_release(panel):
     assert Decision.objects.filter(status="released").count() == 3
     page = manager.get(f"/programs/calls/{panel.call.pk}/decisions/").content.decode()
     assert "This call's decisions have been released." in page
+
+
+def test_the_managers_withhold_a_comment_and_the_applicant_never_reads_it(panel):
+    application = panel.applications[0]
+    kept, withheld = (
+        Review.objects.create(
+            application=application,
+            reviewer=reviewer,
+            status="submitted",
+            scores={"team": 3, "market": 2},
+            comment_to_applicant=text,
+        )
+        for reviewer, text in zip(
+            panel.reviewers, ("Sharpen the pricing.", "An unkind remark."), strict=False
+        )
+    )
+    manager = client_for(panel.manager)
+
+    # Before the release, on the review's page (the manager sees the choice) and through the API.
+    page = manager.get(withheld.get_absolute_url()).content.decode()
+    assert "Withhold it from the applicant" in page
+    answer = manager.post(f"/programs/reviews/{withheld.pk}/feedback/", {"withheld": "on"})
+    assert answer.status_code == 302
+    withheld.refresh_from_db()
+    assert withheld.feedback_withheld
+    entry = AuditEntry.objects.get(action="programs.review.feedback_withheld")
+    assert entry.changes == {"feedback_withheld": [False, True]} and entry.actor == panel.manager
+    decide_all(panel)
+    release_decisions(Actor(panel.manager), panel.call, now=RELEASED_AT)
+
+    member = client_for(panel.members[0])
+    shown = member.get(application.get_absolute_url()).content.decode()
+    assert "Sharpen the pricing." in shown and "An unkind remark." not in shown
+    assert member.get(f"/api/v1/applications/{application.pk}").json()["feedback"] == ["Sharpen the pricing."]
+    assert "with 1 comment from the reviewers" in OutgoingEmail.objects.get(recipient=panel.members[0]).body
+    # Passed on again through the API, after the release: the applicant reads it now.
+    answer = manager.put(
+        f"/api/v1/reviews/{withheld.pk}/feedback", {"withheld": False}, content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json()["feedback_withheld"] is False
+    assert "An unkind remark." in member.get(application.get_absolute_url()).content.decode()
+    assert kept.pk != withheld.pk
+
+
+def test_only_the_managers_choose_and_only_a_submitted_comment(panel):
+    application = panel.applications[0]
+    review = Review.objects.create(
+        application=application,
+        reviewer=panel.reviewers[0],
+        status="submitted",
+        scores={"team": 3, "market": 2},
+        comment_to_applicant="Sharpen the pricing.",
+    )
+    draft = Review.objects.create(
+        application=application, reviewer=panel.reviewers[1], comment_to_applicant="Not sent yet."
+    )
+    for user in (panel.members[0], panel.reviewers[0], panel.outsider):
+        with pytest.raises(PermissionDenied):
+            reviews.set_feedback_withheld(Actor(user), review, True)
+        answer = client_for(user).put(
+            f"/api/v1/reviews/{review.pk}/feedback", {"withheld": True}, content_type="application/json"
+        )
+        assert answer.status_code in (403, 404)
+    with pytest.raises(ValidationError) as refused:
+        reviews.set_feedback_withheld(Actor(panel.manager), draft, True)
+    assert "feedback_withheld" in refused.value.message_dict
+    review.refresh_from_db()
+    draft.refresh_from_db()
+    assert not review.feedback_withheld and not draft.feedback_withheld
+    # The reviewer's own page shows no such choice.
+    assert (
+        "Withhold it from the applicant"
+        not in client_for(panel.reviewers[0]).get(review.get_absolute_url()).content.decode()
+    )
 
 
 # --- the waitlist after the release ------------------------------------------------------------------

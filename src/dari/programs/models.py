@@ -474,6 +474,13 @@ class Review(Versioned):
     submitted_at = models.DateTimeField(
         _("submitted at"), null=True, blank=True, validators=[validate_in_range]
     )
+    # The managers choose the feedback the applicant reads with a released decision: every submitted
+    # comment for the applicant, except those they withhold (``reviews.set_feedback_withheld``).
+    feedback_withheld = models.BooleanField(
+        _("comment for the applicant withheld"),
+        default=False,
+        help_text=_("The applicant will not read this comment, even once the decision is released."),
+    )
 
     objects = ReviewQuerySet.as_manager()
 

@@ -226,11 +226,12 @@ def released_feedback_by_application(user, application_ids) -> dict[int, list[st
 
 def feedback_reviews():
     """The reviews whose comment for the applicant goes with a released decision: the submitted ones
-    that have one, in the order they were submitted. Who reads them: :func:`released_feedback`."""
+    that have one and whose comment the managers did not withhold, in the order they were submitted.
+    Who reads them: :func:`released_feedback`."""
     from .models import Review
 
     return (
-        Review.objects.filter(status=Review.Status.SUBMITTED)
+        Review.objects.filter(status=Review.Status.SUBMITTED, feedback_withheld=False)
         .exclude(comment_to_applicant="")
         .order_by("submitted_at", "pk")
     )

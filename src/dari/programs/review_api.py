@@ -178,6 +178,7 @@ class ReviewOut(Schema):
     weighted_total: float | None = Field(description="On the rubric's scale, once every criterion is scored")
     comment: str = Field(description="For the program's managers")
     comment_to_applicant: str
+    feedback_withheld: bool = Field(description="The managers withheld the comment for the applicant")
     submitted_at: datetime | None = Field(description="In the call's zone")
     version: int
     web_url: str
@@ -402,6 +403,24 @@ def set_review_status(request, review_id: int, payload: ReviewStatusIn):
         Actor.from_request(request), review, payload.status, reason=payload.reason
     )
     return review
+
+
+class FeedbackIn(InputSchema):
+    withheld: bool = Field(description="true: the applicant never reads this comment")
+
+
+@reviews_router.put(
+    "/{review_id}/feedback",
+    response={200: ReviewOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="Withhold a comment for the applicant, or pass it on",
+)
+def set_feedback(request, review_id: int, payload: FeedbackIn):
+    """The program's managers and staff, on a submitted review with a comment for the applicant: the
+    applicant reads it with the released decision unless it is withheld."""
+    review = get_object_or_404(reviews_for(request), pk=review_id)
+    reviews.set_feedback_withheld(Actor.from_request(request), review, payload.withheld)
+    return reviews_for(request).get(pk=review.pk)
 
 
 @reviews_router.delete(

@@ -183,6 +183,30 @@ def review_remove(request, pk: int):
     return redirect(assignments_url(call, review.phase))
 
 
+@login_required
+@require_POST
+def review_feedback(request, pk: int):
+    """Withhold a review's comment for the applicant (``withheld=on``) or pass it on again."""
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("application__call"), pk=pk
+    )
+    try:
+        review = reviews.set_feedback_withheld(
+            Actor.from_request(request), review, request.POST.get("withheld") == "on"
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Withheld: the applicant will not read this comment.")
+            if review.feedback_withheld
+            else _("The applicant reads this comment with the released decision."),
+        )
+    return redirect(review)
+
+
 # --- the reviewer's pages ----------------------------------------------------------------------------
 
 
@@ -223,6 +247,8 @@ def review_page(request, review, form=None, recusal=None, status=200):
         "blind_ids": {application.pk} if blind else set(),
         "form": form if writable else None,
         "recusal_form": recusal or (RecusalForm() if writable else None),
+        "may_choose_feedback": review.status == Review.Status.SUBMITTED
+        and can_manage_reviews(request.user, application.call),
         "scores": score_rows(setup.rubric, review.scores),
         "total": weighted_total(setup.rubric, review.scores),
         "others": [

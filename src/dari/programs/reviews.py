@@ -346,6 +346,38 @@ def preference_scores(applications, pool, preferences, expertise) -> dict:
 
 
 @transaction.atomic
+def set_feedback_withheld(actor: Actor, review: Review, withheld: bool) -> Review:
+    """Withhold (or pass on again) ``review``'s comment for the applicant: the managers choose the
+    feedback the applicant reads with a released decision (``queries.feedback_reviews``). Allowed:
+    staff and the program's managers, on a submitted review that has such a comment, before or after
+    the release (a comment withheld after it disappears from the applicant's page).
+    Audit: programs.review.feedback_withheld with the flag before and after, if it changed."""
+    require(
+        actor.is_system or can_change_call(actor.user, review.application.call),
+        _("Only the program's managers choose the feedback the applicant reads."),
+    )
+    review = lock(review)
+    if review.status != ReviewStatus.SUBMITTED or not review.comment_to_applicant:
+        raise ValidationError(
+            {
+                "feedback_withheld": _(
+                    "Only a submitted review's comment for the applicant is passed on or withheld."
+                )
+            }
+        )
+    if review.feedback_withheld != withheld:
+        log_action(
+            actor,
+            "programs.review.feedback_withheld",
+            review,
+            {"feedback_withheld": [review.feedback_withheld, withheld]},
+        )
+        review.feedback_withheld = withheld
+        review.save(update_fields=["feedback_withheld"])
+    return review
+
+
+@transaction.atomic
 def unassign(actor: Actor, review: Review) -> None:
     """Take a review back from its reviewer, while it is not submitted (a submitted review is a
     record). Allowed: staff and the program's managers. Audit: programs.review.unassigned."""

@@ -48,4 +48,5 @@ urlpatterns = [
     path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/recuse/", review_views.review_recuse, name="review-recuse"),
     path("reviews/<int:pk>/remove/", review_views.review_remove, name="review-remove"),
+    path("reviews/<int:pk>/feedback/", review_views.review_feedback, name="review-feedback"),
 ]
