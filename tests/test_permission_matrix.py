@@ -575,6 +575,10 @@ PAGES: dict[str, list[Row]] = {
         Row("POST", "/programs/services/{service}/delete/", (LOGIN, 404, 403, 302, 302), body={})
     ],
     "programs/reviews/": [Row("GET", "/programs/reviews/", (LOGIN, 200, 200, 200, 200), reviewer=200)],
+    # A reviewer states the sectors they know; nobody else has any to state.
+    "programs/reviews/expertise/": [
+        Row("POST", "/programs/reviews/expertise/", (LOGIN, 403, 403, 403, 403), body={}, reviewer=302)
+    ],
     "programs/reviews/<int:pk>/": [
         Row("GET", "/programs/reviews/{review}/", (LOGIN, 404, 404, 200, 200), reviewer=200),
         Row("POST", "/programs/reviews/{review}/", (LOGIN, 404, 404, 403, 403), body={}, reviewer=302),
@@ -1112,6 +1116,19 @@ API: dict[tuple[str, str], list[Row]] = {
         Row("GET", "/api/v1/organizations/{startup}/program-history", (401, 404, 200, 200, 200))
     ],
     ("GET", "/api/v1/reviews"): [Row("GET", "/api/v1/reviews", same(200), reviewer=200)],
+    ("GET", "/api/v1/reviews/expertise"): [
+        Row("GET", "/api/v1/reviews/expertise", (401, 200, 200, 200, 200), reviewer=200)
+    ],
+    ("PUT", "/api/v1/reviews/expertise"): [
+        Row(
+            "PUT",
+            "/api/v1/reviews/expertise",
+            (401, 403, 403, 403, 403),
+            body={"sectors": []},
+            json=True,
+            reviewer=200,
+        )
+    ],
     ("GET", "/api/v1/reviews/{review_id}"): [
         Row("GET", "/api/v1/reviews/{review}", (404, 404, 404, 200, 200), reviewer=200)
     ],

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from dari.core.bilingual import BilingualNamed, localized
 from dari.core.services import Versioned
 from dari.core.time import validate_in_range, validate_zone
-from dari.registry.models import KEY_HELP, Organization, Person, Source
+from dari.registry.models import KEY_HELP, Organization, Person, Sector, Source
 
 from .queries import (
     ApplicationQuerySet,
@@ -567,3 +567,25 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_outcome_display()}"
+
+
+class ReviewerExpertise(models.Model):
+    """The sectors and technologies a reviewer knows, stated by the reviewer: automatic assignment
+    (``reviews.auto_assign``) prefers giving them applications from startups in those sectors, where
+    the balance of loads allows and nothing else is asked."""
+
+    reviewer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        related_name="review_expertise",
+        on_delete=models.CASCADE,
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), related_name="+", blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reviewer's expertise")
+        verbose_name_plural = _("reviewers' expertise")
+
+    def __str__(self) -> str:
+        return str(self.reviewer)

@@ -342,6 +342,45 @@ def auto_assign(request, call_id: int, payload: AutoAssignIn):
 # --- reviews -----------------------------------------------------------------------------------------
 
 
+class ExpertiseOut(Schema):
+    sectors: list[str] = Field(description="The keys of the sectors you stated you know, in key order")
+
+
+class MyExpertiseIn(InputSchema):
+    sectors: list[str] = Field(
+        description="Sector keys, as in an organization's sectors; [] states none", max_length=200
+    )
+
+
+@reviews_router.get(
+    "/expertise",
+    response={200: ExpertiseOut, **errors(401)},
+    auth=signed_in,
+    summary="Your expertise as a reviewer",
+)
+def get_expertise(request):
+    """The sectors and technologies you stated you know; automatic assignment prefers giving you
+    applications in them."""
+    return {"sectors": [sector.key for sector in reviews.expertise_of(request.user)]}
+
+
+@reviews_router.put(
+    "/expertise",
+    response={200: ExpertiseOut, **WRITE_ERRORS},
+    auth=signed_in,
+    summary="State your expertise as a reviewer",
+)
+def put_expertise(request, payload: MyExpertiseIn):
+    """A program's reviewers state the sectors they know (replacing those stated before); an unknown
+    key is refused (422) and nothing changes."""
+    found = {sector.key: sector for sector in Sector.objects.filter(key__in=payload.sectors)}
+    unknown = [key for key in payload.sectors if key not in found]
+    if unknown:
+        raise ValidationError({"sectors": _("Unknown sectors: %(keys)s.") % {"keys": ", ".join(unknown)}})
+    sectors = reviews.set_expertise(Actor.from_request(request), [found[key] for key in payload.sectors])
+    return {"sectors": [sector.key for sector in sectors]}
+
+
 @reviews_router.get("", response={200: list[ReviewOut], **errors(422)}, summary="List reviews")
 @paginate(Pagination)
 def list_reviews(request, call: int | None = None, application: int | None = None, status: str | None = None):

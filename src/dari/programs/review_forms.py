@@ -6,7 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dari.core.bilingual import name_order
 from dari.core.forms import CleanTextMixin, VersionedForm
+from dari.registry.forms import SectorChoiceField
+from dari.registry.models import Sector
 
 from .forms import localized_label
 from .models import Review
@@ -159,3 +162,20 @@ class AutoAssignForm(CleanTextMixin, forms.Form):
     per_application = forms.IntegerField(
         label=_("Reviews per application"), min_value=1, max_value=50, initial=3
     )
+
+
+class ExpertiseForm(forms.Form):
+    """The sectors and technologies a reviewer knows (``reviews.set_expertise``)."""
+
+    sectors = SectorChoiceField(
+        required=False,
+        label=_("Sectors and technologies you know"),
+        help_text=_(
+            "Automatic assignment prefers giving you applications from startups in these sectors, "
+            "where the reviewers' loads stay balanced."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = Sector.objects.order_by(name_order(), "key")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
 from dari.core.forms import add_service_errors, edit_status, form_status, posted, saved_or_errors
 from dari.files.sniffing import XLSX
@@ -19,7 +20,15 @@ from .conflicts import conflicts_of
 from .decision_views import decisions_by_application
 from .models import Call, Decision, Review, ReviewPhase
 from .permissions import blind_application_ids, can_manage_reviews, can_write_review
-from .review_forms import AssignForm, AutoAssignForm, RecusalForm, ReviewForm, ReviewSetupForm, RubricFormSet
+from .review_forms import (
+    AssignForm,
+    AutoAssignForm,
+    ExpertiseForm,
+    RecusalForm,
+    ReviewForm,
+    ReviewSetupForm,
+    RubricFormSet,
+)
 from .rubric import weighted_total
 from .views import refused_after_saving, shown_answers
 
@@ -220,8 +229,35 @@ def review_list(request):
         .select_related("application__call__program", "application__startup", "phase")
         .order_by("status", "-assigned_at")
     )
-    context = {"reviews": mine, "blind_ids": blind_application_ids(request.user)}
+    context = {
+        "reviews": mine,
+        "blind_ids": blind_application_ids(request.user),
+        "expertise_form": expertise_form(request.user),
+    }
     return render(request, "programs/review_list.html", context)
+
+
+def expertise_form(user, data=None) -> ExpertiseForm | None:
+    """The reviewer's expertise form (None for those who review nothing)."""
+    if not access_for(user).reviewed_program_ids:
+        return None
+    return ExpertiseForm(data, initial={"sectors": reviews.expertise_of(user)})
+
+
+@login_required
+@require_POST
+def review_expertise(request):
+    """The reviewer states the sectors they know; back to their reviews."""
+    form = expertise_form(request.user, request.POST)
+    if form is None:
+        raise PermissionDenied(_("Only a program's reviewers state their expertise."))
+    if not form.is_valid():
+        mine = Review.objects.none()
+        context = {"reviews": mine, "blind_ids": set(), "expertise_form": form}
+        return render(request, "programs/review_list.html", context, status=400)
+    reviews.set_expertise(Actor.from_request(request), form.cleaned_data["sectors"])
+    messages.success(request, _("Your expertise was saved."))
+    return redirect("programs:review-list")
 
 
 def review_page(request, review, form=None, recusal=None, status=200):

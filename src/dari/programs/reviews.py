@@ -22,15 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dari.accounts import audit
+from dari.accounts.access import access_for
 from dari.accounts.audit import Actor, log_action
 from dari.accounts.models import Membership, Role
 from dari.core.services import Fields, lock, require
 from dari.core.transitions import Transitions
 from dari.engines import assignment
 from dari.notifications.services import notify
+from dari.registry.models import Sector
 
 from .conflicts import conflicts_of
-from .models import Application, Call, DeclaredConflict, Program, Review, ReviewPhase
+from .models import Application, Call, DeclaredConflict, Program, Review, ReviewerExpertise, ReviewPhase
 from .permissions import can_change_call, can_write_review
 from .rubric import check_rubric, check_scores
 
@@ -243,7 +245,8 @@ def auto_assign(
 
     ``reviewers``: the users to draw from (default: the program's reviewers); ``preferences``:
     (application, reviewer, weight) triples, weight from -1 (rather not) to 1 (preferably);
-    ``expertise``: reviewer → sectors, each sector shared with the applicant a point of preference.
+    ``expertise``: reviewer → sectors, each sector shared with the applicant a point of preference
+    (none given: what the reviewers stated themselves, :func:`set_expertise`).
     Preferences and expertise are followed where the balance allows.
 
     Raises ``ValidationError`` on ``per_application`` naming the application or reviewer when the
@@ -283,6 +286,8 @@ def auto_assign(
         .filter(status=Review.Status.RECUSED)
         .values_list("application_id", "reviewer_id")
     )
+    if not expertise:
+        expertise = stored_expertise(pool.values())
     affinity = preference_scores(applications, pool, preferences, expertise)
     request = assignment.Request(
         [pk for pk, _startup in applications],
@@ -319,6 +324,49 @@ def impossible_message(error: assignment.Impossible, pool, startup_of, per_appli
             "conflict for them. Leave them out or ask for fewer reviews. Nothing was assigned."
         ) % {"reviewer": pool[error.reviewer].get_username()}
     return str(error)
+
+
+def stored_expertise(users) -> dict:
+    """Reviewer → the sectors they stated (:func:`set_expertise`), for those who stated any; two
+    queries whatever the number of reviewers."""
+    by_id = {user.pk: user for user in users}
+    found: dict = defaultdict(list)
+    rows = ReviewerExpertise.sectors.through.objects.filter(reviewerexpertise__reviewer_id__in=by_id)
+    for row in rows.select_related("sector", "reviewerexpertise"):
+        found[by_id[row.reviewerexpertise.reviewer_id]].append(row.sector)
+    return dict(found)
+
+
+def expertise_of(user) -> list:
+    """The sectors ``user`` stated they know, in key order."""
+    return list(
+        Sector.objects.filter(
+            pk__in=ReviewerExpertise.sectors.through.objects.filter(reviewerexpertise__reviewer=user).values(
+                "sector_id"
+            )
+        ).order_by("key")
+    )
+
+
+@transaction.atomic
+def set_expertise(actor: Actor, sectors) -> list:
+    """The signed-in reviewer states the sectors and technologies they know (replacing those stated
+    before; none: nothing). Only for oneself, and only a program's reviewer. Audit:
+    programs.reviewer.expertise_changed with the sector keys before and after, if they changed."""
+    user = actor.user
+    require(
+        user is not None and bool(access_for(user).reviewed_program_ids),
+        _("Only a program's reviewers state their expertise."),
+    )
+    sectors = list(dict.fromkeys(sectors))
+    expertise, _created = ReviewerExpertise.objects.select_for_update().get_or_create(reviewer=user)
+    before = sorted(expertise.sectors.values_list("key", flat=True))
+    after = sorted(sector.key for sector in sectors)
+    if before != after:
+        expertise.sectors.set(sectors)
+        expertise.save(update_fields=["updated_at"])
+        log_action(actor, "programs.reviewer.expertise_changed", expertise, {"sectors": [before, after]})
+    return expertise_of(user)
 
 
 def preference_scores(applications, pool, preferences, expertise) -> dict:

@@ -45,6 +45,7 @@ urlpatterns = [
     path("services/<int:pk>/edit/", support_views.service_edit, name="service-edit"),
     path("services/<int:pk>/delete/", support_views.service_delete, name="service-delete"),
     path("reviews/", review_views.review_list, name="review-list"),
+    path("reviews/expertise/", review_views.review_expertise, name="review-expertise"),
     path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/recuse/", review_views.review_recuse, name="review-recuse"),
     path("reviews/<int:pk>/remove/", review_views.review_remove, name="review-remove"),
