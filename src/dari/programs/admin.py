@@ -6,11 +6,14 @@ from .models import (
     Cohort,
     Decision,
     DeclaredConflict,
+    Milestone,
     Participant,
     Program,
     ProgramRole,
     Review,
+    ReviewerExpertise,
     ReviewPhase,
+    ServiceDelivery,
 )
 
 
@@ -115,3 +118,30 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    """A participant's milestone plan. Its status moves by ``support.set_milestone_status`` (a
+    transition table, with the day it was done), so it is read only here once the milestone exists."""
+
+    list_display = ["participant", "title_ko", "title_en", "due_on", "status", "done_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["participant"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status", "done_on"] if obj is not None else []
+
+
+@admin.register(ServiceDelivery)
+class ServiceDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["participant", "kind", "delivered_on", "hours"]
+    list_filter = ["kind"]
+    raw_id_fields = ["participant", "provider_organization", "provider_person"]
+
+
+@admin.register(ReviewerExpertise)
+class ReviewerExpertiseAdmin(admin.ModelAdmin):
+    list_display = ["reviewer", "updated_at"]
+    raw_id_fields = ["reviewer"]
+    filter_horizontal = ["sectors"]
