@@ -93,7 +93,7 @@ def test_the_api_reads_and_states_expertise_and_refuses_an_unknown_sector():
     assert client.get("/api/v1/reviews/expertise").json() == {"sectors": ["eyes"]}
 
 
-def test_only_a_programs_reviewer_states_expertise():
+def test_only_a_programs_reviewer_or_staff_states_expertise():
     panel = make_panel(startups=1, reviewers=1)
     eyes = SectorFactory(key="eyes")
     for user in (panel.outsider, panel.manager, UserFactory()):

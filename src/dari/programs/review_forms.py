@@ -164,7 +164,7 @@ class AutoAssignForm(CleanTextMixin, forms.Form):
     )
 
 
-class ExpertiseForm(forms.Form):
+class ExpertiseForm(CleanTextMixin, forms.Form):
     """The sectors and technologies a reviewer knows (``reviews.set_expertise``)."""
 
     sectors = SectorChoiceField(

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dari.accounts.access import access_for
 from dari.accounts.audit import Actor
 from dari.core.forms import add_service_errors, edit_status, form_status, posted, saved_or_errors
 from dari.files.sniffing import XLSX
@@ -239,7 +238,7 @@ def review_list(request):
 
 def expertise_form(user, data=None) -> ExpertiseForm | None:
     """The reviewer's expertise form (None for those who review nothing)."""
-    if not access_for(user).reviewed_program_ids:
+    if not reviews.may_state_expertise(user):
         return None
     return ExpertiseForm(data, initial={"sectors": reviews.expertise_of(user)})
 

@@ -337,6 +337,11 @@ def stored_expertise(users) -> dict:
     return dict(found)
 
 
+def may_state_expertise(user) -> bool:
+    access = access_for(user)
+    return access.sees_everything or bool(access.reviewed_program_ids)
+
+
 def expertise_of(user) -> list:
     """The sectors ``user`` stated they know, in key order."""
     return list(
@@ -351,11 +356,12 @@ def expertise_of(user) -> list:
 @transaction.atomic
 def set_expertise(actor: Actor, sectors) -> list:
     """The signed-in reviewer states the sectors and technologies they know (replacing those stated
-    before; none: nothing). Only for oneself, and only a program's reviewer. Audit:
+    before; none: nothing). Only for oneself, and only a program's reviewer (or staff, who may review
+    anything). Audit:
     programs.reviewer.expertise_changed with the sector keys before and after, if they changed."""
     user = actor.user
     require(
-        user is not None and bool(access_for(user).reviewed_program_ids),
+        user is not None and may_state_expertise(user),
         _("Only a program's reviewers state their expertise."),
     )
     sectors = list(dict.fromkeys(sectors))
