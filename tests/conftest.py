@@ -13,10 +13,10 @@ import pytest
 from django.test import Client
 
 from dari.accounts.services import ensure_demo_superuser
-from dari.scenario.loader import load_scenario
 
 from .factories import UserFactory
 from .helpers import DEMO_PASSWORD, DEMO_USERNAME
+from .scenario_snapshot import scenario_in_test_database, take_snapshot
 
 PERSONAS = ("anonymous", "member", "staff", "superuser")
 PERSONA_FIXTURES = {"member": "member_user", "staff": "staff_user", "superuser": "superuser"}
@@ -74,10 +74,17 @@ def fresh_search_index():
     forget_loaded()
 
 
+@pytest.fixture(scope="session")
+def scenario_snapshot(django_db_setup, django_db_blocker):
+    """The rows the scenario writes, loaded once per test process (tests/scenario_snapshot.py)."""
+    with django_db_blocker.unblock():
+        return take_snapshot()
+
+
 @pytest.fixture
-def scenario(db):
-    """The Ulsan–San Diego scenario, loaded into the test database; returns the loader's counts."""
-    return load_scenario()
+def scenario(scenario_snapshot, db):
+    """The Ulsan–San Diego scenario, in the test database; returns the loader's counts."""
+    return scenario_in_test_database(scenario_snapshot)
 
 
 @pytest.fixture
