@@ -8,6 +8,9 @@
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-loanwords  # dev half + KRX names + words
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
+Several steps may be asked for at once; they run in one process, and the report with them when
+``--report`` is given.
+
 The labelled set (``benchmarks/matching/labelled_queries.json``) stores each topic's half: ``dev``
 (the glossary, weights and the relevance floor are chosen on it) and ``heldout`` (reported only).
 ``--choose-floor`` reads the dev half alone and writes ``text-retrieval-floor.json``; the report
@@ -62,6 +65,8 @@ first) are reported beside it. Writes ``<out>.json`` and ``<out>.md``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
 import dataclasses
 import itertools
 import json
@@ -726,6 +731,9 @@ def smoke_subset(queries: list[dict], documents) -> tuple[list[dict], list]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(RESULTS / "heldout-retrieval"))
+    parser.add_argument(
+        "--report", action="store_true", help="write the report as well as the steps asked for"
+    )
     parser.add_argument("--choose-floor", action="store_true", help="choose the floor on the dev half only")
     parser.add_argument("--smoke", action="store_true", help="a few documents and queries (CI)")
     parser.add_argument("--floor-out", default=str(RESULTS / "text-retrieval-floor.json"))
@@ -762,57 +770,102 @@ def main() -> None:
     if args.dev_only:  # choosing between variants: the held-out half is neither run nor written
         halves = {"dev": halves["dev"]}
         queries = halves["dev"]
-    if args.choose_specificity:
-        result = choose_specificity(build_indexes(documents, args.smoke)[0], halves["dev"])
-        result["command"] = "python benchmarks/heldout_retrieval.py --choose-specificity"
-        out = RESULTS / "text-retrieval-specificity.json"
-        out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-        print(json.dumps(result["chosen"]), f"-> {out}")
-        return
-    if args.choose_names:
-        result = choose_names(build_indexes(documents, args.smoke)[0][True, True], halves["dev"])
-        result["command"] = "python benchmarks/heldout_retrieval.py --choose-names" + (
-            " --smoke" if args.smoke else ""
-        )
-        out = Path(args.names_out)
-        out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-        print(json.dumps(result["chosen"]), f"-> {out}")
-        return
-    if args.choose_exact_names:
-        index = build_indexes(documents, args.smoke)[0][True, True]
-        result = choose_exact_names(index, halves["dev"], documents)
-        result["command"] = "python benchmarks/heldout_retrieval.py --choose-exact-names" + (
-            " --smoke" if args.smoke else ""
-        )
-        out = Path(args.exact_names_out)
-        out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
-        print(json.dumps(result["chosen"]), result["words_losing_half"], f"-> {out}")
-        return
-    for wanted, probe, flag, out in (
-        (args.probe_names, probe_names, "--probe-names", args.probe_out),
-        (args.probe_loanwords, probe_loanwords, "--probe-loanwords", args.loanwords_out),
-    ):
-        if not wanted:
-            continue
-        index = build_indexes(documents, args.smoke)[0][True, True]
-        index.glossary = glossary("served")
-        result = probe(index, halves["dev"], documents)
-        result["command"] = f"python benchmarks/heldout_retrieval.py {flag}" + (
-            " --smoke" if args.smoke else ""
-        )
-        Path(out).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
-        print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
-        return
-    if args.choose_floor:
-        index = SearchIndex.build(documents)
-        result = choose_floor(index, halves["dev"])
-        result["command"] = "python benchmarks/heldout_retrieval.py --choose-floor" + (
-            " --smoke" if args.smoke else ""
-        )
-        out = Path(args.floor_out)
-        out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-        print(json.dumps(result["chosen"]), f"-> {out}")
-        return
+    steps = [
+        (args.choose_specificity, choose_specificity_step),
+        (args.choose_names, choose_names_step),
+        (args.choose_exact_names, choose_exact_names_step),
+        (args.probe_names, probe_names_step),
+        (args.probe_loanwords, probe_loanwords_step),
+        (args.choose_floor, choose_floor_step),
+    ]
+    # Each step asked for runs in this one process (the encoder loads once); the report runs when no
+    # step is asked for, or with --report.
+    for wanted, step in steps:
+        if wanted:
+            with engine_settings_kept():
+                step(args, documents, halves)
+    if args.report or not any(wanted for wanted, _step in steps):
+        write_report(args, documents, queries, halves)
+
+
+@contextlib.contextmanager
+def engine_settings_kept():
+    """The engine's settings and this module's served ones (their upper-case module names) as they
+    were, after a step that tries others: one step's trials never leak into the next step of a run."""
+    modules = (engine, name_matching, sys.modules[__name__])
+    saved = {
+        module: {key: copy.copy(value) for key, value in vars(module).items() if key.isupper()}
+        for module in modules
+    }
+    try:
+        yield
+    finally:
+        for module, values in saved.items():
+            for key, value in values.items():
+                current = getattr(module, key)
+                if isinstance(value, dict) and isinstance(current, dict):
+                    current.clear()  # in place: other names may hold the same dictionary
+                    current.update(value)
+                else:
+                    setattr(module, key, value)
+
+
+def smoke_flag(args) -> str:
+    return " --smoke" if args.smoke else ""
+
+
+def choose_specificity_step(args, documents, halves) -> None:
+    result = choose_specificity(build_indexes(documents, args.smoke)[0], halves["dev"])
+    result["command"] = "python benchmarks/heldout_retrieval.py --choose-specificity"
+    out = RESULTS / "text-retrieval-specificity.json"
+    out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    print(json.dumps(result["chosen"]), f"-> {out}")
+
+
+def choose_names_step(args, documents, halves) -> None:
+    result = choose_names(build_indexes(documents, args.smoke)[0][True, True], halves["dev"])
+    result["command"] = "python benchmarks/heldout_retrieval.py --choose-names" + smoke_flag(args)
+    out = Path(args.names_out)
+    out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    print(json.dumps(result["chosen"]), f"-> {out}")
+
+
+def choose_exact_names_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_exact_names(index, halves["dev"], documents)
+    result["command"] = "python benchmarks/heldout_retrieval.py --choose-exact-names" + smoke_flag(args)
+    out = Path(args.exact_names_out)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(json.dumps(result["chosen"]), result["words_losing_half"], f"-> {out}")
+
+
+def probe_step(args, documents, halves, probe, flag: str, out: str) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    index.glossary = glossary("served")
+    result = probe(index, halves["dev"], documents)
+    result["command"] = f"python benchmarks/heldout_retrieval.py {flag}" + smoke_flag(args)
+    Path(out).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
+
+
+def probe_names_step(args, documents, halves) -> None:
+    probe_step(args, documents, halves, probe_names, "--probe-names", args.probe_out)
+
+
+def probe_loanwords_step(args, documents, halves) -> None:
+    probe_step(args, documents, halves, probe_loanwords, "--probe-loanwords", args.loanwords_out)
+
+
+def choose_floor_step(args, documents, halves) -> None:
+    index = SearchIndex.build(documents)
+    result = choose_floor(index, halves["dev"])
+    result["command"] = "python benchmarks/heldout_retrieval.py --choose-floor" + smoke_flag(args)
+    out = Path(args.floor_out)
+    out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    print(json.dumps(result["chosen"]), f"-> {out}")
+
+
+def write_report(args, documents, queries, halves) -> None:
     indexes, build_seconds = build_indexes(documents, args.smoke)
     modes = {}
     for mode, options in (MODES | DEV_VARIANTS if args.dev_only else MODES).items():
