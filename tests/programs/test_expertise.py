@@ -72,8 +72,12 @@ def test_a_reviewer_states_expertise_on_their_page_and_it_is_audited():
     # The same again changes nothing, and a sector that does not exist is refused on the page.
     client.post("/programs/reviews/expertise/", {"sectors": [eyes.pk, blood.pk]})
     assert AuditEntry.objects.filter(action="programs.reviewer.expertise_changed").count() == 1
+    review = Review.objects.create(application=panel.applications[0], reviewer=reviewer)
     refused = client.post("/programs/reviews/expertise/", {"sectors": [999999]})
     assert refused.status_code == 400
+    # The refusal is shown on the reviewer's page as it is, their reviews listed under it.
+    shown = refused.content.decode()
+    assert "Your expertise" in shown and f"/programs/reviews/{review.pk}/" in shown
     assert [sector.key for sector in reviews.expertise_of(reviewer)] == ["blood", "eyes"]
 
 

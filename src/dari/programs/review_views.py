@@ -219,9 +219,9 @@ def review_feedback(request, pk: int):
 
 
 @login_required
-def review_list(request):
+def review_list(request, form=None, status=200):
     """The reviews assigned to the viewer (and, for managers, nothing more: they use each call's
-    assignments page)."""
+    assignments page); ``form`` is the expertise form sent back with its errors."""
     mine = (
         Review.objects.visible_to(request.user)
         .filter(reviewer=request.user)
@@ -231,9 +231,9 @@ def review_list(request):
     context = {
         "reviews": mine,
         "blind_ids": blind_application_ids(request.user),
-        "expertise_form": expertise_form(request.user),
+        "expertise_form": form or expertise_form(request.user),
     }
-    return render(request, "programs/review_list.html", context)
+    return render(request, "programs/review_list.html", context, status=status)
 
 
 def expertise_form(user, data=None) -> ExpertiseForm | None:
@@ -251,9 +251,7 @@ def review_expertise(request):
     if form is None:
         raise PermissionDenied(_("Only a program's reviewers state their expertise."))
     if not form.is_valid():
-        mine = Review.objects.none()
-        context = {"reviews": mine, "blind_ids": set(), "expertise_form": form}
-        return render(request, "programs/review_list.html", context, status=400)
+        return review_list(request, form=form, status=400)
     reviews.set_expertise(Actor.from_request(request), form.cleaned_data["sectors"])
     messages.success(request, _("Your expertise was saved."))
     return redirect("programs:review-list")
