@@ -55,6 +55,7 @@ def apply(page, base: str, call: Call, startup, summary: str, problems: list[str
     then choose the stage and submit it."""
     page.goto(f"{base}/programs/calls/{call.pk}/")
     page.locator(f"a[href$='/programs/calls/{call.pk}/apply/']").click()
+    page.wait_for_url(f"**/programs/calls/{call.pk}/apply/")
     for shown in DEADLINE_SHOWN:
         expect(page.locator("main")).to_contain_text(shown)
     check_fit(page, f"the apply page [{startup.name_en}]", problems)
@@ -203,6 +204,9 @@ def test_a_manager_runs_a_call_reviewers_score_it_and_the_accepted_startup_reads
             page.goto(f"{base}/programs/reviews/")
             page.locator("main table a", has_text=name(startups[key], language)).click()
             team, market = SCORES[key]
+            # The review's page, loaded, before it is measured (measuring during the navigation
+            # found no document to measure).
+            expect(page.locator("[name='scores.team']")).to_be_visible()
             check_fit(page, f"the review form [{reviewer.username}]", problems)
             page.select_option("[name='scores.team']", team)
             page.select_option("[name='scores.market']", market)
