@@ -15,7 +15,7 @@ from django.test import Client
 from dari.accounts.services import ensure_demo_superuser
 
 from .factories import UserFactory
-from .helpers import DEMO_PASSWORD, DEMO_USERNAME
+from .helpers import DEMO_PASSWORD, DEMO_USERNAME, free_port
 from .scenario_snapshot import scenario_in_test_database, take_snapshot
 
 PERSONAS = ("anonymous", "member", "staff", "superuser")
@@ -85,6 +85,15 @@ def scenario_snapshot(django_db_setup, django_db_blocker):
 def scenario(scenario_snapshot, db):
     """The Ulsan–San Diego scenario, in the test database; returns the loader's counts."""
     return scenario_in_test_database(scenario_snapshot)
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """SMTP to a loopback port nothing listens on: every send is refused (ConnectionRefusedError).
+    Set ``EMAIL_BACKEND`` back to locmem on the returned settings for the server to be back."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    return settings
 
 
 @pytest.fixture

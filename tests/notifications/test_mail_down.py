@@ -9,19 +9,10 @@ from django.utils import timezone
 
 from dari.notifications.models import Notification, OutgoingEmail
 from dari.notifications.services import notify, retry_delay, send_waiting_emails
-from tests.helpers import free_port
 
 from .conftest import REMINDER
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mail_server_down(settings):
-    """SMTP to a loopback port nothing listens on: every send is refused."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
-    return settings
 
 
 def test_a_notice_reaches_the_bell_and_its_email_waits_while_the_mail_server_is_down(
