@@ -94,7 +94,11 @@ class OutgoingEmail(models.Model):
     """An e-mail notice, kept until it has left: written in the notice's transaction, sent after the
     commit, and, when the mail server refused or was away, sent again by the periodic runner
     (``services.send_waiting_emails``) with longer and longer waits, up to ``MAX_ATTEMPTS``. So a mail
-    server that is down loses no notice and fails nothing else (the bell has its copy meanwhile)."""
+    server that is down loses no notice and fails nothing else (the bell has its copy meanwhile).
+
+    The account e-mails (an invitation, a registration decided, an address to verify) wait here too,
+    handed over by ``dari.accounts.mail``; an invitation's address may have no account, so
+    ``recipient`` may be empty (``to`` holds the address)."""
 
     MAX_ATTEMPTS = 8
 
@@ -103,6 +107,8 @@ class OutgoingEmail(models.Model):
         verbose_name=_("recipient"),
         related_name="outgoing_emails",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=100)
     to = models.JSONField(_("to"))
@@ -115,6 +121,8 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, validators=[validate_in_range])
     # The error's class only (e.g. ConnectionRefusedError): its text may name the mail server's host.
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    # The text carries a link that grants something (an invitation's token): blanked once sent.
+    holds_secret = models.BooleanField(_("holds a secret link"), default=False)
 
     class Meta:
         verbose_name = _("outgoing e-mail")
@@ -123,4 +131,5 @@ class OutgoingEmail(models.Model):
         indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="outgoing_email_waiting")]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({'sent' if self.sent_at else 'waiting'})"
+        to = self.recipient_id if self.recipient_id is not None else ", ".join(self.to or [])
+        return f"{self.kind} → {to} ({'sent' if self.sent_at else 'waiting'})"

@@ -129,20 +129,57 @@ def notify(
         if by_email:
             language = user.language if user.language in LANGUAGES else "ko"
             message = email_message(user, definition, rendered[language], full_context["link_url"], language)
-            email = OutgoingEmail.objects.create(
+            queue_email(
+                definition.key,
+                message.to,
+                message.subject,
+                message.body,
                 recipient=user,
-                kind=definition.key,
-                to=message.to,
-                subject=message.subject[:300],
-                body=message.body,
                 headers=message.extra_headers,
-                next_attempt_at=timezone.now(),
             )
-            # After the commit, so that a rolled-back change mails nobody. A mail server that refuses
-            # leaves the e-mail waiting for the periodic runner; it fails neither the change that was
-            # just committed nor the other recipients' e-mails (robust).
-            transaction.on_commit(lambda: send_email(email.pk), robust=True)
     return Delivery(notification, by_email)
+
+
+def queue_email(
+    kind: str,
+    to: list[str],
+    subject: str,
+    body: str,
+    *,
+    recipient=None,
+    headers: dict | None = None,
+    holds_secret: bool = False,
+) -> OutgoingEmail:
+    """Keep an e-mail in the outbox, in the current transaction, and send it once that commits.
+
+    After the commit, so that a rolled-back change mails nobody. A mail server that refuses leaves the
+    e-mail waiting for the periodic runner (``send_waiting_emails``); it fails neither the change that
+    was just committed nor the other e-mails (robust). ``recipient`` is the account it is for, if any
+    (erasing it deletes the e-mail); ``holds_secret`` blanks the text once it has left."""
+    email = OutgoingEmail.objects.create(
+        recipient=recipient,
+        kind=kind,
+        to=list(to),
+        subject=subject[:300],
+        body=body,
+        headers=headers or {},
+        holds_secret=holds_secret,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: send_email(email.pk), robust=True)
+    return email
+
+
+def queue_account_mail(mail) -> OutgoingEmail:
+    """The outbox of ``dari.accounts.mail`` (set in ``NotificationsConfig.ready``)."""
+    return queue_email(
+        mail.kind,
+        mail.to,
+        mail.subject,
+        mail.body,
+        recipient=mail.recipient,
+        holds_secret=mail.holds_secret,
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -174,7 +211,9 @@ def send_email(email_id: int, now: datetime | None = None) -> bool:
         return False
     email.attempts += 1
     email.sent_at = timezone.now()
-    email.save(update_fields=["attempts", "sent_at"])
+    if email.holds_secret:
+        email.body = ""  # the link it carried is the recipient's alone now
+    email.save(update_fields=["attempts", "sent_at", "body"])
     return True
 
 

@@ -63,7 +63,16 @@ def invite(actor: Actor, email: str, role: str, scope=None) -> Invitation:
         "scope_name": str(scope) if scope is not None else "",
         "accept_url": absolute(reverse("accounts:invitation-accept", args=[token])),
     }
-    transaction.on_commit(lambda: send_bilingual_mail([invitation.email], "invitation", context))
+    # Kept with the invitation and sent after the commit (dari.accounts.mail). Its text holds the
+    # token, so the outbox blanks it once sent; an account already at the address is its recipient,
+    # so that erasing that account deletes it too.
+    send_bilingual_mail(
+        [invitation.email],
+        "invitation",
+        context,
+        recipient=User.objects.filter(email__iexact=invitation.email, is_active=True).order_by("pk").first(),
+        holds_secret=True,
+    )
     return invitation
 
 

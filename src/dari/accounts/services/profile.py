@@ -34,7 +34,8 @@ def verification_token(user: User) -> str:
 
 
 def send_verification_email(user: User) -> None:
-    """After the current transaction commits, e-mail ``user`` a link that verifies their address."""
+    """E-mail ``user`` a link that verifies their address, kept in the outbox with the current
+    transaction and sent after it commits (retried while the mail server is away)."""
     if not user.email:
         return
     context = {
@@ -42,8 +43,7 @@ def send_verification_email(user: User) -> None:
         "verify_url": absolute(reverse("accounts:verify-email", args=[verification_token(user)])),
         "max_age_days": settings.EMAIL_VERIFICATION_MAX_AGE.days,
     }
-    recipient = user.email
-    transaction.on_commit(lambda: send_bilingual_mail([recipient], "verify_email", context))
+    send_bilingual_mail([user.email], "verify_email", context, recipient=user, holds_secret=True)
 
 
 @transaction.atomic

@@ -195,6 +195,5 @@ def decide(actor: Actor, request: RegistrationRequest, status: str, note: str) -
         "approved": status == RegistrationRequest.Status.APPROVED,
         "profile_url": absolute(reverse("accounts:profile")),
     }
-    recipient = request.user.email
-    if recipient:
-        transaction.on_commit(lambda: send_bilingual_mail([recipient], "registration_decided", context))
+    if request.user.email:
+        send_bilingual_mail([request.user.email], "registration_decided", context, recipient=request.user)
