@@ -35,7 +35,7 @@ PROGRAM_PAGE_OUTCOMES = 20
 def outcomes_of_program(request, program):
     """The program's latest outcomes, and how many there are with a link to all of them."""
     outcomes = Outcome.objects.visible_to(request.user).filter(program=program)
-    latest = outcomes.for_listing(request.user).order_by("-reported_on", "-pk")[:PROGRAM_PAGE_OUTCOMES]
+    latest = outcomes.latest_for_listing(request.user, PROGRAM_PAGE_OUTCOMES)
     every = reverse("outcomes:outcome-list") + "?" + urlencode({"program": program.key, "illustrative": "on"})
     return Panel(
         "outcomes/_program_panel.html", {"outcomes": latest, "count": outcomes.count(), "every": every}

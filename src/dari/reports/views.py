@@ -56,7 +56,7 @@ def home(request):
         "outcome_count": outcome_count,
         "kpis": kpis,
         "charts": kpi_charts(user, chosen, figures=kpis, found=found),
-        "latest_outcomes": outcomes.for_listing(user).order_by("-reported_on", "-pk")[:8],
+        "latest_outcomes": outcomes.latest_for_listing(user, 8),
         "agreements": Agreement.objects.visible_to(user).select_related("place_organization")[:5],
         "clusters": Cluster.objects.prefetch_related(
             Prefetch("statistics", queryset=ClusterStatistic.objects.select_related("source"))
