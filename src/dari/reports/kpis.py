@@ -190,30 +190,35 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
 
     # A hidden amount is counted as left out and adds nothing else; the locked values in USD and
     # KRW are summed over the currencies (never converted here), with the amounts still waiting for
-    # their rate and the rates' first and last day.
-    shown = Q(amount__isnull=False, amount_hidden=False)
+    # their rate and the rates' first and last day. Whether the amount is hidden is one of the
+    # columns grouped by, worked out once per outcome, not in each sum's filter (a third of the
+    # query's time for the public); a row of hidden amounts only counts them as left out.
+    # (A locked rate implies an amount: the ``outcome_values_have_amount`` constraint.)
     locked = Q(rate_on__isnull=False)
     rows = (
-        grouped.values(*names, "kind", "stage", "currency")
+        grouped.values(*names, "kind", "stage", "currency", "amount_hidden")
         .annotate(
             n_outcomes=Count("pk"),
-            n_left_out=Count("pk", filter=Q(amount__isnull=False, amount_hidden=True)),
-            sum_amount=Sum("amount", filter=shown),
-            sum_usd=Sum("usd_value", filter=shown & locked),
-            sum_krw=Sum("krw_value", filter=shown & locked),
-            n_pending=Count("pk", filter=shown & ~locked),
-            rate_first=Min("rate_on", filter=shown),
-            rate_last=Max("rate_on", filter=shown),
+            n_amounts=Count("amount"),
+            sum_amount=Sum("amount"),
+            sum_usd=Sum("usd_value", filter=locked),
+            sum_krw=Sum("krw_value", filter=locked),
+            n_pending=Count("amount", filter=~locked),
+            rate_first=Min("rate_on"),
+            rate_last=Max("rate_on"),
             n_quantities=Count("quantity"),
         )
         .order_by()
     )
     with_quantities = False
     for row in rows:
+        hidden = row["amount_hidden"]
         for d in _definitions_of(row["kind"], row["stage"]):
             one = tally(row)[d.key]
             one["count"] += row["n_outcomes"]
-            one["left_out"] += row["n_left_out"]
+            if hidden:
+                one["left_out"] += row["n_amounts"]
+                continue
             if row["sum_amount"] is not None:
                 one["amounts"][row["currency"]] = one["amounts"].get(row["currency"], 0) + row["sum_amount"]
             for total in ("usd", "krw"):
