@@ -18,6 +18,7 @@ not move when an outcome's ``occurred_on`` is filled in later.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,8 +82,14 @@ class Filters:
     def link(self, **conditions) -> str:
         """The outcome list showing the outcomes behind a figure: these filters and ``conditions``
         (``kind``, ``stage``: one or a list)."""
-        query = {**{name: value for name, value in conditions.items() if value}, **self.query()}
-        return reverse("outcomes:outcome-list") + ("?" + urlencode(query, doseq=True) if query else "")
+        return _link(reverse("outcomes:outcome-list"), self.query(), conditions)
+
+
+def _link(outcome_list: str, query: dict, conditions: dict) -> str:
+    """``Filters.link`` from the outcome list's address and the filters' ``query()``, worked out once
+    for the figures of a group rather than once per figure."""
+    query = {**{name: value for name, value in conditions.items() if value}, **query}
+    return outcome_list + ("?" + urlencode(query, doseq=True) if query else "")
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,10 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
 
     def tally(row) -> dict:
         value = tuple(row[name] for name in names)
-        return tallies.setdefault(value, {d.key: _empty() for d in DEFINITIONS})
+        found = tallies.get(value)
+        if found is None:  # the empty tallies made once per group, not once per row
+            found = tallies[value] = {d.key: _empty() for d in DEFINITIONS}
+        return found
 
     # A hidden amount is counted as left out and adds nothing else; the locked values in USD and
     # KRW are summed over the currencies (never converted here), with the amounts still waiting for
@@ -251,8 +261,9 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
     return tallies
 
 
-def _definitions_of(kind: str, stage: str) -> list[Definition]:
-    return [d for d in DEFINITIONS if d.kind == kind and (not d.stages or stage in d.stages)]
+@functools.cache
+def _definitions_of(kind: str, stage: str) -> tuple[Definition, ...]:
+    return tuple(d for d in DEFINITIONS if d.kind == kind and (not d.stages or stage in d.stages))
 
 
 def _empty() -> dict:
@@ -276,6 +287,8 @@ def _minor(total: Decimal | None, currency: str) -> Decimal | None:
 def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
     tally = tally or {}
     figures = []
+    if filters:
+        outcome_list, query = reverse("outcomes:outcome-list"), filters.query()
     for d in DEFINITIONS:
         one = tally.get(d.key) or _empty()
         figures.append(
@@ -291,7 +304,7 @@ def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
                 },
                 amounts_left_out=one["left_out"],
                 quantities=one["quantities"],
-                link=filters.link(kind=d.kind, stage=list(d.stages)) if filters else "",
+                link=_link(outcome_list, query, {"kind": d.kind, "stage": list(d.stages)}) if filters else "",
                 usd_total=_minor(one["usd"], "USD"),
                 krw_total=_minor(one["krw"], "KRW"),
                 values_pending=one["pending"],
