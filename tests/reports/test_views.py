@@ -1,6 +1,10 @@
+import re
+
 import pytest
 
-from ..factories import OutcomeFactory
+from dari.outcomes.vocabulary import Stage
+
+from ..factories import OrganizationFactory, OutcomeFactory
 from ..pages import get_page, page_queries
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +51,20 @@ def test_dashboard_query_count_does_not_grow_with_outcomes(client):
         OutcomeFactory()
 
     assert page_queries(client, "/") == few
+
+
+def test_dashboard_counts_the_outcomes_from_the_reading_of_its_figures(client):
+    """The dashboard's count of outcomes comes from the one reading of its figures, not a query of
+    its own: the outcomes no figure counts are in it, the illustrative ones only when asked, the
+    private ones not for the public."""
+    OutcomeFactory()  # a market entry: counted by a figure
+    OutcomeFactory(stage=Stage.PREPARING)  # by none
+    OutcomeFactory(is_public=False)
+    OutcomeFactory(startup=OrganizationFactory(is_illustrative=True))
+
+    def outcomes_card(url: str) -> str:
+        html = get_page(client, url, "en")
+        return re.search(r'<span class="figure">(\d+)</span><span class="label">Outcomes</span>', html)[1]
+
+    assert outcomes_card("/") == "2"
+    assert outcomes_card("/?illustrative=on") == "3"

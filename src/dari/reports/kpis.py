@@ -181,7 +181,14 @@ class Group:
     filters: Filters | None = None
 
 
-def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
+class _Tallies(dict):
+    """``_tallies``' answer: per group value, each definition's tally; ``outcomes``: how many
+    outcomes were read, those no definition counts included (the dashboard's count of outcomes)."""
+
+    outcomes: int = 0
+
+
+def _tallies(outcomes, groups: dict) -> _Tallies:
     """Per value of the ``groups`` expressions: each definition's count, outcomes left out, visible
     amounts per currency and quantities per unit, in two queries (one when no outcome counted has a
     quantity). The database groups by kind,
@@ -189,7 +196,7 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
     towards the definitions its kind and stage belong to, here."""
     names = list(groups)
     grouped = outcomes.annotate(**groups) if groups else outcomes
-    tallies: dict[tuple, dict] = {}
+    tallies = _Tallies()
 
     def tally(row) -> dict:
         value = tuple(row[name] for name in names)
@@ -222,6 +229,7 @@ def _tallies(outcomes, groups: dict) -> dict[tuple, dict]:
     )
     with_quantities = False
     for row in rows:
+        tallies.outcomes += row["n_outcomes"]
         hidden = row["amount_hidden"]
         for d in _definitions_of(row["kind"], row["stage"]):
             one = tally(row)[d.key]
@@ -338,7 +346,7 @@ def breakdowns(user, bys: list[str], filters: Filters = Filters()) -> dict[str, 
     """Several breakdowns (``breakdown``) from one grouping of the outcomes: by every ``by`` at once
     (a program and a quarter, say), each breakdown then summed from those rows here. The dashboard's
     charts read the outcomes once, not once per chart."""
-    return figures_and_breakdowns(user, bys, filters, with_figures=False)[1]
+    return _reading(user, bys, filters, with_figures=False)[1]
 
 
 def figures_and_breakdowns(
@@ -347,15 +355,28 @@ def figures_and_breakdowns(
     """``figures`` and ``breakdowns`` for the same viewer and filters, with the outcomes read once:
     each outcome is in exactly one group of every breakdown, so the groups added up are the totals.
     The dashboard's figures and charts come from this one reading."""
+    return _reading(user, bys, filters, with_figures=with_figures)[:2]
+
+
+def figures_breakdowns_and_count(
+    user, bys: list[str], filters: Filters = Filters()
+) -> tuple[list[Figure], dict[str, list[Group]], int]:
+    """``figures_and_breakdowns``, and how many outcomes the viewer may see under ``filters``
+    (every kind and stage, whether a figure counts it or not), from the same one reading: the
+    dashboard's count of outcomes, not a query of its own."""
+    return _reading(user, bys, filters, with_figures=True)
+
+
+def _reading(user, bys: list[str], filters: Filters, *, with_figures: bool):
     expressions: dict = {}
     for by in bys:
         expressions.update(_GROUPINGS[by][0])
     tallies = _tallies(_visible_outcomes(user, filters), expressions)
     found = _breakdowns_of(user, bys, expressions, tallies, filters)
     if not with_figures:
-        return [], found
+        return [], found, tallies.outcomes
     totals = _merge(tallies.values())
-    return [*_figures(totals, filters), startups_supported(user, filters)], found
+    return [*_figures(totals, filters), startups_supported(user, filters)], found, tallies.outcomes
 
 
 def _breakdowns_of(user, bys: list[str], expressions: dict, tallies: dict, filters: Filters) -> dict:

@@ -16,7 +16,7 @@ from dari.registry.models import Cluster, ClusterStatistic, Organization
 
 from .charts import DASHBOARD_BREAKDOWNS, kpi_charts
 from .forms import ProgramReportForm, TargetForm
-from .kpis import Filters, figures_and_breakdowns
+from .kpis import Filters, figures_breakdowns_and_count
 from .models import Target
 from .program_report import start_program_report
 from .targets import can_set_targets, delete_target, set_target
@@ -39,9 +39,9 @@ def home(request):
     outcomes = Outcome.objects.visible_to(user)
     if not includes_illustrative:
         outcomes = outcomes.filter(startup__is_illustrative=False)
-    outcome_count = outcomes.count()
     chosen = Filters(include_illustrative=includes_illustrative)
-    kpis, found = figures_and_breakdowns(user, DASHBOARD_BREAKDOWNS, chosen)
+    # The figures, the charts' breakdowns and the count of those same outcomes, read once.
+    kpis, found, outcome_count = figures_breakdowns_and_count(user, DASHBOARD_BREAKDOWNS, chosen)
     context = {
         "includes_illustrative": includes_illustrative,
         "counts": counts,
