@@ -82,14 +82,29 @@ class Filters:
     def link(self, **conditions) -> str:
         """The outcome list showing the outcomes behind a figure: these filters and ``conditions``
         (``kind``, ``stage``: one or a list)."""
-        return _link(reverse("outcomes:outcome-list"), self.query(), conditions)
+        conditions = {name: value for name, value in conditions.items() if value}
+        return _link(
+            reverse("outcomes:outcome-list"),
+            urlencode(conditions, doseq=True),
+            urlencode(self.query(), doseq=True),
+        )
 
 
-def _link(outcome_list: str, query: dict, conditions: dict) -> str:
-    """``Filters.link`` from the outcome list's address and the filters' ``query()``, worked out once
-    for the figures of a group rather than once per figure."""
-    query = {**{name: value for name, value in conditions.items() if value}, **query}
-    return outcome_list + ("?" + urlencode(query, doseq=True) if query else "")
+def _link(outcome_list: str, conditions: str, query: str) -> str:
+    """``Filters.link`` from the outcome list's address, the encoded conditions and the filters'
+    encoded ``query()``, each worked out once (the address and query once per group, a
+    definition's conditions once) rather than once per figure. The conditions come first, as when
+    they were one dict with the query (which has neither ``kind`` nor ``stage``)."""
+    parts = [part for part in (conditions, query) if part]
+    return outcome_list + ("?" + "&".join(parts) if parts else "")
+
+
+@functools.cache
+def _definition_query(key: str) -> str:
+    """The outcome list's conditions for the definition ``key``, encoded: its kind and stages."""
+    d = next(d for d in DEFINITIONS if d.key == key)
+    conditions = {"kind": d.kind, "stage": list(d.stages)}
+    return urlencode({name: value for name, value in conditions.items() if value}, doseq=True)
 
 
 @dataclass(frozen=True)
@@ -296,7 +311,7 @@ def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
     tally = tally or {}
     figures = []
     if filters:
-        outcome_list, query = reverse("outcomes:outcome-list"), filters.query()
+        outcome_list, query = reverse("outcomes:outcome-list"), urlencode(filters.query(), doseq=True)
     for d in DEFINITIONS:
         one = tally.get(d.key) or _empty()
         figures.append(
@@ -312,7 +327,7 @@ def _figures(tally: dict | None, filters: Filters | None) -> list[Figure]:
                 },
                 amounts_left_out=one["left_out"],
                 quantities=one["quantities"],
-                link=_link(outcome_list, query, {"kind": d.kind, "stage": list(d.stages)}) if filters else "",
+                link=_link(outcome_list, _definition_query(d.key), query) if filters else "",
                 usd_total=_minor(one["usd"], "USD"),
                 krw_total=_minor(one["krw"], "KRW"),
                 values_pending=one["pending"],
