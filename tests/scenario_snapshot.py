@@ -17,6 +17,7 @@ the loader.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -57,12 +58,26 @@ def _columns() -> dict[str, list[str]]:
         }
 
 
+@functools.cache
+def _numbered(names: tuple[str, ...]) -> frozenset[str]:
+    """The tables among ``names`` whose ``id`` is a number: a UUID has no sum on PostgreSQL
+    (``django_tasks_database_dbtaskresult``)."""
+    introspection = connection.introspection
+    with connection.cursor() as cursor:
+        return frozenset(
+            name
+            for name in names
+            for column in introspection.get_table_description(cursor, name)
+            if column.name == "id" and "UUID" not in introspection.get_field_type(column.type_code, column)
+        )
+
+
 def _state(columns: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
-    """Each table's number of rows and sum of ids, in one query."""
+    """Each table's number of rows and sum of ids (a numbered id), in one query."""
     names = list(columns)
+    numbered = _numbered(tuple(names))
     query = " UNION ALL ".join(
-        f"SELECT {index}, COUNT(*), {'COALESCE(SUM(id), 0)' if 'id' in columns[name] else '0'} "
-        f"FROM {_quote(name)}"
+        f"SELECT {index}, COUNT(*), {'COALESCE(SUM(id), 0)' if name in numbered else '0'} FROM {_quote(name)}"
         for index, name in enumerate(names)
     )
     with connection.cursor() as cursor:
