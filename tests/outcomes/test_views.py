@@ -86,3 +86,24 @@ def test_outcome_list_query_count_does_not_grow_with_rows(client):
         OutcomeFactory()
 
     assert page_queries(client, "/outcomes/") == few
+
+
+def test_latest_for_listing_are_the_newest_the_viewer_may_see(django_assert_num_queries):
+    """The dashboard's and a program page's latest outcomes: picked by id inside the one query (and
+    the rounds' investors prefetched), newest reported first and the newer row first on a day, of
+    those the viewer may see only."""
+    from datetime import date
+
+    from django.contrib.auth.models import AnonymousUser
+
+    old = OutcomeFactory(reported_on=date(2023, 1, 1))
+    first, second = (OutcomeFactory(reported_on=date(2024, 5, 1)) for _ in range(2))
+    OutcomeFactory(reported_on=date(2024, 6, 1), is_public=False)
+    OutcomeFactory(reported_on=date(2022, 1, 1))
+    anonymous = AnonymousUser()
+
+    with django_assert_num_queries(2):
+        latest = list(Outcome.objects.visible_to(anonymous).latest_for_listing(anonymous, 3))
+
+    assert latest == [second, first, old]
+    assert [outcome.amount_hidden for outcome in latest] == [False] * 3
