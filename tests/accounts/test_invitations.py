@@ -20,18 +20,6 @@ SYSTEM = Actor.system()
 NEW_PASSWORD = "kelp-forest-nineteen"
 
 
-@pytest.fixture
-def startup():
-    return OrganizationFactory(key="ulsan-startup", name_en="Ulsan Startup", is_public=False)
-
-
-@pytest.fixture
-def org_admin(startup):
-    admin = UserFactory(username="org-admin", language="en")
-    grant_membership(SYSTEM, admin, Role.ORGANIZATION_ADMIN, startup)
-    return admin
-
-
 def english(client):
     client.cookies["django_language"] = "en"
     return client

@@ -12,30 +12,18 @@ from django.utils import timezone
 from dari.accounts.audit import Actor
 from dari.accounts.mail import SEPARATOR, render_in_both_languages
 from dari.accounts.models import Invitation, RegistrationRequest, Role, User
-from dari.accounts.services import delete_account, grant_membership, invite
+from dari.accounts.services import delete_account, invite
 from dari.jobs.periodic import periodic_tasks, run_due
 from dari.notifications.models import OutgoingEmail
 from dari.notifications.services import retry_delay
 
-from ..factories import OrganizationFactory, UserFactory
+from ..factories import UserFactory
 from .mailbox import only_link, sent_to
 
 pytestmark = pytest.mark.django_db
 
 SYSTEM = Actor.system()
 PASSWORD = "kelp-forest-nineteen"
-
-
-@pytest.fixture
-def startup():
-    return OrganizationFactory(key="ulsan-startup", name_en="Ulsan Startup", is_public=False)
-
-
-@pytest.fixture
-def org_admin(startup):
-    admin = UserFactory(username="org-admin", language="en")
-    grant_membership(SYSTEM, admin, Role.ORGANIZATION_ADMIN, startup)
-    return admin
 
 
 def server_back(settings):
