@@ -34,6 +34,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import migrated  # benchmarks/migrated.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path(os.environ.get("DARI_SHARED_DATA", ROOT.parent / "shared" / "data")) / "crunchbase-2013"
 PROGRAMS = 17
@@ -172,10 +174,9 @@ def timed(client, path: str, repeats: int) -> dict:
 
 def measure(rounds: list[dict], repeats: int) -> dict:
     import django
-    from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
+    migrated.migrate()
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client
 

@@ -33,6 +33,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import migrated  # benchmarks/migrated.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 17
 
@@ -142,10 +144,9 @@ def check(call, per_application: int, conflicts: dict) -> dict:
 
 def measure(applications: int, reviewers: int, per_application: int, repeats: int) -> dict:
     import django
-    from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
+    migrated.migrate()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
