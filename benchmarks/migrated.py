@@ -36,6 +36,27 @@ def template_path() -> Path:
     )
 
 
+def keep_as_template(database: Path | str) -> None:
+    """Keep the migrated SQLite file ``database`` (closed) as the template, unless one is there."""
+    template = template_path()
+    if template.exists():
+        return
+    template.parent.mkdir(parents=True, exist_ok=True)
+    # Another process may be writing the same template: each writes its own file and renames it.
+    partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
+    shutil.copyfile(database, partial)
+    os.replace(partial, template)
+
+
+def copy_template(database: Path | str) -> bool:
+    """Copy the template to ``database``, if there is one; whether there was."""
+    template = template_path()
+    if not template.exists():
+        return False
+    shutil.copyfile(template, database)
+    return True
+
+
 def migrate() -> None:
     """Migrate the default database (Django set up), from the template where it is a new SQLite file."""
     from django.core.management import call_command
@@ -47,15 +68,10 @@ def migrate() -> None:
         and str(name) != ":memory:"
         and (not os.path.exists(name) or os.path.getsize(name) == 0)
     )
-    template = template_path()
-    if fresh_sqlite and template.exists():
+    if fresh_sqlite:
         connection.close()
-        shutil.copyfile(template, name)
+        copy_template(name)
     call_command("migrate", verbosity=0)
-    if fresh_sqlite and not template.exists():
+    if fresh_sqlite:
         connection.close()
-        template.parent.mkdir(parents=True, exist_ok=True)
-        # Another process may be writing the same template: each writes its own file and renames it.
-        partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
-        shutil.copyfile(name, partial)
-        os.replace(partial, template)
+        keep_as_template(name)

@@ -1,6 +1,9 @@
 """Small helpers for API tests."""
 
 import base64
+import importlib.util
+import sys
+from pathlib import Path
 
 from django.db import connection
 from django.test import Client
@@ -97,3 +100,15 @@ def migrate_to(targets):
         node for node in latest_migrations() if node[0] not in moved
     ]
     return executor.loader.project_state(nodes).apps
+
+
+def benchmark_module(name: str):
+    """The module ``benchmarks/<name>.py`` (the benchmarks are scripts, not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
