@@ -6,6 +6,8 @@
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-names    # dev half + the corpus's words
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-exact-names  # dev half + corpus words
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-loanwords  # dev half + KRX names + words
+    .venv/bin/python benchmarks/heldout_retrieval.py --choose-cross-language  # on the dev half only
+    .venv/bin/python benchmarks/heldout_retrieval.py --probe-group-names  # KRX names + corpus words
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
 Several steps may be asked for at once; they run in one process, and the report with them when
@@ -38,10 +40,13 @@ Modes, all in one run on the same corpus (ratios are within the run):
   ``names.LOANWORD_SOUNDS``: an r after a vowel heard, tz as t + z); ``--probe-loanwords`` chooses
   ``names.LOANWORD_MINIMUM`` on the dev half, the KRX rows' name / web-address pairs and the corpus's
   words;
+- ``served_no_language_offset``: served, but without ``CROSS_LANGUAGE_OFFSET`` (a document written
+  only in the other language than the query's scored on its cosine alone); ``--choose-cross-language``
+  chooses it on the dev half;
 - ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
   ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
 - ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
-- ``semantic`` / ``lexical``: one signal alone (served documents, no floor);
+- ``semantic`` / ``lexical``: one signal alone (served documents, no floor, no language offset);
 - with ``--dev-only`` also ``DEV_VARIANTS`` (more weight on meaning or on the expansions), so that
   such a change is chosen on the dev half before the held-out half ever runs it.
 
@@ -92,6 +97,7 @@ LABELLED = ROOT / "benchmarks" / "matching" / "labelled_queries.json"
 RESULTS = ROOT / "benchmarks" / "results"
 _TODAY = {
     "signals": SIGNALS,
+    "cross_offset": 0.0,
     "glossary": "shipped",
     "places": False,
     "websites": False,
@@ -101,6 +107,7 @@ _TODAY = {
 }
 _SERVED = {
     "signals": SIGNALS,
+    "cross_offset": engine.CROSS_LANGUAGE_OFFSET,
     "glossary": "served",
     "places": True,
     "websites": True,
@@ -131,9 +138,10 @@ MODES = {
     "served_names_before_exact": {**_SERVED, "names": "before_exact"},
     "served_without_websites": {**_SERVED, "websites": False},
     "served_no_loanwords": {**_SERVED, "names": "no_loanwords"},
+    "served_no_language_offset": {**_SERVED, "cross_offset": 0.0},
     "served_flat": {**_SERVED, "specific": False},
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
-    "semantic": {**_SERVED, "signals": ("semantic",), "floor": False},
+    "semantic": {**_SERVED, "signals": ("semantic",), "floor": False, "cross_offset": 0.0},
     "lexical": {**_SERVED, "signals": ("lexical",), "floor": False},
 }
 #: Signal weights and the expansions' weight as served (the engine's constants when this module loads).
@@ -273,6 +281,7 @@ def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> t
     engine.SPECIFIC_EXPANSIONS = options["specific"]
     engine.WEIGHTS = dict(options.get("weights", _SERVED_WEIGHTS["weights"]))
     engine.EXPANSION_WEIGHT = options.get("expansion", _SERVED_WEIGHTS["expansion"])
+    engine.CROSS_LANGUAGE_OFFSET = options["cross_offset"]
     use_names(options["names"])
     started = time.perf_counter()
     found = {
@@ -400,6 +409,28 @@ def dev_figures(ranked: dict[str, list[str]], dev: list[dict]) -> dict:
         "precision@10.subject",
     )
     return {"f1": round(sum(f1s) / len(f1s), 4), **{key: found[key] for key in keys}}
+
+
+#: ``CROSS_LANGUAGE_OFFSET`` values tried by --choose-cross-language.
+CROSS_OFFSETS = (0.0, 0.02, 0.04, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.15, 0.2)
+
+
+def choose_cross_language(index: SearchIndex, dev: list[dict]) -> dict:
+    """``CROSS_LANGUAGE_OFFSET`` on ``dev`` (as served otherwise): the best mean F1 of capped
+    Recall@10 and precision@10 over every dev query (equal F1: the smaller offset)."""
+    rows = []
+    for offset in CROSS_OFFSETS:
+        ranked, _ = rankings(index, dev, {**MODES["served"], "cross_offset": offset}, engine.RELEVANCE_FLOOR)
+        rows.append({"cross_language_offset": offset, **dev_figures(ranked, dev)})
+        print(json.dumps(rows[-1]), flush=True)
+    chosen = max(rows, key=lambda row: (row["f1"], -row["cross_language_offset"]))
+    return {
+        "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries; equal F1: the "
+        "smaller offset",
+        "chosen": chosen,
+        "n_dev_queries": len(dev),
+        "grid": rows,
+    }
 
 
 def choose_names(index: SearchIndex, dev: list[dict]) -> dict:
@@ -649,6 +680,64 @@ def probe_loanwords(index: SearchIndex, dev: list[dict], documents) -> dict:
     }
 
 
+#: ``names.GROUP_SOUND_MINIMUM`` values tried by ``--probe-group-names``.
+GROUP_SOUND_MINIMA = (0, 8, 9, 10, 11, 12, 13)
+
+
+def probe_group_names(documents) -> dict:
+    """``names.GROUP_SOUND_MINIMUM`` from data no one labelled: per minimum, the corpus's English words
+    (as --probe-names, capitalized, so read as names) with a sound variant equal to a name without its
+    group's mark (a cost: such a word would show that company alone), and the KRX rows' pairs of a
+    Hangul name and its web address's name that sound alike only without the mark (a gain). Rule: the
+    most pairs gained with no word sounding so; equal: the smaller minimum. No index is searched."""
+    stripped: dict[str, list[str]] = {}
+    for document in documents:
+        for name in document.sounded_names:
+            if rest := name_matching.group_name(name):
+                stripped.setdefault(name_matching.sound_key(rest), []).append(name)
+    words = sorted({word.capitalize() for word in probe_words(documents) if word.isascii()})
+    variants = {word: name_matching.sound_variants(word) for word in words}
+    pairs = [
+        (company.name, name_matching.website_name(company.homepage))
+        for company in load_krx()
+        if name_matching.website_name(company.homepage) and name_matching.is_hangul(company.name)
+    ]
+    rows = []
+    for minimum in GROUP_SOUND_MINIMA:
+        keys = {key for key in stripped if len(key) >= minimum}
+        sounding = sorted({word for word in words if keys & set(variants[word])})
+        gained = [
+            (korean, latin)
+            for korean, latin in pairs
+            if (rest := name_matching.group_name(korean))
+            and name_matching.sound_key(rest) in keys
+            and name_matching.sound_key(rest) in name_matching.sound_variants(latin)
+            and name_matching.sound_key(korean) not in name_matching.sound_variants(latin)
+        ]
+        rows.append(
+            {
+                "group_sound_minimum": minimum,
+                "names_without_mark": len(keys),
+                "words_sounding_so": len(sounding),
+                "pairs_gained": len(gained),
+                "examples_words": [
+                    (word, stripped[key]) for word in sounding for key in variants[word] if key in keys
+                ],
+                "examples_gained": gained[:8],
+            }
+        )
+    eligible = [row for row in rows if row["words_sounding_so"] == 0] or rows[-1:]
+    chosen = max(eligible, key=lambda row: (row["pairs_gained"], -row["group_sound_minimum"]))
+    return {
+        "rule": "the most KRX name / web-address pairs gained with no corpus word (capitalized) sounding "
+        "like a name without its group's mark; equal: the smaller minimum",
+        "n_words": len(words),
+        "n_pairs": len(pairs),
+        "chosen": {key: value for key, value in chosen.items() if not key.startswith("examples")},
+        "grid": rows,
+    }
+
+
 def table(report: dict, subset: str) -> list[str]:
     lines = [
         "| mode | same R@10 | cross R@10 | cross/same | P@10 | P@10 names | MRR names | S@1 names "
@@ -759,6 +848,14 @@ def main() -> None:
     )
     parser.add_argument("--loanwords-out", default=str(RESULTS / "text-retrieval-loanwords.json"))
     parser.add_argument(
+        "--choose-cross-language", action="store_true", help="CROSS_LANGUAGE_OFFSET on the dev half"
+    )
+    parser.add_argument("--cross-language-out", default=str(RESULTS / "text-retrieval-cross-language.json"))
+    parser.add_argument(
+        "--probe-group-names", action="store_true", help="GROUP_SOUND_MINIMUM: KRX names + corpus words"
+    )
+    parser.add_argument("--group-names-out", default=str(RESULTS / "text-retrieval-group-names.json"))
+    parser.add_argument(
         "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
     )
     args = parser.parse_args()
@@ -777,6 +874,8 @@ def main() -> None:
         (args.probe_names, probe_names_step),
         (args.probe_loanwords, probe_loanwords_step),
         (args.choose_floor, choose_floor_step),
+        (args.choose_cross_language, choose_cross_language_step),
+        (args.probe_group_names, probe_group_names_step),
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
     # step is asked for, or with --report.
@@ -854,6 +953,23 @@ def probe_names_step(args, documents, halves) -> None:
 
 def probe_loanwords_step(args, documents, halves) -> None:
     probe_step(args, documents, halves, probe_loanwords, "--probe-loanwords", args.loanwords_out)
+
+
+def write_step(args, result: dict, flag: str, out: str) -> None:
+    """A step's result with its command, to ``out``; its choice printed."""
+    result["command"] = f"python benchmarks/heldout_retrieval.py {flag}" + smoke_flag(args)
+    Path(out).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
+
+
+def choose_cross_language_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_cross_language(index, halves["dev"])
+    write_step(args, result, "--choose-cross-language", args.cross_language_out)
+
+
+def probe_group_names_step(args, documents, halves) -> None:
+    write_step(args, probe_group_names(documents), "--probe-group-names", args.group_names_out)
 
 
 def choose_floor_step(args, documents, halves) -> None:

@@ -212,6 +212,7 @@ def main() -> None:
         started = time.perf_counter()
         parts = index.signal_scores(query)
         score = sum(WEIGHTS[signal] * parts[signal] for signal in WEIGHTS)
+        score = score + WEIGHTS["semantic"] * index.language_offsets(query)
         kth = score[np.argpartition(-score, 9)[9]]
         top = np.flatnonzero(score >= kth)
         top = top[np.lexsort((top, -score[top]))][:10]

@@ -40,6 +40,12 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
             "--probe-loanwords",
             "--loanwords-out",
             str(tmp_path / "loanwords.json"),
+            "--choose-cross-language",
+            "--cross-language-out",
+            str(tmp_path / "cross.json"),
+            "--probe-group-names",
+            "--group-names-out",
+            str(tmp_path / "group.json"),
         ],
         cwd=ROOT,
         check=True,
@@ -63,5 +69,11 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     loanwords = json.loads((tmp_path / "loanwords.json").read_text(encoding="utf-8"))
     assert loanwords["n_pairs"] > 0 and len(loanwords["grid"]) == 7
     assert {"loanword_minimum", "pairs_gained", "words_losing_half"} <= set(loanwords["grid"][-1])
+    cross = json.loads((tmp_path / "cross.json").read_text(encoding="utf-8"))
+    assert {"cross_language_offset", "f1", "cross_recall@10"} <= set(cross["chosen"]) and len(
+        cross["grid"]
+    ) > 1
+    group = json.loads((tmp_path / "group.json").read_text(encoding="utf-8"))
+    assert group["n_pairs"] > 0 and {"group_sound_minimum", "words_sounding_so"} <= set(group["chosen"])
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])

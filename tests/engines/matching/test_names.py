@@ -8,6 +8,7 @@ from dari.engines.matching.names import (
     SOUND,
     NameIndex,
     cross_script_names,
+    group_name,
     sound_key,
     sound_variants,
     website_name,
@@ -44,6 +45,8 @@ def test_a_name_sounds_the_same_in_hangul_and_in_latin_letters(korean, latin):
         ("코리아", "Korea"),
         ("비츠로셀", "Vitzrocell"),  # tz and ts as ㅊ
         ("스포츠", "sports"),
+        ("에너지솔루션", "Energy Solution"),  # ti before a vowel as ㅅ
+        ("이노베이션", "innovation"),
     ],
 )
 def test_latin_letters_sound_as_korean_writes_loanwords(korean, latin):
@@ -159,3 +162,26 @@ def test_a_name_that_begins_a_longer_query_scores_the_prefix_similarity_only_whe
     assert within[2] == pytest.approx(1.0)
     # A short name (6 jamo) does not begin every query that starts with it.
     assert index.scores("바이오 의약품", within=True)[1] < PREFIX_SIMILARITY
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SK하이닉스", "하이닉스"),
+        ("HD현대중공업", "현대중공업"),
+        ("CJ 바이오사이언스", "바이오사이언스"),
+        ("LG화학", ""),  # 화학 is a subject word: too short to stand for the name
+        ("셀트리온", ""),  # no group's mark
+        ("S-Oil", ""),
+        ("SK hynix", ""),
+    ],
+)
+def test_a_group_mark_is_read_off_a_korean_company_name(name, expected):
+    assert group_name(name) == expected
+
+
+def test_the_hangul_sound_keys_include_the_names_without_their_group_mark():
+    keys = cross_script_names(["HD현대중공업"], hangul=True)
+    assert sound_key("현대중공업") in keys and sound_key("HD현대중공업") in keys
+    assert sound_key("현대중공업") in sound_variants("Hyundai Heavy Industries")
+    assert cross_script_names(["HD현대중공업"], hangul=False) == [sound_key("HD현대중공업")]

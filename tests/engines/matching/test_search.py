@@ -569,6 +569,51 @@ COMPANIES = [
 ]
 
 
+GROUPS = [
+    Document("hynix", "corporate", name_ko="SK하이닉스", text_ko="메모리 반도체"),
+    Document("hhi", "corporate", name_ko="HD현대중공업", text_ko="선박 건조"),
+    Document("lgd", "corporate", name_ko="LG디스플레이", text_ko="디스플레이 패널"),
+    Document("panel", "corporate", name_ko="한빛패널", text_ko="디스플레이 부품"),
+    Document("trial", "trial", text_en="Memory semiconductor supply"),
+]
+
+
+@pytest.fixture(scope="session")
+def group_index():
+    return SearchIndex.build(GROUPS)
+
+
+@pytest.mark.slow
+def test_a_korean_company_is_found_by_its_name_without_the_group_mark(group_index):
+    assert ranked(group_index, "하이닉스", k=10) == ["hynix"]
+    assert ranked(group_index, "현대중공업", k=10) == ["hhi"]
+    assert ranked(group_index, "Hyundai Heavy Industries", k=10)[0] == "hhi"
+    # Another document holds the word: a subject, not LG디스플레이's name alone.
+    assert {"lgd", "panel"} <= set(ranked(group_index, "디스플레이", k=10))
+
+
+@pytest.mark.slow
+def test_documents_written_only_in_the_other_language_get_the_cross_language_offset(group_index):
+    position = group_index.position
+    english, korean = group_index.language_offsets("memory"), group_index.language_offsets("메모리")
+    assert (
+        english[position("hynix")] == korean[position("trial")] == pytest.approx(search.CROSS_LANGUAGE_OFFSET)
+    )
+    assert english[position("trial")] == korean[position("hynix")] == 0
+    copy = SearchIndex.from_bytes(group_index.to_bytes())
+    copy.update([Document("both", "startup", text_en="memory", text_ko="메모리")])
+    assert copy.language_offsets("memory")[copy.position("both")] == 0
+    assert np.array_equal(copy.language_offsets("메모리")[copy.position("trial")], korean[position("trial")])
+    hits = group_index.search("memory semiconductor", k=10)
+    hynix = next(hit for hit in hits if hit.id == "hynix")
+    assert hynix.score == pytest.approx(
+        search.WEIGHTS["semantic"] * (hynix.semantic + search.CROSS_LANGUAGE_OFFSET)
+        + search.WEIGHTS["lexical"] * hynix.lexical
+        + search.WEIGHTS["name"] * hynix.name,
+        abs=1e-5,
+    )
+
+
 @pytest.fixture(scope="session")
 def company_index():
     return SearchIndex.build(COMPANIES)

@@ -64,6 +64,18 @@ PREFIX_MINIMUM = {SPELLING: 4, SOUND: 6}
 #: 피엔케이피부임상연구센타). Chosen on the dev half and the corpus words (heldout_retrieval.py
 #: --probe-names): 2 (as before) let 29 of 2,661 words lose half of what they showed, 4 none.
 PREFIX_HANGUL_SYLLABLES = 4
+#: A group's mark before a Korean company name: one to three Latin letters (SK하이닉스, HD현대중공업,
+#: CJ제일제당, LG화학), which people often leave out when they say or type the name (하이닉스,
+#: 현대중공업) or translate only the rest (Hyundai Heavy Industries). ``group_name`` reads the rest.
+GROUP_NAMES = True
+#: The shortest sound key of a name without its group's mark that a query in Latin letters is
+#: compared with: shorter ones sound like English words typed with a capital ("Discovery" as
+#: SK디스커버리's 디스커버리, "Mobility" as KG모빌리티's 모빌리티), which would then hide what the word means.
+#: Chosen on data no one labelled (heldout_retrieval.py --probe-group-names,
+#: text-retrieval-group-names.json): the least minimum at which no word of the corpus, capitalized,
+#: sounds like such a name.
+GROUP_SOUND_MINIMUM = 10
+_GROUP_MARK = re.compile(r"^[a-z]{1,3}[\s-]?(?=[\uac00-\ud7a3])")
 
 # Sound classes: Hangul initial and final consonants, then Latin letters (see ``sound_key``).
 # ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆ, ㅇ (silent), ㅈㅉㅊㅋㅌㅍㅎ
@@ -87,7 +99,8 @@ _LETTER_NAMES = dict(
 )
 #: Latin letters sounded as Korean writes loanwords: an r after a vowel is heard only before a vowel
 #: (Korea 코리아, but pharma 파마, card 카드, tire 타이어: a final silent e is dropped first), tz and ts
-#: are ㅊ (vitzro 비츠로, sports 스포츠), dg before e, i or y is ㅈ (bridge 브리지). Read from the KRX
+#: are ㅊ (vitzro 비츠로, sports 스포츠), dg before e, i or y is ㅈ (bridge 브리지), ti before a, o or u
+#: is ㅅ (solution 솔루션, innovation 이노베이션; added later, with 5 more pairs). Read from the KRX
 #: rows' own pairs of a Hangul name and a web address (2,489): their sound keys are equal for 687 with
 #: it, 610 without. A query in Latin letters is also sounded so (``sound_variants``) when that key has
 #: at least ``LOANWORD_MINIMUM`` sounds: shorter ones make common words sound like companies (Core,
@@ -96,7 +109,7 @@ LOANWORD_SOUNDS = True
 LOANWORD_MINIMUM = 9
 _VOWELS_Y = frozenset("aeiouy")
 _EU = 18  # ㅡ, the vowel Korean inserts between consonants of a loanword (스 in 로직스 = "s")
-_LATIN_DIGRAPHS = re.compile(r"ph|th|sh|ch|zh|ck|ng(?![aeiou])|gh|qu|tz|ts|dg|[a-z]")
+_LATIN_DIGRAPHS = re.compile(r"ph|th|sh|ch|zh|ck|ng(?![aeiou])|gh|qu|tz|ts|dg|ti(?=[aou])|[a-z]")
 _LATIN_SOUNDS = {
     "ph": "P", "th": "T", "sh": "S", "ch": "J", "zh": "J", "ck": "K", "ng": "G", "gh": "", "qu": "K",
     "tz": "J", "ts": "J", "dg": "TK",
@@ -167,6 +180,10 @@ def _latin_sounds(word: str, loanword: bool = False) -> str:
             sounds.append("")
         elif part == "h":
             sounds.append("H" if after and after in "aeiouy" else "")
+        elif (
+            part == "ti"
+        ):  # solution 솔루션, innovation 이노베이션, potential 포텐셜: ti before a vowel is ㅅ
+            sounds.append("S" if loanword else "TV")
         elif not loanword and part in ("tz", "ts", "dg"):
             sounds.append("".join(_LATIN_SOUNDS[letter] for letter in part))
         elif part == "dg":
@@ -293,6 +310,26 @@ def website_name(url: str) -> str:
     return labels[-1] if labels and len(labels[-1]) >= 2 else ""
 
 
+def group_name(name: str) -> str:
+    """A Korean company name without its group's mark (``GROUP_NAMES``): ``SK하이닉스`` ->
+    ``하이닉스``, ``HD현대중공업`` -> ``현대중공업``; ``""`` when it has none, or when what is left is
+    shorter than ``PREFIX_HANGUL_SYLLABLES`` Hangul syllables only (LG화학 -> 화학 is a subject word,
+    not a name), or holds anything but Hangul."""
+    text = normalize(name).strip()
+    rest = _GROUP_MARK.sub("", text, count=1)
+    if rest == text or not re.fullmatch(r"[\uac00-\ud7a3]+", rest) or len(rest) < PREFIX_HANGUL_SYLLABLES:
+        return ""
+    return rest
+
+
+def group_sound_key(name: str) -> str:
+    """The sound key of a name without its group's mark (``group_name``), when at least
+    ``GROUP_SOUND_MINIMUM`` long; ``""`` otherwise."""
+    rest = group_name(name)
+    key = sound_key(rest) if rest else ""
+    return key if len(key) >= GROUP_SOUND_MINIMUM else ""
+
+
 def is_hangul(text: str) -> bool:
     """Whether the text holds any Hangul syllable (a name written, at least partly, in Korean)."""
     return bool(_HANGUL_SYLLABLE.search(text))
@@ -300,9 +337,13 @@ def is_hangul(text: str) -> bool:
 
 def cross_script_names(names: list[str], hangul: bool) -> list[str]:
     """The sound keys of the names written (at least partly) in Hangul (``hangul``), or in Latin
-    letters (LG화학 is both): what a query in the other script is compared with."""
+    letters (LG화학 is both): what a query in the other script is compared with. The Hangul ones also
+    without a group's mark (``group_name``: 현대중공업 for HD현대중공업)."""
     latin = re.compile(r"[A-Za-z]")
-    return [sound_key(name) for name in names if (is_hangul(name) if hangul else latin.search(name))]
+    keys = [sound_key(name) for name in names if (is_hangul(name) if hangul else latin.search(name))]
+    if hangul and GROUP_NAMES:  # HD현대중공업 also as 현대중공업: "Hyundai Heavy Industries"
+        keys += [key for name in names if (key := group_sound_key(name))]
+    return keys
 
 
 def _grams(key: str) -> set[str]:

@@ -24,17 +24,20 @@ query shows the organization asked for, not every one sharing a word of its name
 exactly some organization's name (or alias, or the name its web address gives it: koreazinc for
 고려아연, matched as spelled only) shows those alone (``EXACT_NAMES_ONLY``). A name in Latin letters is
 also sounded with its company words as the Korean words they translate ("Hanmi Pharmaceutical" as
-한미약품; ``names.COMPANY_WORDS``). A place is read without its administrative suffix (울산 is
+한미약품; ``names.COMPANY_WORDS``). A Korean company name is also read without its group's mark
+(``names.group_name``: 하이닉스 names SK하이닉스 when no other document holds the word; "Hyundai Heavy
+Industries" sounds as HD현대중공업 without HD). A place is read without its administrative suffix (울산 is
 울산광역시; ``place_key``), and names only what is spelled as it. A subject word is
 not read as a name: a query in Latin letters counts its sound matches fully only when written as a
 name is ("tires" sounds like 탈로스; ``UNWRITTEN_SOUND_WEIGHT``), a query in Hangul is compared by
 sound only from ``HANGUL_SOUND_MINIMUM`` (수지 sounds like CJ), and begins a name as spelled only from
 ``names.PREFIX_HANGUL_SYLLABLES`` (레이저 is a product, not 레이저옵텍).
 
-The score is ``WEIGHTS`` applied to the three. Documents are kept sorted by id, so an index updated
-incrementally equals one rebuilt from the same documents. ``to_bytes`` refuses nothing, but
-``from_bytes`` refuses bytes written by another index format or encoder model (``IndexVersionError``):
-vectors from different models are not comparable.
+The score is ``WEIGHTS`` applied to the three, the semantic one raised by ``CROSS_LANGUAGE_OFFSET``
+for a document whose text is only in the other language than the query's. Documents are kept sorted
+by id, so an index updated incrementally equals one rebuilt from the same documents. ``to_bytes``
+refuses nothing, but ``from_bytes`` refuses bytes written by another index format or encoder model
+(``IndexVersionError``): vectors from different models are not comparable.
 
 **Two stages on a large index.** The exact cosine reads every 512-dimension vector (205 MB of
 float32 at 100,000 documents, about 30 ms per query, bound by memory speed). From
@@ -73,6 +76,7 @@ from itertools import repeat
 
 import numpy as np
 
+from . import names as name_rules
 from . import text as encoder
 from .glossary import Glossary
 from .names import (
@@ -80,6 +84,7 @@ from .names import (
     SOUND,
     NameIndex,
     cross_script_names,
+    group_name,
     is_hangul,
     name_key,
     sound_key,
@@ -87,7 +92,7 @@ from .names import (
     written_as_name,
 )
 from .threads import one_thread
-from .tokens import tokenize
+from .tokens import normalize, tokenize
 
 #: 2: two-stage semantic scoring (projection and coarse vectors stored), tokens as vocabulary ids,
 #: name trigram postings stored as arrays. 3: documents carry places (city, country in both
@@ -95,8 +100,9 @@ from .tokens import tokenize
 #: sounded across scripts (two more name postings), the beginning of a name matched, the places'
 #: names kept (a query naming a place is not read as an organization's name).
 #: 5: places kept without their administrative suffix (``place_key``: 울산광역시 as 울산); names
-#: given by web addresses matched as spelled, not by sound.
-INDEX_FORMAT = 5
+#: given by web addresses matched as spelled, not by sound. 6: the languages each document's text is
+#: written in (``CROSS_LANGUAGE_OFFSET``).
+INDEX_FORMAT = 6
 #: What a stored snapshot must match to be loaded (the lead's ``IndexSnapshot.engine_version``).
 ENGINE_VERSION = f"dari-search-{INDEX_FORMAT}/{encoder.MODEL_VERSION}"
 SIGNALS = ("semantic", "lexical", "name")
@@ -176,6 +182,18 @@ UNWRITTEN_SOUND_WEIGHT = 0.5
 #: Chosen with ``UNWRITTEN_SOUND_WEIGHT`` and ``names.PREFIX_HANGUL_SYLLABLES`` on the dev half and
 #: the corpus words (heldout_retrieval.py --probe-names): the least that no word loses by.
 HANGUL_SOUND_MINIMUM = 5
+#: Added to the semantic signal of a document whose text is written only in the other language than
+#: the query's (a query in Hangul and a trial described in English, or the reverse). The encoder's
+#: cosine is lower across languages than within one for texts that mean alike, so without it what
+#: the query means in the other language ranks below what merely shares its language. 0: none.
+#: Chosen on the development half (benchmarks/heldout_retrieval.py --choose-cross-language,
+#: text-retrieval-cross-language.json).
+CROSS_LANGUAGE_OFFSET = 0.09
+#: A word held by more documents than this is not read as several organizations' name without their
+#: groups' marks (``SearchIndex._group_named``; only the documents it names may hold it anyway).
+MAXIMUM_GROUP_NAMED = 10
+#: ``SearchIndex.text_languages`` bits: the document has text in Korean, in English.
+KOREAN_TEXT, ENGLISH_TEXT = 1, 2
 #: Texts encoded between two ``progress`` calls of ``SearchIndex.build`` (a few seconds of work).
 ENCODING_STEP = 2048
 
@@ -250,6 +268,11 @@ class Document:
     def sounded_names(self) -> list[str]:
         """The names compared across scripts by sound (not the website names)."""
         return [name for name in (self.name_en, self.name_ko, *self.aliases) if name]
+
+    @property
+    def text_languages(self) -> int:
+        """``KOREAN_TEXT`` and ``ENGLISH_TEXT`` bits: the languages its text is written in."""
+        return (KOREAN_TEXT if self.text_ko else 0) | (ENGLISH_TEXT if self.text_en else 0)
 
     @property
     def lexical_text(self) -> str:
@@ -360,12 +383,15 @@ class SearchIndex:
         name_index: NameIndex | None = None,
         sound_indexes: dict[bool, NameIndex] | None = None,
         places: Iterable[str] = (),
+        text_languages=None,
     ):
         """``tokens`` and ``names``: one list per document, or a callable returning them all (a
         stored index decodes them only when ``update`` or ``remove`` needs them). ``sound_indexes``:
         the sound keys of the names written in Hangul (``True``) and in Latin letters (``False``; a
         name with both, LG화학, is in both), built from ``names`` when not given. ``places``: the keys
-        (``name_key``) of every place a document is in."""
+        (``name_key``) of every place a document is in. ``text_languages``: per document, the
+        ``KOREAN_TEXT`` and ``ENGLISH_TEXT`` bits of its text (None: none known, so no
+        ``CROSS_LANGUAGE_OFFSET``)."""
         self.ids: list[str] = list(ids)
         self.kinds = np.asarray(kinds, dtype=object)
         self._vectors16 = np.asarray(vectors16, dtype=np.float16).reshape(len(self.ids), encoder.DIMENSIONS)
@@ -380,6 +406,11 @@ class SearchIndex:
         self._name_index = name_index if name_index is not None else NameIndex(self.names)
         self._sound_indexes = sound_indexes or _sound_indexes(self.names)
         self.places = frozenset(places)
+        self.text_languages = (
+            np.zeros(len(self.ids), dtype=np.uint8)
+            if text_languages is None
+            else np.asarray(text_languages, dtype=np.uint8).reshape(len(self.ids))
+        )
         self.two_stage = two_stage or TwoStage()
         self._projection: Projection | None = None
         self._coarse: np.ndarray | None = None
@@ -445,6 +476,7 @@ class SearchIndex:
             two_stage=two_stage,
             sound_indexes=_sound_indexes([document.sounded_names for document in documents]),
             places=_place_keys(documents),
+            text_languages=[document.text_languages for document in documents],
         )
 
     def with_two_stage(self, two_stage: TwoStage) -> SearchIndex:
@@ -463,6 +495,7 @@ class SearchIndex:
             name_index=self._name_index,
             sound_indexes=self._sound_indexes,
             places=self.places,
+            text_languages=self.text_languages,
         )
 
     def update(self, documents: Iterable[Document]) -> None:
@@ -481,6 +514,7 @@ class SearchIndex:
                 None,  # no coarse vector yet
                 -1,  # not in this index as it is
                 document.sounded_names,
+                document.text_languages,
             )
         self._reset(entries, self.places | _place_keys(documents))
 
@@ -492,8 +526,8 @@ class SearchIndex:
         self._reset(entries, self.places)  # a place stays a place when no document is there any more
 
     def _entries(self) -> dict:
-        """Per id: kind, vector, tokens, names, coarse vector (or None), position here and the names
-        compared by sound (None: its sound postings are kept as they are)."""
+        """Per id: kind, vector, tokens, names, coarse vector (or None), position here, the names
+        compared by sound (None: its sound postings are kept as they are) and its text's languages."""
         coarse = self._coarse if self._coarse is not None else [None] * len(self)
         return {
             doc_id: (
@@ -504,6 +538,7 @@ class SearchIndex:
                 coarse[index],
                 index,
                 None,
+                self.text_languages[index],
             )
             for index, doc_id in enumerate(self.ids)
         }
@@ -543,6 +578,7 @@ class SearchIndex:
                 for hangul, index in self._sound_indexes.items()
             },
             places=places,
+            text_languages=[entries[doc_id][7] for doc_id in ordered],
         )
         self.__dict__.clear()  # cached float32 vectors and decoded tokens of the old documents too
         self.__dict__.update(rebuilt.__dict__)
@@ -649,6 +685,8 @@ class SearchIndex:
         name = np.where(name >= (1.0 if place else NAME_THRESHOLD), name, 0).astype(np.float32)
         if place:  # only a name spelled as the place is read as a name (세중 is not Sejong)
             return name, name
+        name[self._group_named(query)] = 1.0  # 하이닉스 is SK하이닉스's very name
+
         sounds = self._sound_indexes[not is_hangul(query)]
         sound = np.zeros(len(name), dtype=np.float32)
         for key in sound_variants(query) if COMPANY_WORD_SOUNDS else [sound_key(query)]:
@@ -659,6 +697,30 @@ class SearchIndex:
         elif is_hangul(query) and len(sound_key(query)) < HANGUL_SOUND_MINIMUM:
             sound = np.zeros_like(sound)  # 수지 sounds like CJ, 교육 like KEC
         return name, np.maximum(name, sound).astype(np.float32)
+
+    def language_offsets(self, query: str) -> np.ndarray:
+        """``CROSS_LANGUAGE_OFFSET`` for every document whose text is written only in the other
+        language than the query's (Hangul: Korean), 0 for the rest (aligned with ``ids``); added to
+        the semantic signal in the hybrid score."""
+        own = KOREAN_TEXT if is_hangul(query) else ENGLISH_TEXT
+        other = ENGLISH_TEXT if own == KOREAN_TEXT else KOREAN_TEXT
+        lacking = (self.text_languages & own == 0) & (self.text_languages & other != 0)
+        return (CROSS_LANGUAGE_OFFSET * lacking).astype(np.float32)
+
+    def _group_named(self, query: str) -> list[int]:
+        """The documents a query in Hangul names without their group's mark (``names.group_name``:
+        하이닉스 for SK하이닉스), when the query is a word that no other document's text holds: a word
+        found elsewhere too (디스플레이 for LG디스플레이) is a subject, not a name. Positions."""
+        word = normalize(query).replace(" ", "")
+        number = self._lexical.vocab_dict.get(word) if name_rules.GROUP_NAMES and is_hangul(word) else None
+        if number is None:
+            return []
+        indptr = self._lexical.scores["indptr"]
+        holding = np.asarray(self._lexical.scores["indices"][indptr[number] : indptr[number + 1]])
+        if not len(holding) or len(holding) > MAXIMUM_GROUP_NAMED:
+            return []
+        named = [int(position) for position in holding if word in map(group_name, self.names[position])]
+        return named if len(named) == len(holding) else []
 
     def names_a_place(self, query: str) -> bool:
         """Whether the query is the name of a place some document is in (울산, Hangzhou)."""
@@ -705,8 +767,9 @@ class SearchIndex:
         spelled, name = self._name_parts(query)
         parts = {"lexical": self._lexical_scores(query, expansions), "name": name}
         mask = self._mask(allowed_ids, kinds)
+        offsets = self.language_offsets(query) if "semantic" in signals else None
         if self.is_two_stage:
-            candidates = self._shortlist(vector, parts, signals, mask, k)
+            candidates = self._shortlist(vector, parts, signals, mask, k, offsets)
             parts = {signal: values[candidates] for signal, values in parts.items()}
             parts["semantic"] = self._exact(vector, candidates)
         else:
@@ -716,6 +779,8 @@ class SearchIndex:
         score = np.zeros(len(candidates), dtype=np.float32)
         for signal in signals:  # in SIGNALS order, as ever, so that float sums are unchanged
             score += WEIGHTS[signal] * parts[signal]
+        if offsets is not None and CROSS_LANGUAGE_OFFSET:
+            score += WEIGHTS["semantic"] * offsets[candidates]
         if floor is not None:
             absolute, relative = floor
             best = float(score.max()) if len(score) else 0.0
@@ -744,7 +809,7 @@ class SearchIndex:
         top = top[np.lexsort((candidates[top], -score[top]))][:k]
         return [self._hit(int(candidates[row]), float(score[row]), parts, row, signals) for row in top]
 
-    def _shortlist(self, vector, parts, signals, mask, k: int) -> np.ndarray:
+    def _shortlist(self, vector, parts, signals, mask, k: int, offsets=None) -> np.ndarray:
         """Positions to score exactly: the best by hybrid score with the coarse cosine, and as many
         by the other signals alone (only among allowed documents)."""
         size = max(self.two_stage.shortlist, k)
@@ -754,7 +819,10 @@ class SearchIndex:
                 others += WEIGHTS[signal] * parts[signal]
         hybrid = others
         if "semantic" in signals:
-            hybrid = WEIGHTS["semantic"] * self._coarse_similarities(vector) + others
+            coarse = self._coarse_similarities(vector)
+            if offsets is not None:
+                coarse = coarse + offsets
+            hybrid = WEIGHTS["semantic"] * coarse + others
         found = others > 0 if mask is None else (others > 0) & mask
         if mask is not None:
             hybrid = np.where(mask, hybrid, -np.inf)
@@ -852,6 +920,7 @@ class SearchIndex:
             "engine_version": _utf8(ENGINE_VERSION),
             "meta": _utf8(json.dumps(meta)),
             "vectors": self._vectors16,
+            "text_languages": self.text_languages,
             "token_ids": token_ids,
             "token_starts": token_starts,
             "names": _utf8(self._names_json()),
@@ -944,6 +1013,7 @@ class SearchIndex:
                     for hangul in (True, False)
                 },
                 places=meta["places"],
+                text_languages=arrays["text_languages"],
             )
             index._stored_tokens = token_arrays
             index._stored_names = names_json
