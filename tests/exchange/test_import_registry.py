@@ -49,6 +49,26 @@ def test_an_import_adds_the_organizations_with_their_audit_entries(staff, world)
     assert entry.changes["sectors"] == [None, [thyroscope.sectors.get().pk]]
 
 
+def test_imported_rows_take_ids_never_given_before_and_their_entries_name_them(staff, world):
+    # The import gives the new rows their ids itself: above the largest ever given (a deleted row's
+    # id is not given again, as the database would not give it) and each audit entry names its own.
+    OrganizationFactory(key="kept")
+    gone = OrganizationFactory(key="gone")  # the largest id given, then deleted
+    gone_id = gone.pk
+    gone.delete()
+
+    import_bytes(staff, "organizations", csv_bytes(ORGANIZATIONS))
+    later = OrganizationFactory(key="later")
+
+    imported = Organization.objects.filter(key__in=["thyroscope", "sb-solution"]).order_by("pk")
+    assert min(organization.pk for organization in imported) > gone_id
+    assert later.pk > max(organization.pk for organization in imported)
+    for organization in imported:
+        entry = AuditEntry.objects.get(action="registry.organization.created", object_id=organization.pk)
+        assert entry.object_label == str(organization)
+        assert entry.changes["name_en"] == [None, organization.name_en]
+
+
 def test_importing_the_same_file_again_changes_nothing(staff, world):
     import_bytes(staff, "organizations", csv_bytes(ORGANIZATIONS))
     entries = AuditEntry.objects.count()

@@ -567,7 +567,7 @@ def check_and_write(importer, records, table, report, *, dry_run, progress) -> R
     to_write = len(importer.plans)
     progress(0, to_write, _("Writing %(rows)d rows") % {"rows": to_write}, phase="write")
     try:
-        with transaction.atomic():
+        with transaction.atomic(), write_cache():
             importer.write(
                 importer.plans,
                 lambda done, total, message: progress(done, total, message, phase="writing"),
@@ -580,6 +580,31 @@ def check_and_write(importer, records, table, report, *, dry_run, progress) -> R
 
 
 # --- writing -----------------------------------------------------------------------------------------
+
+#: SQLite's page cache for an import's write, in KiB (SQLite's default is 2,000 KiB): a large
+#: import's new pages stay in memory until the commit instead of spilling to the write-ahead log
+#: page by page in the middle of the transaction (and being read back for the next index insert).
+#: Memory is taken only as pages are used, and given back when the write ends.
+WRITE_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def write_cache():
+    """A larger SQLite page cache on the import's connection for its write (see
+    ``WRITE_CACHE_KIB``), the connection's own setting back afterwards; nothing on PostgreSQL,
+    whose server has its own."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 #: Default values a new instance may share with every other (as ``Model.__init__`` shares a field's
@@ -688,11 +713,38 @@ def write_audit(actor: Actor, action: str, items, *, model=None) -> None:
     insert_values(AuditEntry, rows)
 
 
-def insert_many(model, objects: list, *, natural_key: str | None = None) -> None:
-    """INSERT the new ``objects`` with ``executemany``: each value prepared by its field as
-    ``bulk_create`` does (auto_now and auto_now_add set), without the ORM's per-row SQL
-    compilation, which costs more than the write itself here. With ``natural_key`` (a unique
-    field), each object gets its id back by that key, a query per 900 objects."""
+def allocate_ids(model, count: int) -> list[int]:
+    """``count`` new ids of ``model``'s table, taken inside the import's transaction, for rows the
+    import inserts with their ids (so that none is read back by a query afterwards). PostgreSQL: the
+    next values of the id column's sequence (other writers keep taking theirs; the ids need not
+    follow each other). SQLite: the ids after the largest ever given (``AUTOINCREMENT``'s rule), the
+    writer's lock being held, as by any write, until the commit: an explicit id above it moves the
+    table's sequence on, as an id SQLite chose would have."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
+        (largest,) = cursor.fetchone()
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        found = cursor.fetchone()
+    start = max(largest or 0, found[0] if found else 0) + 1
+    return list(range(start, start + count))
+
+
+def insert_many(model, objects: list) -> None:
+    """INSERT the new ``objects`` with ``executemany`` (COPY on PostgreSQL), each with an id of its
+    own (``allocate_ids``, set on the object): each value prepared by its field as ``bulk_create``
+    does (auto_now and auto_now_add set), without the ORM's per-row SQL compilation, which costs
+    more than the write itself here."""
     fields = [field_ for field_ in model._meta.concrete_fields if not field_.primary_key]
     # A field's pre_save reads the attribute, but for auto_now and auto_now_add, which set the time
     # of the write: one time for every object of the write, set on each as pre_save would.
@@ -702,34 +754,36 @@ def insert_many(model, objects: list, *, natural_key: str | None = None) -> None
         if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False)
     ]
     now = timezone.now()
-    for obj in objects:
+    for obj, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
         for attname in timed:
             setattr(obj, attname, now)
-    names = [field_.attname for field_ in fields]
-    read = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    names = [model._meta.pk.attname] + [field_.attname for field_ in fields]
+    read = attrgetter(*names)
     rows = [dict(zip(names, read(obj), strict=True)) for obj in objects]
     for field_ in fields:  # any other field with a pre_save of its own
-        if field_.attname not in timed and type(field_).pre_save is not models.Field.pre_save:
+        if field_.attname not in timed and own_pre_save(field_):
             for row, obj in zip(rows, objects, strict=True):
                 row[field_.attname] = field_.pre_save(obj, True)
-    insert_values(model, rows)
-    if natural_key is not None:
-        by_key = {getattr(obj, natural_key): obj for obj in objects}
-        for chunk in chunked(by_key):
-            rows = model._default_manager.filter(**{f"{natural_key}__in": chunk}).values_list(
-                natural_key, "pk"
-            )
-            for key, pk in rows:
-                by_key[key].pk = pk
-                by_key[key]._state.adding = False
+    insert_values(model, rows, with_ids=True)
 
 
-def insert_rows(model, rows: list[dict]) -> None:
+def own_pre_save(field_) -> bool:
+    """Whether ``field_``'s ``pre_save`` may give something else than the attribute's value (a date
+    field's does only when it is ``auto_now`` or ``auto_now_add``)."""
+    if isinstance(field_, models.DateField):
+        return bool(field_.auto_now or field_.auto_now_add)
+    return type(field_).pre_save is not models.Field.pre_save
+
+
+def insert_rows(model, rows: list[dict], *, with_ids: bool = False) -> list[int]:
     """INSERT new rows of ``model`` given as ``{attname: value}`` for the columns they set, without a
     model instance each: every other column gets its field's default, as a new instance would (the
-    time of the write for ``auto_now`` and ``auto_now_add``)."""
+    time of the write for ``auto_now`` and ``auto_now_add``). ``with_ids``: each row gets an id of
+    its own (``allocate_ids``), returned in the rows' order."""
     if not rows:
-        return
+        return []
     missing = [
         field_
         for field_ in model._meta.concrete_fields
@@ -747,7 +801,12 @@ def insert_rows(model, rows: list[dict]) -> None:
         row.update(shared)
         for name, get_default in fresh:
             row[name] = get_default()
-    insert_values(model, rows)
+    ids = allocate_ids(model, len(rows)) if with_ids else []
+    if with_ids:
+        for row, pk in zip(rows, ids, strict=True):
+            row[model._meta.pk.attname] = pk
+    insert_values(model, rows, with_ids=with_ids)
+    return ids
 
 
 #: Fields whose Python values (str, int, bool, None) both database drivers take as they are.
@@ -803,13 +862,14 @@ def preparer(field_, database):
     return prepare
 
 
-def insert_values(model, rows: list[dict]) -> None:
-    """INSERT ``rows`` (``{attname: value}``, every column but the id) into ``model``'s table, each
-    value prepared for the database by its field (JSON encoded, dates adapted, ...)."""
+def insert_values(model, rows: list[dict], *, with_ids: bool = False) -> None:
+    """INSERT ``rows`` (``{attname: value}``, every column but the id, and the id too ``with_ids``)
+    into ``model``'s table, each value prepared for the database by its field (JSON encoded, dates
+    adapted, ...)."""
     if not rows:
         return
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy: read per value
-    fields = [field_ for field_ in model._meta.concrete_fields if not field_.primary_key]
+    fields = [field_ for field_ in model._meta.concrete_fields if with_ids or not field_.primary_key]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field_.column) for field_ in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"

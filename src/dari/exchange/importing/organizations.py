@@ -172,7 +172,7 @@ class OrganizationImporter(Importer):
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new]
         check_versions(Organization, changed_plans)
-        insert_many(Organization, [plan.obj for plan in new], natural_key="key")
+        insert_many(Organization, [plan.obj for plan in new])
         progress(len(new), len(plans), _("Added %(count)d organizations") % {"count": len(new)})
         now = timezone.now()
         fields = {"updated_at", "version"}
@@ -307,7 +307,7 @@ class PersonImporter(Importer):
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new and plan.changes]
         check_versions(Person, changed_plans)
-        insert_many(Person, [plan.obj for plan in new], natural_key="key")
+        insert_many(Person, [plan.obj for plan in new])
         now = timezone.now()
         fields = {"updated_at", "version"}
         for plan in changed_plans:

@@ -77,8 +77,14 @@ class ProgramRowsImporter(Importer):
             else Organization.objects.visible_to(self.actor.user)
         )
         self.organizations = {}
+        # Their names too, for the labels of what the write records (no query per row, none later).
+        self.organization_names = {}
         for chunk in chunked(keys):
-            self.organizations.update(visible.filter(key__in=chunk).values_list("key", "pk"))
+            for key, pk, name_ko, name_en in visible.filter(key__in=chunk).values_list(
+                "key", "pk", "name_ko", "name_en"
+            ):
+                self.organizations[key] = pk
+                self.organization_names[pk] = (name_ko, name_en)
 
     def organization(self, row, name, *, required=False):
         key = self.text(row, name)
@@ -466,7 +472,7 @@ class OutcomeImporter(ProgramRowsImporter):
         new = [plan for plan in plans if plan.is_new]
         changed_plans = [plan for plan in plans if not plan.is_new and plan.changes]
         check_versions(Outcome, changed_plans)
-        insert_many(Outcome, [plan.obj for plan in new], natural_key="key")
+        insert_many(Outcome, [plan.obj for plan in new])
         progress(len(new), len(plans), _("Added %(count)d outcomes") % {"count": len(new)})
         fields = {"version"}
         for plan in changed_plans:
@@ -561,31 +567,22 @@ class OutcomeImporter(ProgramRowsImporter):
                 ).values_list("subject_id", "object_id")
             )
         new_pairs = {pair: on for pair, on in pairs.items() if pair not in existing}
-        # The organizations by id, for each relationship's label in its audit entry (no query per row).
-        names = {}
         language = current_language()
-        for chunk in chunked({organization for pair in new_pairs for organization in pair}):
-            for pk, name_ko, name_en in Organization.objects.filter(pk__in=chunk).values_list(
-                "pk", "name_ko", "name_en"
-            ):
-                names[pk] = organization_label(pk, name_ko, name_en, language)
+        names = {
+            pk: organization_label(pk, *self.organization_names[pk], language)
+            for pk in {organization for pair in new_pairs for organization in pair}
+        }
         kind = Relationship.Kind.INVESTS_IN
         kind_label = str(kind.label)
-        insert_rows(
+        new_ids = insert_rows(
             Relationship,
             [
                 {"subject_id": subject, "kind": kind.value, "object_id": object_, "started_on": on}
                 for (subject, object_), on in new_pairs.items()
             ],
+            with_ids=True,
         )
-        # Their ids, by pair (one relationship of a kind per pair), for their audit entries.
-        ids = {}
-        for chunk in chunked({object_ for _subject, object_ in new_pairs}):
-            for subject, object_, pk in Relationship.objects.filter(
-                kind=kind, object_id__in=chunk
-            ).values_list("subject_id", "object_id", "pk"):
-                if (subject, object_) in new_pairs:
-                    ids[(subject, object_)] = pk
+        ids = dict(zip(new_pairs, new_ids, strict=True))
         write_audit(
             self.actor,
             "registry.relationship.created",
