@@ -501,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--organizations", type=int, default=2000, help="generated, besides the scenario's")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, help="the server's loopback port (default: a free one)")
     parser.add_argument("--throughput-users", type=int, default=8)
     parser.add_argument("--throughput-seconds", type=float, default=20)
     parser.add_argument(
@@ -553,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
         )
         report["organizations"] = json.loads(personas_file.read_text(encoding="utf-8"))["organizations"]
-        host = f"http://127.0.0.1:{free_port()}"
+        host = f"http://127.0.0.1:{arguments.port or free_port()}"
         server = subprocess.Popen(
             [
                 sys.executable,
