@@ -58,14 +58,15 @@ def shown(user, obj, field: str, default=None):
     return (getattr(obj, public) or default) if public else default
 
 
-def shown_text(user, obj, field: str) -> LocalizedText | None:
-    """``obj.<field>_ko/_en`` in the viewer's language as ``user`` may see it: the text itself, or
-    when it is confidential the public text registered for it; None when nothing may be shown."""
+def shown_text(user, obj, field: str, language: str | None = None) -> LocalizedText | None:
+    """``obj.<field>_ko/_en`` in the viewer's language (``language``, by default the active one) as
+    ``user`` may see it: the text itself, or when it is confidential the public text registered for
+    it; None when nothing may be shown."""
     hidden = hidden_fields(user, obj)
     if f"{field}_ko" not in hidden and f"{field}_en" not in hidden:
-        return localized(obj, field)
+        return localized(obj, field, language)
     public = _rules[type(obj)].public_fields.get(f"{field}_ko", "").removesuffix("_ko")
-    text = localized(obj, public) if public else None
+    text = localized(obj, public, language) if public else None
     return text if text is not None and text.text else None
 
 

@@ -1,4 +1,4 @@
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from django import forms
 from django.db import connection
@@ -35,6 +35,20 @@ def filter_choices_query(alias: str, vendor: str, language: str) -> tuple[str, t
     return read.order_by("list", "order", "key").query.get_compiler(alias).as_sql()
 
 
+@lru_cache(maxsize=16)
+def filter_choices_from(
+    language: str, names: tuple[str, ...], rows: tuple[tuple, ...]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The filter choices of ``rows`` (``filter_choices_query``'s, with its column ``names``) in
+    ``language``, kept for the same rows: the same on most requests, and never stale, since the
+    rows read on each request are the key."""
+    choices = {"cluster": [], "sector": []}
+    for values in rows:
+        row = Row(zip(names, values, strict=True))
+        choices[row["list"]].append((row["key"], str(localized(row, "name", language))))
+    return {name: tuple(listed) for name, listed in choices.items()}  # shared: not to be changed
+
+
 class OrganizationFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
@@ -63,18 +77,15 @@ class OrganizationFilterForm(CleanTextMixin, forms.Form):
             self.fields[name].choices = lambda name=name: [("", _("all")), *self.filter_choices[name]]
 
     @cached_property
-    def filter_choices(self) -> dict[str, list[tuple[str, str]]]:
+    def filter_choices(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """The cluster and sector choices, each list by name in the page's language, as
         ``(key, name)``: read in one query of plain values, not two of model instances."""
-        choices = {"cluster": [], "sector": []}
-        sql, params = filter_choices_query(connection.alias, connection.vendor, current_language())
+        language = current_language()
+        sql, params = filter_choices_query(connection.alias, connection.vendor, language)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            names = [column[0] for column in cursor.description]
-            for values in cursor.fetchall():
-                row = Row(zip(names, values, strict=True))
-                choices[row["list"]].append((row["key"], str(localized(row, "name"))))
-        return choices
+            names = tuple(column[0] for column in cursor.description)
+            return filter_choices_from(language, names, tuple(cursor.fetchall()))
 
     @property
     def includes_illustrative(self) -> bool:

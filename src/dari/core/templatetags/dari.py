@@ -1,9 +1,12 @@
 """Template helpers for bilingual text, times in several zones and money."""
 
 from datetime import date, datetime
+from functools import lru_cache
+from html import escape  # django.utils.html's, without its check for lazy text
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -36,16 +39,28 @@ def loc(context, obj, field: str):
     if obj is None:
         return ""
     value = redaction.shown_text(viewer(context), obj, field)
-    if value is None:
-        return format_html('<span class="redacted">{}</span>', redaction.placeholder(obj))
-    if value.is_fallback:
-        return format_html(
-            '<span lang="{}" class="lang-fallback" title="{}">{}</span>',
-            value.language,
-            _("Not available in this language; shown in the other one."),
-            value.text,
-        )
+    if value is None or value.is_fallback:
+        return mark_safe(marked_text(obj, value))  # noqa: S308 (escaped by marked_text)
     return value.text
+
+
+def loc_html(user, obj, field: str, language: str) -> str:
+    """``{% loc %}`` as HTML in a plain ``str`` (the text escaped), for tags that write many of them
+    in one pass (e.g. the organization list's rows): without ``format_html``'s lazy-text checks on
+    each argument, which were most of such a tag's time."""
+    value = redaction.shown_text(user, obj, field, language)
+    if value is None or value.is_fallback:
+        return marked_text(obj, value)
+    return escape(value.text)
+
+
+def marked_text(obj, value) -> str:
+    """The HTML of a text ``{% loc %}`` marks: confidential (``value`` None) or in the other language."""
+    if value is None:
+        return f'<span class="redacted">{escape(str(redaction.placeholder(obj)))}</span>'
+    title = escape(_("Not available in this language; shown in the other one."))
+    language, text = escape(value.language), escape(value.text)
+    return f'<span lang="{language}" class="lang-fallback" title="{title}">{text}</span>'
 
 
 @register.simple_tag(takes_context=True)
@@ -151,11 +166,17 @@ def choice_options(field):
     ``<select name="kind" id="{{ form.kind.auto_id }}">{% choice_options form.kind %}</select>``"""
     value = field.value()
     selected = "" if value is None else str(value)
+    # The choices as text in the page's language (lazy labels translated): the key of the options.
+    return options_html(tuple((str(choice), str(label)) for choice, label in field.field.choices), selected)
+
+
+@lru_cache(maxsize=256)
+def options_html(choices: tuple[tuple[str, str], ...], selected: str) -> str:
+    """``choice_options``' HTML, kept for the same choices and selection: a list's filters are the same
+    on most of its requests. Its key is the choices themselves (as read for this request, e.g. from
+    the database), so it is never stale and needs no invalidation in any process."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        (
-            (choice, " selected" if str(choice) == selected else "", label)
-            for choice, label in field.field.choices
-        ),
+        ((choice, " selected" if choice == selected else "", label) for choice, label in choices),
     )
