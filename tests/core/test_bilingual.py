@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.utils import translation
 
-from dari.core.bilingual import current_language, localized
+from dari.core.bilingual import NameOrder, current_language, localized, name_order
 from dari.registry.models import Organization
 
 
@@ -66,3 +67,23 @@ def test_a_name_is_required_in_one_language_at_least():
 
     with translation.override("en"), pytest.raises(ValidationError, match="Give a name in Korean or in"):
         blank.clean()
+
+
+def sql_of(queryset) -> tuple:
+    return queryset.query.get_compiler("default").as_sql()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_one_node_name_order_writes_the_same_sql_as_name_order(language):
+    """So that the database reads a list in name order from the same indexes (models.Index keeps
+    ``name_order``), on the list itself and relabelled inside a subquery."""
+    public = Organization.objects.filter(is_public=True)
+
+    def first_in_cluster(order):
+        first = Organization.objects.filter(cluster=OuterRef("cluster")).order_by(order, "pk").values("pk")
+        return Organization.objects.annotate(first=Subquery(first[:1]))
+
+    assert sql_of(public.order_by(NameOrder(language), "pk")[:20]) == sql_of(
+        public.order_by(name_order(language), "pk")[:20]
+    )
+    assert sql_of(first_in_cluster(NameOrder(language))) == sql_of(first_in_cluster(name_order(language)))

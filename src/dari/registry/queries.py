@@ -17,7 +17,7 @@ from django.db.models import F, Func, Q, TextField
 from django.urls import reverse
 
 from dari.accounts.access import Access, access_for
-from dari.core.bilingual import name_order
+from dari.core.bilingual import NameOrder, current_language
 from dari.core.pagination import TOTAL, Row
 
 # Each grant takes the viewer's Access and returns a Q over Organization to OR into the rule, or None.
@@ -123,7 +123,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def in_name_order(self, language: str | None = None):
         """By name in ``language`` (the active one): Korean order in Korean (``name_order``)."""
-        return self.order_by(name_order(language), "pk")
+        return self.order_by(NameOrder(language or current_language()), "pk")
 
 
 # What a list shows of an organization (OrganizationOut, the list page): its own columns, its
