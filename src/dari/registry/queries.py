@@ -107,15 +107,12 @@ class OrganizationQuerySet(models.QuerySet):
         (benchmarks/results/load.md). A count the rows carry (``dari.core.pagination.counted``) is
         kept in each."""
         total = [TOTAL] if TOTAL in self.query.annotations else []
-        rows = self.values(
-            *LISTED_FIELDS,
-            *(f"cluster__{field}" for field in REFERENCE_FIELDS),
-            *total,
-            sector_rows=SectorRows(F("id")),
+        rows = self.values_list(
+            *LISTED_FIELDS, *(f"cluster__{field}" for field in REFERENCE_FIELDS), *total, SectorRows(F("id"))
         )
         # Each page is at <list>/<id>/ (registry/urls.py): reversed once, not once a row.
         pages = reverse("registry:organization-list")
-        return [ListedOrganization.from_values(row, pages) for row in rows]
+        return ListedOrganization.from_rows(list(rows), pages, counted=bool(total))
 
     def reported(self):
         """The partnership's real organizations, without the illustrative ones the demo made up."""
@@ -190,17 +187,22 @@ class ListedOrganization(Row):
     OrganizationOut and the list page read, ``cluster`` a reference or None, ``sectors`` a list."""
 
     @classmethod
-    def from_values(cls, row: dict, pages: str) -> ListedOrganization:
-        cluster = Row((field, row[f"cluster__{field}"]) for field in REFERENCE_FIELDS)
-        sectors = [
-            Row(zip(SECTOR_FIELDS, values, strict=True)) for values in json.loads(row["sector_rows"] or "[]")
-        ]
-        listed = cls((field, row[field]) for field in LISTED_FIELDS)
-        listed.update(
-            cluster=cluster if cluster["id"] else None, sectors=sectors, path=f"{pages}{row['id']}/"
-        )
-        if TOTAL in row:
-            listed[TOTAL] = row[TOTAL]
+    def from_rows(cls, rows: list[tuple], pages: str, *, counted: bool) -> list[ListedOrganization]:
+        """``listed``'s rows: ``LISTED_FIELDS``, the cluster's ``REFERENCE_FIELDS``, the count when
+        ``counted``, the sectors' JSON; as dicts, the sectors of the page parsed in one go."""
+        own = len(LISTED_FIELDS)
+        cluster_end = own + len(REFERENCE_FIELDS)
+        sectors = json.loads("[" + ",".join(row[-1] or "[]" for row in rows) + "]")
+        listed = []
+        for row, row_sectors in zip(rows, sectors, strict=True):
+            organization = cls(zip(LISTED_FIELDS, row[:own], strict=True))
+            cluster = row[own:cluster_end]
+            organization["cluster"] = Row(zip(REFERENCE_FIELDS, cluster, strict=True)) if cluster[0] else None
+            organization["sectors"] = [Row(zip(SECTOR_FIELDS, values, strict=True)) for values in row_sectors]
+            organization["path"] = f"{pages}{organization['id']}/"
+            if counted:
+                organization[TOTAL] = row[cluster_end]
+            listed.append(organization)
         return listed
 
     def get_absolute_url(self) -> str:
