@@ -5,6 +5,7 @@ from functools import lru_cache
 from html import escape  # django.utils.html's, without its check for lazy text
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -30,6 +31,20 @@ def list_panels(context, name: str) -> list:
     """What later apps add beside the list ``name`` (``dari.core.panels.list_panels``):
     ``{% list_panels "outcomes" as panels %}``."""
     return list_panel_registry.panels_for(context["request"], name)
+
+
+@register.simple_tag
+def page_url(name: str) -> str:
+    """``{% url name %}`` for a page without arguments, e.g. base.html's menu: reversed once a process
+    for each URLconf and script prefix (they are the key), not on every page (a dozen a page, about
+    0.4 ms). Not for a namespace with several instances (the admin's), whose URL depends on the
+    current app: ``{% url %}`` there."""
+    return reversed_url(name, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def reversed_url(name: str, urlconf, script_prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 @register.simple_tag(takes_context=True)
