@@ -56,13 +56,15 @@ def organization_list(request):
     listed = counts["reported"] + (counts["illustrative"] if form.includes_illustrative else 0)
     # Read as light rows, in two queries a page; the counts above give the paginator its count.
     page = paginate(request, ReadPages(organizations, OrganizationQuerySet.listed, count=listed))
+    # None to confirm for a visitor: known without building the count (~0.25 ms a page).
+    awaiting = Affiliation.objects.awaiting_confirmation_by(request.user)
     context = {
         "form": form,
         "page": page,
         "counts": counts,
         "includes_illustrative": form.includes_illustrative,
         "can_create": can_create_organization(request.user),
-        "affiliations_awaiting": Affiliation.objects.awaiting_confirmation_by(request.user).count(),
+        "affiliations_awaiting": 0 if awaiting.query.is_empty() else awaiting.count(),
     }
     return render(request, "registry/organization_list.html", context)
 
