@@ -5,6 +5,7 @@ from functools import lru_cache
 from html import escape  # django.utils.html's, without its check for lazy text
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -39,7 +40,8 @@ def page_url(name: str) -> str:
     for each URLconf and script prefix (they are the key), not on every page (a dozen a page, about
     0.4 ms). Not for a namespace with several instances (the admin's), whose URL depends on the
     current app: ``{% url %}`` there."""
-    return reversed_url(name, get_urlconf(), get_script_prefix())
+    # The URLconf in the key is the request's, or the settings' (which a test may change).
+    return reversed_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 @lru_cache(maxsize=256)
