@@ -473,16 +473,23 @@ def relevant_ids(topic: Topic, krx_rows, trial_rows) -> list[str]:
     return sorted(ids)
 
 
-#: Where each topic comes from: the first set (written with the glossary, issue 5) or issue 15's.
-FIRST, ADDED = "2026-11", "issue-15"
+#: Where each topic comes from: the first set (written with the glossary, issue 5), issue 15's, or
+#: the places added to the development half alone (``DEV_ONLY``) after the split was made.
+FIRST, ADDED, DEV_PLACES = "2026-11", "issue-15", "issue-15-dev-places"
+DEV_ONLY = (DEV_PLACES,)
 SPLIT_SEED = "dari-issue-15-split"
 
 
 def all_topics() -> list[tuple[Topic, str]]:
-    """Every topic with its origin: the first 68, then those added for issue 15."""
+    """Every topic with its origin: the first 68, those added for issue 15, then the dev places."""
+    from topics_issue15 import DEV_PLACE_TOPICS
     from topics_issue15 import TOPICS as ADDED_TOPICS
 
-    return [(topic, FIRST) for topic in TOPICS] + [(topic, ADDED) for topic in ADDED_TOPICS]
+    return (
+        [(topic, FIRST) for topic in TOPICS]
+        + [(topic, ADDED) for topic in ADDED_TOPICS]
+        + [(topic, DEV_PLACES) for topic in DEV_PLACE_TOPICS]
+    )
 
 
 def kind_of(topic: Topic) -> str:
@@ -495,17 +502,30 @@ def splits(topics: list[tuple[Topic, str]]) -> dict[str, str]:
 
     Within each group of the same origin and kind (names, places, subjects), topics are ordered by
     sha256(seed:key) and dealt alternately, so both halves get as many of each; both queries of a
-    topic are in its half."""
+    topic are in its half. Topics of a ``DEV_ONLY`` origin, added later, are all ``dev``: a group of
+    its own, so no earlier topic changes half."""
     groups: dict[tuple[str, str], list[str]] = {}
     for topic, origin in topics:
         kind = kind_of(topic) if kind_of(topic) in ("name", "place") else "subject"
         groups.setdefault((origin, kind), []).append(topic.key)
     found = {}
-    for keys in groups.values():
+    for (origin, _kind), keys in groups.items():
         ordered = sorted(keys, key=lambda key: hashlib.sha256(f"{SPLIT_SEED}:{key}".encode()).hexdigest())
         for position, key in enumerate(ordered):
-            found[key] = "dev" if position % 2 == 0 else "heldout"
+            found[key] = "dev" if position % 2 == 0 or origin in DEV_ONLY else "heldout"
     return found
+
+
+def check_dev_only(topics, split_of: dict[str, str], relevant: dict[str, list[str]]) -> None:
+    """A topic added to the dev half alone must not be a held-out topic again: neither its queries
+    nor its relevant documents may be a held-out topic's (or the held-out half would be tuned on)."""
+    heldout = [topic for topic, _origin in topics if split_of[topic.key] == "heldout"]
+    for topic, origin in topics:
+        if origin not in DEV_ONLY:
+            continue
+        for other in heldout:
+            if relevant[topic.key] == relevant[other.key] or {topic.ko, topic.en} & {other.ko, other.en}:
+                raise SystemExit(f"dev-only topic {topic.key} repeats held-out topic {other.key}")
 
 
 def build() -> dict:
@@ -516,9 +536,11 @@ def build() -> dict:
     if duplicated:
         raise SystemExit(f"topic keys used twice: {duplicated}")
     split_of = splits(topics)
+    relevant = {topic.key: relevant_ids(topic, krx_rows, trial_rows) for topic, _origin in topics}
+    check_dev_only(topics, split_of, relevant)
     queries = []
     for topic, origin in topics:
-        ids = relevant_ids(topic, krx_rows, trial_rows)
+        ids = relevant[topic.key]
         if not ids:
             raise SystemExit(f"topic {topic.key} matches nothing")
         for language in ("ko", "en"):
