@@ -7,6 +7,7 @@
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-exact-names  # dev half + corpus words
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-loanwords  # dev half + KRX names + words
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-cross-language  # on the dev half only
+    .venv/bin/python benchmarks/heldout_retrieval.py --choose-place-offset  # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-group-names  # KRX names + corpus words
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
@@ -40,9 +41,12 @@ Modes, all in one run on the same corpus (ratios are within the run):
   ``names.LOANWORD_SOUNDS``: an r after a vowel heard, tz as t + z); ``--probe-loanwords`` chooses
   ``names.LOANWORD_MINIMUM`` on the dev half, the KRX rows' name / web-address pairs and the corpus's
   words;
-- ``served_no_language_offset``: served, but without ``CROSS_LANGUAGE_OFFSET`` (a document written
-  only in the other language than the query's scored on its cosine alone); ``--choose-cross-language``
-  chooses it on the dev half;
+- ``served_no_language_offset``: served, but without ``CROSS_LANGUAGE_OFFSET`` nor
+  ``PLACE_LANGUAGE_OFFSET`` (a document written only in the other language than the query's scored
+  on its cosine alone); ``--choose-cross-language`` chooses the first on the dev half;
+- ``served_place_offset_as_others``: served, but a query naming a place given ``CROSS_LANGUAGE_OFFSET``
+  like any other (as before ``PLACE_LANGUAGE_OFFSET``); ``--choose-place-offset`` chooses that one on
+  the dev half;
 - ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
   ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
 - ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
@@ -98,6 +102,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 _TODAY = {
     "signals": SIGNALS,
     "cross_offset": 0.0,
+    "place_offset": 0.0,
     "glossary": "shipped",
     "places": False,
     "websites": False,
@@ -108,6 +113,7 @@ _TODAY = {
 _SERVED = {
     "signals": SIGNALS,
     "cross_offset": engine.CROSS_LANGUAGE_OFFSET,
+    "place_offset": engine.PLACE_LANGUAGE_OFFSET,
     "glossary": "served",
     "places": True,
     "websites": True,
@@ -138,10 +144,17 @@ MODES = {
     "served_names_before_exact": {**_SERVED, "names": "before_exact"},
     "served_without_websites": {**_SERVED, "websites": False},
     "served_no_loanwords": {**_SERVED, "names": "no_loanwords"},
-    "served_no_language_offset": {**_SERVED, "cross_offset": 0.0},
+    "served_no_language_offset": {**_SERVED, "cross_offset": 0.0, "place_offset": 0.0},
+    "served_place_offset_as_others": {**_SERVED, "place_offset": engine.CROSS_LANGUAGE_OFFSET},
     "served_flat": {**_SERVED, "specific": False},
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
-    "semantic": {**_SERVED, "signals": ("semantic",), "floor": False, "cross_offset": 0.0},
+    "semantic": {
+        **_SERVED,
+        "signals": ("semantic",),
+        "floor": False,
+        "cross_offset": 0.0,
+        "place_offset": 0.0,
+    },
     "lexical": {**_SERVED, "signals": ("lexical",), "floor": False},
 }
 #: Signal weights and the expansions' weight as served (the engine's constants when this module loads).
@@ -282,6 +295,7 @@ def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> t
     engine.WEIGHTS = dict(options.get("weights", _SERVED_WEIGHTS["weights"]))
     engine.EXPANSION_WEIGHT = options.get("expansion", _SERVED_WEIGHTS["expansion"])
     engine.CROSS_LANGUAGE_OFFSET = options["cross_offset"]
+    engine.PLACE_LANGUAGE_OFFSET = options["place_offset"]
     use_names(options["names"])
     started = time.perf_counter()
     found = {
@@ -416,19 +430,42 @@ CROSS_OFFSETS = (0.0, 0.02, 0.04, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.15,
 
 
 def choose_cross_language(index: SearchIndex, dev: list[dict]) -> dict:
-    """``CROSS_LANGUAGE_OFFSET`` on ``dev`` (as served otherwise): the best mean F1 of capped
-    Recall@10 and precision@10 over every dev query (equal F1: the smaller offset)."""
-    rows = []
-    for offset in CROSS_OFFSETS:
-        ranked, _ = rankings(index, dev, {**MODES["served"], "cross_offset": offset}, engine.RELEVANCE_FLOOR)
-        rows.append({"cross_language_offset": offset, **dev_figures(ranked, dev)})
+    """``CROSS_LANGUAGE_OFFSET`` on ``dev`` (as served otherwise), by ``choose_offset``."""
+    return choose_offset(index, dev, "cross_offset", "cross_language_offset", CROSS_OFFSETS)
+
+
+#: ``PLACE_LANGUAGE_OFFSET`` values tried by --choose-place-offset (up to the served
+#: ``CROSS_LANGUAGE_OFFSET``: a place's name given the offset like any other query).
+PLACE_OFFSETS = (0.0, 0.03, 0.06, 0.09)
+
+
+def choose_place_offset(index: SearchIndex, dev: list[dict]) -> dict:
+    """``PLACE_LANGUAGE_OFFSET`` on ``dev`` (as served otherwise), by ``choose_offset``; with the
+    number of dev queries that name a place."""
+    result = choose_offset(index, dev, "place_offset", "place_language_offset", PLACE_OFFSETS)
+    result["n_dev_place_queries"] = sum(1 for query in dev if index.names_a_place(query["query"]))
+    return result
+
+
+def choose_offset(index: SearchIndex, dev: list[dict], option: str, name: str, offsets) -> dict:
+    """The value of the mode option ``option`` among ``offsets`` with the best mean F1 of capped
+    Recall@10 and precision@10 over every dev query (equal F1: the smaller offset); the dev queries
+    whose shown results differ between the offsets are listed."""
+    rows, shown = [], []
+    for offset in offsets:
+        ranked, _ = rankings(index, dev, {**MODES["served"], option: offset}, engine.RELEVANCE_FLOOR)
+        rows.append({name: offset, **dev_figures(ranked, dev)})
+        shown.append(ranked)
         print(json.dumps(rows[-1]), flush=True)
-    chosen = max(rows, key=lambda row: (row["f1"], -row["cross_language_offset"]))
+    chosen = max(rows, key=lambda row: (row["f1"], -row[name]))
     return {
         "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries; equal F1: the "
         "smaller offset",
         "chosen": chosen,
         "n_dev_queries": len(dev),
+        "queries_changed": sorted(
+            query["id"] for query in dev if len({tuple(ranked[query["id"]]) for ranked in shown}) > 1
+        ),
         "grid": rows,
     }
 
@@ -852,6 +889,10 @@ def main() -> None:
     )
     parser.add_argument("--cross-language-out", default=str(RESULTS / "text-retrieval-cross-language.json"))
     parser.add_argument(
+        "--choose-place-offset", action="store_true", help="PLACE_LANGUAGE_OFFSET on the dev half"
+    )
+    parser.add_argument("--place-offset-out", default=str(RESULTS / "text-retrieval-place-offset.json"))
+    parser.add_argument(
         "--probe-group-names", action="store_true", help="GROUP_SOUND_MINIMUM: KRX names + corpus words"
     )
     parser.add_argument("--group-names-out", default=str(RESULTS / "text-retrieval-group-names.json"))
@@ -875,6 +916,7 @@ def main() -> None:
         (args.probe_loanwords, probe_loanwords_step),
         (args.choose_floor, choose_floor_step),
         (args.choose_cross_language, choose_cross_language_step),
+        (args.choose_place_offset, choose_place_offset_step),
         (args.probe_group_names, probe_group_names_step),
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
@@ -966,6 +1008,12 @@ def choose_cross_language_step(args, documents, halves) -> None:
     index = build_indexes(documents, args.smoke)[0][True, True]
     result = choose_cross_language(index, halves["dev"])
     write_step(args, result, "--choose-cross-language", args.cross_language_out)
+
+
+def choose_place_offset_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_place_offset(index, halves["dev"])
+    write_step(args, result, "--choose-place-offset", args.place_offset_out)
 
 
 def probe_group_names_step(args, documents, halves) -> None:

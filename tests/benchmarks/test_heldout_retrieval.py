@@ -43,6 +43,9 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
             "--choose-cross-language",
             "--cross-language-out",
             str(tmp_path / "cross.json"),
+            "--choose-place-offset",
+            "--place-offset-out",
+            str(tmp_path / "place.json"),
             "--probe-group-names",
             "--group-names-out",
             str(tmp_path / "group.json"),
@@ -73,6 +76,8 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     assert {"cross_language_offset", "f1", "cross_recall@10"} <= set(cross["chosen"]) and len(
         cross["grid"]
     ) > 1
+    place = json.loads((tmp_path / "place.json").read_text(encoding="utf-8"))
+    assert "place_language_offset" in place["chosen"] and place["n_dev_place_queries"] > 0
     group = json.loads((tmp_path / "group.json").read_text(encoding="utf-8"))
     assert group["n_pairs"] > 0 and {"group_sound_minimum", "words_sounding_so"} <= set(group["chosen"])
     served = report["modes"]["served"]

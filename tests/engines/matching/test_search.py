@@ -491,6 +491,18 @@ def test_a_place_is_not_read_as_the_name_it_begins(named_index):
 
 
 @pytest.mark.slow
+def test_a_query_naming_a_place_gets_the_place_language_offset(named_index):
+    # Every document here is written in Korean only: for an English query each is in the other language.
+    for query, offset in (
+        ("Ulsan", search.PLACE_LANGUAGE_OFFSET),
+        ("batteries", search.CROSS_LANGUAGE_OFFSET),
+    ):
+        assert named_index.language_offset(query) == offset
+        assert np.allclose(named_index.language_offsets(query), offset)
+    assert not named_index.language_offsets("울산").any()  # nothing is written in English only
+
+
+@pytest.mark.slow
 def test_names_across_scripts_and_places_survive_bytes_and_updates(named_index):
     copy = SearchIndex.from_bytes(named_index.to_bytes())
     assert copy.places == named_index.places
