@@ -57,12 +57,12 @@ def amount_confidential() -> Q:
 
 class OutcomeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from dari.registry.models import Organization
+        from dari.registry.queries import organization_seen
 
         access = access_for(user)
         if access.sees_everything:
             return self
-        condition = Q(is_public=True, startup__in=Organization.objects.visible_to(user))
+        condition = Q(is_public=True) & organization_seen(user, "startup")
         insiders = _insiders(access)
         return self.filter(condition if insiders is None else condition | insiders)
 
