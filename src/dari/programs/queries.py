@@ -49,11 +49,12 @@ class ProgramQuerySet(models.QuerySet):
             | models.Q(key__icontains=text)
         )
 
-    def with_details(self, user):
-        """Programs with the roles and participants whose organizations ``user`` may see."""
+    def with_roles(self, user):
+        """Programs with the roles whose organizations ``user`` may see (the program page, which
+        reads its participants a page at a time: ``ParticipantQuerySet.seen_by``)."""
         from dari.registry.models import Organization
 
-        from .models import Participant, ProgramRole
+        from .models import ProgramRole
 
         organizations = Organization.objects.visible_to(user)
         return self.select_related("source").prefetch_related(
@@ -63,12 +64,14 @@ class ProgramQuerySet(models.QuerySet):
                     "organization"
                 ),
             ),
-            models.Prefetch(
-                "participants",
-                queryset=Participant.objects.filter(organization__in=organizations).select_related(
-                    "organization", "cohort__call"
-                ),
-            ),
+        )
+
+    def with_details(self, user):
+        """Programs with the roles and participants whose organizations ``user`` may see."""
+        from .models import Participant
+
+        return self.with_roles(user).prefetch_related(
+            models.Prefetch("participants", queryset=Participant.objects.seen_by(user))
         )
 
 
@@ -254,6 +257,13 @@ def support_condition(user, prefix: str = "") -> Q | None:
 
 
 class ParticipantQuerySet(models.QuerySet):
+    def seen_by(self, user):
+        """The participants whose organizations ``user`` may see, with what a list of them shows."""
+        from dari.registry.queries import organization_seen
+
+        seen = organization_seen(user, "organization")
+        return (self if seen is None else self.filter(seen)).select_related("organization", "cohort__call")
+
     def support_visible_to(self, user):
         """The participants whose support plan and services ``user`` may read (``support_condition``)."""
         condition = support_condition(user)

@@ -51,22 +51,31 @@ def program_list(request):
 
 
 def program_detail(request, pk: int):
-    """A program with its operators, participants and calls; outcomes add their panel through the
-    outcomes app."""
-    program = get_object_or_404(Program.objects.visible_to(request.user).with_details(request.user), pk=pk)
-    context = {
+    """A program with its operators, participants (a page at a time) and calls; outcomes add their
+    panel through the outcomes app."""
+    program = get_object_or_404(Program.objects.visible_to(request.user).with_roles(request.user), pk=pk)
+    return render(request, "programs/program_detail.html", program_page_context(request, program))
+
+
+def program_page_context(request, program, panels=None) -> dict:
+    """What the program page shows of ``program`` (read ``with_roles``), with the panels given (a
+    form with its errors) or the program's own."""
+    # A page of participants, as the other lists page (a program may have a thousand of them).
+    participants = paginate(request, Participant.objects.seen_by(request.user).filter(program=program))
+    return {
         "program": program,
-        "panels": program_panels.panels_for(request, program),
+        "panels": program_panels.panels_for(request, program) if panels is None else panels,
         "calls": Call.objects.visible_to(request.user).filter(program=program),
         "may_change": can_change_program(request.user, program),
-        # The participants whose plan and services the viewer may open (``support_visible_to``).
+        "participants": participants,
+        # The participants of the page whose plan and services the viewer may open
+        # (``support_visible_to``).
         "support_ids": set(
             Participant.objects.support_visible_to(request.user)
-            .filter(program=program)
+            .filter(pk__in=[participant.pk for participant in participants])
             .values_list("pk", flat=True)
         ),
     }
-    return render(request, "programs/program_detail.html", context)
 
 
 def render_program_form(request, form, roles, managers, *, title: str, cancel_url: str):

@@ -12,6 +12,7 @@ from dari.core.forms import saved_or_errors
 from dari.core.panels import program_panels
 from dari.outcomes.models import Outcome
 from dari.programs.models import Program
+from dari.programs.views import program_page_context
 from dari.registry.models import Cluster, ClusterStatistic, Organization
 
 from .charts import DASHBOARD_BREAKDOWNS, kpi_charts
@@ -121,5 +122,6 @@ def program_page_with(request, program, template: str, form):
     for panel in panels:
         if panel.template == template:
             panel.context["form"] = form
-    program = Program.objects.visible_to(request.user).with_details(request.user).get(pk=program.pk)
-    return render(request, "programs/program_detail.html", {"program": program, "panels": panels}, status=400)
+    program = Program.objects.visible_to(request.user).with_roles(request.user).get(pk=program.pk)
+    context = program_page_context(request, program, panels)
+    return render(request, "programs/program_detail.html", context, status=400)
