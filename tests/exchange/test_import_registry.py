@@ -282,3 +282,24 @@ def test_a_translated_name_is_imported_as_a_translation_and_an_empty_origin_keep
     people = "key,name_en,name_en_origin\nli-wei,Li Wei,translation\n"
     assert import_bytes(staff, "people", csv_bytes(people)).ok
     assert Person.objects.get(key="li-wei").name_en_origin == "translation"
+
+
+@pytest.mark.parametrize("threshold", [1, 1000])
+def test_a_large_import_reads_the_statistics_of_the_tables_it_wrote_again_on_postgresql(
+    staff, world, monkeypatch, threshold
+):
+    # ANALYZE after the commit once the rows written in bulk reach the threshold (2 organizations
+    # and their 2 audit entries here); SQLite keeps no statistics, so it is never asked.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dari.exchange.importing import engine
+
+    monkeypatch.setattr(engine, "ANALYZE_AFTER_ROWS", threshold)
+    with CaptureQueriesContext(connection) as queries:
+        assert import_bytes(staff, "organizations", csv_bytes(ORGANIZATIONS)).ok
+    analysed = [query["sql"] for query in queries if query["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql" and threshold == 1:
+        assert analysed == ['ANALYZE "accounts_auditentry", "registry_organization"']
+    else:
+        assert analysed == []

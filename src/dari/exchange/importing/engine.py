@@ -19,6 +19,7 @@ import gc
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -52,6 +53,14 @@ CHECK_CHUNK = 1000
 WRITE_BATCH = 2000
 #: New rows go to PostgreSQL with COPY (False: with executemany, as to SQLite; for measuring).
 COPY_ON_POSTGRESQL = True
+#: After an import that wrote at least this many rows, PostgreSQL's statistics of the tables it
+#: wrote are read again (ANALYZE) once it has committed: until autovacuum comes round (never, where it
+#: is off), the planner would read a table grown by 30,000 rows as the few it held, and group the
+#: KPIs' outcomes by a sort on disk instead of a hash (benchmarks/results/kpi-speed-postgresql.md:
+#: the public's dashboard at twice staff's time).
+ANALYZE_AFTER_ROWS = 5000
+#: The tables an import's write inserted into, with their rows (``tables_analysed_after``).
+_written_rows: ContextVar[dict[str, int] | None] = ContextVar("import_written_rows", default=None)
 
 
 @dataclass(frozen=True)
@@ -567,7 +576,7 @@ def check_and_write(importer, records, table, report, *, dry_run, progress) -> R
     to_write = len(importer.plans)
     progress(0, to_write, _("Writing %(rows)d rows") % {"rows": to_write}, phase="write")
     try:
-        with transaction.atomic(), write_cache():
+        with tables_analysed_after(), transaction.atomic(), write_cache():
             importer.write(
                 importer.plans,
                 lambda done, total, message: progress(done, total, message, phase="writing"),
@@ -580,6 +589,24 @@ def check_and_write(importer, records, table, report, *, dry_run, progress) -> R
 
 
 # --- writing -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def tables_analysed_after():
+    """Record the tables ``insert_values`` writes inside the block; when it ends without an error and
+    they took ``ANALYZE_AFTER_ROWS`` rows or more, ANALYZE them on PostgreSQL (SQLite's planner keeps
+    no statistics unless asked, and Dari never asks it)."""
+    written: dict[str, int] = {}
+    token = _written_rows.set(written)
+    try:
+        yield
+    finally:
+        _written_rows.reset(token)
+    if connection.vendor == "postgresql" and sum(written.values()) >= ANALYZE_AFTER_ROWS:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(quote(table) for table in sorted(written)))
+
 
 #: SQLite's page cache for an import's write, in KiB (SQLite's default is 2,000 KiB): a large
 #: import's new pages stay in memory until the commit instead of spilling to the write-ahead log
@@ -868,6 +895,9 @@ def insert_values(model, rows: list[dict], *, with_ids: bool = False) -> None:
     adapted, ...)."""
     if not rows:
         return
+    written = _written_rows.get()
+    if written is not None:
+        written[model._meta.db_table] = written.get(model._meta.db_table, 0) + len(rows)
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy: read per value
     fields = [field_ for field_ in model._meta.concrete_fields if with_ids or not field_.primary_key]
     table = connection.ops.quote_name(model._meta.db_table)
