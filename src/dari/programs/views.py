@@ -45,7 +45,8 @@ from .queries import released_feedback
 
 
 def program_list(request):
-    programs = Program.objects.visible_to(request.user).with_details(request.user)
+    # The list shows each program's operators, not its participants (read only on its own page).
+    programs = Program.objects.visible_to(request.user).with_roles(request.user)
     context = {"page": paginate(request, programs), "may_create": can_create_program(request.user)}
     return render(request, "programs/program_list.html", context)
 
