@@ -47,4 +47,6 @@ def test_dari_serve_answers_with_its_processes_and_stops_on_sigterm(tmp_path):
             output, _ = server.communicate(timeout=60)
         assert server.returncode == 0, output
         assert "Using worker: gthread" in output
+        # The search app's encoder and index were loaded once, before the workers were forked.
+        assert "Loaded before starting the workers: matching (" in output
         assert output.count("Booting worker") >= 2

@@ -21,3 +21,9 @@ class MatchingConfig(AppConfig):
         # Registry edits from any app reach search and suggestions within a minute (only what changed
         # is encoded again; nothing is done when nothing changed).
         register_periodic("matching-index", timedelta(minutes=1), refresh_periodically)
+
+    def warm_up(self):
+        """What ``dari serve`` loads before it forks its workers (see ``engine.warm_up``)."""
+        from .engine import warm_up
+
+        warm_up()

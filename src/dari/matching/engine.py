@@ -301,6 +301,20 @@ def request_refresh() -> None:
         schedule_index_refresh()
 
 
+def warm_up() -> None:
+    """Load the text encoder's weights and the newest stored index into this process.
+
+    ``dari serve`` calls it in gunicorn's arbiter before it forks the workers: they start with both
+    (shared, copy-on-write) instead of loading them inside their first search, which took ~2 s of a
+    worker's interpreter lock (the encoder alone) and stalled every request that worker was serving
+    (benchmarks/results/load-quiet.md, stop 28). A worker replaced after its ``max_requests`` starts
+    warm too. A newer snapshot is still loaded by the first request that sees it."""
+    from dari.engines.matching import text
+
+    text.encode(["warm-up"])
+    loaded()
+
+
 def is_ready() -> bool:
     """Whether search and suggestions have an index to answer from (pages say so when not)."""
     return loaded() is not None

@@ -1,7 +1,10 @@
 """``dari serve``: Dari under gunicorn, the production web server (docs/deploy.md)."""
 
 import gc
+import logging
+import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connections
@@ -16,6 +19,32 @@ def freeze_start_up_objects(worker) -> None:
     gc.freeze()
 
 
+logger = logging.getLogger(__name__)
+
+
+def warm_up_apps() -> list[tuple[str, float]]:
+    """Call every app config's ``warm_up()``, in the arbiter before it forks the workers, so that
+    what an app would load on a worker's first request (the search app's text encoder and index) is
+    loaded once and shared. A failure (the database not reachable yet) is logged and leaves that
+    app to load on first use, as without this; it never stops the server. Returns each warmed app's
+    label and seconds."""
+    done = []
+    for config in apps.get_app_configs():
+        warm_up = getattr(config, "warm_up", None)
+        if warm_up is None:
+            continue
+        started = time.perf_counter()
+        try:
+            warm_up()
+        except Exception:
+            logger.exception("Warming up %s failed: it loads on first use instead", config.label)
+        else:
+            done.append((config.label, time.perf_counter() - started))
+    # The workers are forked from this process: none may inherit its database connection.
+    connections.close_all()
+    return done
+
+
 class Command(BaseCommand):
     help = (
         "Serve Dari with gunicorn: DARI_WEB_WORKERS processes (default 2) of DARI_WEB_THREADS threads "
@@ -28,9 +57,7 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=settings.WEB_BIND, help="host:port or unix:PATH")
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
         parser.add_argument("--threads", type=int, default=settings.WEB_THREADS)
-        parser.add_argument(
-            "--access-log", action="store_true", help="Log each request to standard output."
-        )
+        parser.add_argument("--access-log", action="store_true", help="Log each request to standard output.")
 
     def handle(self, *args, bind: str, workers: int, threads: int, access_log: bool, **options):
         from gunicorn.app.base import BaseApplication
@@ -68,6 +95,8 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
-        # The workers are forked from this process: none may inherit its database connection.
-        connections.close_all()
+        warmed = warm_up_apps()
+        if warmed:
+            loaded = ", ".join(f"{label} ({seconds:.1f} s)" for label, seconds in warmed)
+            self.stderr.write(f"Loaded before starting the workers: {loaded}")
         DariServer().run()
