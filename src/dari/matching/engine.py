@@ -305,14 +305,18 @@ def warm_up() -> None:
     """Load the text encoder's weights and the newest stored index into this process.
 
     ``dari serve`` calls it in gunicorn's arbiter before it forks the workers: they start with both
-    (shared, copy-on-write) instead of loading them inside their first search, which took ~2 s of a
-    worker's interpreter lock (the encoder alone) and stalled every request that worker was serving
+    (shared, copy-on-write) instead of loading them inside their first search (the encoder ~2 s,
+    Kiwi ~3 s, the index's lazy parts), which stalled every request that worker was serving
     (benchmarks/results/load-quiet.md, stop 28). A worker replaced after its ``max_requests`` starts
     warm too. A newer snapshot is still loaded by the first request that sees it."""
-    from dari.engines.matching import text
+    from dari.engines.matching import text, tokens
 
+    tokens.tokenize("갑상선 warm-up")  # Kiwi, the Korean analyser (~3 s at its first analysis)
     text.encode(["warm-up"])
-    loaded()
+    current = loaded()
+    if current is not None:
+        # The index's parts made at its first query (tokens, names, BM25 weights, the glossary).
+        current.search.search("갑상선 thyroid", k=1)
 
 
 def is_ready() -> bool:

@@ -8,6 +8,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django.urls import get_resolver
+from django.utils import translation
 
 
 def freeze_start_up_objects(worker) -> None:
@@ -23,12 +25,22 @@ logger = logging.getLogger(__name__)
 
 
 def warm_up_apps() -> list[tuple[str, float]]:
-    """Call every app config's ``warm_up()``, in the arbiter before it forks the workers, so that
-    what an app would load on a worker's first request (the search app's text encoder and index) is
-    loaded once and shared. A failure (the database not reachable yet) is logged and leaves that
-    app to load on first use, as without this; it never stops the server. Returns each warmed app's
-    label and seconds."""
+    """Load, in the arbiter before it forks the workers, what a worker would otherwise load inside
+    its first requests, stalling every thread of it for seconds: the URL modules (every view and the
+    API), the translation catalogues, and what each app config's ``warm_up()`` loads (the search
+    app's Korean analyser, text encoder and index). Loaded once, it is shared by the workers, and a
+    worker replaced after ``max_requests`` starts warm too. A failure (the database not reachable
+    yet) is logged and leaves that app to load on first use, as without this; it never stops the
+    server. Returns what was loaded (``urls`` and each app's label) with its seconds."""
     done = []
+    started = time.perf_counter()
+    # Every URL module, hence every view and the API's schemas (~2 s: ninja builds a pydantic model
+    # per operation), and both languages' translation catalogues.
+    get_resolver().url_patterns  # noqa: B018
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Dari")
+    done.append(("urls", time.perf_counter() - started))
     for config in apps.get_app_configs():
         warm_up = getattr(config, "warm_up", None)
         if warm_up is None:
