@@ -153,3 +153,39 @@ def test_no_server_error_on_unclean_text_as_staff(case, staff_basic_auth):
     response = case.call(headers=staff_basic_auth)
 
     assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:500])
+
+
+# Sequences of calls, each later call fed with ids from an earlier answer (schemathesis infers the
+# links from the schema: a list's items' ids to the operations on one item, a created row's id to its
+# sub-resources), so that the calls reach real rows of the scenario and of the run itself instead of
+# answering 404 to random ids. Examples (sequences) per run: DARI_FUZZ_SEQUENCES (README).
+SEQUENCES = int(os.environ.get("DARI_FUZZ_SEQUENCES", "10"))
+StatefulAPI = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).as_state_machine()
+
+
+class StaffSequences(StatefulAPI):
+    headers: dict[str, str] = {}
+
+    def get_call_kwargs(self, case):
+        return {"headers": self.headers}
+
+    def validate_response(self, response, case, **kwargs):
+        assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:500])
+        assert response.status_code not in {401, 403}, (case.method, case.formatted_path)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_no_server_error_in_sequences_of_calls_as_staff(staff_basic_auth):
+    # The links inferred (about 1,000), one hypothesis rule each.
+    assert sum(hasattr(rule, "hypothesis_stateful_rule") for rule in vars(StatefulAPI).values()) > 500
+    StaffSequences.headers = staff_basic_auth
+    StaffSequences.run(
+        settings=settings(
+            max_examples=SEQUENCES,
+            stateful_step_count=8,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
