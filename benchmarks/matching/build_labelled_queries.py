@@ -473,15 +473,18 @@ def relevant_ids(topic: Topic, krx_rows, trial_rows) -> list[str]:
     return sorted(ids)
 
 
-#: Where each topic comes from: the first set (written with the glossary, issue 5), issue 15's, or
-#: the places added to the development half alone (``DEV_ONLY``) after the split was made.
-FIRST, ADDED, DEV_PLACES = "2026-11", "issue-15", "issue-15-dev-places"
+#: Where each topic comes from: the first set (written with the glossary, issue 5), issue 15's, the
+#: places added to the development half alone (``DEV_ONLY``) after the split was made, or the fresh set
+#: (``FRESH``, topics_fresh.py), written later still and stored as a third split that nothing is tuned on.
+FIRST, ADDED, DEV_PLACES, FRESH = "2026-11", "issue-15", "issue-15-dev-places", "issue-15-fresh"
 DEV_ONLY = (DEV_PLACES,)
 SPLIT_SEED = "dari-issue-15-split"
 
 
 def all_topics() -> list[tuple[Topic, str]]:
-    """Every topic with its origin: the first 68, those added for issue 15, then the dev places."""
+    """Every topic with its origin: the first 68, those added for issue 15, the dev places, then the
+    fresh set."""
+    from topics_fresh import TOPICS as FRESH_TOPICS
     from topics_issue15 import DEV_PLACE_TOPICS
     from topics_issue15 import TOPICS as ADDED_TOPICS
 
@@ -489,6 +492,7 @@ def all_topics() -> list[tuple[Topic, str]]:
         [(topic, FIRST) for topic in TOPICS]
         + [(topic, ADDED) for topic in ADDED_TOPICS]
         + [(topic, DEV_PLACES) for topic in DEV_PLACE_TOPICS]
+        + [(topic, FRESH) for topic in FRESH_TOPICS]
     )
 
 
@@ -503,7 +507,8 @@ def splits(topics: list[tuple[Topic, str]]) -> dict[str, str]:
     Within each group of the same origin and kind (names, places, subjects), topics are ordered by
     sha256(seed:key) and dealt alternately, so both halves get as many of each; both queries of a
     topic are in its half. Topics of a ``DEV_ONLY`` origin, added later, are all ``dev``: a group of
-    its own, so no earlier topic changes half."""
+    its own, so no earlier topic changes half. Topics of the ``FRESH`` origin are all ``fresh``, a
+    third split (also a group of its own): reported only, never read to choose anything."""
     groups: dict[tuple[str, str], list[str]] = {}
     for topic, origin in topics:
         kind = kind_of(topic) if kind_of(topic) in ("name", "place") else "subject"
@@ -512,7 +517,10 @@ def splits(topics: list[tuple[Topic, str]]) -> dict[str, str]:
     for (origin, _kind), keys in groups.items():
         ordered = sorted(keys, key=lambda key: hashlib.sha256(f"{SPLIT_SEED}:{key}".encode()).hexdigest())
         for position, key in enumerate(ordered):
-            found[key] = "dev" if position % 2 == 0 or origin in DEV_ONLY else "heldout"
+            if origin == FRESH:
+                found[key] = "fresh"
+            else:
+                found[key] = "dev" if position % 2 == 0 or origin in DEV_ONLY else "heldout"
     return found
 
 
@@ -528,6 +536,29 @@ def check_dev_only(topics, split_of: dict[str, str], relevant: dict[str, list[st
                 raise SystemExit(f"dev-only topic {topic.key} repeats held-out topic {other.key}")
 
 
+def _query_form(text: str) -> str:
+    """A query as compared for repeats: lower case, without spaces, hyphens or dots."""
+    return re.sub(r"[\s\-.·]", "", text).lower()
+
+
+def check_fresh(topics, relevant: dict[str, list[str]]) -> None:
+    """A fresh topic must not repeat an earlier topic of any split or origin: neither one of its
+    queries (compared without case, spaces or hyphens) nor its relevant documents may be an earlier
+    topic's, or the fresh set would measure what was already seen (and tuned on). Fresh topics are
+    compared with each other too."""
+    seen: list[Topic] = []
+    for topic, origin in topics:
+        if origin == FRESH:
+            queries = {_query_form(topic.ko), _query_form(topic.en)}
+            for other in seen:
+                if relevant[topic.key] == relevant[other.key] or queries & {
+                    _query_form(other.ko),
+                    _query_form(other.en),
+                }:
+                    raise SystemExit(f"fresh topic {topic.key} repeats topic {other.key}")
+        seen.append(topic)
+
+
 def build() -> dict:
     krx_rows, trial_rows = _krx_rows(), _trial_rows()
     topics = all_topics()
@@ -538,6 +569,7 @@ def build() -> dict:
     split_of = splits(topics)
     relevant = {topic.key: relevant_ids(topic, krx_rows, trial_rows) for topic, _origin in topics}
     check_dev_only(topics, split_of, relevant)
+    check_fresh(topics, relevant)
     queries = []
     for topic, origin in topics:
         ids = relevant[topic.key]
@@ -561,7 +593,8 @@ def build() -> dict:
         "ClinicalTrials.gov Alzheimer's studies (nct:<NCT number>, English); built by "
         "benchmarks/matching/build_labelled_queries.py, see README.md beside it.",
         "split": "By topic, fixed before any tuning: 'dev' (glossary, weights and thresholds are "
-        "chosen on it) and 'heldout' (reported only). See splits() in build_labelled_queries.py.",
+        "chosen on it) and 'heldout' (reported only); 'fresh' (origin issue-15-fresh): written "
+        "later, reported only, never tuned on. See splits() in build_labelled_queries.py.",
         "n_queries": len(queries),
         "n_topics": len(topics),
         "queries": queries,
@@ -569,7 +602,8 @@ def build() -> dict:
 
 
 def review(keys: list[str]) -> None:
-    """Print every match of the named topics, to read them (``all`` for every topic)."""
+    """Print every match of the named topics, to read them (``all`` for every topic, ``fresh`` for
+    the fresh set's)."""
     krx_rows, trial_rows = _krx_rows(), _trial_rows()
     krx_text = {
         company.id: f"{company.name} [{company.industry}] {company.products}" for company in load_krx()
@@ -579,8 +613,8 @@ def review(keys: list[str]) -> None:
         for company in load_krx()
     }
     trial_text = {item.id: f"{item.title} | {item.interventions}" for item in load_trials()}
-    for topic, _origin in all_topics():
-        if "all" not in keys and topic.key not in keys:
+    for topic, origin in all_topics():
+        if "all" not in keys and topic.key not in keys and not (origin == FRESH and "fresh" in keys):
             continue
         ids = relevant_ids(topic, krx_rows, trial_rows)
         print(f"== {topic.key}: {topic.ko} / {topic.en}: {len(ids)}")
@@ -590,7 +624,11 @@ def review(keys: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--review", nargs="*", help="print the matches of these topics ('all' for every one)")
+    parser.add_argument(
+        "--review",
+        nargs="*",
+        help="print the matches of these topics ('all' for every one, 'fresh' for the fresh set's)",
+    )
     parser.add_argument("--check", action="store_true", help="fail if the committed file is out of date")
     args = parser.parse_args()
     if args.review is not None:
