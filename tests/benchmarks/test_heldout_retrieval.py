@@ -14,7 +14,7 @@ DATA = Path(os.environ.get("DARI_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 @pytest.mark.benchmark
 @pytest.mark.skipif(not (DATA / "krx-listed").exists(), reason="the shared real data is not here")
-def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
+def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mode(tmp_path):
     out = tmp_path / "heldout"
     # Every step in one process (the encoder loads once), the report with them.
     subprocess.run(
@@ -59,6 +59,8 @@ def test_the_heldout_benchmark_reports_both_halves_in_smoke_mode(tmp_path):
     assert set(report["modes"]) >= {"today", "served", "served_no_glossary"}
     for mode in report["modes"].values():
         assert mode["dev"]["n_queries"] + mode["heldout"]["n_queries"] == 6
+        assert mode["fresh"]["n_queries"] == 2  # the fresh set has a table of its own
+    assert "## Fresh set" in out.with_suffix(".md").read_text(encoding="utf-8")
     floor = json.loads((tmp_path / "floor.json").read_text(encoding="utf-8"))
     assert floor["chosen"]["absolute"] >= 0 and floor["n_dev_queries"] > 0
     names = json.loads((tmp_path / "names.json").read_text(encoding="utf-8"))
