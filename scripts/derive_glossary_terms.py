@@ -16,7 +16,7 @@ What is kept, decided from the registry and the hand-written glossary alone (no 
 search result is read): every term of the eight industry domains (not ``onto``, the publisher's own
 field of ontology engineering, which no Dari sector is) becomes one group of its Korean and English
 headwords (``heads``) and its alternative spellings (``alternatives``, which the glossary serves or not
-by ``glossary.PUBLIC_ALTERNATIVES``). Left out, as too short or too ambiguous to name one thing:
+as ``glossary.PUBLIC_TERMS`` says). Left out, as too short or too ambiguous to name one thing:
 
 - any term of one Hangul syllable or of one or two Latin letters (배 for ship, 셀, CT, S, O, D), and
   an alternative of two Hangul syllables: a Hangul term of two syllables or more matches inside
@@ -116,7 +116,7 @@ def derive(wheel: Path, hand_written: list[list[str]]) -> dict:
         "description": (
             "Bilingual (ko/en) term groups for the search glossary, derived from the OntoCraft Korean "
             "Industry Term Registry by scripts/derive_glossary_terms.py; the glossary serves each "
-            "group's heads, and its alternatives when glossary.PUBLIC_ALTERNATIVES is on."
+            "group's heads, and its alternatives, as glossary.PUBLIC_TERMS says."
         ),
         "source": {
             "name": f"{manifest['registry_en']} ({manifest['registry']})",

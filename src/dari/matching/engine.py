@@ -85,6 +85,9 @@ def fingerprint() -> str:
         Person.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
         Affiliation.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
         Organization.sectors.through.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        # The shipped glossary is stored in the snapshot: a release that changes it (new public terms)
+        # moves the fingerprint, so the next refresh serves it without a manual rebuild.
+        search_engine().Glossary.default().to_json(),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

@@ -1,6 +1,8 @@
 """The bilingual glossary expands short queries into the other language (no model needed)."""
 
-from dari.engines.matching.glossary import Glossary
+import json
+
+from dari.engines.matching.glossary import PUBLIC_TERM_FILES, PUBLIC_TERMS, Glossary, specific_as_written
 from dari.engines.matching.tokens import tokenize
 
 
@@ -34,3 +36,55 @@ def test_korean_compounds_yield_syllable_bigrams_for_short_queries():
     tokens = tokenize("혈당측정스트립, 이차전지양극활물질")
     assert {"혈당", "양극"} <= set(tokens)
     assert tokenize("Alzheimer's disease trials") == ["alzheimer", "disease"]
+
+
+def test_the_public_terms_load_and_expand_a_query_both_ways():
+    # The OntoCraft registry's industrial terms (data/terms-ontocraft.json) beside the hand-written
+    # groups; not served by default (PUBLIC_TERMS, chosen on the dev half), one setting away.
+    glossary = Glossary.with_public_terms("alternatives")
+    assert "LNG carrier" in glossary.expand("LNG운반선 건조")
+    assert "LNG운반선" in glossary.expand("LNG carriers")
+    assert "웨이퍼" in glossary.expand("silicon wafer")
+    assert "LNG운반선" not in Glossary.hand_written().expand("LNG carriers")
+    assert PUBLIC_TERMS == "none" and Glossary.default().groups == Glossary.hand_written().groups
+
+
+def test_every_public_term_file_names_its_source_and_licence():
+    for path in PUBLIC_TERM_FILES:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["licence"] == "CC BY 4.0"
+        assert data["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"
+        assert data["source"]["name"] and data["attribution"] and data["changes"] and data["derived_by"]
+        assert all(len(group["heads"]) + len(group["alternatives"]) > 1 for group in data["groups"])
+
+
+def test_public_alternatives_are_served_only_when_asked():
+    heads = Glossary.with_public_terms("heads")
+    alternatives = Glossary.with_public_terms("alternatives")
+    assert "dynamic random-access memory" in heads.expand("DRAM")
+    assert "리소그래피" not in heads.expand("포토 공정") and "리소그래피" in alternatives.expand("포토 공정")
+    assert "photolithography" in alternatives.expand("EUV 리소그래피 장비")
+    assert heads.expand("EUV 리소그래피 장비") == []
+
+
+def test_a_public_term_that_is_not_specific_as_written_is_added_but_never_matched():
+    glossary = Glossary.with_public_terms("alternatives")
+    # The registry's failure (고장, of equipment) and delivery (선박 인도, of a ship): added to a query
+    # that names the thing, never read into "heart failure" or "drug delivery".
+    assert "failure" in glossary.expand("설비 기능 상실")
+    assert "delivery" in glossary.expand("선박 인도 일정")
+    assert "선박 인도" not in glossary.expand("drug delivery")
+    assert "고장" not in glossary.expand("heart failure")
+    # 다이 (a chip's die) would match inside 다이오드; wafer is quiet, 웨이퍼 is not.
+    assert glossary.expand("다이오드") == [] and "wafer" in glossary.expand("웨이퍼")
+    specific = ("웨이퍼", "선박 인도", "LNG carrier", "DRAM")
+    assert all(map(specific_as_written, specific))
+    assert not any(map(specific_as_written, ("다이", "wafer", "failure", "DC")))
+
+
+def test_quiet_terms_are_kept_when_a_search_index_stores_its_glossary():
+    glossary = Glossary([["선박 인도", "delivery"]], quiet=[["delivery"]])
+    stored = Glossary.from_json(glossary.to_json())
+    assert stored.quiet == [["delivery"]] and stored.expand("drug delivery") == []
+    assert stored.expand("선박 인도") == ["delivery"]
+    assert Glossary.from_json(Glossary([["앱", "app"]]).to_json()).expand("헬스 앱") == ["app"]
