@@ -9,6 +9,7 @@
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-cross-language  # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --choose-place-offset  # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --probe-group-names  # KRX names + corpus words
+    .venv/bin/python benchmarks/heldout_retrieval.py --choose-public-terms  # on the dev half only
     .venv/bin/python benchmarks/heldout_retrieval.py --smoke          # CI: a few documents and queries
 
 Several steps may be asked for at once; they run in one process, and the report with them when
@@ -35,9 +36,9 @@ Modes, all in one run on the same corpus (ratios are within the run):
 - ``today``: the search as it was before issue 15 (shipped glossary, no places, no website names, no
   relevance floor, every expansion counted alike);
 - ``today_no_glossary``: the same without the glossary;
-- ``served``: as served now: ``RELEVANCE_FLOOR``, places in the documents, the shipped glossary plus
-  the scenario taxonomy's names and synonyms (as ``dari.matching.engine.glossary``), expansions
-  weighted by specificity;
+- ``served``: as served now: ``RELEVANCE_FLOOR``, places in the documents, the shipped glossary (the
+  hand-written groups and the public terms, ``Glossary.default``) plus the scenario taxonomy's names
+  and synonyms (as ``dari.matching.engine.glossary``), expansions weighted by specificity;
 - ``served_no_glossary``: the same, glossary off;
 - ``served_spelled_names``: served, but names matched as before (spelling only: no beginning of a
   name, no sound keys across scripts, no ``NAMED_RELATIVE`` floor); ``--choose-names`` chooses
@@ -60,6 +61,9 @@ Modes, all in one run on the same corpus (ratios are within the run):
 - ``served_flat``: served, but every expansion counts alike (``SPECIFIC_EXPANSIONS`` off;
   ``--choose-specificity`` chooses ``SPECIFICITY_POWER`` on the dev half);
 - ``served_no_taxonomy``: served with the shipped glossary only (no taxonomy synonyms);
+- ``served_public_terms``: served with every public term (``glossary.PUBLIC_TERM_FILES``: headwords
+  and alternatives) whatever ``glossary.PUBLIC_TERMS`` serves; ``--choose-public-terms`` chooses
+  that on the dev half between none, the headwords, and the headwords with alternatives;
 - ``semantic`` / ``lexical``: one signal alone (served documents, no floor, no language offset);
 - with ``--dev-only`` also ``DEV_VARIANTS`` (more weight on meaning or on the expansions), so that
   such a change is chosen on the dev half before the held-out half ever runs it.
@@ -103,7 +107,7 @@ from corpus import corpus_documents, document_language, load_krx  # noqa: E402
 
 from dari.engines.matching import names as name_matching  # noqa: E402
 from dari.engines.matching import search as engine  # noqa: E402
-from dari.engines.matching.glossary import Glossary  # noqa: E402
+from dari.engines.matching.glossary import Glossary, public_groups  # noqa: E402
 from dari.engines.matching.search import SIGNALS, SearchIndex  # noqa: E402
 
 K = 10
@@ -113,7 +117,7 @@ _TODAY = {
     "signals": SIGNALS,
     "cross_offset": 0.0,
     "place_offset": 0.0,
-    "glossary": "shipped",
+    "glossary": "hand_written",
     "places": False,
     "websites": False,
     "floor": False,
@@ -158,6 +162,7 @@ MODES = {
     "served_place_offset_as_others": {**_SERVED, "place_offset": engine.CROSS_LANGUAGE_OFFSET},
     "served_flat": {**_SERVED, "specific": False},
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
+    "served_public_terms": {**_SERVED, "glossary": "served_public_alternatives"},
     "semantic": {
         **_SERVED,
         "signals": ("semantic",),
@@ -276,10 +281,22 @@ def taxonomy_groups() -> list[list[str]]:
 
 
 def glossary(kind: str) -> Glossary:
-    """``shipped``: data/glossary.json; ``served``: plus the taxonomy; ``none``: empty."""
+    """``none``: empty; ``hand_written``: data/glossary.json alone (as before issue 15); ``shipped``:
+    ``Glossary.default()`` (the hand-written groups and the public terms ``PUBLIC_TERMS`` names);
+    ``served``: shipped plus the taxonomy; ``served_hand_written``, ``served_public_heads`` and
+    ``served_public_alternatives``: the hand-written groups and the taxonomy with no public term, with
+    their headwords, or with their headwords and alternatives (whatever ``PUBLIC_TERMS`` says)."""
     if kind == "none":
         return Glossary([])
-    return Glossary.default().with_groups(taxonomy_groups()) if kind == "served" else Glossary.default()
+    if kind in ("hand_written", "shipped"):
+        return Glossary.hand_written() if kind == "hand_written" else Glossary.default()
+    base = {
+        "served": Glossary.default,
+        "served_hand_written": Glossary.hand_written,
+        "served_public_heads": lambda: Glossary.with_public_terms("heads"),
+        "served_public_alternatives": lambda: Glossary.with_public_terms("alternatives"),
+    }[kind]()
+    return base.with_groups(taxonomy_groups())
 
 
 def use_names(kind: str) -> None:
@@ -440,6 +457,37 @@ def dev_figures(ranked: dict[str, list[str]], dev: list[dict]) -> dict:
 
 #: ``CROSS_LANGUAGE_OFFSET`` values tried by --choose-cross-language.
 CROSS_OFFSETS = (0.0, 0.02, 0.04, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.15, 0.2)
+
+
+#: The public terms tried by --choose-public-terms, fewest first (the ``glossary`` kinds).
+PUBLIC_TERMS = ("served_hand_written", "served_public_heads", "served_public_alternatives")
+
+
+def choose_public_terms(index: SearchIndex, dev: list[dict]) -> dict:
+    """Which of the public terms the served glossary adds (``PUBLIC_TERMS``) on ``dev``: the best mean
+    F1 of capped Recall@10 and precision@10 over every dev query, the fewer terms when equal (within
+    ``TOLERANCE``, as the floor: terms that change nothing on dev are not taken on trust); the dev
+    queries that any public term expands and those whose shown results differ are listed."""
+    rows, shown = [], []
+    for kind in PUBLIC_TERMS:
+        ranked, _ = rankings(index, dev, {**MODES["served"], "glossary": kind}, engine.RELEVANCE_FLOOR)
+        rows.append({"glossary": kind, **dev_figures(ranked, dev)})
+        shown.append(ranked)
+        print(json.dumps(rows[-1]), flush=True)
+    top = max(row["f1"] for row in rows)
+    chosen = next(row for row in rows if row["f1"] >= (1 - TOLERANCE) * top)
+    public = Glossary(*public_groups(True))
+    return {
+        "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries; within 0.5% of "
+        "the best: the fewer terms (none, headwords, headwords and alternatives)",
+        "chosen": chosen,
+        "n_dev_queries": len(dev),
+        "queries_expanded": sorted(query["id"] for query in dev if public.expand(query["query"])),
+        "queries_changed": sorted(
+            query["id"] for query in dev if len({tuple(ranked[query["id"]]) for ranked in shown}) > 1
+        ),
+        "grid": rows,
+    }
 
 
 def choose_cross_language(index: SearchIndex, dev: list[dict]) -> dict:
@@ -922,6 +970,10 @@ def main() -> None:
     )
     parser.add_argument("--group-names-out", default=str(RESULTS / "text-retrieval-group-names.json"))
     parser.add_argument(
+        "--choose-public-terms", action="store_true", help="which public terms the glossary serves (dev half)"
+    )
+    parser.add_argument("--public-terms-out", default=str(RESULTS / "text-retrieval-public-terms.json"))
+    parser.add_argument(
         "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
     )
     args = parser.parse_args()
@@ -943,6 +995,7 @@ def main() -> None:
         (args.choose_cross_language, choose_cross_language_step),
         (args.choose_place_offset, choose_place_offset_step),
         (args.probe_group_names, probe_group_names_step),
+        (args.choose_public_terms, choose_public_terms_step),
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
     # step is asked for, or with --report.
@@ -1039,6 +1092,12 @@ def choose_place_offset_step(args, documents, halves) -> None:
     index = build_indexes(documents, args.smoke)[0][True, True]
     result = choose_place_offset(index, halves["dev"])
     write_step(args, result, "--choose-place-offset", args.place_offset_out)
+
+
+def choose_public_terms_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_public_terms(index, halves["dev"])
+    write_step(args, result, "--choose-public-terms", args.public_terms_out)
 
 
 def probe_group_names_step(args, documents, halves) -> None:

@@ -49,6 +49,9 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
             "--probe-group-names",
             "--group-names-out",
             str(tmp_path / "group.json"),
+            "--choose-public-terms",
+            "--public-terms-out",
+            str(tmp_path / "public.json"),
         ],
         cwd=ROOT,
         check=True,
@@ -82,5 +85,12 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
     assert "place_language_offset" in place["chosen"] and place["n_dev_place_queries"] > 0
     group = json.loads((tmp_path / "group.json").read_text(encoding="utf-8"))
     assert group["n_pairs"] > 0 and {"group_sound_minimum", "words_sounding_so"} <= set(group["chosen"])
+    public = json.loads((tmp_path / "public.json").read_text(encoding="utf-8"))
+    assert [row["glossary"] for row in public["grid"]] == [
+        "served_hand_written",
+        "served_public_heads",
+        "served_public_alternatives",
+    ]
+    assert "served_public_terms" in report["modes"]
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])
