@@ -77,9 +77,10 @@ def test_a_public_term_that_is_not_specific_as_written_is_added_but_never_matche
     assert "고장" not in glossary.expand("heart failure")
     # 다이 (a chip's die) would match inside 다이오드; wafer is quiet, 웨이퍼 is not.
     assert glossary.expand("다이오드") == [] and "wafer" in glossary.expand("웨이퍼")
-    specific = ("웨이퍼", "선박 인도", "LNG carrier", "DRAM")
+    specific = ("웨이퍼", "선박 인도", "LNG carrier", "DRAM", "SCADA")
     assert all(map(specific_as_written, specific))
-    assert not any(map(specific_as_written, ("다이", "wafer", "failure", "DC")))
+    assert not any(map(specific_as_written, ("다이", "wafer", "failure", "CVD", "DC")))
+    assert "chemical vapor deposition" not in glossary.expand("CVD risk in older adults")
 
 
 def test_quiet_terms_are_kept_when_a_search_index_stores_its_glossary():

@@ -17,8 +17,9 @@ A group may hold quiet terms: added to a query that mentions the group, but neve
 mention it. The public terms' spellings that are not specific as written are quiet
 (``specific_as_written``): an industrial registry's "failure", "delivery" or "detection" would
 otherwise turn "heart failure", "drug delivery" and "early detection" into equipment breakdowns,
-ship handovers and FMEA ratings, and its 다이 (a chip's die) or 세정 (wafer cleaning) match inside
-다이오드 and 세정제. Hand-written groups have none: they were written for Dari's own domains.
+ship handovers and FMEA ratings, its CVD (chemical vapour deposition) a cardiovascular disease into
+a wafer process, and its 다이 (a chip's die) or 세정 (wafer cleaning) match inside 다이오드 and 세정제.
+Hand-written groups have none: they were written for Dari's own domains.
 """
 
 from __future__ import annotations
@@ -182,11 +183,13 @@ _LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 def specific_as_written(term: str) -> bool:
     """Whether a public term may make a query mention its group: a Hangul term of three syllables or
     more, or of several words (선박 인도, 웨이퍼; not 다이, 세정); a Latin one of several words or an
-    acronym of three characters or more (LNG carrier, DRAM, MES; not failure, wafer)."""
+    acronym of four characters or more (LNG carrier, DRAM, SCADA; not failure, wafer, nor the
+    three-letter CVD, ERP or THC, which the trials' texts use for cardiovascular disease,
+    event-related potentials and tetrahydrocannabinol)."""
     words = term.split()
     if _HANGUL.search(term):
         return len(words) > 1 or len(term) >= 3
-    acronym = term.isupper() and len(term.replace("-", "")) >= 3
+    acronym = term.isupper() and len(term.replace("-", "")) >= 4
     return len(words) > 1 or acronym
 
 
