@@ -81,6 +81,7 @@ def test_a_running_server_logs_no_secret(tmp_path):
                 "-m",
                 "dari",
                 "serve",
+                "--no-preload",  # the search is not what this test reads (tests/core/test_serve.py is)
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

@@ -51,7 +51,17 @@ def test_two_web_processes_share_one_rate_limit(tmp_path):
         ports = [free_port(), free_port()]
         servers = [
             subprocess.Popen(
-                [sys.executable, "-m", "dari", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                [
+                    sys.executable,
+                    "-m",
+                    "dari",
+                    "serve",
+                    "--no-preload",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                ],
                 env=environment,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -70,8 +70,16 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
         parser.add_argument("--threads", type=int, default=settings.WEB_THREADS)
         parser.add_argument("--access-log", action="store_true", help="Log each request to standard output.")
+        parser.add_argument(
+            "--no-preload",
+            action="store_true",
+            help="Start the workers at once, without loading the search first (each worker then "
+            "loads it inside its first search: seconds during which that worker answers nothing).",
+        )
 
-    def handle(self, *args, bind: str, workers: int, threads: int, access_log: bool, **options):
+    def handle(
+        self, *args, bind: str, workers: int, threads: int, access_log: bool, no_preload: bool, **options
+    ):
         from gunicorn.app.base import BaseApplication
 
         from dari.core.logs import access_logger_class
@@ -107,7 +115,7 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
-        warmed = warm_up_apps()
+        warmed = [] if no_preload else warm_up_apps()
         if warmed:
             loaded = ", ".join(f"{label} ({seconds:.1f} s)" for label, seconds in warmed)
             self.stderr.write(f"Loaded before starting the workers: {loaded}")
