@@ -105,9 +105,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from corpus import corpus_documents, document_language, load_krx  # noqa: E402
 
+from dari.engines.matching import glossary as glossary_module  # noqa: E402
 from dari.engines.matching import names as name_matching  # noqa: E402
 from dari.engines.matching import search as engine  # noqa: E402
-from dari.engines.matching.glossary import Glossary, public_groups  # noqa: E402
+from dari.engines.matching.glossary import Glossary, domain_groups, public_groups  # noqa: E402
 from dari.engines.matching.search import SIGNALS, SearchIndex  # noqa: E402
 
 K = 10
@@ -123,6 +124,7 @@ _TODAY = {
     "floor": False,
     "specific": False,
     "names": "spelled",
+    "longest": False,
 }
 _SERVED = {
     "signals": SIGNALS,
@@ -163,6 +165,8 @@ MODES = {
     "served_flat": {**_SERVED, "specific": False},
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
     "served_public_terms": {**_SERVED, "glossary": "served_public_alternatives"},
+    "served_no_domain_terms": {**_SERVED, "glossary": "served_no_domain"},
+    "served_no_domain_terms_all_matches": {**_SERVED, "glossary": "served_no_domain", "longest": False},
     "semantic": {
         **_SERVED,
         "signals": ("semantic",),
@@ -172,6 +176,8 @@ MODES = {
     },
     "lexical": {**_SERVED, "signals": ("lexical",), "floor": False},
 }
+#: Whether the glossary's longest match wins, as served.
+_SERVED_LONGEST = glossary_module.LONGEST_MATCH
 #: Signal weights and the expansions' weight as served (the engine's constants when this module loads).
 _SERVED_WEIGHTS = {"weights": dict(engine.WEIGHTS), "expansion": engine.EXPANSION_WEIGHT}
 #: Variants run with --dev-only alone, to choose on the dev half (the held-out half never sees them):
@@ -284,17 +290,23 @@ def glossary(kind: str) -> Glossary:
     """``none``: empty; ``hand_written``: data/glossary.json alone (as before issue 15); ``shipped``:
     ``Glossary.default()`` (the hand-written groups and the public terms ``PUBLIC_TERMS`` names);
     ``served``: shipped plus the taxonomy; ``served_hand_written``, ``served_public_heads`` and
-    ``served_public_alternatives``: the hand-written groups and the taxonomy with no public term, with
-    their headwords, or with their headwords and alternatives (whatever ``PUBLIC_TERMS`` says)."""
+    ``served_public_alternatives``: the hand-written groups (and the domain terms as
+    ``DOMAIN_TERMS`` says) and the taxonomy with no public term, with their headwords, or with their
+    headwords and alternatives (whatever ``PUBLIC_TERMS`` says); ``served_no_domain`` and
+    ``served_domain``: served without or with the domain terms (``glossary.DOMAIN_TERM_FILE``),
+    whatever ``DOMAIN_TERMS`` says."""
     if kind == "none":
         return Glossary([])
     if kind in ("hand_written", "shipped"):
         return Glossary.hand_written() if kind == "hand_written" else Glossary.default()
     base = {
         "served": Glossary.default,
-        "served_hand_written": Glossary.hand_written,
+        "served_hand_written": lambda: Glossary.with_public_terms("none"),
         "served_public_heads": lambda: Glossary.with_public_terms("heads"),
         "served_public_alternatives": lambda: Glossary.with_public_terms("alternatives"),
+        "served_no_domain": lambda: Glossary.with_public_terms(glossary_module.PUBLIC_TERMS, "none"),
+        "served_domain_across": lambda: Glossary.with_public_terms(glossary_module.PUBLIC_TERMS, "across"),
+        "served_domain": lambda: Glossary.with_public_terms(glossary_module.PUBLIC_TERMS, "all"),
     }[kind]()
     return base.with_groups(taxonomy_groups())
 
@@ -321,6 +333,7 @@ def use_names(kind: str) -> None:
 
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
     index.glossary = glossary(options["glossary"])
+    glossary_module.LONGEST_MATCH = options.get("longest", _SERVED_LONGEST)
     engine.SPECIFIC_EXPANSIONS = options["specific"]
     engine.WEIGHTS = dict(options.get("weights", _SERVED_WEIGHTS["weights"]))
     engine.EXPANSION_WEIGHT = options.get("expansion", _SERVED_WEIGHTS["expansion"])
@@ -483,6 +496,40 @@ def choose_public_terms(index: SearchIndex, dev: list[dict]) -> dict:
         "chosen": chosen,
         "n_dev_queries": len(dev),
         "queries_expanded": sorted(query["id"] for query in dev if public.expand(query["query"])),
+        "queries_changed": sorted(
+            query["id"] for query in dev if len({tuple(ranked[query["id"]]) for ranked in shown}) > 1
+        ),
+        "grid": rows,
+    }
+
+
+#: The domain-term choices tried by --choose-domain-terms, fewest terms first (``glossary`` kinds).
+DOMAIN_TERMS = ("served_no_domain", "served_domain_across", "served_domain")
+
+
+def choose_domain_terms(index: SearchIndex, dev: list[dict]) -> dict:
+    """Whether the served glossary adds the domain terms (``glossary.DOMAIN_TERM_FILE``) on ``dev``, by
+    ``choose_public_terms``'s rule: the best mean F1 of capped Recall@10 and precision@10 over every
+    dev query, without them when within ``TOLERANCE``; with the figures of each and the dev queries
+    they expand or change."""
+    rows, shown = [], []
+    for longest, kind in itertools.product((False, True), DOMAIN_TERMS):
+        options = {**MODES["served"], "glossary": kind, "longest": longest}
+        ranked, _ = rankings(index, dev, options, engine.RELEVANCE_FLOOR)
+        rows.append({"glossary": kind, "longest_match": longest, **dev_figures(ranked, dev)})
+        shown.append(ranked)
+        print(json.dumps(rows[-1]), flush=True)
+    top = max(row["f1"] for row in rows)
+    chosen = next(row for row in rows if row["f1"] >= (1 - TOLERANCE) * top)
+    domain = Glossary(*domain_groups())
+    return {
+        "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries; within 0.5% of "
+        "the best: the first of (every match, then the longest match only) x (no domain term, the other "
+        "language's terms only, every term)",
+        "chosen": chosen,
+        "n_dev_queries": len(dev),
+        "n_groups": len(domain.groups),
+        "queries_expanded": sorted(query["id"] for query in dev if domain.expand(query["query"])),
         "queries_changed": sorted(
             query["id"] for query in dev if len({tuple(ranked[query["id"]]) for ranked in shown}) > 1
         ),
@@ -974,6 +1021,12 @@ def main() -> None:
     )
     parser.add_argument("--public-terms-out", default=str(RESULTS / "text-retrieval-public-terms.json"))
     parser.add_argument(
+        "--choose-domain-terms",
+        action="store_true",
+        help="whether the glossary serves the domain terms (dev)",
+    )
+    parser.add_argument("--domain-terms-out", default=str(RESULTS / "text-retrieval-domain-terms.json"))
+    parser.add_argument(
         "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
     )
     args = parser.parse_args()
@@ -996,6 +1049,7 @@ def main() -> None:
         (args.choose_place_offset, choose_place_offset_step),
         (args.probe_group_names, probe_group_names_step),
         (args.choose_public_terms, choose_public_terms_step),
+        (args.choose_domain_terms, choose_domain_terms_step),
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
     # step is asked for, or with --report.
@@ -1011,7 +1065,7 @@ def main() -> None:
 def engine_settings_kept():
     """The engine's settings and this module's served ones (their upper-case module names) as they
     were, after a step that tries others: one step's trials never leak into the next step of a run."""
-    modules = (engine, name_matching, sys.modules[__name__])
+    modules = (engine, name_matching, glossary_module, sys.modules[__name__])
     saved = {
         module: {key: copy.copy(value) for key, value in vars(module).items() if key.isupper()}
         for module in modules
@@ -1098,6 +1152,12 @@ def choose_public_terms_step(args, documents, halves) -> None:
     index = build_indexes(documents, args.smoke)[0][True, True]
     result = choose_public_terms(index, halves["dev"])
     write_step(args, result, "--choose-public-terms", args.public_terms_out)
+
+
+def choose_domain_terms_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_domain_terms(index, halves["dev"])
+    write_step(args, result, "--choose-domain-terms", args.domain_terms_out)
 
 
 def probe_group_names_step(args, documents, halves) -> None:

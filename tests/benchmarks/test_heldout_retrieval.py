@@ -52,6 +52,9 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
             "--choose-public-terms",
             "--public-terms-out",
             str(tmp_path / "public.json"),
+            "--choose-domain-terms",
+            "--domain-terms-out",
+            str(tmp_path / "domain.json"),
         ],
         cwd=ROOT,
         check=True,
@@ -92,5 +95,12 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
         "served_public_alternatives",
     ]
     assert "served_public_terms" in report["modes"]
+    domain = json.loads((tmp_path / "domain.json").read_text(encoding="utf-8"))
+    assert [(row["longest_match"], row["glossary"]) for row in domain["grid"]] == [
+        (longest, kind)
+        for longest in (False, True)
+        for kind in ("served_no_domain", "served_domain_across", "served_domain")
+    ]
+    assert domain["n_groups"] > 0 and "served_no_domain_terms" in report["modes"]
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])

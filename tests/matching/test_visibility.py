@@ -90,11 +90,13 @@ def test_a_result_made_private_since_the_snapshot_gives_its_place_to_the_next_on
     """The snapshot still counts the clinic as public, so the engine ranks it; the query then runs
     again without it rather than showing fewer results than asked for."""
     before = [s.organization.key for s in engine.suggestions(world["member"], world["startup"], k=2)]
-    found = [result.obj.key for result in engine.search(world["outsider"], "endocrinology health")]
+    found = [result.obj.key for result in engine.search(world["outsider"], "endocrinology clinic health")]
     assert "endo-clinic" in before and found == ["endo-clinic", "pacific-health-fund"]
     Organization.objects.filter(pk=world["fit"].pk).update(is_public=False)
 
     after = [s.organization.key for s in engine.suggestions(world["member"], world["startup"], k=2)]
     assert sorted(after) == ["pacific-health-fund", "tumor-capital"]  # the member's other two
-    found = [result.obj.key for result in engine.search(world["outsider"], "endocrinology health", limit=1)]
+    found = [
+        result.obj.key for result in engine.search(world["outsider"], "endocrinology clinic health", limit=1)
+    ]
     assert found == ["pacific-health-fund"]

@@ -2,13 +2,36 @@
 
 import json
 
-from dari.engines.matching.glossary import PUBLIC_TERM_FILES, PUBLIC_TERMS, Glossary, specific_as_written
+import pytest
+
+from dari.engines.matching import glossary as glossary_module
+from dari.engines.matching.glossary import (
+    DOMAIN_TERM_FILE,
+    PUBLIC_TERM_FILES,
+    PUBLIC_TERMS,
+    Glossary,
+    domain_groups,
+    specific_as_written,
+)
 from dari.engines.matching.tokens import tokenize
 
 
 def test_a_korean_term_expands_to_english():
     assert "thyroid" in Glossary.default().expand("갑상선")
-    assert {"blood glucose", "glucose"} <= set(Glossary.default().expand("혈당측정기"))
+    assert {"glucose meter", "glucometer"} <= set(Glossary.default().expand("혈당측정기"))
+
+
+def test_the_longest_term_a_query_mentions_wins(monkeypatch):
+    # 혈당측정기 is a glucose meter, not blood glucose; gene therapy is neither gene nor therapy alone.
+    glossary = Glossary([["혈당", "blood glucose"], ["혈당측정기", "glucose meter"], ["치료", "therapy"]])
+    assert glossary.expand("혈당측정기") == ["glucose meter"]
+    assert glossary.expand("혈당 측정기") == ["glucose meter"]  # the same compound, spaced
+    assert glossary.expand("혈당 관리 치료") == ["blood glucose", "therapy"]
+    english = Glossary([["gene", "유전자"], ["gene therapy", "유전자 치료"], ["therapy", "치료"]])
+    assert english.expand("gene therapy trials") == ["유전자 치료"]
+    assert english.expand("therapy for gene carriers") == ["유전자", "치료"]
+    monkeypatch.setattr(glossary_module, "LONGEST_MATCH", False)
+    assert set(glossary.expand("혈당측정기")) == {"blood glucose", "glucose meter"}
 
 
 def test_an_english_term_expands_to_korean_plural_or_not():
@@ -17,7 +40,7 @@ def test_an_english_term_expands_to_korean_plural_or_not():
 
 
 def test_acronyms_match_only_in_capitals():
-    assert "양전자방출단층촬영" in Glossary.default().expand("amyloid PET")
+    assert "양전자방출단층촬영" in Glossary.default().expand("PET for amyloid")
     assert "양전자방출단층촬영" not in Glossary.default().expand("pet food")
 
 
@@ -46,7 +69,39 @@ def test_the_public_terms_load_and_expand_a_query_both_ways():
     assert "LNG운반선" in glossary.expand("LNG carriers")
     assert "웨이퍼" in glossary.expand("silicon wafer")
     assert "LNG운반선" not in Glossary.hand_written().expand("LNG carriers")
-    assert PUBLIC_TERMS == "none" and Glossary.default().groups == Glossary.hand_written().groups
+    assert PUBLIC_TERMS == "none" and Glossary.default().groups == Glossary.with_public_terms("none").groups
+
+
+def test_the_domain_terms_cross_into_the_other_language_only():
+    # data/terms-domain.json, served across (DOMAIN_TERMS, chosen on the dev half): a Korean query gets
+    # the group's English terms, not its other Korean spellings, and the reverse.
+    assert glossary_module.DOMAIN_TERMS == "across"
+    served = Glossary.default()
+    assert {"mobile phone", "smartphone"} <= set(served.expand("휴대폰 부품"))
+    assert not {"휴대전화", "스마트폰"} & set(served.expand("휴대폰 부품"))
+    assert {"도네페질", "아리셉트"} <= set(served.expand("donepezil trials"))
+    assert "memantine" in served.expand("메만틴")
+    assert "smartphone" not in Glossary.hand_written().expand("휴대폰 부품")
+    every = Glossary.with_public_terms("none", "all")
+    assert {"휴대전화", "스마트폰"} <= set(every.expand("휴대폰 부품"))
+    with pytest.raises(ValueError, match="domain terms"):
+        Glossary.with_public_terms("none", "some")
+
+
+def test_the_domain_term_file_states_its_source_and_licence():
+    data = json.loads(DOMAIN_TERM_FILE.read_text(encoding="utf-8"))
+    assert (
+        data["source"]
+        and data["licence"].startswith("AGPL-3.0")
+        and "No labelled query" in data["description"]
+    )
+    assert all(group["ko"] and group["en"] for group in data["groups"])
+    groups, quiet = domain_groups(across=True)
+    assert len(groups) == sum(len(group["ko"]) + len(group["en"]) for group in data["groups"])
+    assert all(
+        group[0] not in silent and set(group[1:]) == set(silent)
+        for group, silent in zip(groups, quiet, strict=True)
+    )
 
 
 def test_every_public_term_file_names_its_source_and_licence():

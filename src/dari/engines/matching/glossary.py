@@ -45,6 +45,19 @@ PUBLIC_TERM_FILES = (DATA_DIR / "terms-ontocraft.json",)
 #: equal): no dev query mentions a public term that is specific as written, every choice gives the
 #: same figures, and so none is served. The labelled set cannot tell whether they help.
 PUBLIC_TERMS = "none"
+#: Term groups written for Dari from the vocabulary of the organizations it registers: the frequent
+#: nouns of Korean companies' product lists and the frequent terms of clinical-trial titles, each with
+#: its translation (see the file's description). Hand-written like ``DATA_FILE``, and served as it is.
+DOMAIN_TERM_FILE = DATA_DIR / "terms-domain.json"
+#: Whether ``Glossary.default()`` serves ``DOMAIN_TERM_FILE``'s groups: ``"none"``, ``"across"`` (a
+#: query gets the other language's terms only) or ``"all"`` (every term of the group). Chosen on the
+#: dev half (benchmarks/heldout_retrieval.py --choose-domain-terms; text-retrieval-domain-terms.json).
+DOMAIN_TERMS = "across"
+#: Whether a term found inside a longer term the query mentions is ignored (gene therapy mentions the
+#: gene-therapy group, not gene's nor therapy's; 체외진단 not 진단's), the longest match winning as
+#: in a dictionary lookup. Chosen on the dev half (benchmarks/heldout_retrieval.py
+#: --choose-domain-terms; text-retrieval-domain-terms.json).
+LONGEST_MATCH = True
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -64,27 +77,28 @@ class Glossary:
         self._tests = [[test for _form, _key, test in group] for group in matchers]
         # The groups' matching terms by a key the query must hold for them to match (see _matcher), so
         # that a query tests the few terms that share its keys, not the thousands of the glossary.
-        self._by_key: dict[tuple[int, str], list[tuple[int, Callable]]] = {}
+        self._by_key: dict[tuple[int, str], list[tuple[int, str, Callable]]] = {}
         for number, ((terms, silent), group) in enumerate(zip(kept, matchers, strict=True)):
             for term, (form, key, test) in zip(terms, group, strict=True):
                 if term not in silent:
-                    self._by_key.setdefault((form, key), []).append((number, test))
+                    self._by_key.setdefault((form, key), []).append((number, _span_key(term), test))
 
     @classmethod
     def default(cls) -> Glossary:
-        """The glossary shipped with Dari: the hand-written groups and the public terms that
-        ``PUBLIC_TERMS`` names."""
-        return _default(PUBLIC_TERMS)
+        """The glossary shipped with Dari: the hand-written groups, the domain terms if
+        ``DOMAIN_TERMS`` and the public terms that ``PUBLIC_TERMS`` names."""
+        return _default(PUBLIC_TERMS, DOMAIN_TERMS)
 
     @classmethod
     def hand_written(cls) -> Glossary:
         """The hand-written groups alone (``data/glossary.json``)."""
-        return _default("none")
+        return _default("none", "none")
 
     @classmethod
-    def with_public_terms(cls, which: str) -> Glossary:
-        """The hand-written groups and the public terms ``which`` names (as ``PUBLIC_TERMS``)."""
-        return _default(which)
+    def with_public_terms(cls, which: str, domain: str | None = None) -> Glossary:
+        """The hand-written groups, the domain terms (``domain``, by default as ``DOMAIN_TERMS``) and the
+        public terms ``which`` names (as ``PUBLIC_TERMS``)."""
+        return _default(which, DOMAIN_TERMS if domain is None else domain)
 
     def with_groups(self, extra_groups: list[list[str]], quiet: list[list[str]] | None = None) -> Glossary:
         """This glossary plus ``extra_groups`` (e.g. taxonomy synonyms: ``[["진단", "diagnostics"], …]``),
@@ -111,9 +125,20 @@ class Glossary:
         seen_as = (query, folded, set(folded.split()), folded.replace(" ", ""))
         added: list[str] = []
         seen = {folded}
-        mentioned = {
-            number for key in _keys(*seen_as) for number, test in self._by_key.get(key, ()) if test(*seen_as)
+        matched = {
+            (number, span)
+            for key in _keys(*seen_as)
+            for number, span, test in self._by_key.get(key, ())
+            if test(*seen_as)
         }
+        if LONGEST_MATCH:
+            spans = {span for _number, span in matched}
+            matched = {
+                (number, span)
+                for number, span in matched
+                if not any(len(other) > len(span) and span in other for other in spans)
+            }
+        mentioned = {number for number, _span in matched}
         for number in sorted(mentioned):
             for term, test in zip(self.groups[number], self._tests[number], strict=True):
                 key = normalize(term)
@@ -121,6 +146,12 @@ class Glossary:
                     seen.add(key)
                     added.append(term)
         return added
+
+
+def _span_key(term: str) -> str:
+    """What ``LONGEST_MATCH`` compares: the term folded, Hangul without spaces (유전자 치료 = 유전자치료)."""
+    folded = normalize(term)
+    return folded.replace(" ", "") if _HANGUL.search(term) else f" {folded} "
 
 
 #: How many first characters of a Latin term key it (see ``_matcher``).
@@ -208,11 +239,32 @@ def public_groups(alternatives: bool = True) -> tuple[list[list[str]], list[list
     return groups, quiet
 
 
+def domain_groups(across: bool = False) -> tuple[list[list[str]], list[list[str]]]:
+    """``DOMAIN_TERM_FILE``'s groups, each its Korean terms then its English ones, and each group's
+    quiet terms: none; or, ``across``, one group per term with the other language's terms quiet, so
+    that a query is expanded only into the other language (휴대폰 adds smartphone, not 스마트폰)."""
+    groups = json.loads(DOMAIN_TERM_FILE.read_text(encoding="utf-8"))["groups"]
+    if not across:
+        return [group["ko"] + group["en"] for group in groups], [[] for _group in groups]
+    split: list[list[str]] = []
+    quiet: list[list[str]] = []
+    for group in groups:
+        for own, other in ((group["ko"], group["en"]), (group["en"], group["ko"])):
+            for term in own:
+                split.append([term, *other])
+                quiet.append(list(other))
+    return split, quiet
+
+
 @cache
-def _default(which: str) -> Glossary:
-    hand_written = Glossary(json.loads(DATA_FILE.read_text(encoding="utf-8"))["groups"])
-    if which == "none":
-        return hand_written
-    if which not in ("heads", "alternatives"):
+def _default(which: str, domain: str) -> Glossary:
+    if which not in ("none", "heads", "alternatives"):
         raise ValueError(f"public terms: {which!r}, not none, heads or alternatives")
-    return hand_written.with_groups(*public_groups(alternatives=which == "alternatives"))
+    if domain not in ("none", "across", "all"):
+        raise ValueError(f"domain terms: {domain!r}, not none, across or all")
+    glossary = Glossary(json.loads(DATA_FILE.read_text(encoding="utf-8"))["groups"])
+    if domain != "none":
+        glossary = glossary.with_groups(*domain_groups(across=domain == "across"))
+    if which == "none":
+        return glossary
+    return glossary.with_groups(*public_groups(alternatives=which == "alternatives"))
