@@ -150,6 +150,8 @@ _SERVED_NAMES = {
     "within": engine.NAMES_WITHIN,
     "within_minimum": name_matching.WITHIN_MINIMUM,
     "loanwords": name_matching.LOANWORD_SOUNDS,
+    "endings": engine.NAME_ENDINGS,
+    "spelled": name_matching.SPELLED_VARIANTS,
 }
 MODES = {
     "today": _TODAY,
@@ -160,6 +162,7 @@ MODES = {
     "served_names_before_exact": {**_SERVED, "names": "before_exact"},
     "served_without_websites": {**_SERVED, "websites": False},
     "served_no_loanwords": {**_SERVED, "names": "no_loanwords"},
+    "served_no_name_spellings": {**_SERVED, "names": "no_spellings"},
     "served_no_language_offset": {**_SERVED, "cross_offset": 0.0, "place_offset": 0.0},
     "served_place_offset_as_others": {**_SERVED, "place_offset": engine.CROSS_LANGUAGE_OFFSET},
     "served_flat": {**_SERVED, "specific": False},
@@ -316,19 +319,23 @@ def use_names(kind: str) -> None:
     name, no sound keys, no raised floor after a named result); ``before_exact``: as served before
     exact names were shown alone (no ``EXACT_NAMES_ONLY``, ``EXACT_SOUNDS_ONLY``,
     ``COMPANY_WORD_SOUNDS``, ``NAMES_WITHIN``); ``no_loanwords``: served without
-    ``names.LOANWORD_SOUNDS``."""
-    served = kind in ("served", "before_exact", "no_loanwords")
+    ``names.LOANWORD_SOUNDS``; ``no_spellings``: served without ``NAME_ENDINGS`` and
+    ``names.SPELLED_VARIANTS`` (ninth stop)."""
+    served = kind in ("served", "before_exact", "no_loanwords", "no_spellings")
     name_matching.PREFIX_SIMILARITY = _SERVED_NAMES["prefix"] if served else 0.0
     engine.SOUND_THRESHOLD = _SERVED_NAMES["sound"] if served else float("inf")
     engine.NAMED_RELATIVE = _SERVED_NAMES["named"] if served else 0.0
     engine.SOUND_NAMES = _SERVED_NAMES["sound_names"] and served
-    exact = kind in ("served", "no_loanwords")
+    exact = kind in ("served", "no_loanwords", "no_spellings")
     engine.EXACT_NAMES_ONLY = _SERVED_NAMES["exact"] and exact
     engine.EXACT_SOUNDS_ONLY = _SERVED_NAMES["exact_sounds"] and exact
     engine.COMPANY_WORD_SOUNDS = _SERVED_NAMES["company_words"] and exact
     engine.NAMES_WITHIN = _SERVED_NAMES["within"] and exact
     name_matching.WITHIN_MINIMUM = _SERVED_NAMES["within_minimum"]
     name_matching.LOANWORD_SOUNDS = _SERVED_NAMES["loanwords"] and exact and kind != "no_loanwords"
+    spellings = exact and kind != "no_spellings"
+    engine.NAME_ENDINGS = _SERVED_NAMES["endings"] and spellings
+    name_matching.SPELLED_VARIANTS = _SERVED_NAMES["spelled"] and spellings
 
 
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
@@ -625,7 +632,8 @@ def choose_exact_names(index: SearchIndex, dev: list[dict], documents) -> dict:
     ``names.WITHIN_MINIMUM`` on ``dev`` (as served otherwise): the best mean F1 of capped Recall@10 and
     precision@10 over every dev query; equal F1 broken by the fewest rules on. Then, for the chosen
     setting, the corpus's words (as --probe-names) whose shown results lose half of what they showed
-    with all four rules off: a subject word hidden behind a name."""
+    with all four rules off: a subject word hidden behind a name; the first setting in the rule's order
+    with none is chosen."""
     index.glossary = glossary("served")
     rows = []
     for exact, sounds, words, within, minimum in EXACT_NAME_RULES:
@@ -644,27 +652,29 @@ def choose_exact_names(index: SearchIndex, dev: list[dict], documents) -> dict:
             }
         )
         print(json.dumps(rows[-1]), flush=True)
-    chosen = max(rows, key=lambda row: (row["f1"], -sum(bool(row[key]) for key in list(row)[:4])))
-    _SERVED_NAMES.update(
-        exact=chosen["exact_names_only"],
-        exact_sounds=chosen["exact_sounds_only"],
-        company_words=chosen["company_word_sounds"],
-        within=chosen["names_within"],
-        within_minimum=chosen["within_minimum"],
-    )
     words = [word for word in probe_words(documents) if not index.names_a_place(word)]
     word_queries = [{"id": word, "query": word} for word in words]
     before, _ = rankings(index, word_queries, MODES["served_names_before_exact"], engine.RELEVANCE_FLOOR)
-    now, _ = rankings(index, word_queries, MODES["served"], engine.RELEVANCE_FLOOR)
-    losing = sorted(
-        word
-        for word in words
-        if before[word]
-        and sum(1 for doc_id in before[word] if doc_id not in set(now[word])) >= len(before[word]) / 2
-    )
+    # In the order of the rule, the first setting under which no corpus word loses half of what it
+    # showed (a subject hidden behind a name: 남성의류 behind the company 남성 with WITHIN_MINIMUM 6).
+    probed = []
+    for chosen in sorted(rows, key=lambda row: (-row["f1"], sum(bool(row[key]) for key in list(row)[:4]))):
+        _SERVED_NAMES.update(
+            exact=chosen["exact_names_only"],
+            exact_sounds=chosen["exact_sounds_only"],
+            company_words=chosen["company_word_sounds"],
+            within=chosen["names_within"],
+            within_minimum=chosen["within_minimum"],
+        )
+        now, _ = rankings(index, word_queries, MODES["served"], engine.RELEVANCE_FLOOR)
+        losing = losing_half(words, before, now)
+        probed.append({**{key: chosen[key] for key in list(chosen)[:5]}, "words_losing_half": losing[:20]})
+        if not losing:
+            break
     return {
         "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries; equal F1 broken by "
-        "the fewest rules on",
+        "the fewest rules on; the first such setting under which no corpus word loses half of what it showed",
+        "probed": probed,
         "chosen": chosen,
         "n_dev_queries": len(dev),
         "n_words": len(words),
@@ -672,6 +682,56 @@ def choose_exact_names(index: SearchIndex, dev: list[dict], documents) -> dict:
         "examples": losing[:20],
         "grid": rows,
     }
+
+
+def choose_name_spellings(index: SearchIndex, dev: list[dict], documents) -> dict:
+    """``NAME_ENDINGS`` and ``names.SPELLED_VARIANTS`` on ``dev`` (as served otherwise): for each
+    setting, the dev figures and the corpus's words (as --probe-names) whose shown results lose half
+    of what they showed with both off (a subject word hidden behind a name: 디스플레이 ends
+    LG디스플레이); chosen: the best mean F1 among the settings with no word losing half, equal F1
+    broken by the fewest rules on."""
+    index.glossary = glossary("served")
+    words = [word for word in probe_words(documents) if not index.names_a_place(word)]
+    word_queries = [{"id": word, "query": word} for word in words]
+    before, _ = rankings(index, word_queries, MODES["served_no_name_spellings"], engine.RELEVANCE_FLOOR)
+    rows = []
+    for endings, spelled in itertools.product((False, True), repeat=2):
+        _SERVED_NAMES.update(endings=endings, spelled=spelled)
+        ranked, _ = rankings(index, dev, MODES["served"], engine.RELEVANCE_FLOOR)
+        now, _ = rankings(index, word_queries, MODES["served"], engine.RELEVANCE_FLOOR)
+        losing = losing_half(words, before, now)
+        rows.append(
+            {
+                "name_endings": endings,
+                "spelled_variants": spelled,
+                **dev_figures(ranked, dev),
+                "words_losing_half": len(losing),
+                "examples": losing[:20],
+            }
+        )
+        print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    chosen = max(
+        (row for row in rows if not row["words_losing_half"]),
+        key=lambda row: (row["f1"], -row["name_endings"] - row["spelled_variants"]),
+    )
+    return {
+        "rule": "best mean F1 of capped Recall@10 and precision@10 over all dev queries among the settings "
+        "with no corpus word losing half of what it showed; equal F1 broken by the fewest rules on",
+        "chosen": chosen,
+        "n_dev_queries": len(dev),
+        "n_words": len(words),
+        "grid": rows,
+    }
+
+
+def losing_half(words: list[str], before: dict, now: dict) -> list[str]:
+    """The words whose shown results ``now`` lose half or more of those shown ``before``."""
+    return sorted(
+        word
+        for word in words
+        if before[word]
+        and sum(1 for doc_id in before[word] if doc_id not in set(now[word])) >= len(before[word]) / 2
+    )
 
 
 def probe_words(documents) -> list[str]:
@@ -1021,6 +1081,10 @@ def main() -> None:
     )
     parser.add_argument("--public-terms-out", default=str(RESULTS / "text-retrieval-public-terms.json"))
     parser.add_argument(
+        "--choose-name-spellings", action="store_true", help="NAME_ENDINGS and SPELLED_VARIANTS (dev half)"
+    )
+    parser.add_argument("--name-spellings-out", default=str(RESULTS / "text-retrieval-name-spellings.json"))
+    parser.add_argument(
         "--choose-domain-terms",
         action="store_true",
         help="whether the glossary serves the domain terms (dev)",
@@ -1050,6 +1114,7 @@ def main() -> None:
         (args.probe_group_names, probe_group_names_step),
         (args.choose_public_terms, choose_public_terms_step),
         (args.choose_domain_terms, choose_domain_terms_step),
+        (args.choose_name_spellings, choose_name_spellings_step),
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
     # step is asked for, or with --report.
@@ -1110,6 +1175,12 @@ def choose_exact_names_step(args, documents, halves) -> None:
     out = Path(args.exact_names_out)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(json.dumps(result["chosen"]), result["words_losing_half"], f"-> {out}")
+
+
+def choose_name_spellings_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_name_spellings(index, halves["dev"], documents)
+    write_step(args, result, "--choose-name-spellings", args.name_spellings_out)
 
 
 def probe_step(args, documents, halves, probe, flag: str, out: str) -> None:

@@ -477,7 +477,9 @@ def relevant_ids(topic: Topic, krx_rows, trial_rows) -> list[str]:
 #: places added to the development half alone (``DEV_ONLY``) after the split was made, or the fresh set
 #: (``FRESH``, topics_fresh.py), written later still and stored as a third split that nothing is tuned on.
 FIRST, ADDED, DEV_PLACES, FRESH = "2026-11", "issue-15", "issue-15-dev-places", "issue-15-fresh"
-DEV_ONLY = (DEV_PLACES,)
+#: Company names added to the dev half alone later still (topics_issue15.DEV_NAME_TOPICS).
+DEV_NAMES = "issue-15-dev-names"
+DEV_ONLY = (DEV_PLACES, DEV_NAMES)
 SPLIT_SEED = "dari-issue-15-split"
 
 
@@ -485,13 +487,14 @@ def all_topics() -> list[tuple[Topic, str]]:
     """Every topic with its origin: the first 68, those added for issue 15, the dev places, then the
     fresh set."""
     from topics_fresh import TOPICS as FRESH_TOPICS
-    from topics_issue15 import DEV_PLACE_TOPICS
+    from topics_issue15 import DEV_NAME_TOPICS, DEV_PLACE_TOPICS
     from topics_issue15 import TOPICS as ADDED_TOPICS
 
     return (
         [(topic, FIRST) for topic in TOPICS]
         + [(topic, ADDED) for topic in ADDED_TOPICS]
         + [(topic, DEV_PLACES) for topic in DEV_PLACE_TOPICS]
+        + [(topic, DEV_NAMES) for topic in DEV_NAME_TOPICS]
         + [(topic, FRESH) for topic in FRESH_TOPICS]
     )
 
@@ -525,15 +528,22 @@ def splits(topics: list[tuple[Topic, str]]) -> dict[str, str]:
 
 
 def check_dev_only(topics, split_of: dict[str, str], relevant: dict[str, list[str]]) -> None:
-    """A topic added to the dev half alone must not be a held-out topic again: neither its queries
-    nor its relevant documents may be a held-out topic's (or the held-out half would be tuned on)."""
-    heldout = [topic for topic, _origin in topics if split_of[topic.key] == "heldout"]
+    """A topic added to the dev half alone must not be a held-out or fresh topic again: neither its
+    queries (compared as ``check_fresh`` compares them) nor its relevant documents may be a held-out
+    or fresh topic's (or the held-out half or the fresh set would be tuned on)."""
+    heldout = [topic for topic, _origin in topics if split_of[topic.key] in ("heldout", "fresh")]
     for topic, origin in topics:
         if origin not in DEV_ONLY:
             continue
         for other in heldout:
-            if relevant[topic.key] == relevant[other.key] or {topic.ko, topic.en} & {other.ko, other.en}:
-                raise SystemExit(f"dev-only topic {topic.key} repeats held-out topic {other.key}")
+            mine = {_query_form(topic.ko), _query_form(topic.en)}
+            if relevant[topic.key] == relevant[other.key] or mine & {
+                _query_form(other.ko),
+                _query_form(other.en),
+            }:
+                raise SystemExit(
+                    f"dev-only topic {topic.key} repeats {split_of[other.key]} topic {other.key}"
+                )
 
 
 def _query_form(text: str) -> str:

@@ -18,7 +18,12 @@ pytestmark = [
 
 def test_the_candidates_are_listed_with_their_frequencies():
     found = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "matching" / "domain_term_candidates.py"), "--ko-min", "40"],
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "matching" / "domain_term_candidates.py"),
+            "--ko-min",
+            "40",
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,

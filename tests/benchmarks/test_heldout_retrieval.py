@@ -55,6 +55,9 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
             "--choose-domain-terms",
             "--domain-terms-out",
             str(tmp_path / "domain.json"),
+            "--choose-name-spellings",
+            "--name-spellings-out",
+            str(tmp_path / "spellings.json"),
         ],
         cwd=ROOT,
         check=True,
@@ -102,5 +105,8 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
         for kind in ("served_no_domain", "served_domain_across", "served_domain")
     ]
     assert domain["n_groups"] > 0 and "served_no_domain_terms" in report["modes"]
+    spellings = json.loads((tmp_path / "spellings.json").read_text(encoding="utf-8"))
+    assert len(spellings["grid"]) == 4 and spellings["chosen"]["words_losing_half"] == 0
+    assert "served_no_name_spellings" in report["modes"] and "probed" in exact
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])
