@@ -102,7 +102,13 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
     assert [(row["longest_match"], row["glossary"]) for row in domain["grid"]] == [
         (longest, kind)
         for longest in (False, True)
-        for kind in ("served_no_domain", "served_domain_across", "served_domain")
+        for kind in (
+            "served_no_domain",
+            "served_domain_across",
+            "served_domain",
+            "served_domain_across_tier_2",
+            "served_domain_tier_2",
+        )
     ]
     assert domain["n_groups"] > 0 and "served_no_domain_terms" in report["modes"]
     spellings = json.loads((tmp_path / "spellings.json").read_text(encoding="utf-8"))

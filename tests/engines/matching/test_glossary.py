@@ -95,7 +95,8 @@ def test_the_domain_term_file_states_its_source_and_licence():
         and data["licence"].startswith("AGPL-3.0")
         and "No labelled query" in data["description"]
     )
-    assert all(group["ko"] and group["en"] for group in data["groups"])
+    assert all(group["ko"] and group["en"] and group["tier"] in (1, 2) for group in data["groups"])
+    assert len(domain_groups(tiers=1)[0]) < len(domain_groups(tiers=2)[0]) == len(data["groups"])
     groups, quiet = domain_groups(across=True)
     assert len(groups) == sum(len(group["ko"]) + len(group["en"]) for group in data["groups"])
     assert all(

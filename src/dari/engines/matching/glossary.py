@@ -53,6 +53,10 @@ DOMAIN_TERM_FILE = DATA_DIR / "terms-domain.json"
 #: query gets the other language's terms only) or ``"all"`` (every term of the group). Chosen on the
 #: dev half (benchmarks/heldout_retrieval.py --choose-domain-terms; text-retrieval-domain-terms.json).
 DOMAIN_TERMS = "across"
+#: Which of ``DOMAIN_TERM_FILE``'s tiers are served: 1, the terms of the most frequent words; 2, those
+#: and the terms written later from less frequent ones. Chosen on the dev half
+#: (benchmarks/heldout_retrieval.py --choose-domain-terms).
+DOMAIN_TIERS = 2
 #: Whether a term found inside a longer term the query mentions is ignored (gene therapy mentions the
 #: gene-therapy group, not gene's nor therapy's; 체외진단 not 진단's), the longest match winning as
 #: in a dictionary lookup. Chosen on the dev half (benchmarks/heldout_retrieval.py
@@ -87,18 +91,20 @@ class Glossary:
     def default(cls) -> Glossary:
         """The glossary shipped with Dari: the hand-written groups, the domain terms if
         ``DOMAIN_TERMS`` and the public terms that ``PUBLIC_TERMS`` names."""
-        return _default(PUBLIC_TERMS, DOMAIN_TERMS)
+        return _default(PUBLIC_TERMS, DOMAIN_TERMS, DOMAIN_TIERS)
 
     @classmethod
     def hand_written(cls) -> Glossary:
         """The hand-written groups alone (``data/glossary.json``)."""
-        return _default("none", "none")
+        return _default("none", "none", 0)
 
     @classmethod
-    def with_public_terms(cls, which: str, domain: str | None = None) -> Glossary:
-        """The hand-written groups, the domain terms (``domain``, by default as ``DOMAIN_TERMS``) and the
-        public terms ``which`` names (as ``PUBLIC_TERMS``)."""
-        return _default(which, DOMAIN_TERMS if domain is None else domain)
+    def with_public_terms(cls, which: str, domain: str | None = None, tiers: int | None = None) -> Glossary:
+        """The hand-written groups, the domain terms (``domain`` and ``tiers``, by default as
+        ``DOMAIN_TERMS`` and ``DOMAIN_TIERS``) and the public terms ``which`` names (as ``PUBLIC_TERMS``)."""
+        return _default(
+            which, DOMAIN_TERMS if domain is None else domain, DOMAIN_TIERS if tiers is None else tiers
+        )
 
     def with_groups(self, extra_groups: list[list[str]], quiet: list[list[str]] | None = None) -> Glossary:
         """This glossary plus ``extra_groups`` (e.g. taxonomy synonyms: ``[["진단", "diagnostics"], …]``),
@@ -239,11 +245,16 @@ def public_groups(alternatives: bool = True) -> tuple[list[list[str]], list[list
     return groups, quiet
 
 
-def domain_groups(across: bool = False) -> tuple[list[list[str]], list[list[str]]]:
-    """``DOMAIN_TERM_FILE``'s groups, each its Korean terms then its English ones, and each group's
-    quiet terms: none; or, ``across``, one group per term with the other language's terms quiet, so
-    that a query is expanded only into the other language (휴대폰 adds smartphone, not 스마트폰)."""
-    groups = json.loads(DOMAIN_TERM_FILE.read_text(encoding="utf-8"))["groups"]
+def domain_groups(across: bool = False, tiers: int = 2) -> tuple[list[list[str]], list[list[str]]]:
+    """``DOMAIN_TERM_FILE``'s groups of the first ``tiers`` tiers, each its Korean terms then its
+    English ones, and each group's quiet terms: none; or, ``across``, one group per term with the
+    other language's terms quiet, so that a query is expanded only into the other language (휴대폰
+    adds smartphone, not 스마트폰)."""
+    groups = [
+        group
+        for group in json.loads(DOMAIN_TERM_FILE.read_text(encoding="utf-8"))["groups"]
+        if group["tier"] <= tiers
+    ]
     if not across:
         return [group["ko"] + group["en"] for group in groups], [[] for _group in groups]
     split: list[list[str]] = []
@@ -257,14 +268,14 @@ def domain_groups(across: bool = False) -> tuple[list[list[str]], list[list[str]
 
 
 @cache
-def _default(which: str, domain: str) -> Glossary:
+def _default(which: str, domain: str, tiers: int) -> Glossary:
     if which not in ("none", "heads", "alternatives"):
         raise ValueError(f"public terms: {which!r}, not none, heads or alternatives")
     if domain not in ("none", "across", "all"):
         raise ValueError(f"domain terms: {domain!r}, not none, across or all")
     glossary = Glossary(json.loads(DATA_FILE.read_text(encoding="utf-8"))["groups"])
     if domain != "none":
-        glossary = glossary.with_groups(*domain_groups(across=domain == "across"))
+        glossary = glossary.with_groups(*domain_groups(across=domain == "across", tiers=tiers))
     if which == "none":
         return glossary
     return glossary.with_groups(*public_groups(alternatives=which == "alternatives"))
