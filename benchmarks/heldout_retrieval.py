@@ -126,6 +126,7 @@ _TODAY = {
     "specific": False,
     "names": "spelled",
     "longest": False,
+    "phrases": False,
 }
 _SERVED = {
     "signals": SIGNALS,
@@ -170,6 +171,7 @@ MODES = {
     "served_no_taxonomy": {**_SERVED, "glossary": "shipped"},
     "served_public_terms": {**_SERVED, "glossary": "served_public_alternatives"},
     "served_no_domain_terms": {**_SERVED, "glossary": "served_no_domain"},
+    "served_words_of_phrases": {**_SERVED, "phrases": False},
     "served_no_domain_terms_all_matches": {**_SERVED, "glossary": "served_no_domain", "longest": False},
     "semantic": {
         **_SERVED,
@@ -180,8 +182,10 @@ MODES = {
     },
     "lexical": {**_SERVED, "signals": ("lexical",), "floor": False},
 }
-#: Whether the glossary's longest match wins, as served.
+#: Whether the glossary's longest match wins, and whether an expansion of several words counts as a
+#: phrase, as served.
 _SERVED_LONGEST = glossary_module.LONGEST_MATCH
+_SERVED_PHRASES = engine.PHRASE_EXPANSIONS
 #: Signal weights and the expansions' weight as served (the engine's constants when this module loads).
 _SERVED_WEIGHTS = {"weights": dict(engine.WEIGHTS), "expansion": engine.EXPANSION_WEIGHT}
 #: Variants run with --dev-only alone, to choose on the dev half (the held-out half never sees them):
@@ -349,6 +353,7 @@ def use_names(kind: str) -> None:
 def rankings(index: SearchIndex, queries: list[dict], options: dict, floor) -> tuple[dict, float]:
     index.glossary = glossary(options["glossary"])
     glossary_module.LONGEST_MATCH = options.get("longest", _SERVED_LONGEST)
+    engine.PHRASE_EXPANSIONS = options.get("phrases", _SERVED_PHRASES)
     engine.SPECIFIC_EXPANSIONS = options["specific"]
     engine.WEIGHTS = dict(options.get("weights", _SERVED_WEIGHTS["weights"]))
     engine.EXPANSION_WEIGHT = options.get("expansion", _SERVED_WEIGHTS["expansion"])
@@ -1095,6 +1100,8 @@ def main() -> None:
         "--choose-public-terms", action="store_true", help="which public terms the glossary serves (dev half)"
     )
     parser.add_argument("--public-terms-out", default=str(RESULTS / "text-retrieval-public-terms.json"))
+    parser.add_argument("--choose-phrases", action="store_true", help="PHRASE_EXPANSIONS on the dev half")
+    parser.add_argument("--phrases-out", default=str(RESULTS / "text-retrieval-phrases.json"))
     parser.add_argument(
         "--choose-name-spellings", action="store_true", help="NAME_ENDINGS and SPELLED_VARIANTS (dev half)"
     )
@@ -1130,6 +1137,7 @@ def main() -> None:
         (args.choose_public_terms, choose_public_terms_step),
         (args.choose_domain_terms, choose_domain_terms_step),
         (args.choose_name_spellings, choose_name_spellings_step),
+        (args.choose_phrases, choose_phrases_step),
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
     # step is asked for, or with --report.
@@ -1220,6 +1228,12 @@ def write_step(args, result: dict, flag: str, out: str) -> None:
     result["command"] = f"python benchmarks/heldout_retrieval.py {flag}" + smoke_flag(args)
     Path(out).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
+
+
+def choose_phrases_step(args, documents, halves) -> None:
+    index = build_indexes(documents, args.smoke)[0][True, True]
+    result = choose_offset(index, halves["dev"], "phrases", "phrase_expansions", (False, True))
+    write_step(args, result, "--choose-phrases", args.phrases_out)
 
 
 def choose_cross_language_step(args, documents, halves) -> None:

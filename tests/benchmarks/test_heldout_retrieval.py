@@ -58,6 +58,9 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
             "--choose-name-spellings",
             "--name-spellings-out",
             str(tmp_path / "spellings.json"),
+            "--choose-phrases",
+            "--phrases-out",
+            str(tmp_path / "phrases.json"),
         ],
         cwd=ROOT,
         check=True,
@@ -114,5 +117,8 @@ def test_the_heldout_benchmark_reports_both_halves_and_the_fresh_set_in_smoke_mo
     spellings = json.loads((tmp_path / "spellings.json").read_text(encoding="utf-8"))
     assert len(spellings["grid"]) == 4 and spellings["chosen"]["words_losing_half"] == 0
     assert "served_no_name_spellings" in report["modes"] and "probed" in exact
+    phrases = json.loads((tmp_path / "phrases.json").read_text(encoding="utf-8"))
+    assert [row["phrase_expansions"] for row in phrases["grid"]] == [False, True]
+    assert "served_words_of_phrases" in report["modes"]
     served = report["modes"]["served"]
     assert {"mrr.name", "success@1.name"} <= set(served["dev"])

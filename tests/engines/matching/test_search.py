@@ -691,3 +691,22 @@ def test_a_place_is_read_without_its_administrative_suffix(company_index):
     )
     assert ranked(copy, "VUNO", k=10) == ["vuno"]
     assert "vuno" not in ranked(copy, "피노", k=10)  # sounds like vuno: not matched by sound
+
+
+@pytest.mark.slow
+def test_an_expansion_of_several_words_counts_only_where_all_its_words_are(monkeypatch):
+    from dari.engines.matching.glossary import Glossary
+
+    documents = [
+        Document("phones", "corporate", text_en="Parts for mobile phones and tablets"),
+        Document("bioprocess", "corporate", text_en="Mobile bioprocess units for vaccine plants"),
+    ]
+    index = SearchIndex.build(documents, glossary=Glossary([["휴대폰", "mobile phone"]]))
+
+    def lexical(query: str) -> dict[str, float]:
+        return {hit.id: hit.lexical for hit in index.search(query, k=10, floor=None)}
+
+    assert [hit.id for hit in index.search("휴대폰", k=10)] == ["phones"]
+    assert lexical("휴대폰")["phones"] > 0 and lexical("휴대폰")["bioprocess"] == 0
+    monkeypatch.setattr(search, "PHRASE_EXPANSIONS", False)  # the words alone: "mobile" reaches both
+    assert lexical("휴대폰")["bioprocess"] > 0

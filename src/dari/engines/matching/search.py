@@ -112,6 +112,10 @@ SIGNALS = ("semantic", "lexical", "name")
 WEIGHTS = {"semantic": 1.0, "lexical": 0.5, "name": 1.0}
 #: How much the glossary's expansions count beside the query's own words (in both signals).
 EXPANSION_WEIGHT = 1.0
+#: Whether an expansion of several words (mobile phone, gene therapy, 모바일 앱) counts for the words
+#: only in a document that holds all of them, as a phrase, not for a document with "mobile" alone.
+#: Chosen on the development half (benchmarks/heldout_retrieval.py --choose-phrases).
+PHRASE_EXPANSIONS = True
 #: Whether each expansion counts by how specific it is (see ``SearchIndex.specificities``), so that a
 #: generic group (drug -> 의약품) never swamps a specific query. Chosen on the dev half
 #: (benchmarks/heldout_retrieval.py --choose-specificity; text-retrieval-specificity.json).
@@ -670,11 +674,17 @@ class SearchIndex:
             best = float(raw.max()) if raw.size else 0.0
             return raw / best if best > 0 else np.zeros(len(self), dtype=np.float32)
         # Expansion tokens by weight (one BM25 call per distinct weight; a token takes its best term's).
+        # With PHRASE_EXPANSIONS a term of several words counts only where all its words are.
         weights: dict[str, float] = {}
         for term, weight in self.specificities(query, expansions).items():
-            for token in tokenize(term):
-                if token not in query_tokens:
-                    weights[token] = max(weights.get(token, 0.0), round(weight, 2))
+            tokens = [token for token in tokenize(term) if token not in query_tokens]
+            if PHRASE_EXPANSIONS and len(tokens) > 1:
+                if weight > 0:
+                    scores = np.asarray(self._lexical.get_scores(tokens), dtype=np.float32)
+                    raw += EXPANSION_WEIGHT * weight * scores * self._holding_all(tokens)
+                continue
+            for token in tokens:
+                weights[token] = max(weights.get(token, 0.0), round(weight, 2))
         by_weight: dict[float, list[str]] = {}
         for token, weight in weights.items():
             by_weight.setdefault(weight, []).append(token)
@@ -685,6 +695,18 @@ class SearchIndex:
                 )
         best = float(raw.max()) if raw.size else 0.0
         return raw / best if best > 0 else np.zeros(len(self), dtype=np.float32)
+
+    def _holding_all(self, tokens: list[str]) -> np.ndarray:
+        """1 for each document whose lexical text holds every one of ``tokens``, else 0."""
+        indptr = self._lexical.scores["indptr"]
+        indices = self._lexical.scores["indices"]
+        count = np.zeros(len(self), dtype=np.int32)
+        for token in set(tokens):
+            number = self._lexical.vocab_dict.get(token)
+            if number is None:
+                return np.zeros(len(self), dtype=np.float32)
+            count[np.asarray(indices[indptr[number] : indptr[number + 1]])] += 1
+        return (count == len(set(tokens))).astype(np.float32)
 
     def _name_scores(self, query: str) -> np.ndarray:
         """The best of the query's similarity with each document's names as spelled and, across
