@@ -4,9 +4,10 @@ USE alone is weak on one- or two-word queries (갑상선 vs an English thyroid-c
 0.3, the same as unrelated text), and BM25 cannot cross languages at all. So a query that contains a
 term of a group (``갑상선``, ``thyroid``) is expanded with the group's other terms before both
 signals see it. The groups come from ``data/glossary.json`` (general biomedical and industrial terms,
-hand-written), from term lists derived from public bilingual data (``PUBLIC_TERM_FILES``, each stating
-its source and licence) and from any the caller passes in, e.g. the registry taxonomy's ko/en names
-and synonyms.
+hand-written), from ``data/terms-domain.json`` (the vocabulary of the registry's sectors, translated
+by hand: ``DOMAIN_TERMS``), from term lists derived from public bilingual data
+(``PUBLIC_TERM_FILES``, each stating its source and licence) and from any the caller passes in, e.g.
+the registry taxonomy's ko/en names and synonyms.
 
 Matching rules: Hangul terms of two or more syllables match anywhere in the query (Korean writes
 compounds without spaces: 혈당측정기 contains 혈당); one-syllable Hangul terms (앱, 침) only as a whole
