@@ -1054,64 +1054,86 @@ def smoke_subset(queries: list[dict], documents) -> tuple[list[dict], list]:
     return queries, documents
 
 
+#: The steps that choose or probe on the dev half, in the order they run when several are asked for:
+#: (flag, the flag naming its output file, that file's default name in benchmarks/results, help).
+STEPS = (
+    ("choose-specificity", None, None, "SPECIFICITY_POWER on the dev half"),
+    (
+        "choose-names",
+        "names-out",
+        "text-retrieval-names.json",
+        "SOUND_THRESHOLD and NAMED_RELATIVE on the dev half",
+    ),
+    (
+        "choose-exact-names",
+        "exact-names-out",
+        "text-retrieval-exact-names.json",
+        "when a name is shown alone, on the dev half",
+    ),
+    (
+        "probe-names",
+        "probe-out",
+        "text-retrieval-name-probe.json",
+        "when a name match counts: the dev half and the corpus's words",
+    ),
+    (
+        "probe-loanwords",
+        "loanwords-out",
+        "text-retrieval-loanwords.json",
+        "LOANWORD_MINIMUM: dev + unlabelled data",
+    ),
+    ("choose-floor", "floor-out", "text-retrieval-floor.json", "choose the floor on the dev half only"),
+    (
+        "choose-cross-language",
+        "cross-language-out",
+        "text-retrieval-cross-language.json",
+        "CROSS_LANGUAGE_OFFSET on the dev half",
+    ),
+    (
+        "choose-place-offset",
+        "place-offset-out",
+        "text-retrieval-place-offset.json",
+        "PLACE_LANGUAGE_OFFSET on the dev half",
+    ),
+    (
+        "probe-group-names",
+        "group-names-out",
+        "text-retrieval-group-names.json",
+        "GROUP_SOUND_MINIMUM: KRX names + corpus words",
+    ),
+    (
+        "choose-public-terms",
+        "public-terms-out",
+        "text-retrieval-public-terms.json",
+        "which public terms the glossary serves (dev half)",
+    ),
+    (
+        "choose-domain-terms",
+        "domain-terms-out",
+        "text-retrieval-domain-terms.json",
+        "whether the glossary serves the domain terms (dev half)",
+    ),
+    (
+        "choose-name-spellings",
+        "name-spellings-out",
+        "text-retrieval-name-spellings.json",
+        "NAME_ENDINGS and SPELLED_VARIANTS (dev half)",
+    ),
+    ("choose-phrases", "phrases-out", "text-retrieval-phrases.json", "PHRASE_EXPANSIONS on the dev half"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(RESULTS / "heldout-retrieval"))
     parser.add_argument(
         "--report", action="store_true", help="write the report as well as the steps asked for"
     )
-    parser.add_argument("--choose-floor", action="store_true", help="choose the floor on the dev half only")
     parser.add_argument("--smoke", action="store_true", help="a few documents and queries (CI)")
-    parser.add_argument("--floor-out", default=str(RESULTS / "text-retrieval-floor.json"))
-    parser.add_argument("--choose-specificity", action="store_true", help="SPECIFICITY_POWER on the dev half")
-    parser.add_argument(
-        "--choose-names", action="store_true", help="SOUND_THRESHOLD and NAMED_RELATIVE on the dev half"
-    )
-    parser.add_argument("--names-out", default=str(RESULTS / "text-retrieval-names.json"))
-    parser.add_argument(
-        "--choose-exact-names",
-        action="store_true",
-        help="when a name is shown alone, on the dev half (text-retrieval-exact-names.json)",
-    )
-    parser.add_argument("--exact-names-out", default=str(RESULTS / "text-retrieval-exact-names.json"))
-    parser.add_argument(
-        "--probe-names",
-        action="store_true",
-        help="when a name match counts: the dev half and the corpus's words (text-retrieval-name-probe.json)",
-    )
-    parser.add_argument("--probe-out", default=str(RESULTS / "text-retrieval-name-probe.json"))
-    parser.add_argument(
-        "--probe-loanwords", action="store_true", help="LOANWORD_MINIMUM: dev + unlabelled data"
-    )
-    parser.add_argument("--loanwords-out", default=str(RESULTS / "text-retrieval-loanwords.json"))
-    parser.add_argument(
-        "--choose-cross-language", action="store_true", help="CROSS_LANGUAGE_OFFSET on the dev half"
-    )
-    parser.add_argument("--cross-language-out", default=str(RESULTS / "text-retrieval-cross-language.json"))
-    parser.add_argument(
-        "--choose-place-offset", action="store_true", help="PLACE_LANGUAGE_OFFSET on the dev half"
-    )
-    parser.add_argument("--place-offset-out", default=str(RESULTS / "text-retrieval-place-offset.json"))
-    parser.add_argument(
-        "--probe-group-names", action="store_true", help="GROUP_SOUND_MINIMUM: KRX names + corpus words"
-    )
-    parser.add_argument("--group-names-out", default=str(RESULTS / "text-retrieval-group-names.json"))
-    parser.add_argument(
-        "--choose-public-terms", action="store_true", help="which public terms the glossary serves (dev half)"
-    )
-    parser.add_argument("--public-terms-out", default=str(RESULTS / "text-retrieval-public-terms.json"))
-    parser.add_argument("--choose-phrases", action="store_true", help="PHRASE_EXPANSIONS on the dev half")
-    parser.add_argument("--phrases-out", default=str(RESULTS / "text-retrieval-phrases.json"))
-    parser.add_argument(
-        "--choose-name-spellings", action="store_true", help="NAME_ENDINGS and SPELLED_VARIANTS (dev half)"
-    )
-    parser.add_argument("--name-spellings-out", default=str(RESULTS / "text-retrieval-name-spellings.json"))
-    parser.add_argument(
-        "--choose-domain-terms",
-        action="store_true",
-        help="whether the glossary serves the domain terms (dev)",
-    )
-    parser.add_argument("--domain-terms-out", default=str(RESULTS / "text-retrieval-domain-terms.json"))
+    for flag, out, filename, help_text in STEPS:
+        parser.add_argument(f"--{flag}", action="store_true", help=help_text)
+        if out:
+            parser.add_argument(f"--{out}", default=str(RESULTS / filename))
     parser.add_argument(
         "--dev-only", action="store_true", help="the dev half only (to choose between variants)"
     )
@@ -1124,20 +1146,10 @@ def main() -> None:
     if args.dev_only:  # choosing between variants: the held-out half is neither run nor written
         halves = {"dev": halves["dev"]}
         queries = halves["dev"]
+    # Each step's function is named after its flag: --choose-floor runs choose_floor_step.
     steps = [
-        (args.choose_specificity, choose_specificity_step),
-        (args.choose_names, choose_names_step),
-        (args.choose_exact_names, choose_exact_names_step),
-        (args.probe_names, probe_names_step),
-        (args.probe_loanwords, probe_loanwords_step),
-        (args.choose_floor, choose_floor_step),
-        (args.choose_cross_language, choose_cross_language_step),
-        (args.choose_place_offset, choose_place_offset_step),
-        (args.probe_group_names, probe_group_names_step),
-        (args.choose_public_terms, choose_public_terms_step),
-        (args.choose_domain_terms, choose_domain_terms_step),
-        (args.choose_name_spellings, choose_name_spellings_step),
-        (args.choose_phrases, choose_phrases_step),
+        (getattr(args, flag.replace("-", "_")), globals()[f"{flag.replace('-', '_')}_step"])
+        for flag, *_rest in STEPS
     ]
     # Each step asked for runs in this one process (the encoder loads once); the report runs when no
     # step is asked for, or with --report.
@@ -1201,18 +1213,17 @@ def choose_exact_names_step(args, documents, halves) -> None:
 
 
 def choose_name_spellings_step(args, documents, halves) -> None:
-    index = build_indexes(documents, args.smoke)[0][True, True]
-    result = choose_name_spellings(index, halves["dev"], documents)
-    write_step(args, result, "--choose-name-spellings", args.name_spellings_out)
+    def choose(index, dev):
+        return choose_name_spellings(index, dev, documents)
+
+    served_index_step(args, documents, halves, choose, "--choose-name-spellings", args.name_spellings_out)
 
 
 def probe_step(args, documents, halves, probe, flag: str, out: str) -> None:
     index = build_indexes(documents, args.smoke)[0][True, True]
     index.glossary = glossary("served")
     result = probe(index, halves["dev"], documents)
-    result["command"] = f"python benchmarks/heldout_retrieval.py {flag}" + smoke_flag(args)
-    Path(out).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
+    write_step(args, result, flag, out)
 
 
 def probe_names_step(args, documents, halves) -> None:
@@ -1230,34 +1241,42 @@ def write_step(args, result: dict, flag: str, out: str) -> None:
     print(json.dumps(result["chosen"], ensure_ascii=False), f"-> {out}")
 
 
-def choose_phrases_step(args, documents, halves) -> None:
+def served_index_step(args, documents, halves, choose, flag: str, out: str) -> None:
+    """``choose(index, dev)`` on the index as served (places and website names), its result written
+    by ``write_step``."""
     index = build_indexes(documents, args.smoke)[0][True, True]
-    result = choose_offset(index, halves["dev"], "phrases", "phrase_expansions", (False, True))
-    write_step(args, result, "--choose-phrases", args.phrases_out)
+    write_step(args, choose(index, halves["dev"]), flag, out)
+
+
+def choose_phrases_step(args, documents, halves) -> None:
+    def choose(index, dev):
+        return choose_offset(index, dev, "phrases", "phrase_expansions", (False, True))
+
+    served_index_step(args, documents, halves, choose, "--choose-phrases", args.phrases_out)
 
 
 def choose_cross_language_step(args, documents, halves) -> None:
-    index = build_indexes(documents, args.smoke)[0][True, True]
-    result = choose_cross_language(index, halves["dev"])
-    write_step(args, result, "--choose-cross-language", args.cross_language_out)
+    served_index_step(
+        args, documents, halves, choose_cross_language, "--choose-cross-language", args.cross_language_out
+    )
 
 
 def choose_place_offset_step(args, documents, halves) -> None:
-    index = build_indexes(documents, args.smoke)[0][True, True]
-    result = choose_place_offset(index, halves["dev"])
-    write_step(args, result, "--choose-place-offset", args.place_offset_out)
+    served_index_step(
+        args, documents, halves, choose_place_offset, "--choose-place-offset", args.place_offset_out
+    )
 
 
 def choose_public_terms_step(args, documents, halves) -> None:
-    index = build_indexes(documents, args.smoke)[0][True, True]
-    result = choose_public_terms(index, halves["dev"])
-    write_step(args, result, "--choose-public-terms", args.public_terms_out)
+    served_index_step(
+        args, documents, halves, choose_public_terms, "--choose-public-terms", args.public_terms_out
+    )
 
 
 def choose_domain_terms_step(args, documents, halves) -> None:
-    index = build_indexes(documents, args.smoke)[0][True, True]
-    result = choose_domain_terms(index, halves["dev"])
-    write_step(args, result, "--choose-domain-terms", args.domain_terms_out)
+    served_index_step(
+        args, documents, halves, choose_domain_terms, "--choose-domain-terms", args.domain_terms_out
+    )
 
 
 def probe_group_names_step(args, documents, halves) -> None:
