@@ -259,19 +259,19 @@ def spelled_variants(query: str) -> list[str]:
     as KRX records it). Empty when there is none."""
     if not SPELLED_VARIANTS:
         return []
-    variants = []
-    if "&" in query and re.search(r"[A-Za-z]&[A-Za-z]", query):
-        variants.append(re.sub(r"(?<=[A-Za-z])&(?=[A-Za-z])", "n", query))
+    spellings = [_AMPERSAND.sub("n", query)]
     if is_hangul(query):
+        spellings.append(_INITIALISM.sub(lambda match: _letter_names(match.group(0)), query))
+    return [spelling for spelling in spellings if spelling != query]
 
-        def spelled_out(match: re.Match) -> str:
-            word = match.group(0).lower()
-            return "".join(_LETTER_NAMES[letter] for letter in word)
 
-        spelled = re.sub(r"(?<![A-Za-z])[A-Z]{1,3}(?![A-Za-z])", spelled_out, query)
-        if spelled != query:
-            variants.append(spelled)
-    return variants
+def _letter_names(initialism: str) -> str:
+    """An initialism read by its letters' Korean names (ST -> 에스티)."""
+    return "".join(_LETTER_NAMES[letter] for letter in initialism.lower())
+
+
+_AMPERSAND = re.compile(r"(?<=[A-Za-z])&(?=[A-Za-z])")
+_INITIALISM = re.compile(r"(?<![A-Za-z])[A-Z]{1,3}(?![A-Za-z])")
 
 
 #: Whether a name query is also compared as ``spelled_variants`` spells it. Chosen on the development

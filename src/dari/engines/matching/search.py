@@ -700,13 +700,14 @@ class SearchIndex:
         """1 for each document whose lexical text holds every one of ``tokens``, else 0."""
         indptr = self._lexical.scores["indptr"]
         indices = self._lexical.scores["indices"]
+        wanted = set(tokens)
         count = np.zeros(len(self), dtype=np.int32)
-        for token in set(tokens):
+        for token in wanted:
             number = self._lexical.vocab_dict.get(token)
             if number is None:
                 return np.zeros(len(self), dtype=np.float32)
             count[np.asarray(indices[indptr[number] : indptr[number + 1]])] += 1
-        return (count == len(set(tokens))).astype(np.float32)
+        return (count == len(wanted)).astype(np.float32)
 
     def _name_scores(self, query: str) -> np.ndarray:
         """The best of the query's similarity with each document's names as spelled and, across
@@ -718,16 +719,15 @@ class SearchIndex:
         # A place's name is read as the place (울산: the organizations there), so neither the names
         # it begins (울산가스) nor those that sound like it count more than their spelling's likeness.
         place = self.names_a_place(query)
-        name = self._name_index.scores(
-            query,
-            minimum=NAME_THRESHOLD,
-            prefixes=not place,
-            within=NAMES_WITHIN and not place and written_as_name(query),
-            endings=NAME_ENDINGS,
-        )
-        for spelling in spelled_variants(query) if not place else ():
-            found = self._name_index.scores(spelling, minimum=NAME_THRESHOLD, within=NAMES_WITHIN)
-            np.maximum(name, found, out=name)
+        rules = {
+            "minimum": NAME_THRESHOLD,
+            "prefixes": not place,
+            "within": NAMES_WITHIN and not place and written_as_name(query),
+            "endings": NAME_ENDINGS,
+        }
+        name = self._name_index.scores(query, **rules)
+        for spelling in spelled_variants(query) if not place else ():  # Samsung C&T as samsungcnt
+            np.maximum(name, self._name_index.scores(spelling, **rules), out=name)
         name = np.where(name >= (1.0 if place else NAME_THRESHOLD), name, 0).astype(np.float32)
         if place:  # only a name spelled as the place is read as a name (세중 is not Sejong)
             return name, name
